@@ -14,6 +14,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "Randomness", swiftSettings: fast),
+        .target(name: "Serialization", swiftSettings: fast),
+        .target(name: "Timelines", swiftSettings: fast),
+        .target(name: "DiseaseModeling", dependencies: ["Randomness", "Serialization", "Timelines"], swiftSettings: fast),
+        .target(name: "Parallelism", swiftSettings: fast),
+        .target(name: "Simulation",
+                dependencies: ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"], swiftSettings: fast),
+        .target(name: "FHIRExport", dependencies: ["Serialization", "Timelines"], swiftSettings: fast),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     ]
 )

@@ -1,0 +1,90 @@
+import DiseaseModeling
+import Foundation
+import Parallelism
+import Randomness
+import Timelines
+
+/// A simulated patient: the record (timeline) and the truth behind it (latent course).
+public struct SimulatedPatient: Sendable {
+    public var index: Int
+    public var timeline: PatientTimeline
+    public var course: LatentCourse
+    /// Ages of the visits in the timeline.
+    public var visitAges: [Double]
+    /// Age at which the record ends (death or end of follow-up).
+    public var endAge: Double
+}
+
+/// Simulates cohorts from a template: patient `i` depends only on the seed and `i`.
+public struct CohortSimulator: Sendable {
+    public let template: DiseaseTemplate
+    public let options: SimulationOptions
+    public let concepts: TemplateConcepts
+
+    /// Redraws allowed for a patient who is not diagnosed before the end date.
+    public static let maximumAttempts = 1_000
+
+    public init(template: DiseaseTemplate, options: SimulationOptions) {
+        self.template = template
+        self.options = options
+        concepts = TemplateConcepts(template)
+    }
+
+    /// Patient `index` of the cohort.
+    public func patient(_ index: Int) -> SimulatedPatient {
+        let root = RandomStream(seed: options.seed, stream: UInt64(index))
+        let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled)
+        let builder = TimelineBuilder(template: template, concepts: concepts)
+        let from = options.birthFrom ?? template.population.birthFrom
+        let to = options.birthTo ?? template.population.birthTo
+        var result: SimulatedPatient?
+        for attempt in 0..<Self.maximumAttempts {
+            let k = UInt64(attempt) * 4
+            var process = root.substream(k)
+            var visits = root.substream(k + 1)
+            var noise = root.substream(k + 2)
+            var ids = root.substream(k + 3)
+            let sex = options.forcedSex ?? (process.nextUnit() < template.population.maleProbability ? .male : .female)
+            let span = max(0, from.days(to: to))
+            let birth = from.adding(days: process.nextInt(below: span + 1))
+            let course = simulator.simulate(sex: sex, birth: birth, rng: &process)
+            var endAge = course.deathAge
+            if let end = options.endDate { endAge = min(endAge, birth.years(to: end)) }
+            let diagnosis = course.entryAge(of: DiseaseTemplate.diagnosisState)
+            let accepted = !options.requireDiagnosis || (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
+            if !accepted && attempt + 1 < Self.maximumAttempts { continue }
+            let ages = builder.visitAges(for: course, until: endAge, rng: &visits)
+            let id = uuidString(ids.next(), ids.next())
+            let timeline = builder.timeline(id: id, course: course, visits: ages, endAge: endAge, noise: &noise)
+            result = SimulatedPatient(index: index, timeline: timeline, course: course, visitAges: ages, endAge: endAge)
+            break
+        }
+        return result!
+    }
+
+    /// Patients `range`, computed on `threads` threads, in index order.
+    public func patients(_ range: Range<Int>, threads: Int = defaultThreadCount) -> [SimulatedPatient] {
+        let lower = range.lowerBound
+        return parallelMap(count: range.count, threads: threads) { self.patient(lower + $0) }
+    }
+}
+
+/// A version-4 UUID string from 128 random bits.
+public func uuidString(_ high: UInt64, _ low: UInt64) -> String {
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for i in 0..<8 {
+        bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
+        bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
+    }
+    bytes[6] = (bytes[6] & 0x0F) | 0x40
+    bytes[8] = (bytes[8] & 0x3F) | 0x80
+    let hex = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(36)
+    for (i, b) in bytes.enumerated() {
+        if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+        out.append(hex[Int(b >> 4)])
+        out.append(hex[Int(b & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
