@@ -15,5 +15,9 @@ let package = Package(
     targets: [
         .target(name: "Randomness", swiftSettings: fast),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .target(name: "DifferentialPrivacy", dependencies: ["Randomness"], swiftSettings: fast),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
+        .target(name: "Plotting", swiftSettings: fast),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ]
 )
