@@ -17,6 +17,7 @@ public struct PrivacyAccountingError: Error, Sendable, Equatable, CustomStringCo
         self.message = message
     }
 
+    /// The message, so that printing the error reads as a sentence.
     public var description: String { message }
 
     static func invalid(_ message: String) -> PrivacyAccountingError {
