@@ -22,5 +22,9 @@ let package = Package(
                 dependencies: ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"], swiftSettings: fast),
         .target(name: "FHIRExport", dependencies: ["Serialization", "Timelines"], swiftSettings: fast),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .target(name: "DifferentialPrivacy", dependencies: ["Randomness"], swiftSettings: fast),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
+        .target(name: "Plotting", swiftSettings: fast),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ]
 )

@@ -1,0 +1,76 @@
+/// How a legend entry is drawn.
+enum LegendSymbol: Equatable {
+    case line(dashed: Bool)
+    case box
+    case dot(filled: Bool)
+}
+
+struct LegendEntry: Equatable {
+    let name: String
+    let color: String
+    let symbol: LegendSymbol
+}
+
+/// The text around a plot area: title, axis labels, legend and the widest y tick label.
+struct ChartDecor {
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var legend: [LegendEntry]
+    /// The y-axis labels whose width sets the left margin (tick labels or category names).
+    var yTickLabels: [String]
+    var xTickLabels: [String] = []
+    var yTickFontSize: Double = 11
+
+    static let outer = 12.0
+    static let titleSize = 15.0
+    static let labelSize = 12.0
+    static let tickSize = 11.0
+    static let legendRowHeight = 18.0
+
+    /// Estimated width of `text` in a sans-serif face: 0.6 em per character is a safe
+    /// average and, unlike measuring, is the same on every machine.
+    static func textWidth(_ text: String, size: Double) -> Double {
+        Double(text.count) * size * 0.6
+    }
+
+    static func legendEntryWidth(_ entry: LegendEntry) -> Double {
+        22 + textWidth(entry.name, size: labelSize) + 14
+    }
+
+    /// Lays the legend entries into rows no wider than `width`.
+    static func legendRows(_ entries: [LegendEntry], width: Double) -> [[LegendEntry]] {
+        var rows: [[LegendEntry]] = []
+        var current: [LegendEntry] = []
+        var used = 0.0
+        for entry in entries {
+            let w = legendEntryWidth(entry)
+            if !current.isEmpty, used + w > width {
+                rows.append(current)
+                current = []
+                used = 0
+            }
+            current.append(entry)
+            used += w
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
+    }
+
+    /// The plot frame for a chart of `size` with data domains `xDomain` and `yDomain`.
+    func frame(size: ChartSize, xDomain: (Double, Double), yDomain: (Double, Double)) -> PlotFrame {
+        let o = Self.outer
+        let widest = yTickLabels.map { Self.textWidth($0, size: yTickFontSize) }.max() ?? 0
+        let firstX = xTickLabels.first.map { Self.textWidth($0, size: Self.tickSize) / 2 } ?? 0
+        let left = Swift.max(o + (yLabel.isEmpty ? 0 : 20) + widest + 9, o + firstX)
+        let lastX = xTickLabels.last.map { Self.textWidth($0, size: Self.tickSize) / 2 } ?? 0
+        let right = Swift.max(o + 8, lastX + 4)
+        let width = Swift.max(40, size.width - left - right)
+        let rows = Self.legendRows(legend, width: width).count
+        let top = o + (title.isEmpty ? 0 : 24) + Double(rows) * Self.legendRowHeight
+            + (rows > 0 ? 4 : 0) + 8
+        let bottom = o + 20 + (xLabel.isEmpty ? 0 : 18)
+        let height = Swift.max(30, size.height - top - bottom)
+        return PlotFrame(left: left, top: top, width: width, height: height, xDomain: xDomain, yDomain: yDomain)
+    }
+}
