@@ -10,7 +10,7 @@ let package = Package(
     name: "Zebra",
     platforms: [.macOS(.v13)],
     products: [
-
+        .executable(name: "zebra", targets: ["zebra"]),
     ],
     targets: [
         .target(name: "Randomness", swiftSettings: fast),
@@ -20,7 +20,14 @@ let package = Package(
         .target(name: "Parallelism", swiftSettings: fast),
         .target(name: "Simulation",
                 dependencies: ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"], swiftSettings: fast),
-        .target(name: "FHIRExport", dependencies: ["Serialization", "Timelines"], swiftSettings: fast),
+        .target(name: "FHIRExport", dependencies: ["Parallelism", "Serialization", "Timelines"], swiftSettings: fast),
+        .target(name: "Calibration", dependencies: ["DiseaseModeling", "Simulation", "Timelines"], swiftSettings: fast),
+        .target(name: "CommandLineParsing", swiftSettings: fast),
+        .target(name: "ZebraCommands",
+                dependencies: ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
+                               "Serialization", "Simulation", "Timelines"],
+                swiftSettings: fast),
+        .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .target(name: "DifferentialPrivacy", dependencies: ["Randomness"], swiftSettings: fast),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),

@@ -13,7 +13,7 @@ extension FHIRSerializer {
     }
 
     /// One patient as a `Bundle` (`urn:uuid` references); `transaction` adds PUT requests.
-    public func bundle(_ timeline: PatientTimeline, transaction: Bool) -> (bytes: [UInt8], resources: Int) {
+    public func bundle(_ timeline: PatientTimeline, transaction: Bool) -> (bytes: [UInt8], counts: [Int]) {
         var w = ByteWriter(capacity: 16_384)
         var ids = ResourceIdentifiers(patientID: timeline.id + "#bundle")
         w.raw("{\"resourceType\":\"Bundle\",\"id\":\"")
@@ -22,10 +22,12 @@ extension FHIRSerializer {
         w.raw(meta)
         w.raw(transaction ? ",\"type\":\"transaction\",\"entry\":[" : ",\"type\":\"collection\",\"entry\":[")
         var count = 0
+        var counts = [Int](repeating: 0, count: ResourceType.allCases.count)
         var emitter = ResourceEmitter(serializer: self, timeline: timeline, urn: true)
         emitter.emit { type, id, write in
             if count > 0 { w.byte(UInt8(ascii: ",")) }
             count += 1
+            counts[type.rawValue] += 1
             w.raw("{\"fullUrl\":\"urn:uuid:")
             w.raw(id)
             w.raw("\",\"resource\":")
@@ -40,7 +42,7 @@ extension FHIRSerializer {
             w.byte(UInt8(ascii: "}"))
         }
         w.raw("]}")
-        return (w.bytes, count)
+        return (w.bytes, counts)
     }
 }
 

@@ -1,0 +1,69 @@
+import DiseaseModeling
+import Simulation
+import Timelines
+
+/// Runs the calibration checks defined for a template's disease.
+public enum Calibration {
+    /// The diseases with calibration targets.
+    public static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
+
+    /// Simulates `patients` patients per cohort and compares with the published figures.
+    public static func run(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int) throws(CalibrationError) -> CalibrationReport {
+        let checks: [CalibrationCheck]
+        let cohorts = CalibrationCohorts(template: template, patients: patients, seed: seed, threads: threads)
+        switch template.id {
+        case "friedreich-ataxia": checks = FriedreichCalibration(cohorts).checks()
+        case "fabry": checks = FabryCalibration(cohorts).checks()
+        case "gaucher": checks = GaucherCalibration(cohorts).checks()
+        default:
+            throw CalibrationError(message: "no calibration targets are defined for \"\(template.id)\"; "
+                + "calibrated diseases: \(diseases.joined(separator: ", "))")
+        }
+        return CalibrationReport(disease: template.name, templateVersion: template.version, patients: patients,
+                                 seed: seed, checks: checks)
+    }
+}
+
+/// The simulated cohorts calibration figures are computed on.
+struct CalibrationCohorts {
+    let template: DiseaseTemplate
+    let concepts: TemplateConcepts
+    /// Whole lives, no treatment: natural history as the older literature saw it.
+    let untreated: [SimulatedPatient]
+    /// Whole lives with treatments as the template says.
+    let treated: [SimulatedPatient]
+
+    init(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int) {
+        self.template = template
+        concepts = TemplateConcepts(template)
+        let natural = SimulationOptions(seed: seed, endDate: nil, treatmentsEnabled: false, requireDiagnosis: false)
+        untreated = CohortSimulator(template: template, options: natural).patients(0..<patients, threads: threads)
+        var withTreatment = natural
+        withTreatment.treatmentsEnabled = true
+        withTreatment.seed = seed &+ 1
+        treated = CohortSimulator(template: template, options: withTreatment).patients(0..<patients, threads: threads)
+    }
+
+    func state(_ name: String) -> Int {
+        guard let s = template.stateIndex(name) else { preconditionFailure("calibration refers to unknown state \(name)") }
+        return s
+    }
+
+    func measure(_ id: String) -> Int {
+        guard let m = template.measureIndex(id) else { preconditionFailure("calibration refers to unknown measure \(id)") }
+        return m
+    }
+
+    func attribute(_ id: String) -> Int {
+        guard let a = template.attributeIndex(id) else { preconditionFailure("calibration refers to unknown attribute \(id)") }
+        return a
+    }
+
+    /// Observed values of a measure in a patient's record: (age, value).
+    func observations(of m: Int, in patient: SimulatedPatient) -> [(age: Double, value: Double)] {
+        let concept = concepts.measures[m]
+        return patient.timeline.events.compactMap { e in
+            e.kind == .quantity && e.concept == concept ? (patient.timeline.age(on: e.day), e.value) : nil
+        }
+    }
+}

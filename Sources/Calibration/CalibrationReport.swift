@@ -1,0 +1,63 @@
+import Foundation
+
+/// One published figure compared with the same figure computed on a simulated cohort.
+public struct CalibrationCheck: Sendable {
+    public var name: String
+    public var source: String
+    public var target: Double
+    public var simulated: Double
+    /// Allowed absolute difference, with the reason it is this wide.
+    public var tolerance: Double
+    public var toleranceReason: String
+    /// Patients (or observations) the simulated figure rests on.
+    public var sampleSize: Int
+
+    public var difference: Double { simulated - target }
+    public var passed: Bool { simulated.isFinite && abs(difference) <= tolerance }
+}
+
+/// All checks for one template, printable as a table.
+public struct CalibrationReport: Sendable {
+    public var disease: String
+    public var templateVersion: String
+    public var patients: Int
+    public var seed: UInt64
+    public var checks: [CalibrationCheck]
+
+    public var allPassed: Bool { checks.allSatisfy(\.passed) }
+
+    /// A fixed-width table: figure, source, target, simulated, tolerance, n, verdict.
+    public func table() -> String {
+        func fmt(_ x: Double) -> String {
+            guard x.isFinite else { return "n/a" }
+            let magnitude = abs(x)
+            let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
+            return String(format: "%.\(decimals)f", x)
+        }
+        let headers = ["figure", "source", "target", "simulated", "tolerance", "n", "result"]
+        var rows = checks.map { c in
+            [c.name, c.source, fmt(c.target), fmt(c.simulated), "±" + fmt(c.tolerance), String(c.sampleSize), c.passed ? "ok" : "FAIL"]
+        }
+        rows.insert(headers, at: 0)
+        let widths = (0..<headers.count).map { col in rows.map { $0[col].count }.max() ?? 0 }
+        var lines = ["Calibration of \(disease) (template \(templateVersion)), \(patients) simulated patients, seed \(seed)"]
+        for (i, row) in rows.enumerated() {
+            let cells = row.enumerated().map { col, cell in
+                col >= 2 && col <= 5 ? String(repeating: " ", count: widths[col] - cell.count) + cell
+                    : cell + String(repeating: " ", count: widths[col] - cell.count)
+            }
+            lines.append(cells.joined(separator: "  "))
+            if i == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        lines.append("")
+        lines.append("Tolerances:")
+        for c in checks { lines.append("  \(c.name): \(c.toleranceReason)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A template id with no calibration targets defined.
+public struct CalibrationError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Parallelism
+import Serialization
+import Timelines
+
+/// Counts and sizes of a written cohort.
+public struct ExportSummary: Sendable {
+    public var patients = 0
+    public var resourcesByType = [Int](repeating: 0, count: ResourceType.allCases.count)
+    public var bytes = 0
+    public var seconds = 0.0
+
+    public var resources: Int { resourcesByType.reduce(0, +) }
+}
+
+/// Writes a cohort as FHIR, streaming: patients are generated and serialised in parallel in
+/// blocks, and written in index order, so memory stays bounded and output is the same bytes
+/// whatever the number of threads.
+public struct CohortExport {
+    public var format: FHIRFormat
+    public var serializer: FHIRSerializer
+    public var threads: Int
+    /// Patients generated per block (memory grows with it, not with the cohort).
+    public var blockSize: Int = 64
+
+    public init(format: FHIRFormat, serializer: FHIRSerializer, threads: Int) {
+        self.format = format
+        self.serializer = serializer
+        self.threads = threads
+    }
+
+    /// Generates `count` patients with `generate` (called from worker threads, by index) and
+    /// writes them into `directory`. `progress` is called on the calling thread after each batch.
+    public func write(count: Int, into directory: StagedDirectory,
+                      generate: @escaping @Sendable (Int) -> PatientTimeline,
+                      progress: (Int, ExportSummary) -> Void = { _, _ in }) throws(OutputError) -> ExportSummary {
+        let start = Date()
+        var summary = ExportSummary()
+        var files: [ByteFile?] = Array(repeating: nil, count: ResourceType.allCases.count)
+        let blocksPerBatch = max(1, threads) * 4
+        let serializer = self.serializer
+        let format = self.format
+        let blockSize = self.blockSize
+        var next = 0
+        while next < count {
+            let batchStart = next
+            let blocks = min(blocksPerBatch, (count - batchStart + blockSize - 1) / blockSize)
+            let results: [Block] = parallelMap(count: blocks, threads: threads) { b in
+                let lo = batchStart + b * blockSize
+                let hi = min(lo + blockSize, count)
+                var block = Block()
+                for i in lo..<hi {
+                    let timeline = generate(i)
+                    switch format {
+                    case .ndjson: serializer.appendNDJSON(timeline, to: &block.buffers)
+                    case .bundle, .transaction:
+                        let (bytes, counts) = serializer.bundle(timeline, transaction: format == .transaction)
+                        block.bundles.append((timeline.id, bytes, counts))
+                    }
+                }
+                return block
+            }
+            for block in results {
+                switch format {
+                case .ndjson:
+                    for type in ResourceType.allCases where block.buffers.counts[type.rawValue] > 0 {
+                        if files[type.rawValue] == nil {
+                            files[type.rawValue] = try ByteFile(creating: directory.path(of: "\(type.name).ndjson"))
+                        }
+                        try files[type.rawValue]!.write(block.buffers.writers[type.rawValue].bytes)
+                        summary.resourcesByType[type.rawValue] += block.buffers.counts[type.rawValue]
+                    }
+                    summary.bytes += block.buffers.byteCount
+                case .bundle, .transaction:
+                    for (id, bytes, counts) in block.bundles {
+                        let file = try ByteFile(creating: directory.path(of: "\(id).json"))
+                        try file.write(bytes)
+                        try file.close()
+                        summary.bytes += bytes.count
+                        for i in counts.indices { summary.resourcesByType[i] += counts[i] }
+                    }
+                }
+            }
+            next = min(count, batchStart + blocks * blockSize)
+            summary.patients = next
+            summary.seconds = Date().timeIntervalSince(start)
+            progress(next, summary)
+        }
+        for file in files { try file?.close() }
+        summary.seconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    private struct Block: Sendable {
+        var buffers = ResourceBuffers()
+        var bundles: [(String, [UInt8], [Int])] = []
+    }
+}

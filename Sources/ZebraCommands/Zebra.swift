@@ -1,0 +1,59 @@
+import CommandLineParsing
+import Foundation
+
+/// The `zebra` command-line tool: dispatches to subcommands.
+public enum Zebra {
+    static let commands: [any ZebraCommand.Type] = [
+        DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
+    ]
+
+    static var overview: String {
+        var lines = [
+            "OVERVIEW: Zebra generates synthetic patient records for rare diseases from disease-progression",
+            "templates, and writes them as FHIR R4.",
+            "",
+            "USAGE: zebra <command> [options]",
+            "",
+            "COMMANDS:",
+        ]
+        for c in commands {
+            let name = c.specification.name
+            lines.append("  " + name + String(repeating: " ", count: max(2, 20 - name.count)) + c.specification.abstract)
+        }
+        lines += ["", "See 'zebra <command> --help' for a command's options."]
+        return lines.joined(separator: "\n")
+    }
+
+    /// Runs the tool with `arguments` (without the program name); returns the exit code.
+    public static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
+        guard let name = arguments.first else {
+            console.error(overview)
+            return 64
+        }
+        if name == "--help" || name == "-h" || name == "help" {
+            console.print(overview)
+            return 0
+        }
+        guard let command = commands.first(where: { $0.specification.name == name }) else {
+            console.error("error: unknown command '\(name)'\n\n" + overview)
+            return 64
+        }
+        do {
+            let parsed = try ParsedArguments(Array(arguments.dropFirst()), specification: command.specification, toolName: "zebra")
+            if parsed.wantsHelp {
+                console.print(parsed.usage)
+                return 0
+            }
+            return try command.run(parsed, console: console)
+        } catch let error as UsageError {
+            console.error(error.description)
+            return 64
+        } catch let error as CommandError {
+            console.error("error: " + error.message)
+            return error.exitCode
+        } catch {
+            console.error("error: \(error)")
+            return 1
+        }
+    }
+}

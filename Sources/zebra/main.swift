@@ -1,0 +1,4 @@
+import Foundation
+import ZebraCommands
+
+exit(Zebra.main(Array(CommandLine.arguments.dropFirst())))
