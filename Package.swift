@@ -15,5 +15,7 @@ let package = Package(
     targets: [
         .target(name: "Randomness", swiftSettings: fast),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .target(name: "Statistics", dependencies: ["Randomness"], swiftSettings: fast),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
     ]
 )
