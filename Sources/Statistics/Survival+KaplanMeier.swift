@@ -54,7 +54,7 @@ public struct KaplanMeierCurve: Sendable, Equatable, Codable {
     }
 
     /// `S^exp(±z sqrt(G) / log S)`: the log(-log) limits, degenerate at S = 1 and S = 0.
-    static func logLogLimits(_ s: Double, _ g: Double, _ z: Double) -> (Double, Double) {
+    static func logLogLimits(_ s: Double, _ g: Double, _ z: Double) -> (lower: Double, upper: Double) {
         if s >= 1 { return (1, 1) }
         if s <= 0 || !g.isFinite { return (0, 0) }
         let c = z * g.squareRoot() / Foundation.log(s)

@@ -46,14 +46,14 @@ extension KaplanMeierCurve {
 
     /// The median survival time and its confidence interval by inverting the pointwise
     /// log(-log) band (Brookmeyer–Crowley-style, as R's `survfit` and lifelines report it):
-    /// the lower limit is where the upper band reaches 0.5, the upper where the lower band does.
+    /// the lower limit is where the lower band reaches 0.5, the upper where the upper band does.
     public func medianSurvival(level: Double = 0.95) throws -> MedianSurvival {
         try Check.level(level)
         let z = NormalDistribution.quantile(1 - (1 - level) / 2)
         let bands = zip(survival, greenwoodSums).map { Self.logLogLimits($0, $1, z) }
         return MedianSurvival(estimate: firstTime(survival, atOrBelow: 0.5),
-                              lower: firstTime(bands.map { $0.1 }, atOrBelow: 0.5),
-                              upper: firstTime(bands.map { $0.0 }, atOrBelow: 0.5),
+                              lower: firstTime(bands.map { $0.lower }, atOrBelow: 0.5),
+                              upper: firstTime(bands.map { $0.upper }, atOrBelow: 0.5),
                               level: level)
     }
 
