@@ -18,7 +18,7 @@ public struct StudentTDistribution: Sendable, Equatable {
     public func pdf(_ t: Double) -> Double {
         let v = degreesOfFreedom
         if v.isInfinite { return NormalDistribution.pdf(t) }
-        let logC = SpecialFunctions.logGamma((v + 1) / 2) - SpecialFunctions.logGamma(v / 2) - 0.5 * Foundation.log(v * .pi)
+        let logC = -SpecialFunctions.logBeta(v / 2, 0.5) - 0.5 * Foundation.log(v)
         return Foundation.exp(logC - (v + 1) / 2 * Foundation.log1p(t * t / v))
     }
 
@@ -45,7 +45,9 @@ public struct StudentTDistribution: Sendable, Equatable {
         if t.isInfinite { return 0 }
         let t2 = t * t
         let x = v / (v + t2), y = t2 / (v + t2)
-        return 0.5 * SpecialFunctions.incompleteBeta(x: x, complement: y, a: v / 2, b: 0.5).lower
+        return 0.5 * SpecialFunctions.incompleteBeta(x: x, complement: y, a: v / 2, b: 0.5,
+                                                     logX: -Foundation.log1p(t2 / v),
+                                                     logY: -Foundation.log1p(v / t2)).lower
     }
 
     /// The quantile: the `t` with `cdf(t) == p`; `±infinity` at `p` = 0 or 1, NaN outside [0, 1].
@@ -54,13 +56,18 @@ public struct StudentTDistribution: Sendable, Equatable {
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }
         if p == 0.5 { return 0 }
-        if p < 0.5 { return -quantile(1 - p) }
-        let v = degreesOfFreedom, q = 1 - p
-        if v.isInfinite { return NormalDistribution.quantile(p) }
-        if v == 1 { return Foundation.tan(Double.pi * (p - 0.5)) }
-        if v == 2 { return (2 * p - 1) / (2 * p * q).squareRoot() }
+        // Work with the smaller tail probability, which is exact as given (1 - p would round).
+        return p < 0.5 ? -upperQuantile(p) : upperQuantile(1 - p)
+    }
+
+    /// The `t > 0` with `sf(t) == q`, for `0 < q < 0.5`.
+    private func upperQuantile(_ q: Double) -> Double {
+        let v = degreesOfFreedom
+        if v.isInfinite { return -NormalDistribution.quantile(q) }
+        if v == 1 { return 1 / Foundation.tan(Double.pi * q) }
+        if v == 2 { return (1 - 2 * q) / (2 * q * (1 - q)).squareRoot() }
         // Cornish-Fisher start (Abramowitz & Stegun 26.7.5), then safeguarded Newton on the tail.
-        let z = NormalDistribution.quantile(p), z2 = z * z
+        let z = -NormalDistribution.quantile(q), z2 = z * z
         var start = z + z * (z2 + 1) / (4 * v) + z * ((5 * z2 + 16) * z2 + 3) / (96 * v * v)
         if !(start > 0) || !start.isFinite { start = 1 }
         return RootFinding.invertTail(target: q, upperTail: true, start: start, lower: 0, upper: .infinity,
@@ -142,7 +149,7 @@ public struct FDistribution: Sendable, Equatable {
     public func pdf(_ x: Double) -> Double {
         if x <= 0 { return 0 }
         let d1 = numeratorDegreesOfFreedom, d2 = denominatorDegreesOfFreedom
-        let logB = SpecialFunctions.logGamma(d1 / 2) + SpecialFunctions.logGamma(d2 / 2) - SpecialFunctions.logGamma((d1 + d2) / 2)
+        let logB = SpecialFunctions.logBeta(d1 / 2, d2 / 2)
         let logPdf = (d1 / 2) * Foundation.log(d1 / d2) + (d1 / 2 - 1) * Foundation.log(x)
             - ((d1 + d2) / 2) * Foundation.log1p(d1 * x / d2) - logB
         return Foundation.exp(logPdf)
@@ -158,7 +165,9 @@ public struct FDistribution: Sendable, Equatable {
         if x.isInfinite { return (1, 0) }
         let d1 = numeratorDegreesOfFreedom, d2 = denominatorDegreesOfFreedom
         let s = d1 * x + d2
-        return SpecialFunctions.incompleteBeta(x: d1 * x / s, complement: d2 / s, a: d1 / 2, b: d2 / 2)
+        return SpecialFunctions.incompleteBeta(x: d1 * x / s, complement: d2 / s, a: d1 / 2, b: d2 / 2,
+                                               logX: -Foundation.log1p(d2 / (d1 * x)),
+                                               logY: -Foundation.log1p(d1 * x / d2))
     }
 
     /// The quantile: the `x` with `cdf(x) == p`; infinity at `p == 1`, NaN outside [0, 1].

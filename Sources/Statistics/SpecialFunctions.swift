@@ -29,11 +29,35 @@ public enum SpecialFunctions {
     ]
 
     private static func stirlingLogGamma(_ x: Double) -> Double {
+        (x - 0.5) * Foundation.log(x) - x + 0.918_938_533_204_672_7 + stirlingCorrection(x)
+    }
+
+    /// `log Γ(x) - ((x - ½) log x - x + ½ log 2π)` for `x >= 10`: the Bernoulli-number series
+    /// `Σ B_2k / (2k (2k-1) x^(2k-1))`, six terms, error below 2e-14 at x = 10.
+    private static func stirlingCorrection(_ x: Double) -> Double {
         let inv = 1 / x, inv2 = inv * inv
-        // Bernoulli-number series B_2k / (2k(2k-1) x^(2k-1)), five terms: error below 2e-14 at x = 10.
-        let series = inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 * (1.0 / 1680
+        return inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 * (1.0 / 1680
             - inv2 * (1.0 / 1188 - inv2 * (691.0 / 360_360))))))
-        return (x - 0.5) * Foundation.log(x) - x + 0.918_938_533_204_672_7 + series
+    }
+
+    /// `log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b)`, arranged as in R's `lbeta` so that
+    /// large arguments do not cancel digits away (plain differences of log-gammas near 10⁶ lose
+    /// about nine of them).
+    public static func logBeta(_ a: Double, _ b: Double) -> Double {
+        if !(a > 0 && b > 0) { return .nan }
+        let p = Swift.min(a, b), q = Swift.max(a, b)
+        if q.isInfinite { return -.infinity }
+        let ratio = p / (p + q)
+        if p >= 10 {
+            let corr = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q)
+            return -0.5 * Foundation.log(q) + 0.918_938_533_204_672_7 + corr
+                + (p - 0.5) * Foundation.log(ratio) + q * Foundation.log1p(-ratio)
+        }
+        if q >= 10 {
+            let corr = stirlingCorrection(q) - stirlingCorrection(p + q)
+            return logGamma(p) + corr + p - p * Foundation.log(p + q) + (q - 0.5) * Foundation.log1p(-ratio)
+        }
+        return logGamma(p) + logGamma(q) - logGamma(p + q)
     }
 
     /// The regularized lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)`.
@@ -89,12 +113,15 @@ public enum SpecialFunctions {
     }
 
     /// `(I_x(a,b), 1 - I_x(a,b))` given both `x` and `y = 1 - x`; passing `y` computed directly
-    /// (e.g. `t² / (ν + t²)`) keeps accuracy where `1 - x` would cancel.
-    static func incompleteBeta(x: Double, complement y: Double, a: Double, b: Double) -> (lower: Double, upper: Double) {
+    /// (e.g. `t² / (ν + t²)`) keeps accuracy where `1 - x` would cancel. With large `a` or `b`,
+    /// callers that can compute `log x` and `log y` without rounding `x` first (via `log1p`)
+    /// should pass them, since `a · log x` magnifies the rounding of `x` by `a`.
+    static func incompleteBeta(x: Double, complement y: Double, a: Double, b: Double,
+                               logX: Double? = nil, logY: Double? = nil) -> (lower: Double, upper: Double) {
         if !(a > 0) || !(b > 0) || !(x >= 0) || !(y >= 0) || a.isInfinite || b.isInfinite { return (.nan, .nan) }
         if x == 0 { return (0, 1) }
         if y == 0 { return (1, 0) }
-        let logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Foundation.log(x) + b * Foundation.log(y)
+        let logFront = a * (logX ?? Foundation.log(x)) + b * (logY ?? Foundation.log(y)) - logBeta(a, b)
         if x < (a + 1) / (a + b + 2) {
             let v = Swift.min(1, Foundation.exp(logFront) * betaContinuedFraction(x, a, b) / a)
             return (v, 1 - v)

@@ -76,6 +76,18 @@ import Testing
         #expect(close(a.standardErrors(.classical)[0], b.standardErrors()[0], rel: 1e-9))
     }
 
+    @Test func constantCovariateIsNamed() {
+        do {
+            _ = try CoxRegression.fit(times: [1, 2, 3, 4], events: [true, true, false, true],
+                                      covariates: [Regressor("x", [1, 2, 3, 5]), Regressor("site", [1, 1, 1, 1])])
+            Issue.record("a constant covariate has no information")
+        } catch let StatisticsError.singularMatrix(text) {
+            #expect(text.contains("'site'"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test func monotoneLikelihoodDoesNotConverge() {
         // Every event is in group 1 and every group-1 subject fails first: β → ∞.
         #expect(throws: StatisticsError.self) {

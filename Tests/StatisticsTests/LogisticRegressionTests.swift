@@ -59,7 +59,24 @@ import Testing
         #expect(ridge.standardErrors().allSatisfy { $0.isFinite && $0 > 0 })
     }
 
+    @Test func quasiSeparationWithRidgeIsFinite() throws {
+        // Every treated subject responds, controls are mixed: the MLE of the slope is +∞.
+        let group: [Double] = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+        let y: [Double] = [0, 1, 0, 0, 1, 0, 1, 1, 1, 1]
+        #expect(throws: StatisticsError.self) {
+            try LogisticRegression.fit(outcome: y, regressors: [Regressor("g", group)])
+        }
+        let fit = try LogisticRegression.fit(outcome: y, regressors: [Regressor("g", group)], options: .init(ridge: 1))
+        #expect(fit.coefficients[1] > 0 && fit.coefficients[1] < 10)
+        // The intercept is not penalized, so its score equation Σ (y - p) = 0 still holds exactly.
+        #expect(close(fit.fittedProbabilities.reduce(0, +), 6, rel: 1e-10))
+    }
+
     @Test func invalidInputsThrow() {
+        // All outcomes equal: the (unpenalized) intercept has no finite estimate.
+        #expect(throws: StatisticsError.self) {
+            try LogisticRegression.fit(outcome: [0, 0, 0], regressors: [Regressor("x", [1, 2, 3])], options: .init(ridge: 1))
+        }
         #expect(throws: StatisticsError.self) {
             try LogisticRegression.fit(outcome: [0, 2], regressors: [Regressor("x", [1, 2])])
         }
