@@ -5,7 +5,8 @@ extension Descriptive {
     public static func covariance(_ x: [Double], _ y: [Double]) throws -> Double {
         try Check.sameCount(x.count, y.count, "covariance")
         try Check.count(x, atLeast: 2, "covariance")
-        let mx = Kernel.sum(x) / Double(x.count), my = Kernel.sum(y) / Double(y.count)
+        let mx = try Kernel.checkedSum(x, "covariance input") / Double(x.count)
+        let my = try Kernel.checkedSum(y, "covariance input") / Double(y.count)
         return Kernel.sumOfCrossProducts(x, mx, y, my) / Double(x.count - 1)
     }
 
@@ -13,7 +14,8 @@ extension Descriptive {
     public static func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws -> Double {
         try Check.sameCount(x.count, y.count, "Pearson correlation")
         try Check.count(x, atLeast: 2, "Pearson correlation")
-        let mx = Kernel.sum(x) / Double(x.count), my = Kernel.sum(y) / Double(y.count)
+        let mx = try Kernel.checkedSum(x, "correlation input") / Double(x.count)
+        let my = try Kernel.checkedSum(y, "correlation input") / Double(y.count)
         let sxx = Kernel.sumOfSquares(x, about: mx), syy = Kernel.sumOfSquares(y, about: my)
         if sxx == 0 || syy == 0 {
             throw StatisticsError.undefined("correlation with a constant sample")

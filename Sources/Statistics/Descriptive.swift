@@ -8,13 +8,13 @@ public enum Descriptive {
     /// The arithmetic mean.
     public static func mean(_ x: [Double]) throws -> Double {
         try Check.count(x, atLeast: 1, "mean")
-        return Kernel.sum(x) / Double(x.count)
+        return try Kernel.checkedSum(x, "mean input") / Double(x.count)
     }
 
     /// The sample variance with the `n - 1` divisor (two-pass, for accuracy).
     public static func variance(_ x: [Double]) throws -> Double {
         try Check.count(x, atLeast: 2, "variance")
-        let m = Kernel.sum(x) / Double(x.count)
+        let m = try Kernel.checkedSum(x, "variance input") / Double(x.count)
         return Kernel.sumOfSquares(x, about: m) / Double(x.count - 1)
     }
 
@@ -27,6 +27,7 @@ public enum Descriptive {
     public static func weightedMean(_ x: [Double], weights: [Double]) throws -> Double {
         try Check.count(x, atLeast: 1, "weighted mean")
         try Check.weights(weights, count: x.count, "weighted mean")
+        try Check.finite(x, "weighted mean input")
         let (s, w) = Kernel.weightedSum(x, weights)
         return s / w
     }
@@ -132,13 +133,20 @@ public enum Descriptive {
 
 /// Count, mean, SD and five-number summary of a sample (type-7 quartiles).
 public struct DescriptiveSummary: Sendable, Equatable, Codable {
+    /// The number of observations.
     public var count: Int
+    /// The arithmetic mean.
     public var mean: Double
     /// `nil` for a single observation.
     public var standardDeviation: Double?
+    /// The smallest value.
     public var minimum: Double
+    /// The type-7 25th percentile.
     public var firstQuartile: Double
+    /// The median.
     public var median: Double
+    /// The type-7 75th percentile.
     public var thirdQuartile: Double
+    /// The largest value.
     public var maximum: Double
 }

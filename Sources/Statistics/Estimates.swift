@@ -7,6 +7,7 @@ public struct ConfidenceInterval: Sendable, Equatable, Codable {
     /// The nominal coverage, e.g. 0.95.
     public var level: Double
 
+    /// An interval with the given limits and nominal coverage.
     public init(lower: Double, upper: Double, level: Double) {
         self.lower = lower
         self.upper = upper
@@ -35,6 +36,7 @@ public struct CoefficientEstimate: Sendable, Equatable, Codable {
     /// The Wald confidence interval.
     public var confidenceInterval: ConfidenceInterval
 
+    /// An estimate with its inference, as computed by the fits.
     public init(name: String, estimate: Double, standardError: Double, statistic: Double,
                 pValue: Double, confidenceInterval: ConfidenceInterval) {
         self.name = name
@@ -53,6 +55,7 @@ public struct Regressor: Sendable, Equatable {
     /// One value per observation.
     public var values: [Double]
 
+    /// A regressor called `name` with one value per observation.
     public init(_ name: String, _ values: [Double]) {
         self.name = name
         self.values = values

@@ -2,6 +2,17 @@
 /// compiler keep several additions in flight; the order of summation is fixed, so results are
 /// reproducible across runs.
 enum Kernel {
+    /// `sum(x)`, throwing if it is not finite: a finite sum proves every element finite (NaN and
+    /// infinities propagate), so one pass both sums and validates.
+    static func checkedSum(_ x: [Double], _ context: String) throws -> Double {
+        let s = sum(x)
+        if !s.isFinite {
+            try Check.finite(x, context)
+            throw StatisticsError.invalidArgument("\(context): the sum overflows")
+        }
+        return s
+    }
+
     static func sum(_ x: [Double]) -> Double {
         x.withUnsafeBufferPointer { p in
             let n = p.count

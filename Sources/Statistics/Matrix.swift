@@ -157,6 +157,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
         return d
     }
 
+    /// The rows, tab-separated, six significant digits.
     public var description: String {
         rowArrays.map { $0.map { String(format: "%.6g", $0) }.joined(separator: "\t") }
             .joined(separator: "\n")

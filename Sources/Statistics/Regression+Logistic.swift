@@ -12,6 +12,7 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
     /// Whether to add an intercept column (named `Regressor.interceptName`).
     public var includeIntercept: Bool
 
+    /// Options with the defaults: no ridge, tolerance 1e-10, 100 iterations, an intercept.
     public init(ridge: Double = 0, tolerance: Double = 1e-10, maxIterations: Int = 100,
                 includeIntercept: Bool = true) {
         self.ridge = ridge

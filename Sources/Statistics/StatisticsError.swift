@@ -36,6 +36,7 @@ public enum StatisticsError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// The same as `message`.
     public var description: String { message }
 }
 

@@ -20,6 +20,7 @@ public struct CoxRegressionOptions: Sendable, Equatable {
     /// when weights are given (weights then being sampling weights, e.g. inverse probability).
     public var covariance: CovarianceKind?
 
+    /// Options with the defaults: Efron ties, tolerance 1e-9, 50 iterations, automatic covariance.
     public init(ties: CoxTieMethod = .efron, tolerance: Double = 1e-9, maxIterations: Int = 50,
                 covariance: CovarianceKind? = nil) {
         self.ties = ties
@@ -90,8 +91,11 @@ public struct CoxRegressionFit: Sendable {
 
 /// A hazard ratio with its confidence interval (the exponentiated Wald interval).
 public struct HazardRatioEstimate: Sendable, Equatable, Codable {
+    /// The covariate's name.
     public var name: String
+    /// `exp(β)`.
     public var hazardRatio: Double
+    /// The exponentiated Wald interval of β.
     public var confidenceInterval: ConfidenceInterval
     /// The underlying estimate on the log scale (SE, z, p-value).
     public var logHazardRatio: CoefficientEstimate

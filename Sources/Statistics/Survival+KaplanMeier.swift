@@ -14,7 +14,8 @@ public struct KaplanMeierCurve: Sendable, Equatable, Codable {
     public let events: [Double]
     /// The (weighted) number censored at each time (they count as at risk at that time).
     public let censored: [Double]
-    /// The cumulative Greenwood sum `Σ dⱼ / (nⱼ (nⱼ - dⱼ))` at each time (infinite once `S` is 0).
+    /// The cumulative Greenwood sum `Σ dⱼ / (nⱼ (nⱼ - dⱼ))` at each time (infinite once `S` is 0,
+    /// so encoding a curve that reaches 0 as JSON needs a non-conforming-float strategy).
     public let greenwoodSums: [Double]
 
     /// Greenwood's standard error of `S(t)` at each time, `S · sqrt(Σ d / (n (n - d)))` (0 once `S` is 0).

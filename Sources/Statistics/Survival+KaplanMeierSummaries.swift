@@ -25,8 +25,9 @@ public struct RestrictedMeanSurvival: Sendable, Equatable, Codable {
 
 /// How far apart two survival curves are over a common time range.
 public struct SurvivalCurveDistance: Sendable, Equatable, Codable {
-    /// The range compared.
+    /// The start of the range compared.
     public var lower: Double
+    /// The end of the range compared.
     public var upper: Double
     /// `sup |S₁(t) - S₂(t)|` over the range.
     public var maxAbsoluteDifference: Double

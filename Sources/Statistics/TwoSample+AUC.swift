@@ -33,13 +33,16 @@ extension TwoSample {
         let withinNegative = try Descriptive.ranks(negatives)
         // Placement values: a midrank in the pooled sample minus the midrank within the own sample
         // counts the other sample's values below it, ties counted half.
-        let v10 = positives.indices.map { (combined[$0] - withinPositive[$0]) / n }
+        let below = positives.indices.map { combined[$0] - withinPositive[$0] }
+        let v10 = below.map { $0 / n }
         let v01 = negatives.indices.map { 1 - (combined[positives.count + $0] - withinNegative[$0]) / m }
-        let auc = Kernel.sum(v10) / m
+        // Midrank differences are multiples of ½, so U is summed exactly.
+        let u = Kernel.sum(below)
+        let auc = u / (m * n)
         let variance = (try Descriptive.variance(v10)) / m + (try Descriptive.variance(v01)) / n
         let q1 = auc / (2 - auc), q2 = 2 * auc * auc / (1 + auc)
         let hm = (auc * (1 - auc) + (m - 1) * (q1 - auc * auc) + (n - 1) * (q2 - auc * auc)) / (m * n)
-        return AUCResult(auc: auc, mannWhitneyU: auc * m * n, delongStandardError: variance.squareRoot(),
+        return AUCResult(auc: auc, mannWhitneyU: u, delongStandardError: variance.squareRoot(),
                          hanleyMcNeilStandardError: Swift.max(hm, 0).squareRoot())
     }
 }

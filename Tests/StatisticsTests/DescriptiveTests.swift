@@ -95,6 +95,9 @@ import Testing
             try Descriptive.variance([1])
         }
         #expect(throws: StatisticsError.self) { try Descriptive.mean([]) }
+        #expect(throws: StatisticsError.self) { try Descriptive.mean([1, .nan]) }
+        #expect(throws: StatisticsError.self) { try Descriptive.variance([1, .infinity]) }
+        #expect(throws: StatisticsError.self) { try Descriptive.mean([.greatestFiniteMagnitude, .greatestFiniteMagnitude]) }
         #expect(throws: StatisticsError.self) { try Descriptive.weightedMean([1, 2], weights: [1, -1]) }
         #expect(throws: StatisticsError.self) { try Descriptive.quantile([1, .nan], 0.5) }
         #expect(throws: StatisticsError.self) { try Descriptive.quantile([1, 2], 1.5) }
