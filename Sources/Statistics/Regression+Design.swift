@@ -78,6 +78,30 @@ enum Design {
         try bread.multiplied(by: meat).multiplied(by: bread)
     }
 
+    /// The Wald estimate of the coefficient called `name`, or an error listing the known names.
+    static func namedEstimate(_ name: String, names: [String], coefficients: [Double], covariance: Matrix,
+                              level: Double, degreesOfFreedom: Double?) throws -> CoefficientEstimate {
+        guard let j = names.firstIndex(of: name) else {
+            throw StatisticsError.invalidArgument("no coefficient named '\(name)' (have \(names))")
+        }
+        return try wald(name: name, estimate: coefficients[j], variance: covariance[j, j],
+                        level: level, degreesOfFreedom: degreesOfFreedom)
+    }
+
+    /// Square roots of a covariance matrix's diagonal (negative rounding noise clamped to 0).
+    static func standardErrors(_ covariance: Matrix) -> [Double] {
+        covariance.diagonalElements.map { Swift.max($0, 0).squareRoot() }
+    }
+
+    /// `xβ` for one observation's regressor values (no intercept entry) in fit order.
+    static func linearPredictor(_ coefficients: [Double], hasIntercept: Bool, values: [Double]) throws -> Double {
+        let offset = hasIntercept ? 1 : 0
+        try Check.sameCount(values.count, coefficients.count - offset, "prediction: values vs regressors")
+        var s = hasIntercept ? coefficients[0] : 0
+        for j in values.indices { s += coefficients[j + offset] * values[j] }
+        return s
+    }
+
     /// A Wald estimate with a t (finite `degreesOfFreedom`) or normal reference distribution.
     static func wald(name: String, estimate: Double, variance: Double, level: Double,
                      degreesOfFreedom: Double?) throws -> CoefficientEstimate {

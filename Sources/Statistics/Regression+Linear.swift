@@ -42,17 +42,15 @@ public struct LinearRegressionFit: Sendable {
 
     /// Standard errors from the covariance of the given kind.
     public func standardErrors(_ kind: CovarianceKind = .classical) -> [Double] {
-        covariance(kind).diagonalElements.map { Swift.max($0, 0).squareRoot() }
+        Design.standardErrors(covariance(kind))
     }
 
     /// Estimate, SE, t statistic, p-value and t-based CI of the coefficient called `name`.
     public func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
                          level: Double = 0.95) throws -> CoefficientEstimate {
-        guard let j = coefficientNames.firstIndex(of: name) else {
-            throw StatisticsError.invalidArgument("no coefficient named '\(name)' (have \(coefficientNames))")
-        }
-        return try Design.wald(name: name, estimate: coefficients[j], variance: covariance(kind)[j, j],
-                               level: level, degreesOfFreedom: Double(residualDegreesOfFreedom))
+        try Design.namedEstimate(name, names: coefficientNames, coefficients: coefficients,
+                                 covariance: covariance(kind), level: level,
+                                 degreesOfFreedom: Double(residualDegreesOfFreedom))
     }
 
     /// `estimate(_:covariance:level:)` for every coefficient, in order.
@@ -62,11 +60,7 @@ public struct LinearRegressionFit: Sendable {
 
     /// The prediction for one new observation, given its regressor values in fit order (no intercept entry).
     public func predict(_ values: [Double]) throws -> Double {
-        let offset = hasIntercept ? 1 : 0
-        try Check.sameCount(values.count, coefficients.count - offset, "prediction: values vs regressors")
-        var s = hasIntercept ? coefficients[0] : 0
-        for j in values.indices { s += coefficients[j + offset] * values[j] }
-        return s
+        try Design.linearPredictor(coefficients, hasIntercept: hasIntercept, values: values)
     }
 }
 

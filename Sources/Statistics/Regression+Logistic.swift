@@ -50,31 +50,41 @@ public struct LogisticRegressionFit: Sendable {
 
     /// Standard errors from the covariance of the given kind.
     public func standardErrors(_ kind: CovarianceKind = .classical) -> [Double] {
-        covariance(kind).diagonalElements.map { Swift.max($0, 0).squareRoot() }
+        Design.standardErrors(covariance(kind))
     }
 
     /// The coefficient called `name` (log-odds scale) with its z-based Wald inference.
     public func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
                          level: Double = 0.95) throws -> CoefficientEstimate {
-        guard let j = coefficientNames.firstIndex(of: name) else {
-            throw StatisticsError.invalidArgument("no coefficient named '\(name)' (have \(coefficientNames))")
-        }
-        return try Design.wald(name: name, estimate: coefficients[j], variance: covariance(kind)[j, j],
-                               level: level, degreesOfFreedom: nil)
+        try Design.namedEstimate(name, names: coefficientNames, coefficients: coefficients,
+                                 covariance: covariance(kind), level: level, degreesOfFreedom: nil)
     }
 
     /// The linear predictor (log-odds) for one observation's regressor values in fit order.
     public func linearPredictor(_ values: [Double]) throws -> Double {
-        let offset = hasIntercept ? 1 : 0
-        try Check.sameCount(values.count, coefficients.count - offset, "prediction: values vs regressors")
-        var s = hasIntercept ? coefficients[0] : 0
-        for j in values.indices { s += coefficients[j + offset] * values[j] }
-        return s
+        try Design.linearPredictor(coefficients, hasIntercept: hasIntercept, values: values)
     }
 
     /// The predicted probability for one observation's regressor values in fit order.
     public func predict(_ values: [Double]) throws -> Double {
         LogisticRegression.logistic(try linearPredictor(values))
+    }
+
+    /// Predicted probabilities for new observations given as named columns, in any order; every
+    /// regressor of the fit must be present (extra columns are ignored).
+    public func predictProbabilities(_ regressors: [Regressor]) throws -> [Double] {
+        let offset = hasIntercept ? 1 : 0
+        let columns = try coefficientNames.dropFirst(offset).map { name in
+            guard let r = regressors.first(where: { $0.name == name }) else {
+                throw StatisticsError.invalidArgument("prediction needs a regressor named '\(name)'")
+            }
+            return r.values
+        }
+        let n = columns.first?.count ?? 0
+        for (c, name) in zip(columns, coefficientNames.dropFirst(offset)) {
+            try Check.sameCount(c.count, n, "prediction: regressor '\(name)' length")
+        }
+        return try (0..<n).map { i in try predict(columns.map { $0[i] }) }
     }
 }
 
@@ -109,44 +119,25 @@ public enum LogisticRegression {
         let w = weights ?? [Double](repeating: 1, count: n)
         let penalty = (0..<p).map { options.includeIntercept && $0 == 0 ? 0 : options.ridge }
 
-        var beta = [Double](repeating: 0, count: p)
+        var start = [Double](repeating: 0, count: p)
         if options.includeIntercept {
             let (sy, sw) = Kernel.weightedSum(y, w)
             let mean = Swift.min(Swift.max(sy / sw, 1e-6), 1 - 1e-6)
-            beta[0] = Foundation.log(mean / (1 - mean))
+            start[0] = Foundation.log(mean / (1 - mean))
         }
-        var objective = penalizedLogLikelihood(x, y, w, beta, penalty)
-        for iteration in 1...Swift.max(1, options.maxIterations) {
-            let (gradient, hessian) = derivatives(x, y, w, beta, penalty)
-            let inverse: Matrix
-            do {
-                inverse = try Design.inverseInformation(hessian, names: names, context: "logistic regression")
-            } catch let error as StatisticsError where options.ridge == 0 {
-                throw separationHint(error, iteration: iteration)
-            }
-            let step = try inverse.multiplied(by: gradient)
-            // Step halving keeps the penalized likelihood increasing, which Newton alone does not promise.
-            var scale = 1.0, candidate = beta, candidateObjective = -Double.infinity
-            for _ in 0..<30 {
-                candidate = (0..<p).map { beta[$0] + scale * step[$0] }
-                candidateObjective = penalizedLogLikelihood(x, y, w, candidate, penalty)
-                if candidateObjective >= objective - 1e-12 * Swift.abs(objective) { break }
-                scale /= 2
-            }
-            let converged = (0..<p).allSatisfy {
-                Swift.abs(candidate[$0] - beta[$0]) <= options.tolerance * (1 + Swift.abs(beta[$0]))
-            }
-            beta = candidate
-            objective = candidateObjective
-            if converged {
-                return try finish(x, y, w, beta, penalty, names, iteration, options)
-            }
+        let result = try Newton.maximize(
+            start: start, names: names, tolerance: options.tolerance, maxIterations: options.maxIterations,
+            context: "logistic regression",
+            annotate: { options.ridge == 0 ? separationHint($0, iteration: $1) : $0 },
+            evaluate: { evaluate(x, y, w, $0, penalty) })
+        guard let (beta, point, iterations) = result else {
+            throw StatisticsError.didNotConverge(
+                iterations: options.maxIterations,
+                context: options.ridge == 0
+                    ? "logistic regression (estimates diverge, as under complete or quasi-complete separation; a ridge penalty > 0 keeps them finite)"
+                    : "logistic regression")
         }
-        throw StatisticsError.didNotConverge(
-            iterations: options.maxIterations,
-            context: options.ridge == 0
-                ? "logistic regression (estimates diverge, as under complete or quasi-complete separation; a ridge penalty > 0 keeps them finite)"
-                : "logistic regression")
+        return try finish(x, y, w, beta, point, names, iterations, options)
     }
 
     /// `fit` with Boolean outcomes.
@@ -169,54 +160,55 @@ public enum LogisticRegression {
         }
     }
 
-    private static func penalizedLogLikelihood(_ x: Matrix, _ y: [Double], _ w: [Double],
-                                               _ beta: [Double], _ penalty: [Double]) -> Double {
-        let eta = linearPredictors(x, beta)
-        var ll = 0.0
-        // y log p + (1 - y) log(1 - p) = y η - log(1 + e^η).
-        for i in eta.indices where w[i] > 0 { ll += w[i] * (y[i] * eta[i] - softplus(eta[i])) }
-        for j in beta.indices { ll -= 0.5 * penalty[j] * beta[j] * beta[j] }
-        return ll
+    /// The penalized log-likelihood, its gradient and information at `beta`.
+    struct Point: NewtonPoint {
+        var objective: Double
+        var gradient: [Double]
+        var information: Matrix
+        var linearPredictors: [Double]
+        var logLikelihood: Double
     }
 
-    private static func derivatives(_ x: Matrix, _ y: [Double], _ w: [Double], _ beta: [Double],
-                                    _ penalty: [Double]) -> (gradient: [Double], hessian: Matrix) {
+    private static func evaluate(_ x: Matrix, _ y: [Double], _ w: [Double], _ beta: [Double],
+                                 _ penalty: [Double]) -> Point {
         let eta = linearPredictors(x, beta)
         let p = x.columns
+        var ll = 0.0
         var gradient = [Double](repeating: 0, count: p)
         var curvature = [Double](repeating: 0, count: x.rows)
-        for i in eta.indices {
+        for i in eta.indices where w[i] > 0 {
+            // y log μ + (1 - y) log(1 - μ) = y η - log(1 + e^η).
+            ll += w[i] * (y[i] * eta[i] - softplus(eta[i]))
             let mu = logistic(eta[i])
             curvature[i] = w[i] * mu * (1 - mu)
             let r = w[i] * (y[i] - mu)
             for j in 0..<p { gradient[j] += r * x[i, j] }
         }
-        var hessian = Design.weightedCrossProduct(x, curvature)
+        var information = Design.weightedCrossProduct(x, curvature)
+        var objective = ll
         for j in 0..<p {
+            objective -= 0.5 * penalty[j] * beta[j] * beta[j]
             gradient[j] -= penalty[j] * beta[j]
-            hessian[j, j] += penalty[j]
+            information[j, j] += penalty[j]
         }
-        return (gradient, hessian)
+        return Point(objective: objective, gradient: gradient, information: information,
+                     linearPredictors: eta, logLikelihood: ll)
     }
 
-    private static func finish(_ x: Matrix, _ y: [Double], _ w: [Double], _ beta: [Double],
-                               _ penalty: [Double], _ names: [String], _ iterations: Int,
+    private static func finish(_ x: Matrix, _ y: [Double], _ w: [Double], _ beta: [Double], _ point: Point,
+                               _ names: [String], _ iterations: Int,
                                _ options: LogisticRegressionOptions) throws -> LogisticRegressionFit {
-        let (_, hessian) = derivatives(x, y, w, beta, penalty)
-        let bread = try Design.inverseInformation(hessian, names: names, context: "logistic regression")
-        let eta = linearPredictors(x, beta)
-        let fitted = eta.map(logistic)
+        let bread = try Design.inverseInformation(point.information, names: names, context: "logistic regression")
+        let fitted = point.linearPredictors.map(logistic)
         var scores = [Double](repeating: 0, count: x.rows)
         for i in scores.indices {
             let r = w[i] * (y[i] - fitted[i])
             scores[i] = r * r
         }
         let robust = try Design.sandwich(bread: bread, meat: Design.weightedCrossProduct(x, scores))
-        var ll = 0.0
-        for i in eta.indices where w[i] > 0 { ll += w[i] * (y[i] * eta[i] - softplus(eta[i])) }
         return LogisticRegressionFit(coefficientNames: names, coefficients: beta, classicalCovariance: bread,
-                                     robustCovariance: robust, fittedProbabilities: fitted, logLikelihood: ll,
-                                     iterations: iterations, ridge: options.ridge,
-                                     hasIntercept: options.includeIntercept)
+                                     robustCovariance: robust, fittedProbabilities: fitted,
+                                     logLikelihood: point.logLikelihood, iterations: iterations,
+                                     ridge: options.ridge, hasIntercept: options.includeIntercept)
     }
 }

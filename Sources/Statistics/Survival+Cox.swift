@@ -63,18 +63,15 @@ public struct CoxRegressionFit: Sendable {
 
     /// Standard errors of the log hazard ratios (default covariance unless `kind` is given).
     public func standardErrors(_ kind: CovarianceKind? = nil) -> [Double] {
-        covariance(kind ?? defaultCovariance).diagonalElements.map { Swift.max($0, 0).squareRoot() }
+        Design.standardErrors(covariance(kind ?? defaultCovariance))
     }
 
     /// The log hazard ratio of `name` with its z-based Wald inference.
     public func estimate(_ name: String, covariance kind: CovarianceKind? = nil,
                          level: Double = 0.95) throws -> CoefficientEstimate {
-        guard let j = coefficientNames.firstIndex(of: name) else {
-            throw StatisticsError.invalidArgument("no coefficient named '\(name)' (have \(coefficientNames))")
-        }
-        return try Design.wald(name: name, estimate: coefficients[j],
-                               variance: covariance(kind ?? defaultCovariance)[j, j],
-                               level: level, degreesOfFreedom: nil)
+        try Design.namedEstimate(name, names: coefficientNames, coefficients: coefficients,
+                                 covariance: covariance(kind ?? defaultCovariance), level: level,
+                                 degreesOfFreedom: nil)
     }
 
     /// The hazard ratio of `name` with its confidence interval, both on the ratio scale.
@@ -118,40 +115,23 @@ public enum CoxRegression {
         }
         let w = weights ?? [Double](repeating: 1, count: n)
         let model = CoxLikelihood(x: centered(raw, w), times: times, events: events, weights: w, ties: options.ties)
-        let p = names.count
-        var beta = [Double](repeating: 0, count: p)
-        var current = model.evaluate(beta)
-        let nullLL = current.logLikelihood
-        for iteration in 1...Swift.max(1, options.maxIterations) {
-            let inverse = try Design.inverseInformation(current.information, names: names, context: "Cox regression")
-            let step = try inverse.multiplied(by: current.gradient)
-            var scale = 1.0, candidate = beta, next = current
-            // Step halving: the partial likelihood is concave, but a full step can still overshoot.
-            for _ in 0..<30 {
-                candidate = (0..<p).map { beta[$0] + scale * step[$0] }
-                next = model.evaluate(candidate)
-                if next.logLikelihood >= current.logLikelihood - 1e-12 * Swift.abs(current.logLikelihood) { break }
-                scale /= 2
-            }
-            let converged = (0..<p).allSatisfy {
-                Swift.abs(candidate[$0] - beta[$0]) <= options.tolerance * (1 + Swift.abs(beta[$0]))
-            }
-            beta = candidate
-            current = next
-            if converged {
-                let bread = try Design.inverseInformation(current.information, names: names, context: "Cox regression")
-                let meat = model.scoreResidualMeat(beta, current.terms)
-                return CoxRegressionFit(
-                    coefficientNames: names, coefficients: beta, classicalCovariance: bread,
-                    robustCovariance: try Design.sandwich(bread: bread, meat: meat),
-                    defaultCovariance: options.covariance ?? (weights == nil ? .classical : .robust),
-                    logPartialLikelihood: current.logLikelihood, nullLogPartialLikelihood: nullLL,
-                    iterations: iteration, observationCount: n, eventCount: eventCount)
-            }
+        let nullLL = model.evaluate([Double](repeating: 0, count: names.count)).logLikelihood
+        let result = try Newton.maximize(
+            start: [Double](repeating: 0, count: names.count), names: names, tolerance: options.tolerance,
+            maxIterations: options.maxIterations, context: "Cox regression", evaluate: model.evaluate)
+        guard let (beta, point, iterations) = result else {
+            throw StatisticsError.didNotConverge(
+                iterations: options.maxIterations,
+                context: "Cox regression (a coefficient may be diverging, e.g. no events in one group)")
         }
-        throw StatisticsError.didNotConverge(
-            iterations: options.maxIterations,
-            context: "Cox regression (a coefficient may be diverging, e.g. no events in one group)")
+        let bread = try Design.inverseInformation(point.information, names: names, context: "Cox regression")
+        let meat = model.scoreResidualMeat(beta, point.terms)
+        return CoxRegressionFit(
+            coefficientNames: names, coefficients: beta, classicalCovariance: bread,
+            robustCovariance: try Design.sandwich(bread: bread, meat: meat),
+            defaultCovariance: options.covariance ?? (weights == nil ? .classical : .robust),
+            logPartialLikelihood: point.logLikelihood, nullLogPartialLikelihood: nullLL,
+            iterations: iterations, observationCount: n, eventCount: eventCount)
     }
 
     /// Columns minus their weighted means: leaves β unchanged and keeps `exp(xβ)` in range.

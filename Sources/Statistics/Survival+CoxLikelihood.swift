@@ -34,11 +34,12 @@ struct CoxLikelihood {
         var deathMean: [Double]   // (1/d) Σₖ x̄ₖ
     }
 
-    struct Evaluation {
+    struct Evaluation: NewtonPoint {
         var logLikelihood: Double
         var gradient: [Double]
         var information: Matrix
         var terms: [TimeTerms]
+        var objective: Double { logLikelihood }
     }
 
     func evaluate(_ beta: [Double]) -> Evaluation {

@@ -17,6 +17,10 @@ import Testing
         #expect(fit.iterations < 15)
         let p0 = try fit.predict([Self.x1[0], Self.x2[0]])
         #expect(close(p0, fit.fittedProbabilities[0], rel: 1e-14))
+        // Named columns in another order give the same fitted values.
+        let again = try fit.predictProbabilities([Regressor("x2", Self.x2), Regressor("x1", Self.x1)])
+        #expect(close(again, fit.fittedProbabilities, rel: 1e-14))
+        #expect(throws: StatisticsError.self) { try fit.predictProbabilities([Regressor("x1", Self.x1)]) }
     }
 
     @Test func weightedMatchesStatsmodelsGLM() throws {
