@@ -6,6 +6,11 @@ let fast: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
+/// A library module with the project's settings.
+func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: fast)
+}
+
 let package = Package(
     name: "Zebra",
     platforms: [.macOS(.v13)],
@@ -13,25 +18,28 @@ let package = Package(
         .executable(name: "zebra", targets: ["zebra"]),
     ],
     targets: [
-        .target(name: "Randomness", swiftSettings: fast),
-        .target(name: "Serialization", swiftSettings: fast),
-        .target(name: "Timelines", swiftSettings: fast),
-        .target(name: "DiseaseModeling", dependencies: ["Randomness", "Serialization", "Timelines"], swiftSettings: fast),
-        .target(name: "Parallelism", swiftSettings: fast),
-        .target(name: "Simulation",
-                dependencies: ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"], swiftSettings: fast),
-        .target(name: "FHIRExport", dependencies: ["Parallelism", "Serialization", "Timelines"], swiftSettings: fast),
-        .target(name: "Calibration", dependencies: ["DiseaseModeling", "Simulation", "Timelines"], swiftSettings: fast),
-        .target(name: "CommandLineParsing", swiftSettings: fast),
-        .target(name: "ZebraCommands",
-                dependencies: ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
-                               "Serialization", "Simulation", "Timelines"],
-                swiftSettings: fast),
+        // Foundations: random streams, parallel maps, JSON and files, statistics, plots, CLI parsing.
+        library("Randomness"),
+        library("Parallelism"),
+        library("Serialization"),
+        library("Statistics", ["Randomness"]),
+        library("Plotting"),
+        library("CommandLineParsing"),
+        library("DifferentialPrivacy", ["Randomness"]),
+        // The domain: timelines, templates, simulation, FHIR, calibration.
+        library("Timelines"),
+        library("DiseaseModeling", ["Randomness", "Serialization", "Timelines"]),
+        library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"]),
+        library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
+        library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
+        // The command-line tool.
+        library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
+                                  "Serialization", "Simulation", "Timelines"]),
         .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
+
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .target(name: "DifferentialPrivacy", dependencies: ["Randomness"], swiftSettings: fast),
-        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
-        .target(name: "Plotting", swiftSettings: fast),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
     ]
 )
