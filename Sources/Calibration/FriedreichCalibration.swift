@@ -49,7 +49,7 @@ struct FriedreichCalibration {
                              simulated: Summary.median(delays), tolerance: 0.4,
                              toleranceReason: "published as a whole-year median (IQR 1-5)", sampleSize: delays.count),
             CalibrationCheck(name: "onset<15: onset to loss of ambulation, KM median (y)", source: "Rummey 2020", target: 11.5,
-                             simulated: Summary.kaplanMeierQuantile(loaData, survival: 0.5), tolerance: 1.0,
+                             simulated: Summary.kaplanMeierMedian(loaData), tolerance: 1.0,
                              toleranceReason: "IQR 8.6-16.2 in n = 1021; ±1 y is about twice the median's SE",
                              sampleSize: loaData.count),
             CalibrationCheck(name: "mFARS change over 3 y, untreated, age 16-40, mFARS 20-80", source: "Lynch 2024", target: 6.6,
