@@ -11,18 +11,23 @@ struct TimelineBuilder {
     let concepts: TemplateConcepts
 
     /// Visit ages from the schedule: nominal times on the current rule's interval, jittered.
+    ///
+    /// Every nominal slot draws its jitter and its missed-visit flag whether or not it falls before
+    /// the end of follow-up, and slots are drawn until well past it, so a later end date only adds
+    /// visits: the record up to an earlier end date is the same.
     func visitAges(for course: LatentCourse, until endAge: Double, rng: inout RandomStream) -> [Double] {
         let schedule = template.visits
         guard let first = course.entryAge(of: schedule.fromState), first < endAge else { return [] }
         var ages: [Double] = [first]
         var nominal = first
         let jitterYears = schedule.jitterDays / CalendarDay.daysPerYear
+        let minimumGap = 2 / CalendarDay.daysPerYear
         while ages.count < 2_000 {
             nominal += interval(at: nominal, course: course)
-            if nominal >= endAge { break }
+            if nominal - 5 * jitterYears >= endAge { break }
             let jitter = jitterYears > 0 ? rng.nextNormal() * jitterYears : 0
             let missed = rng.nextUnit() < schedule.missProbability
-            let age = max(nominal + jitter, ages[ages.count - 1] + 2 / CalendarDay.daysPerYear)
+            let age = max(nominal + jitter, ages[ages.count - 1] + minimumGap)
             if !missed && age < endAge { ages.append(age) }
         }
         return ages
