@@ -15,9 +15,10 @@ struct TimelineBuilder {
     /// Every nominal slot draws its jitter and its missed-visit flag whether or not it falls before
     /// the end of follow-up, and slots are drawn until well past it, so a later end date only adds
     /// visits: the record up to an earlier end date is the same.
-    func visitAges(for course: LatentCourse, until endAge: Double, rng: inout RandomStream) -> [Double] {
+    func visitAges(for course: LatentCourse, from start: Double? = nil, until endAge: Double,
+                   rng: inout RandomStream) -> [Double] {
         let schedule = template.visits
-        guard let first = course.entryAge(of: schedule.fromState), first < endAge else { return [] }
+        guard let first = start ?? course.entryAge(of: schedule.fromState), first < endAge else { return [] }
         var ages: [Double] = [first]
         var nominal = first
         let jitterYears = schedule.jitterDays / CalendarDay.daysPerYear
