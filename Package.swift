@@ -15,5 +15,12 @@ let package = Package(
     targets: [
         .target(name: "Randomness", swiftSettings: fast),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .target(name: "DenseKernels", swiftSettings: fast),
+        .testTarget(name: "DenseKernelsTests", dependencies: ["DenseKernels", "Randomness"]),
+        .target(name: "NeuralNetworks", dependencies: ["DenseKernels", "Randomness"], swiftSettings: fast),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DenseKernels", "Randomness"]),
+        .executableTarget(
+            name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness"],
+            path: "Benchmarks/NNBench", swiftSettings: fast),
     ]
 )
