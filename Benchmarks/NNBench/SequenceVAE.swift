@@ -38,30 +38,40 @@ struct SequenceVAE: Sendable {
         var size: Int { lengths.count }
     }
 
+    /// The large per-step buffers, kept from one step to the next so that steps do not allocate.
+    struct Workspace: Sendable {
+        var encoded = GRUTrace()
+        var decoded = GRUTrace()
+        var decoderInputs: [Float] = []
+        var output: [Float] = []
+        var dDecoded: [Float] = []
+    }
+
     /// Forward and backward on `batch`; adds gradients (scaled by `scale`, e.g. 1/total batch)
     /// to `gradients` and returns the loss.
     func lossAndGradient(
         _ batch: Batch, parameters: [Float], gradients: inout [Float], scale: Float,
-        random: inout RandomStream, threads: Int
+        random: inout RandomStream, threads: Int, workspace w: inout Workspace
     ) -> Float {
         let (steps, size) = (batch.steps, batch.size)
         // Encoder and posterior.
-        let encoded = encoder.forward(
-            inputs: batch.inputs, lengths: batch.lengths, steps: steps, parameters: parameters, threads: threads)
-        let summary = encoded.finalState
+        encoder.forward(
+            inputs: batch.inputs, lengths: batch.lengths, steps: steps, parameters: parameters, threads: threads,
+            into: &w.encoded)
+        let summary = w.encoded.finalState
         let posterior = toPosterior.forward(summary, batch: size, parameters: parameters, threads: threads)
         let (mean, logVariance) = split(posterior, rows: size, width: latent)
         let sample = Reparameterisation.sample(mean: mean, logVariance: logVariance, random: &random)
         // Decoder.
         let stateInput = toDecoderState.forward(sample.z, batch: size, parameters: parameters, threads: threads)
         let initialState = Activation.tanh.forward(stateInput)
-        let decoderInputs = teacherForced(batch, z: sample.z)
-        let decoded = decoder.forward(
-            inputs: decoderInputs, lengths: batch.lengths, steps: steps, initialState: initialState,
-            parameters: parameters, threads: threads)
+        teacherForced(batch, z: sample.z, into: &w.decoderInputs)
+        decoder.forward(
+            inputs: w.decoderInputs, lengths: batch.lengths, steps: steps, initialState: initialState,
+            parameters: parameters, threads: threads, into: &w.decoded)
         let rows = steps * size
-        let output = toOutput.forward(decoded.outputs, batch: rows, parameters: parameters, threads: threads)
-        let (outMean, outLogVariance) = split(output, rows: rows, width: features)
+        toOutput.forward(w.decoded.outputs, batch: rows, parameters: parameters, into: &w.output, threads: threads)
+        let (outMean, outLogVariance) = split(w.output, rows: rows, width: features)
         // Losses.
         let nll = Losses.gaussianNLL(
             mean: outMean, logVariance: outLogVariance, target: batch.inputs, mask: batch.mask, scale: scale)
@@ -69,11 +79,11 @@ struct SequenceVAE: Sendable {
             mean: mean, logVariance: logVariance, dimensions: latent, beta: scale * Float(size), freeBits: 0.05)
         // Backward.
         let dOutput = join(nll.meanGradient, nll.logVarianceGradient, rows: rows, width: features)
-        let dDecoded = toOutput.backward(
-            input: decoded.outputs, outputGradient: dOutput, batch: rows, parameters: parameters,
-            gradients: &gradients, threads: threads)
+        toOutput.backward(
+            input: w.decoded.outputs, outputGradient: dOutput, batch: rows, parameters: parameters,
+            gradients: &gradients, inputGradient: &w.dDecoded, threads: threads)
         let dDecoder = decoder.backward(
-            decoded, outputGradients: dDecoded, finalStateGradient: nil, parameters: parameters,
+            &w.decoded, outputGradients: w.dDecoded, finalStateGradient: nil, parameters: parameters,
             gradients: &gradients, threads: threads)
         let dStateInput = Activation.tanh.backward(
             input: stateInput, output: initialState, outputGradient: dDecoder.initialState)
@@ -90,15 +100,16 @@ struct SequenceVAE: Sendable {
             input: summary, outputGradient: dPosterior, batch: size, parameters: parameters,
             gradients: &gradients, threads: threads)
         _ = encoder.backward(
-            encoded, outputGradients: nil, finalStateGradient: dSummary, parameters: parameters,
+            &w.encoded, outputGradients: nil, finalStateGradient: dSummary, parameters: parameters,
             gradients: &gradients, computeInputGradients: false, threads: threads)
         return nll.value + kl.value
     }
 
     /// Decoder inputs [z, x_{t−1}] per step (x_{−1} = 0).
-    private func teacherForced(_ batch: Batch, z: [Float]) -> [Float] {
+    private func teacherForced(_ batch: Batch, z: [Float], into inputs: inout [Float]) {
         let width = latent + features
-        var inputs = [Float](repeating: 0, count: batch.steps * batch.size * width)
+        inputs.removeAll(keepingCapacity: true)
+        inputs.append(contentsOf: repeatElement(0, count: batch.steps * batch.size * width))
         for t in 0..<batch.steps {
             for b in 0..<batch.size {
                 let row = (t * batch.size + b) * width
@@ -109,7 +120,6 @@ struct SequenceVAE: Sendable {
                 }
             }
         }
-        return inputs
     }
 
     /// Adds the z columns of the decoder-input gradient, summed over steps, to dz.

@@ -50,3 +50,8 @@ extension UnsafeMutableBufferPointer where Element == Float {
     /// A read-only view.
     var readOnly: UnsafeBufferPointer<Float> { UnsafeBufferPointer(self) }
 }
+
+@inline(__always)
+func withBuffers<R>(_ a: [Float], _ body: (FloatBuffer) -> R) -> R {
+    a.withUnsafeBufferPointer(body)
+}

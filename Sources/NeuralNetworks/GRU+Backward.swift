@@ -12,32 +12,37 @@ extension GRU {
     ///     (nil when only the final state is used); ignored at masked steps.
     ///   - finalStateGradient: batch×H gradient with respect to `trace.finalState` (nil for none).
     public func backward(
-        _ trace: GRUTrace, outputGradients: [Float]?, finalStateGradient: [Float]?,
+        _ trace: inout GRUTrace, outputGradients: [Float]?, finalStateGradient: [Float]?,
         parameters: [Float], gradients: inout [Float], computeInputGradients: Bool = true, threads: Int = 1
     ) -> GRUInputGradients {
         let (steps, batch, h, g) = (trace.steps, trace.batch, hiddenSize, 3 * hiddenSize)
         precondition(outputGradients.map { $0.count == steps * batch * h } ?? true, "GRU.backward: output gradients are not steps × batch × \(h)")
         precondition(finalStateGradient.map { $0.count == batch * h } ?? true, "GRU.backward: final-state gradient is not batch × \(h)")
-        var dh = finalStateGradient ?? [Float](repeating: 0, count: batch * h)
-        var dInputGates = [Float](repeating: 0, count: steps * batch * g)
-        var dRecurrentGates = [Float](repeating: 0, count: steps * batch * g)
-        var dInputs = [Float](repeating: 0, count: computeInputGradients ? steps * batch * inputSize : 0)
-        let hiddenTransposed = parameters.withUnsafeBufferPointer { p in
-            MatrixOps.transpose(Array(p.slice(weightHidden)), rows: h, columns: g)
+        trace.initialStateGradient.resetToZeros(count: batch * h)
+        if let finalStateGradient {
+            trace.initialStateGradient.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: finalStateGradient) }
         }
-        withMutableBuffers(&dh, &dInputGates, &dRecurrentGates) { dh, dInputGates, dRecurrentGates in
+        trace.dInputGates.resetToZeros(count: steps * batch * g)
+        trace.dRecurrentGates.resetToZeros(count: steps * batch * g)
+        trace.hiddenTransposed.resetToZeros(count: h * g)
+        withBuffers(parameters) { p in
+            trace.hiddenTransposed.withUnsafeMutableBufferPointer {
+                MatrixOps.transpose(p.slice(weightHidden), rows: h, columns: g, into: $0)
+            }
+        }
+        let lengths = trace.lengths
+        withMutableBuffers(&trace.initialStateGradient, &trace.dInputGates, &trace.dRecurrentGates) { dh, dInputGates, dRecurrentGates in
             withBuffers(trace.gates, trace.hiddenCandidates, trace.states) { gates, candidates, states in
-                withBuffers(outputGradients ?? [], hiddenTransposed) { dOutputs, hiddenTransposed in
+                withBuffers(outputGradients ?? [], trace.hiddenTransposed) { dOutputs, hiddenTransposed in
                     for t in stride(from: steps - 1, through: 0, by: -1) {
-                        for b in 0..<batch where t < trace.lengths[b] {
+                        for b in 0..<batch where t < lengths[b] {
                             let row = t * batch + b
-                            let dhRow = dh.baseAddress! + b * h
                             if outputGradients != nil {
                                 VectorOps.add(dOutputs.rows(row..<(row + 1), columns: h), to: dh.rows(b..<(b + 1), columns: h))
                             }
                             Self.cellBackward(
                                 hidden: h, gates: gates.baseAddress! + row * g, candidate: candidates.baseAddress! + row * h,
-                                previous: states.baseAddress! + row * h, dh: dhRow,
+                                previous: states.baseAddress! + row * h, dh: dh.baseAddress! + b * h,
                                 dInputGates: dInputGates.baseAddress! + row * g,
                                 dRecurrentGates: dRecurrentGates.baseAddress! + row * g)
                         }
@@ -50,20 +55,21 @@ extension GRU {
             }
         }
         accumulateWeightGradients(
-            trace, dInputGates: dInputGates, dRecurrentGates: dRecurrentGates, parameters: parameters,
-            gradients: &gradients, dInputs: &dInputs, threads: threads)
-        return GRUInputGradients(inputs: dInputs, initialState: dh)
+            &trace, parameters: parameters, gradients: &gradients, computeInputGradients: computeInputGradients,
+            threads: threads)
+        return GRUInputGradients(inputs: trace.inputGradients, initialState: trace.initialStateGradient)
     }
 
     /// dW_hh = Hᵀ·dGh, dW_ih = Xᵀ·dGi, bias sums and dX = dGi·W_ihᵀ over all steps at once.
     private func accumulateWeightGradients(
-        _ trace: GRUTrace, dInputGates: [Float], dRecurrentGates: [Float], parameters: [Float],
-        gradients: inout [Float], dInputs: inout [Float], threads: Int
+        _ trace: inout GRUTrace, parameters: [Float], gradients: inout [Float], computeInputGradients: Bool,
+        threads: Int
     ) {
         let rows = trace.steps * trace.batch, h = hiddenSize, g = 3 * hiddenSize
-        withBuffers(dInputGates, dRecurrentGates, trace.states) { dInputGates, dRecurrentGates, states in
+        trace.inputGradients.resetToZeros(count: computeInputGradients ? rows * inputSize : 0)
+        withBuffers(trace.dInputGates, trace.dRecurrentGates, trace.states) { dInputGates, dRecurrentGates, states in
             withBuffers(trace.inputs, parameters) { inputs, p in
-                withMutableBuffers(&gradients, &dInputs) { gradients, dInputs in
+                withMutableBuffers(&gradients, &trace.inputGradients) { gradients, dInputs in
                     Gemm.atb(
                         states.rows(0..<rows, columns: h), dRecurrentGates, gradients.slice(weightHidden),
                         m: h, n: g, k: rows, accumulate: true, threads: threads)
@@ -72,7 +78,7 @@ extension GRU {
                         m: inputSize, n: g, k: rows, accumulate: true, threads: threads)
                     MatrixOps.columnSums(dRecurrentGates, rows: rows, columns: g, into: gradients.slice(biasHidden), accumulate: true)
                     MatrixOps.columnSums(dInputGates, rows: rows, columns: g, into: gradients.slice(biasInput), accumulate: true)
-                    if !dInputs.isEmpty {
+                    if computeInputGradients {
                         Gemm.abt(dInputGates, p.slice(weightInput), dInputs, m: rows, n: inputSize, k: g, threads: threads)
                     }
                 }

@@ -13,23 +13,39 @@ extension GRU {
         inputs: [Float], lengths: [Int], steps: Int, initialState: [Float]? = nil,
         parameters: [Float], threads: Int = 1
     ) -> GRUTrace {
+        var trace = GRUTrace()
+        forward(
+            inputs: inputs, lengths: lengths, steps: steps, initialState: initialState,
+            parameters: parameters, threads: threads, into: &trace)
+        return trace
+    }
+
+    /// `forward` into an existing trace, reusing its storage (see `GRUTrace`).
+    public func forward(
+        inputs: [Float], lengths: [Int], steps: Int, initialState: [Float]? = nil,
+        parameters: [Float], threads: Int = 1, into trace: inout GRUTrace
+    ) {
         let batch = lengths.count
         let h = hiddenSize, g = 3 * hiddenSize
         precondition(inputs.count == steps * batch * inputSize, "GRU.forward: inputs are not steps × batch × \(inputSize)")
         precondition(lengths.allSatisfy { (0...steps).contains($0) }, "GRU.forward: a length is outside 0...steps")
         precondition(initialState.map { $0.count == batch * h } ?? true, "GRU.forward: initial state is not batch × \(h)")
-        var gates = [Float](repeating: 0, count: steps * batch * g)
-        var states = [Float](repeating: 0, count: (steps + 1) * batch * h)
-        var candidates = [Float](repeating: 0, count: steps * batch * h)
-        var outputs = [Float](repeating: 0, count: steps * batch * h)
-        if let initialState { states.replaceSubrange(0..<(batch * h), with: initialState) }
+        (trace.steps, trace.batch, trace.hiddenSize) = (steps, batch, h)
+        trace.lengths = lengths
+        trace.inputs = inputs
+        trace.gates.resetToZeros(count: steps * batch * g)
+        trace.states.resetToZeros(count: (steps + 1) * batch * h)
+        trace.hiddenCandidates.resetToZeros(count: steps * batch * h)
+        trace.outputs.resetToZeros(count: steps * batch * h)
+        trace.recurrent.resetToZeros(count: batch * g)
+        if let initialState { trace.states.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: initialState) } }
         withBuffers(inputs, parameters) { x, p in
-            withMutableBuffers(&gates, &states, &candidates, &outputs) { gates, states, candidates, outputs in
-                // Gate pre-activations from the inputs, all steps at once; the cell then overwrites
-                // them with the activations r, z, n.
-                Gemm.ab(x, p.slice(weightInput), gates, m: steps * batch, n: g, k: inputSize, threads: threads)
-                MatrixOps.addRowBroadcast(p.slice(biasInput), to: gates, rows: steps * batch, columns: g)
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: batch * g) { recurrent in
+            withMutableBuffers(&trace.gates, &trace.states, &trace.hiddenCandidates) { gates, states, candidates in
+                withMutableBuffers(&trace.outputs, &trace.recurrent) { outputs, recurrent in
+                    // Gate pre-activations from the inputs, all steps at once; the cell then
+                    // overwrites them with the activations r, z, n.
+                    Gemm.ab(x, p.slice(weightInput), gates, m: steps * batch, n: g, k: inputSize, threads: threads)
+                    MatrixOps.addRowBroadcast(p.slice(biasInput), to: gates, rows: steps * batch, columns: g)
                     for t in 0..<steps {
                         let previous = states.rows((t * batch)..<((t + 1) * batch), columns: h).readOnly
                         Gemm.ab(previous, p.slice(weightHidden), recurrent, m: batch, n: g, k: h, threads: threads)
@@ -50,9 +66,6 @@ extension GRU {
                 }
             }
         }
-        return GRUTrace(
-            steps: steps, batch: batch, inputSize: inputSize, hiddenSize: h, lengths: lengths,
-            outputs: outputs, states: states, inputs: inputs, gates: gates, hiddenCandidates: candidates)
     }
 
     /// The gate arithmetic of one sequence at one step, eight hidden units at a time.

@@ -53,29 +53,55 @@ public struct GRU: Sendable {
 }
 
 /// What a GRU forward pass over a batch of sequences keeps for its backward pass.
+///
+/// A trace can be passed back to `forward(…, into:)` and `backward` step after step: its arrays
+/// keep their capacity, so a training loop does not allocate (and page-fault) megabytes per step.
 public struct GRUTrace: Sendable {
-    public let steps: Int
-    public let batch: Int
-    public let inputSize: Int
-    public let hiddenSize: Int
+    public internal(set) var steps = 0
+    public internal(set) var batch = 0
+    public internal(set) var hiddenSize = 0
     /// Number of valid steps of each sequence; steps at or past it are masked.
-    public let lengths: [Int]
+    public internal(set) var lengths: [Int] = []
     /// steps×batch×hiddenSize hidden states, zero at masked steps.
-    public internal(set) var outputs: [Float]
+    public internal(set) var outputs: [Float] = []
     /// (steps+1)×batch×hiddenSize: block 0 is the initial state, block t+1 the state after step t.
     /// Past a sequence's end its state is carried unchanged, so the last block is each sequence's
     /// state after its final valid step.
-    public internal(set) var states: [Float]
+    public internal(set) var states: [Float] = []
     /// The inputs the pass was run on (steps×batch×inputSize).
-    let inputs: [Float]
+    var inputs: [Float] = []
     /// steps×batch×3H gate activations r, z, n.
-    var gates: [Float]
+    var gates: [Float] = []
     /// steps×batch×H values of h W_hn + b_hn, which the reset gate multiplies.
-    var hiddenCandidates: [Float]
+    var hiddenCandidates: [Float] = []
+    /// batch×3H scratch for h W_hh during the forward pass.
+    var recurrent: [Float] = []
+    /// Backward-pass scratch: gate gradients of every step and W_hhᵀ.
+    var dInputGates: [Float] = []
+    var dRecurrentGates: [Float] = []
+    var hiddenTransposed: [Float] = []
+    /// Backward-pass results, returned to the caller without copying.
+    var inputGradients: [Float] = []
+    var initialStateGradient: [Float] = []
+
+    /// An empty trace, to be filled by `GRU.forward(…, into:)`.
+    public init() {}
 
     /// batch×hiddenSize state after each sequence's last valid step.
     public var finalState: [Float] {
         Array(states[(steps * batch * hiddenSize)...])
+    }
+}
+
+extension Array where Element == Float {
+    /// Makes this `count` zeros, reusing the existing storage when it is large enough.
+    mutating func resetToZeros(count: Int) {
+        if self.count != count {
+            removeAll(keepingCapacity: true)
+            append(contentsOf: repeatElement(0, count: count))
+        } else {
+            withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
     }
 }
 

@@ -58,16 +58,18 @@ public struct Linear: Sendable {
 extension Linear {
     /// Y = X·W + b for a batch×in array.
     public func forward(_ x: [Float], batch: Int, parameters: [Float], threads: Int = 1) -> [Float] {
-        precondition(x.count == batch * inputSize, "Linear.forward: input is not batch × \(inputSize)")
-        var output = [Float](repeating: 0, count: batch * outputSize)
-        x.withUnsafeBufferPointer { x in
-            parameters.withUnsafeBufferPointer { p in
-                output.withUnsafeMutableBufferPointer {
-                    forward(x, batch: batch, parameters: p, into: $0, threads: threads)
-                }
-            }
-        }
+        var output: [Float] = []
+        forward(x, batch: batch, parameters: parameters, into: &output, threads: threads)
         return output
+    }
+
+    /// Y = X·W + b into `output`, reusing its storage.
+    public func forward(_ x: [Float], batch: Int, parameters: [Float], into output: inout [Float], threads: Int = 1) {
+        precondition(x.count == batch * inputSize, "Linear.forward: input is not batch × \(inputSize)")
+        output.resetToZeros(count: batch * outputSize)
+        withBuffers(x, parameters) { x, p in
+            output.withUnsafeMutableBufferPointer { forward(x, batch: batch, parameters: p, into: $0, threads: threads) }
+        }
     }
 
     /// Adds the parameter gradients to `gradients` and returns dX (batch×in).
@@ -76,21 +78,26 @@ extension Linear {
         input x: [Float], outputGradient dy: [Float], batch: Int, parameters: [Float],
         gradients: inout [Float], computeInputGradient: Bool = true, threads: Int = 1
     ) -> [Float] {
+        var dx: [Float] = []
+        backward(
+            input: x, outputGradient: dy, batch: batch, parameters: parameters, gradients: &gradients,
+            inputGradient: &dx, computeInputGradient: computeInputGradient, threads: threads)
+        return dx
+    }
+
+    /// `backward` writing dX into `inputGradient` (reusing its storage; left empty when not computed).
+    public func backward(
+        input x: [Float], outputGradient dy: [Float], batch: Int, parameters: [Float],
+        gradients: inout [Float], inputGradient dx: inout [Float], computeInputGradient: Bool = true, threads: Int = 1
+    ) {
         precondition(dy.count == batch * outputSize, "Linear.backward: gradient is not batch × \(outputSize)")
-        var dx = [Float](repeating: 0, count: computeInputGradient ? batch * inputSize : 0)
-        x.withUnsafeBufferPointer { x in
-            dy.withUnsafeBufferPointer { dy in
-                parameters.withUnsafeBufferPointer { p in
-                    gradients.withUnsafeMutableBufferPointer { g in
-                        dx.withUnsafeMutableBufferPointer { dx in
-                            backward(
-                                input: x, outputGradient: dy, batch: batch, parameters: p, gradients: g,
-                                inputGradient: computeInputGradient ? dx : nil, threads: threads)
-                        }
-                    }
-                }
+        dx.resetToZeros(count: computeInputGradient ? batch * inputSize : 0)
+        withBuffers(x, dy, parameters) { x, dy, p in
+            withMutableBuffers(&gradients, &dx) { g, dx in
+                backward(
+                    input: x, outputGradient: dy, batch: batch, parameters: p, gradients: g,
+                    inputGradient: computeInputGradient ? dx : nil, threads: threads)
             }
         }
-        return dx
     }
 }

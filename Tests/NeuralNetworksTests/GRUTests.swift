@@ -68,9 +68,9 @@ import Testing
     func backwardMatchesFiniteDifferences(configuration: Int) {
         let c = Self.configurations[configuration]
         var setup = Setup(inputSize: c.inputSize, hiddenSize: c.hiddenSize, steps: c.steps, lengths: c.lengths, seed: 22)
-        let trace = setup.forward()
+        var trace = setup.forward()
         let result = setup.gru.backward(
-            trace, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,
+            &trace, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,
             parameters: setup.store.values, gradients: &setup.store.gradients)
         var random = RandomStream(seed: 23, stream: 0)
         let parameters = setup.store.values.doubles
@@ -91,9 +91,9 @@ import Testing
     /// final-state gradient straight to its initial state.
     @Test func maskedStepsGetNoGradient() {
         var setup = Setup(inputSize: 3, hiddenSize: 5, steps: 4, lengths: [4, 2, 0], seed: 24)
-        let trace = setup.forward()
+        var trace = setup.forward()
         let result = setup.gru.backward(
-            trace, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,
+            &trace, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,
             parameters: setup.store.values, gradients: &setup.store.gradients)
         for t in 0..<4 {
             for b in 0..<3 where t >= setup.lengths[b] {
@@ -108,17 +108,44 @@ import Testing
 
     @Test func threadCountDoesNotChangeResults() {
         var setup = Setup(inputSize: 16, hiddenSize: 64, steps: 6, lengths: [6, 5, 6, 3, 6, 6, 1, 6], seed: 25)
-        let one = setup.forward(threads: 1), two = setup.forward(threads: 2)
+        var one = setup.forward(threads: 1), two = setup.forward(threads: 2)
         #expect(one.outputs == two.outputs && one.states == two.states)
         var gradientsOne = setup.store.gradients, gradientsTwo = setup.store.gradients
         let a = setup.gru.backward(
-            one, outputGradients: setup.outputWeights.floats, finalStateGradient: nil,
+            &one, outputGradients: setup.outputWeights.floats, finalStateGradient: nil,
             parameters: setup.store.values, gradients: &gradientsOne, threads: 1)
         let b = setup.gru.backward(
-            two, outputGradients: setup.outputWeights.floats, finalStateGradient: nil,
+            &two, outputGradients: setup.outputWeights.floats, finalStateGradient: nil,
             parameters: setup.store.values, gradients: &gradientsTwo, threads: 2)
         #expect(gradientsOne == gradientsTwo && a.inputs == b.inputs && a.initialState == b.initialState)
         setup.store.zeroGradients()
+    }
+
+    /// A trace reused across calls of different shapes gives the same results as a fresh one.
+    @Test func reusedTraceMatchesFreshTrace() {
+        var big = Setup(inputSize: 3, hiddenSize: 5, steps: 4, lengths: [4, 2, 0], seed: 27)
+        let small = Setup(inputSize: 3, hiddenSize: 5, steps: 2, lengths: [2, 1], seed: 28)
+        var reused = big.forward()
+        _ = big.gru.backward(
+            &reused, outputGradients: big.outputWeights.floats, finalStateGradient: nil,
+            parameters: big.store.values, gradients: &big.store.gradients)
+        for setup in [small, big] {
+            setup.gru.forward(
+                inputs: setup.inputs.floats, lengths: setup.lengths, steps: setup.steps,
+                initialState: setup.initialState.floats, parameters: big.store.values, into: &reused)
+            var fresh = setup.gru.forward(
+                inputs: setup.inputs.floats, lengths: setup.lengths, steps: setup.steps,
+                initialState: setup.initialState.floats, parameters: big.store.values)
+            #expect(reused.outputs == fresh.outputs && reused.states == fresh.states)
+            var g1 = [Float](repeating: 0, count: big.store.count), g2 = g1
+            let a = setup.gru.backward(
+                &reused, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,
+                parameters: big.store.values, gradients: &g1)
+            let b = setup.gru.backward(
+                &fresh, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,
+                parameters: big.store.values, gradients: &g2)
+            #expect(g1 == g2 && a.inputs == b.inputs && a.initialState == b.initialState)
+        }
     }
 
     @Test func stepEqualsOneStepOfForward() {

@@ -30,7 +30,7 @@ import Testing
         var losses: [Float] = []
         for _ in 0..<120 {
             store.zeroGradients()
-            let trace = gru.forward(inputs: inputs, lengths: lengths, steps: steps, parameters: store.values)
+            var trace = gru.forward(inputs: inputs, lengths: lengths, steps: steps, parameters: store.values)
             let prediction = head.forward(trace.outputs, batch: steps * batch, parameters: store.values)
             let loss = Losses.meanSquaredError(prediction: prediction, target: targets, mask: mask, scale: scale)
             losses.append(loss.value)
@@ -38,7 +38,7 @@ import Testing
                 input: trace.outputs, outputGradient: loss.gradient, batch: steps * batch,
                 parameters: store.values, gradients: &store.gradients)
             _ = gru.backward(
-                trace, outputGradients: dOutputs, finalStateGradient: nil, parameters: store.values,
+                &trace, outputGradients: dOutputs, finalStateGradient: nil, parameters: store.values,
                 gradients: &store.gradients, computeInputGradients: false)
             GradientClipping.clipGlobalNorm(&store.gradients, maxNorm: 5)
             adam.update(&store)
