@@ -16,19 +16,25 @@ struct GemmOperands: @unchecked Sendable {
     let ldc: Int
 }
 
-/// Blocks a product into 4×8 register tiles over depth slices of B panels.
+/// Blocks a product into 4×8 register tiles.
 ///
-/// Edge tiles (fewer than 4 rows or 8 columns) go through zero-padded copies and the same
-/// micro-kernel, so every element of C sees the same sequence of operations wherever it lies and
-/// however the rows were divided between threads.
+/// Per depth slice and block of rows, A is packed once with each value repeated in four lanes, so
+/// the micro-kernel loads its broadcasts instead of shuffling them (SSE has no broadcast load);
+/// rows past the end are packed as zeros. B is used in place where it is an untransposed full
+/// 8-column panel, and otherwise packed (zero-padded) into a contiguous panel. Every element of C
+/// thus sees the same sequence of operations wherever it lies and however the rows were divided
+/// between threads.
 enum GemmDriver {
     static let tileRows = 4
     static let tileColumns = 8
-    /// Depth slice: keeps one B panel (256 × 8 floats, 8 KiB) in L1 while all row tiles use it.
-    static let depthBlock = 256
-    /// Products below this many flops stay on one thread: a dispatch costs about as much as
-    /// 2 MFLOP of work at these sizes.
-    static let parallelFlops = 1 << 21
+    /// Depth slice: one B panel (128 × 8 floats, 4 KiB) stays in L1 while all row tiles use it.
+    static let depthBlock = 128
+    /// Rows of A packed at a time: 32 × 128 × 4 lanes = 64 KiB, small enough to stay below
+    /// malloc's mmap threshold (a fresh mapping per call would page-fault on every product).
+    static let rowBlock = 32
+    /// Products below this many flops (8.4 M) stay on one thread: below it, the dispatch and the
+    /// halved reuse of each B panel cost more than the second core gains (measured with nn-bench).
+    static let parallelFlops = 1 << 23
 
     static func clear(_ c: UnsafeMutableBufferPointer<Float>, count: Int, accumulate: Bool) {
         if !accumulate { c.baseAddress!.update(repeating: 0, count: count) }
@@ -51,47 +57,74 @@ enum GemmDriver {
 
     /// Computes the rows `rows` of C; `rows.lowerBound` is a multiple of `tileRows`.
     static func compute(_ op: GemmOperands, rows: Range<Int>, alpha: Float, accumulate: Bool) {
-        let scratchCount = depthBlock * tileColumns + depthBlock * tileRows + tileRows * tileColumns
+        let packedCount = rowBlock * depthBlock * 4
+        let scratchCount = depthBlock * tileColumns + packedCount + tileRows * tileColumns
         withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { scratch in
             let panel = scratch.baseAddress!
-            let paddedA = panel + depthBlock * tileColumns
-            let tile = paddedA + depthBlock * tileRows
-            var j0 = 0
-            while j0 < op.n {
-                let width = min(tileColumns, op.n - j0)
-                var p0 = 0
-                while p0 < op.k {
-                    let depth = min(depthBlock, op.k - p0)
-                    let add = accumulate || p0 > 0
-                    let (bPanel, bStride) = panelOfB(op, column: j0, width: width, depth: p0, count: depth, into: panel)
-                    var i = rows.lowerBound
-                    while i + tileRows <= rows.upperBound {
-                        let aTile = op.a + i * op.aRowStride + p0 * op.aColumnStride
-                        let cTile = op.c + i * op.ldc + j0
-                        if width == tileColumns {
-                            microKernel(
-                                depth: depth, a: aTile, aRowStride: op.aRowStride, aColumnStride: op.aColumnStride,
-                                b: bPanel, bStride: bStride, c: cTile, ldc: op.ldc, alpha: alpha, add: add)
-                        } else {
-                            edgeTile(
-                                depth: depth, a: aTile, aRowStride: op.aRowStride, aColumnStride: op.aColumnStride,
-                                b: bPanel, c: cTile, ldc: op.ldc, rows: tileRows, columns: width,
-                                alpha: alpha, add: add, tile: tile)
+            let packedA = panel + depthBlock * tileColumns
+            let tile = packedA + packedCount
+            var p0 = 0
+            while p0 < op.k {
+                let depth = min(depthBlock, op.k - p0)
+                let add = accumulate || p0 > 0
+                var i0 = rows.lowerBound
+                while i0 < rows.upperBound {
+                    let blockRows = min(rowBlock, rows.upperBound - i0)
+                    packA(op, rows: i0..<(i0 + blockRows), depth: p0, count: depth, into: packedA)
+                    var j0 = 0
+                    while j0 < op.n {
+                        let width = min(tileColumns, op.n - j0)
+                        let (bPanel, bStride) = panelOfB(op, column: j0, width: width, depth: p0, count: depth, into: panel)
+                        var t = 0
+                        while t * tileRows < blockRows {
+                            let tileRowCount = min(tileRows, blockRows - t * tileRows)
+                            let aTile = UnsafePointer(packedA + t * depth * tileRows * 4)
+                            let cTile = op.c + (i0 + t * tileRows) * op.ldc + j0
+                            if width == tileColumns && tileRowCount == tileRows {
+                                microKernel(
+                                    depth: depth, a: aTile, b: bPanel, bStride: bStride, c: cTile, ldc: op.ldc,
+                                    alpha: alpha, add: add)
+                            } else {
+                                edgeTile(
+                                    depth: depth, a: aTile, b: bPanel, bStride: bStride, c: cTile, ldc: op.ldc,
+                                    rows: tileRowCount, columns: width, alpha: alpha, add: add, tile: tile)
+                            }
+                            t += 1
                         }
-                        i += tileRows
+                        j0 += tileColumns
                     }
-                    if i < rows.upperBound {
-                        let remaining = rows.upperBound - i
-                        padRowsOfA(op, row: i, count: remaining, depth: p0, depthCount: depth, into: paddedA)
-                        edgeTile(
-                            depth: depth, a: paddedA, aRowStride: depth, aColumnStride: 1,
-                            b: bPanel, bStride: bStride, c: op.c + i * op.ldc + j0, ldc: op.ldc,
-                            rows: remaining, columns: width, alpha: alpha, add: add, tile: tile)
-                    }
-                    p0 += depth
+                    i0 += blockRows
                 }
-                j0 += tileColumns
+                p0 += depth
             }
+        }
+    }
+
+    /// Packs rows `rows` of A over depth p0..<p0+count as 4-row tiles: tile t holds, for each p,
+    /// the four rows' values each repeated in four lanes (16 floats); missing rows are zeros.
+    @inline(__always)
+    static func packA(
+        _ op: GemmOperands, rows: Range<Int>, depth p0: Int, count: Int, into packed: UnsafeMutablePointer<Float>
+    ) {
+        let raw = UnsafeMutableRawPointer(packed)
+        var t = 0
+        while t * tileRows < rows.count {
+            let tileBase = t * count * tileRows * 4
+            for r in 0..<tileRows {
+                let i = rows.lowerBound + t * tileRows + r
+                if i >= rows.upperBound {
+                    for p in 0..<count {
+                        raw.storeBytes(of: SIMD4<Float>(), toByteOffset: (tileBase + (p * tileRows + r) * 4) * 4, as: SIMD4<Float>.self)
+                    }
+                    continue
+                }
+                let source = op.a + i * op.aRowStride + p0 * op.aColumnStride
+                for p in 0..<count {
+                    let value = SIMD4<Float>(repeating: source[p * op.aColumnStride])
+                    raw.storeBytes(of: value, toByteOffset: (tileBase + (p * tileRows + r) * 4) * 4, as: SIMD4<Float>.self)
+                }
+            }
+            t += 1
         }
     }
 
@@ -120,34 +153,18 @@ enum GemmDriver {
         return (UnsafePointer(panel), tileColumns)
     }
 
-    /// Copies `count` (< 4) rows of A over one depth slice into a zero-padded 4-row block.
-    @inline(__always)
-    static func padRowsOfA(
-        _ op: GemmOperands, row i: Int, count: Int, depth p0: Int, depthCount: Int,
-        into padded: UnsafeMutablePointer<Float>
-    ) {
-        padded.update(repeating: 0, count: tileRows * depthCount)
-        for r in 0..<count {
-            let source = op.a + (i + r) * op.aRowStride + p0 * op.aColumnStride
-            let target = padded + r * depthCount
-            for p in 0..<depthCount { target[p] = source[p * op.aColumnStride] }
-        }
-    }
-
     /// Runs the micro-kernel on a 4×8 scratch tile and copies back the `rows × columns` that exist.
     @inline(__always)
     static func edgeTile(
-        depth: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
-        b: UnsafePointer<Float>, bStride: Int = tileColumns, c: UnsafeMutablePointer<Float>, ldc: Int,
-        rows: Int, columns: Int, alpha: Float, add: Bool, tile: UnsafeMutablePointer<Float>
+        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int, alpha: Float, add: Bool,
+        tile: UnsafeMutablePointer<Float>
     ) {
         tile.update(repeating: 0, count: tileRows * tileColumns)
         if add {
             for r in 0..<rows { (tile + r * tileColumns).update(from: c + r * ldc, count: columns) }
         }
-        microKernel(
-            depth: depth, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
-            b: b, bStride: bStride, c: tile, ldc: tileColumns, alpha: alpha, add: add)
+        microKernel(depth: depth, a: a, b: b, bStride: bStride, c: tile, ldc: tileColumns, alpha: alpha, add: add)
         for r in 0..<rows { (c + r * ldc).update(from: tile + r * tileColumns, count: columns) }
     }
 }

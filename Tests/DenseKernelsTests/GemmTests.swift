@@ -91,7 +91,7 @@ import Testing
     @Test(arguments: Form.allCases)
     func resultIsIdenticalForAnyThreadCount(form: Form) {
         var random = RandomStream(seed: 13, stream: UInt64(form.hashValue & 0xff))
-        let (m, n, k) = (45, 70, 340)
+        let (m, n, k) = (45, 97, 970)
         #expect(2 * m * n * k >= GemmDriver.parallelFlops)
         let a = Self.randomMatrix(m * k, &random), b = Self.randomMatrix(k * n, &random)
         let start = Self.randomMatrix(m * n, &random)
