@@ -20,8 +20,8 @@ struct GemmOperands: @unchecked Sendable {
 ///
 /// Per depth slice and block of rows, A is packed once with each value repeated in four lanes, so
 /// the micro-kernel loads its broadcasts instead of shuffling them (SSE has no broadcast load);
-/// rows past the end are packed as zeros. B is used in place where it is an untransposed full
-/// 8-column panel, and otherwise packed (zero-padded) into a contiguous panel. Every element of C
+/// rows past the end are packed as zeros. Each 8-column panel of B is packed (zero-padded) into a
+/// contiguous block per depth slice and row block, except where few rows use it. Every element of C
 /// thus sees the same sequence of operations wherever it lies and however the rows were divided
 /// between threads.
 enum GemmDriver {
@@ -74,7 +74,8 @@ enum GemmDriver {
                     var j0 = 0
                     while j0 < op.n {
                         let width = min(tileColumns, op.n - j0)
-                        let (bPanel, bStride) = panelOfB(op, column: j0, width: width, depth: p0, count: depth, into: panel)
+                        let (bPanel, bStride) = panelOfB(
+                            op, column: j0, width: width, depth: p0, count: depth, rows: blockRows, into: panel)
                         var t = 0
                         while t * tileRows < blockRows {
                             let tileRowCount = min(tileRows, blockRows - t * tileRows)
@@ -128,15 +129,22 @@ enum GemmDriver {
         }
     }
 
-    /// The 8-column panel of B for columns j0..<j0+width and depth p0..<p0+count: B itself when it
-    /// is a full, untransposed panel, otherwise a zero-padded packed copy with stride 8.
+    /// The 8-column panel of B for columns j0..<j0+width and depth p0..<p0+count, packed into a
+    /// contiguous, zero-padded block (stride 8) unless used in place.
+    ///
+    /// A full panel of an untransposed B is used in place by one or two row tiles, where a copy
+    /// would cost as much as the products (batches of one). Reused by more tiles it is packed too:
+    /// in place, rows 384 floats apart fall into a few L1 sets and evict each other (that halved
+    /// AVX2 throughput at hidden 128).
     @inline(__always)
     static func panelOfB(
-        _ op: GemmOperands, column j0: Int, width: Int, depth p0: Int, count: Int,
+        _ op: GemmOperands, column j0: Int, width: Int, depth p0: Int, count: Int, rows: Int,
         into panel: UnsafeMutablePointer<Float>
     ) -> (UnsafePointer<Float>, Int) {
         if !op.bTransposed && width == tileColumns {
-            return (op.b + p0 * op.bRowStride + j0, op.bRowStride)
+            if rows <= 2 * tileRows { return (op.b + p0 * op.bRowStride + j0, op.bRowStride) }
+            for p in 0..<count { store8(load8(op.b + (p0 + p) * op.bRowStride + j0), panel + p * tileColumns) }
+            return (UnsafePointer(panel), tileColumns)
         }
         if width < tileColumns { panel.update(repeating: 0, count: count * tileColumns) }
         if op.bTransposed {
