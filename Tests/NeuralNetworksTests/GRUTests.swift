@@ -1,6 +1,7 @@
 import Randomness
 import Testing
 
+@testable import DenseKernels
 @testable import NeuralNetworks
 
 @Suite struct GRUTests {
@@ -106,8 +107,11 @@ import Testing
         #expect(Array(trace.finalState[10..<15]) == Array(setup.initialState.floats[10..<15]))
     }
 
+    /// Large enough that the dW_hh product (64 × 192 × 24·16) is split between threads.
     @Test func threadCountDoesNotChangeResults() {
-        var setup = Setup(inputSize: 16, hiddenSize: 64, steps: 6, lengths: [6, 5, 6, 3, 6, 6, 1, 6], seed: 25)
+        let lengths = (0..<16).map { 24 - ($0 % 5) * 3 }
+        #expect(2 * 64 * 192 * 24 * 16 >= GemmDriver.parallelFlops)
+        var setup = Setup(inputSize: 16, hiddenSize: 64, steps: 24, lengths: lengths, seed: 25)
         var one = setup.forward(threads: 1), two = setup.forward(threads: 2)
         #expect(one.outputs == two.outputs && one.states == two.states)
         var gradientsOne = setup.store.gradients, gradientsTwo = setup.store.gradients
