@@ -16,6 +16,8 @@ extension GRU {
         parameters: [Float], gradients: inout [Float], computeInputGradients: Bool = true, threads: Int = 1
     ) -> GRUInputGradients {
         let (steps, batch, h, g) = (trace.steps, trace.batch, hiddenSize, 3 * hiddenSize)
+        precondition(trace.hiddenSize == h && trace.inputs.count == steps * batch * inputSize,
+                     "GRU.backward: the trace comes from a GRU of another shape")
         precondition(outputGradients.map { $0.count == steps * batch * h } ?? true, "GRU.backward: output gradients are not steps × batch × \(h)")
         precondition(finalStateGradient.map { $0.count == batch * h } ?? true, "GRU.backward: final-state gradient is not batch × \(h)")
         trace.initialStateGradient.resetToZeros(count: batch * h)

@@ -159,3 +159,14 @@ import Testing
         #expect(next == setup.forward().finalState)
     }
 }
+
+@Suite struct PackedSequencesTests {
+    @Test func packsTimeMajorAndUnpacks() {
+        let sequences: [[Float]] = [[1, 2, 3, 4, 5, 6], [7, 8], []]
+        let packed = PackedSequences(sequences, features: 2)
+        #expect(packed.steps == 3 && packed.lengths == [3, 1, 0])
+        #expect(packed.values == [1, 2, 7, 8, 0, 0, 3, 4, 0, 0, 0, 0, 5, 6, 0, 0, 0, 0])
+        #expect(packed.unpack(packed.values, width: 2) == sequences)
+        #expect(PackedSequences(sequences, features: 2, steps: 4).values.count == 24)
+    }
+}
