@@ -26,16 +26,22 @@ let package = Package(
         library("Plotting"),
         library("CommandLineParsing"),
         library("DifferentialPrivacy", ["Randomness"]),
+        library("DenseKernels"),
+        library("NeuralNetworks", ["DenseKernels", "Randomness"]),
         // The domain: timelines, templates, simulation, FHIR, calibration.
         library("Timelines"),
         library("DiseaseModeling", ["Randomness", "Serialization", "Timelines"]),
         library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"]),
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
+        library("Learning", ["DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
+                             "Simulation", "Statistics", "Timelines"]),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
                                   "Serialization", "Simulation", "Timelines"]),
         .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
+        .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness"],
+                          path: "Benchmarks/NNBench", swiftSettings: fast),
         .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Parallelism", "Serialization", "Simulation"],
                           path: "Benchmarks/ZebraBench", swiftSettings: fast),
 
@@ -53,5 +59,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
+        .testTarget(name: "DenseKernelsTests", dependencies: ["DenseKernels", "Randomness"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DenseKernels", "Randomness"]),
     ]
 )
