@@ -54,6 +54,7 @@ let package = Package(
                     dependencies: ["Simulation", "DiseaseModeling", "FHIRExport", "Randomness", "Statistics", "Timelines", "ZebraTestSupport"]),
         .testTarget(name: "FHIRExportTests",
                     dependencies: ["FHIRExport", "DiseaseModeling", "Serialization", "Simulation", "Timelines", "ZebraTestSupport"]),
+        .testTarget(name: "ScratchTests", dependencies: ["Learning", "Simulation", "DiseaseModeling", "ZebraTestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DiseaseModeling", "ZebraTestSupport"]),
         .testTarget(name: "ZebraCommandsTests", dependencies: ["ZebraCommands", "Serialization", "ZebraTestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
