@@ -32,14 +32,17 @@ let package = Package(
         library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"]),
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
+        library("RecordImport", ["DiseaseModeling", "Serialization", "Simulation", "Timelines"]),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
-                                  "Serialization", "Simulation", "Timelines"]),
+                                  "RecordImport", "Serialization", "Simulation", "Timelines"]),
         .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
+        .testTarget(name: "RecordImportTests", dependencies: ["DiseaseModeling", "FHIRExport", "RecordImport", "Serialization",
+                                                              "Simulation", "Timelines", "ZebraCommands"]),
     ]
 )
