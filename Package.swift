@@ -32,7 +32,7 @@ let package = Package(
         library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"]),
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
-        library("RecordImport", ["DiseaseModeling", "Serialization", "Simulation", "Timelines"]),
+        library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines"]),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
                                   "RecordImport", "Serialization", "Simulation", "Timelines"]),

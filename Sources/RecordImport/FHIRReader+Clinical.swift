@@ -70,25 +70,7 @@ extension FHIRReader {
         }
         let onsetField = Self.firstDate(node, ["onsetDateTime", "onsetPeriod.start"])
         let recordedNode = node["recordedDate"]
-        if target == .disease {
-            var onset: CalendarDay?
-            var diagnosed: CalendarDay?
-            if let o = onsetField {
-                guard case .success(let d)? = session.date(o.text, r.source, field: o.field, node: o.node, patient: id),
-                      session.checkDay(d, "condition onset", patient: p, r.source, field: o.field, node: o.node) else { return }
-                onset = d
-            }
-            if let text = recordedNode?.stringValue {
-                guard case .success(let d)? = session.date(text, r.source, field: "recordedDate", node: recordedNode, patient: id),
-                      session.checkDay(d, "diagnosis", patient: p, r.source, field: "recordedDate", node: recordedNode) else { return }
-                diagnosed = d
-            }
-            guard onset != nil || diagnosed != nil else {
-                return session.problem("missing date", "Condition without onsetDateTime or recordedDate", r.source,
-                                       field: "onsetDateTime", patient: id)
-            }
-            return session.addDisease(onset: onset, diagnosed: diagnosed, patient: p, type: r.type)
-        }
+        if target == .disease { return readDisease(r, patient: p, onset: onsetField, recorded: recordedNode, &session) }
         guard let date = onsetField ?? recordedNode?.stringValue.map({ ($0, "recordedDate", recordedNode!) }) else {
             return session.problem("missing date", "Condition without onsetDateTime or recordedDate", r.source,
                                    field: "onsetDateTime", patient: id)
@@ -96,6 +78,40 @@ extension FHIRReader {
         guard case .success(let day)? = session.date(date.text, r.source, field: date.field, node: date.node, patient: id) else { return }
         session.addOccurrence(target, day: day, stop: nil, fallback: .condition, what: "condition", patient: p, r.source,
                               dateField: date.field, dateNode: date.node)
+    }
+
+    /// The disease's own Condition: two facts, onset and diagnosis (recorded) date. An impossible
+    /// one is reported and dropped while the other is kept, as the long CSV has them on two rows;
+    /// the record is skipped only when neither is usable.
+    private func readDisease(_ r: RawResource, patient p: Int, onset: (text: String, field: String, node: JSONNode)?,
+                             recorded: JSONNode?, _ session: inout ImportSession) {
+        let id = session.patients[p].id
+        var dropped: [String] = []
+        func fact(_ text: String?, _ field: String, _ node: JSONNode?, _ what: String) -> CalendarDay? {
+            guard let text else { return nil }
+            guard let (day, partial) = RecordDates.parse(text) else {
+                session.problem("invalid date", "\"\(text)\" is not a valid date (YYYY-MM-DD)", r.source, field: field,
+                                node: node, patient: id, skips: false)
+                dropped.append("invalid date")
+                return nil
+            }
+            if let (reason, message) = session.dayProblem(day, what, patient: p) {
+                session.problem(reason, message, r.source, field: field, node: node, patient: id, skips: false)
+                dropped.append(reason)
+                return nil
+            }
+            if partial { session.note("partial dates completed to mid-year or mid-month") }
+            return day
+        }
+        let onsetDay = fact(onset?.text, onset?.field ?? "onsetDateTime", onset?.node, "condition onset")
+        let diagnosed = fact(recorded?.stringValue, "recordedDate", recorded, "diagnosis")
+        guard onsetDay != nil || diagnosed != nil else {
+            if let reason = dropped.first { return session.ignore(reason) }
+            return session.problem("missing date", "Condition without onsetDateTime or recordedDate", r.source,
+                                   field: "onsetDateTime", patient: id)
+        }
+        if !dropped.isEmpty { session.note("disease Conditions kept without their impossible onset or diagnosis date") }
+        session.addDisease(onset: onsetDay, diagnosed: diagnosed, patient: p, type: r.type)
     }
 
     /// A Procedure: a template event recorded as a procedure, or a treatment.
@@ -135,8 +151,8 @@ extension FHIRReader {
         let id = session.patients[p].id
         var code = Self.codeable(node["medicationCodeableConcept"])
         if code.codings.isEmpty, let reference = node["medicationReference"]?["reference"]?.stringValue,
-           let m = pool.resolve(reference, from: r.scope) {
-            code = Self.codeable(pool.resources[m].node["code"])
+           case .medication(let codings, let text)? = index.resolve(reference, from: r.scope) {
+            code = (codings, text)
         }
         guard let target = session.matcher.match(code.codings) else {
             return session.problem("unknown code", session.matcher.unknownMessage(code.codings, text: code.text),

@@ -1,49 +1,167 @@
+import Parallelism
 import Serialization
 import Timelines
 
-/// Turns the resources of a pool into patient drafts: Patients first, then Encounters, then the
-/// clinical resources, each checked and mapped to the template's concepts.
+/// Reads FHIR resources (ndjson lines, bundles) and turns them into patient drafts as they come.
+///
+/// A resource is handled as soon as what it refers to is known (its Patient, its Encounter, its
+/// Medication); otherwise it waits until every file is read. Files of Patients and Encounters are
+/// read first, so in a Bulk Data export every Observation is handled on the spot and only the
+/// drafts are kept, not the parsed resources. Resources are grouped by `resourceType`, whatever
+/// file they are in.
 struct FHIRReader {
-    let pool: ResourcePool
-    /// Resource index of each Patient → draft index, or -1 when the patient was skipped.
-    private(set) var patientOf: [Int: Int] = [:]
-    /// Resource index of each kept Encounter → (draft, visit index).
-    private(set) var encounterOf: [Int: (patient: Int, visit: Int)] = [:]
+    let threads: Int
+    private(set) var index = ReferenceIndex()
+    /// Resources waiting for a Patient, Encounter or Medication not read yet.
+    private var waiting: [RawResource] = []
 
-    init(pool: ResourcePool) { self.pool = pool }
+    init(threads: Int) { self.threads = threads }
 
+    /// Lines parsed at a time (in parallel); bounds the memory of parsed resources.
+    static let chunkLines = 4_096
     /// Resource types that are definitions rather than records of a patient: not counted.
-    static let definitionTypes: Set<String> = ["Medication", "Organization", "Practitioner", "PractitionerRole", "Location"]
+    static let definitionTypes: Set<String> = ["Organization", "Practitioner", "PractitionerRole", "Location"]
 
-    mutating func run(_ session: inout ImportSession) {
-        let resources = pool.resources
-        for (i, r) in resources.enumerated() where r.type == "Patient" { readPatient(i, r, &session) }
-        for (i, r) in resources.enumerated() where r.type == "Encounter" {
-            session.read(r.type)
-            readEncounter(i, r, &session)
+    // MARK: Reading
+
+    /// Reads a file of newline-delimited resources (FHIR Bulk Data); blank lines are allowed.
+    mutating func readNDJSON(_ bytes: [UInt8], file: String, session: inout ImportSession) {
+        var lines: [(number: Int, range: Range<Int>)] = []
+        var start = 0
+        var number = 0
+        while start < bytes.count {
+            number += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            var last = end
+            if last > start && bytes[last - 1] == 0x0D { last -= 1 }
+            if bytes[start..<last].contains(where: { $0 != 0x20 && $0 != 0x09 }) { lines.append((number, start..<last)) }
+            start = end + 1
         }
-        for r in resources where r.type != "Patient" && r.type != "Encounter" && !Self.definitionTypes.contains(r.type) {
-            session.read(r.type)
-            switch r.type {
-            case "Observation": readObservation(r, &session)
-            case "Condition": readCondition(r, &session)
-            case "Procedure": readProcedure(r, &session)
-            case "MedicationStatement", "MedicationRequest": readMedication(r, &session)
-            default: session.ignore("resource type not used")
+        var first = 0
+        while first < lines.count {
+            let chunk = Array(lines[first..<min(first + Self.chunkLines, lines.count)])
+            let parsed: [Result<JSONNode, JSONSyntaxError>] = parallelMap(count: chunk.count, threads: threads) { i in
+                Self.parse(bytes[chunk[i].range])
+            }
+            for (line, result) in zip(chunk, parsed) {
+                switch result {
+                case .success(let node):
+                    let source = RecordSource(type: "", file: file, lineOffset: line.number - 1, line: line.number, path: "$")
+                    if let r = resource(node, source, scope: -1, fullUrl: nil, &session) { handle(r, final: false, &session) }
+                case .failure(let error):
+                    session.fileProblem("malformed JSON", "not valid JSON: \(error.message) (column \(error.column))",
+                                        file: file, line: line.number)
+                }
+            }
+            first += Self.chunkLines
+        }
+    }
+
+    private static func parse(_ line: ArraySlice<UInt8>) -> Result<JSONNode, JSONSyntaxError> {
+        do { return .success(try JSONParser.parse(Array(line))) } catch { return .failure(error) }
+    }
+
+    /// Reads a file holding one JSON resource, usually a `Bundle`.
+    mutating func readJSON(_ bytes: [UInt8], file: String, session: inout ImportSession) {
+        do {
+            let node = try JSONParser.parse(bytes)
+            let source = RecordSource(type: "", file: file, lineOffset: 0, line: node.line, path: "$")
+            if let r = resource(node, source, scope: -1, fullUrl: nil, &session) { handle(r, final: false, &session) }
+        } catch {
+            session.fileProblem("malformed JSON", "not valid JSON: \(error.message) (column \(error.column))",
+                                file: file, line: error.line)
+        }
+    }
+
+    /// Handles what waited for resources read later; those still unresolved are reported now.
+    mutating func finish(_ session: inout ImportSession) {
+        let pending = waiting
+        waiting = []
+        for r in pending where r.type == "Encounter" { handle(r, final: true, &session) }
+        for r in pending where r.type != "Encounter" { handle(r, final: true, &session) }
+    }
+
+    /// A parsed resource with its source; nil for a bundle (read here) or a non-resource (reported).
+    private mutating func resource(_ node: JSONNode, _ location: RecordSource, scope: Int, fullUrl: String?,
+                                   _ session: inout ImportSession) -> RawResource? {
+        var source = location
+        source.line = source.lineOffset + node.line
+        guard let type = node["resourceType"]?.stringValue, !type.isEmpty else {
+            session.fileProblem("not a FHIR resource", "\(source.path) has no \"resourceType\"", file: source.file, line: source.line)
+            return nil
+        }
+        source.type = type
+        if type == "Bundle" {
+            readBundle(node, source, &session)
+            return nil
+        }
+        return RawResource(type: type, node: node, source: source, scope: scope, fullUrl: fullUrl)
+    }
+
+    /// A bundle's entries, handled Patients first, then Medications, Encounters and the rest, so
+    /// that references within the bundle resolve.
+    private mutating func readBundle(_ node: JSONNode, _ source: RecordSource, _ session: inout ImportSession) {
+        let scope = index.newScope()
+        var entries: [RawResource] = []
+        for (i, entry) in (node["entry"]?.arrayValue ?? []).enumerated() {
+            if entry["request"]?["method"]?.stringValue == "DELETE" { continue }
+            guard let resource = entry["resource"] else { continue }
+            var inner = source
+            inner.path = "\(source.path).entry[\(i)].resource"
+            if let r = self.resource(resource, inner, scope: scope, fullUrl: entry["fullUrl"]?.stringValue, &session) {
+                entries.append(r)
             }
         }
+        func rank(_ type: String) -> Int { type == "Patient" ? 0 : type == "Medication" ? 1 : type == "Encounter" ? 2 : 3 }
+        for r in entries.sorted(by: { rank($0.type) < rank($1.type) }) { handle(r, final: false, &session) }
+    }
+
+    /// Handles one resource, or keeps it waiting (unless `final`) while what it refers to is unknown.
+    private mutating func handle(_ r: RawResource, final: Bool, _ session: inout ImportSession) {
+        switch r.type {
+        case "Patient": return readPatient(r, &session)
+        case "Medication":
+            let code = Self.codeable(r.node["code"])
+            return index.register(r, as: .medication(codings: code.codings, text: code.text))
+        case let type where Self.definitionTypes.contains(type): return
+        default: break
+        }
+        if !final && !ready(r) { return waiting.append(r) }
+        session.read(r.type)
+        switch r.type {
+        case "Encounter": readEncounter(r, &session)
+        case "Observation": readObservation(r, &session)
+        case "Condition": readCondition(r, &session)
+        case "Procedure": readProcedure(r, &session)
+        case "MedicationStatement", "MedicationRequest": readMedication(r, &session)
+        default: session.ignore("resource type not used")
+        }
+    }
+
+    /// Whether everything `r` refers to has been read.
+    private func ready(_ r: RawResource) -> Bool {
+        func known(_ node: JSONNode?) -> Bool {
+            guard let reference = node?["reference"]?.stringValue else { return true }
+            return index.resolve(reference, from: r.scope) != nil
+        }
+        guard known(r.node["subject"] ?? r.node["patient"]) else { return false }
+        if r.type == "Observation" && !known(r.node["encounter"]) { return false }
+        if r.node["medicationCodeableConcept"] == nil && !known(r.node["medicationReference"]) { return false }
+        return true
     }
 
     // MARK: Patients and encounters
 
-    private mutating func readPatient(_ index: Int, _ r: RawResource, _ session: inout ImportSession) {
+    private mutating func readPatient(_ r: RawResource, _ session: inout ImportSession) {
         session.report.patientsRead += 1
-        patientOf[index] = -1
         let node = r.node
         guard let id = r.id else {
             session.patientProblem("no patient id", "Patient without an id", r.source, patient: nil)
             return
         }
+        var slot = -1
+        defer { index.register(r, as: .patient(slot)) }
         func reject(_ reason: String, _ message: String, _ field: String) {
             session.rememberSkipped(id)
             session.patientProblem(reason, message, r.source, field: field, node: node[field], patient: id)
@@ -75,10 +193,12 @@ struct FHIRReader {
         } else if node["deceasedBoolean"]?.boolValue == true {
             draft.deceasedWithoutDate = true
         }
-        if let p = session.addPatient(draft, r.source) { patientOf[index] = p }
+        if let p = session.addPatient(draft, r.source) { slot = p }
     }
 
-    private mutating func readEncounter(_ index: Int, _ r: RawResource, _ session: inout ImportSession) {
+    private mutating func readEncounter(_ r: RawResource, _ session: inout ImportSession) {
+        var target: (patient: Int, visit: Int)?
+        defer { index.register(r, as: .encounter(target)) }
         if let status = r.node["status"]?.stringValue, status == "cancelled" || status == "entered-in-error" {
             return session.ignore("status \(status)")
         }
@@ -92,7 +212,7 @@ struct FHIRReader {
         guard case .success(let day)? = session.date(text, r.source, field: field, node: node, patient: session.patients[p].id)
         else { return }
         guard session.checkDay(day, "encounter", patient: p, r.source, field: field, node: node) else { return }
-        encounterOf[index] = (p, session.addEncounter(day, patient: p, type: r.type))
+        target = (p, session.addEncounter(day, patient: p, type: r.type))
     }
 
     // MARK: References and fields
@@ -105,27 +225,27 @@ struct FHIRReader {
             session.problem("missing subject", "\(r.type) without a subject reference", r.source, field: field, patient: nil)
             return nil
         }
-        guard let target = pool.resolve(reference, from: r.scope) else {
+        switch index.resolve(reference, from: r.scope) {
+        case .patient(let p)?:
+            guard p >= 0 else {
+                session.ignore("patient skipped")
+                return nil
+            }
+            return p
+        case nil:
             session.problem("unknown patient", "subject \"\(reference)\" names no Patient in the records", r.source,
                             field: "\(field).reference", node: node, patient: nil)
-            return nil
+        case .some:
+            session.problem("unknown patient", "subject \"\(reference)\" is not a Patient", r.source,
+                            field: "\(field).reference", node: node, patient: nil)
         }
-        guard let p = patientOf[target] else {
-            session.problem("unknown patient", "subject \"\(reference)\" is a \(pool.resources[target].type), not a Patient",
-                            r.source, field: "\(field).reference", node: node, patient: nil)
-            return nil
-        }
-        guard p >= 0 else {
-            session.ignore("patient skipped")
-            return nil
-        }
-        return p
+        return nil
     }
 
     /// The visit an Observation names, when it is a kept Encounter of the same patient.
     func visit(_ r: RawResource, patient p: Int) -> Int? {
         guard let reference = r.node["encounter"]?["reference"]?.stringValue,
-              let target = pool.resolve(reference, from: r.scope), let e = encounterOf[target], e.patient == p else { return nil }
+              case .encounter(let e?)? = index.resolve(reference, from: r.scope), e.patient == p else { return nil }
         return e.visit
     }
 

@@ -51,7 +51,8 @@ struct ImportSession {
     mutating func read(_ type: String) { report.recordsRead[type, default: 0] += 1 }
     mutating func kept(_ type: String) { report.recordsKept[type, default: 0] += 1 }
 
-    /// Skips a record without a problem (a status that says it does not count, another resource type).
+    /// Counts a skipped record whose problem, if any, is already reported (or that has none: a
+    /// status saying it does not count, a resource type not used).
     mutating func ignore(_ reason: String) { report.recordsSkippedByReason[reason, default: 0] += 1 }
 
     mutating func note(_ text: String, _ n: Int = 1) { report.notes[text, default: 0] += n }
@@ -61,12 +62,13 @@ struct ImportSession {
         if strict { allProblems.append(problem) }
     }
 
-    /// Reports a problem with a record and skips the record.
+    /// Reports a problem with a record and skips the record (unless `skips` is false: the record
+    /// is kept without the offending part).
     mutating func problem(_ reason: String, _ message: String, _ source: RecordSource, field: String = "",
-                          node: JSONNode? = nil, patient: String?) {
+                          node: JSONNode? = nil, patient: String?, skips: Bool = true) {
         let (line, path) = source.at(field, line: node?.line)
         log(ImportProblem(file: source.file, line: line, path: path, patientID: patient, reason: reason, message: message))
-        report.recordsSkippedByReason[reason, default: 0] += 1
+        if skips { report.recordsSkippedByReason[reason, default: 0] += 1 }
     }
 
     /// Reports a problem with a patient's own details and skips the patient.
@@ -112,28 +114,27 @@ struct ImportSession {
         return .success(day)
     }
 
-    /// Whether `day` lies between the patient's birth and death (and not after the extract date,
-    /// when one is given); reports "WHAT before birth", "WHAT after death" or "WHAT after the
-    /// extract date" (and skips the record) when not.
-    mutating func checkDay(_ day: CalendarDay, _ what: String, patient p: Int, _ source: RecordSource,
-                           field: String, node: JSONNode? = nil) -> Bool {
+    /// What is impossible about `day` for the patient: before birth, after death, or after the
+    /// extract date (when one is given); nil when nothing is.
+    func dayProblem(_ day: CalendarDay, _ what: String, patient p: Int) -> (reason: String, message: String)? {
         let draft = patients[p]
-        if day < draft.birth {
-            problem("\(what) before birth", "\(what) on \(day) is before birth (\(draft.birth))", source,
-                    field: field, node: node, patient: draft.id)
-            return false
-        }
+        if day < draft.birth { return ("\(what) before birth", "\(what) on \(day) is before birth (\(draft.birth))") }
         if let death = draft.death, day > death {
-            problem("\(what) after death", "\(what) on \(day) is after death (\(death))", source,
-                    field: field, node: node, patient: draft.id)
-            return false
+            return ("\(what) after death", "\(what) on \(day) is after death (\(death))")
         }
         if let extractDate, day > extractDate {
-            problem("\(what) after the extract date", "\(what) on \(day) is after the extract date (\(extractDate))", source,
-                    field: field, node: node, patient: draft.id)
-            return false
+            return ("\(what) after the extract date", "\(what) on \(day) is after the extract date (\(extractDate))")
         }
-        return true
+        return nil
+    }
+
+    /// Whether `day` is possible for the patient (see `dayProblem`); reports the problem and skips
+    /// the record when not.
+    mutating func checkDay(_ day: CalendarDay, _ what: String, patient p: Int, _ source: RecordSource,
+                           field: String, node: JSONNode? = nil) -> Bool {
+        guard let (reason, message) = dayProblem(day, what, patient: p) else { return true }
+        problem(reason, message, source, field: field, node: node, patient: patients[p].id)
+        return false
     }
 
     // MARK: Facts

@@ -1,5 +1,6 @@
 import DiseaseModeling
 import Foundation
+import Parallelism
 import Serialization
 import Simulation
 import Timelines
@@ -47,6 +48,8 @@ public struct SeedRecordImporter: Sendable {
     public var extractDate: CalendarDay?
     /// How many problems the report keeps verbatim (all are counted).
     public var maximumProblems = 100
+    /// Threads that parse ndjson lines (the result does not depend on it).
+    public var threads = defaultThreadCount
 
     public init(template: DiseaseTemplate, strict: Bool = false, extractDate: CalendarDay? = nil) {
         self.template = template
@@ -63,23 +66,24 @@ public struct SeedRecordImporter: Sendable {
         var session = ImportSession(template: template, strict: strict, extractDate: extractDate, source: path,
                                     maximumProblems: maximumProblems)
         session.report.files = files
-        var pool = ResourcePool()
-        var csvFiles: [(String, [UInt8])] = []
+        var fhir = FHIRReader(threads: threads)
+        var csvFiles: [String] = []
         for file in files {
-            let bytes: [UInt8]
-            do { bytes = try readFileBytes(file) } catch {
-                session.fileProblem("unreadable file", error.message, file: file)
+            let format = (file as NSString).pathExtension.lowercased()
+            if format == "csv" {
+                csvFiles.append(file)
                 continue
             }
-            switch (file as NSString).pathExtension.lowercased() {
-            case "ndjson": pool.readNDJSON(bytes, file: file, session: &session)
-            case "csv": csvFiles.append((file, bytes))
-            default: pool.readJSON(bytes, file: file, session: &session)
+            guard let bytes = Self.contents(of: file, &session) else { continue }
+            if format == "ndjson" {
+                fhir.readNDJSON(bytes, file: file, session: &session)
+            } else {
+                fhir.readJSON(bytes, file: file, session: &session)
             }
         }
-        var fhir = FHIRReader(pool: pool)
-        fhir.run(&session)
-        for (file, bytes) in csvFiles {
+        fhir.finish(&session)
+        for file in csvFiles {
+            guard let bytes = Self.contents(of: file, &session) else { continue }
             var csv = CSVReader(file: file)
             csv.read(bytes, &session)
         }
@@ -94,8 +98,15 @@ public struct SeedRecordImporter: Sendable {
         return SeedRecords(timelines: timelines, concepts: session.concepts, report: session.report)
     }
 
+    private static func contents(of file: String, _ session: inout ImportSession) -> [UInt8]? {
+        do { return try readFileBytes(file) } catch {
+            session.fileProblem("unreadable file", error.message, file: file)
+            return nil
+        }
+    }
+
     /// The record files at `path`: the file itself, or a folder's `*.ndjson`, `*.json` and `*.csv`
-    /// files (recursively, hidden ones excluded), sorted by path.
+    /// files (recursively, hidden ones excluded), Patient and Encounter files first, then by path.
     static func recordFiles(at path: String) throws(RecordImportError) -> [String] {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
@@ -121,6 +132,11 @@ public struct SeedRecordImporter: Sendable {
         guard !files.isEmpty else {
             throw RecordImportError(headline: "no .ndjson, .json or .csv files in \(path)")
         }
-        return files.sorted()
+        // Patients, then Encounters and Medications first: records after them resolve on the spot.
+        func rank(_ file: String) -> Int {
+            let name = (file as NSString).lastPathComponent
+            return name.hasPrefix("Patient") ? 0 : name.hasPrefix("Encounter") ? 1 : name.hasPrefix("Medication.") ? 2 : 3
+        }
+        return files.sorted { rank($0) != rank($1) ? rank($0) < rank($1) : $0 < $1 }
     }
 }

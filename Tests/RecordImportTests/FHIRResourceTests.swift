@@ -121,6 +121,26 @@ import Timelines
         #expect(records.report.notes["patients deceased without a date (followed up to their last record)"] == 1)
     }
 
+    /// The disease Condition holds two facts: an impossible diagnosis date is dropped, the onset kept.
+    @Test func diseaseConditionKeepsItsPossibleDate() throws {
+        let folder = try scratchFolder("fhir-disease")
+        try write([
+            FHIR.patient("kept", birth: "1990-01-01", death: "2010-01-01"),
+            FHIR.patient("lost", birth: "1990-01-01", death: "2010-01-01"),
+            FHIR.condition("Patient/kept", FHIR.snomed, "190794006", onset: "2005-05-05", recorded: "2012-12-12"),
+            FHIR.condition("Patient/lost", FHIR.snomed, "190794006", onset: "2011-01-01", recorded: "2012-12-12"),
+        ].joined(separator: "\n"), to: "\(folder)/x.ndjson")
+        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        let report = records.report
+        #expect(records.timelines[0].events == [TimelineEvent(day: CalendarDay(iso: "2005-05-05")!, kind: .condition,
+                                                              concept: records.concepts.condition)])
+        #expect(records.timelines[1].events.isEmpty)
+        #expect(report.recordsKept == ["Condition": 1])
+        #expect(report.recordsSkippedByReason == ["condition onset after death": 1])
+        #expect(report.problems.map(\.reason) == ["diagnosis after death", "condition onset after death", "diagnosis after death"])
+        #expect(report.notes["disease Conditions kept without their impossible onset or diagnosis date"] == 1)
+    }
+
     @Test func codesOfAnotherRecordTypeAndUnknownValuesAreSkipped() throws {
         let folder = try scratchFolder("fhir-codes")
         let genotype = """
