@@ -114,7 +114,8 @@ struct FHIRReader {
             }
         }
         func rank(_ type: String) -> Int { type == "Patient" ? 0 : type == "Medication" ? 1 : type == "Encounter" ? 2 : 3 }
-        for r in entries.sorted(by: { rank($0.type) < rank($1.type) }) { handle(r, final: false, &session) }
+        let order = entries.indices.sorted { (rank(entries[$0].type), $0) < (rank(entries[$1].type), $1) }
+        for i in order { handle(entries[i], final: false, &session) }
     }
 
     /// Handles one resource, or keeps it waiting (unless `final`) while what it refers to is unknown.

@@ -16,6 +16,7 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, in a sentence that names the offending values.
     public var message: String
 
+    /// A problem at `file:line` (`path` within the record) with the given category and message.
     public init(file: String, line: Int, path: String, patientID: String?, reason: String, message: String) {
         self.file = file
         self.line = line
@@ -42,6 +43,7 @@ public struct RecordImportError: Error, Sendable, CustomStringConvertible {
     /// Every problem found (in strict mode, all of them, not only the first few).
     public var problems: [ImportProblem]
 
+    /// An error with a headline and the problems behind it.
     public init(headline: String, problems: [ImportProblem] = []) {
         self.headline = headline
         self.problems = problems

@@ -8,12 +8,15 @@ public struct ImportReport: Sendable {
     public var source: String
     /// The files read, in the order read.
     public var files: [String] = []
+    /// Patient records read (FHIR Patients, or distinct `patient_id`s of a CSV).
     public var patientsRead = 0
+    /// Patients whose timeline was made.
     public var patientsKept = 0
     /// Skipped patients by reason ("no birth date", "duplicate patient id", …).
     public var patientsSkippedByReason: [String: Int] = [:]
     /// Records other than Patients, by resource type (`unreadable` for lines or rows that did not parse).
     public var recordsRead: [String: Int] = [:]
+    /// Records kept, by resource type.
     public var recordsKept: [String: Int] = [:]
     /// Skipped records by reason ("unknown code", "observation before birth", "patient skipped", …).
     public var recordsSkippedByReason: [String: Int] = [:]
@@ -27,14 +30,19 @@ public struct ImportReport: Sendable {
     /// observations that named none).
     public var notes: [String: Int] = [:]
 
+    /// An empty report for the records at `source`.
     public init(source: String, maximumProblems: Int = 100) {
         self.source = source
         self.maximumProblems = maximumProblems
     }
 
+    /// Patients skipped for their own details (see `patientsSkippedByReason`).
     public var patientsSkipped: Int { patientsRead - patientsKept }
+    /// Records read of any type; always `recordsKeptTotal + recordsSkippedTotal`.
     public var recordsReadTotal: Int { recordsRead.values.reduce(0, +) }
+    /// Records that became timeline events (or visits, or the disease's onset and diagnosis).
     public var recordsKeptTotal: Int { recordsKept.values.reduce(0, +) }
+    /// Records skipped, whatever the reason.
     public var recordsSkippedTotal: Int { recordsSkippedByReason.values.reduce(0, +) }
 
     mutating func record(_ problem: ImportProblem) {

@@ -42,7 +42,9 @@ public struct SeedRecords: Sendable {
 /// with all their records), counted in the report by reason, and the import goes on. With
 /// `strict`, any problem makes `read(path:)` throw a `RecordImportError` listing all problems.
 public struct SeedRecordImporter: Sendable {
+    /// The template whose concepts the records are matched to.
     public var template: DiseaseTemplate
+    /// Whether any problem fails the import (instead of skipping the record).
     public var strict: Bool
     /// The date the records were extracted: living patients are followed up to it.
     public var extractDate: CalendarDay?
@@ -51,6 +53,7 @@ public struct SeedRecordImporter: Sendable {
     /// Threads that parse ndjson lines (the result does not depend on it).
     public var threads = defaultThreadCount
 
+    /// An importer for `template`; `extractDate` also rejects records dated after it.
     public init(template: DiseaseTemplate, strict: Bool = false, extractDate: CalendarDay? = nil) {
         self.template = template
         self.strict = strict
