@@ -131,7 +131,7 @@ struct CSVReader {
             return session.addDisease(onset: nil, diagnosed: day, patient: p, type: type)
         }
         let systemName = value(row, "system")
-        guard let system = CodeSystems.uri(for: systemName.lowercased()) ?? CodeSystems.uri(for: systemName) else {
+        guard let system = CodeSystems.byShortName[systemName.lowercased()] ?? CodeSystems.uri(for: systemName) else {
             return session.problem("unknown code", "unknown code system \"\(systemName)\"; use "
                 + CodeSystems.byShortName.keys.sorted().joined(separator: ", ") + " or a URI", source, field: "system", patient: id)
         }

@@ -60,6 +60,8 @@ struct ReferenceIndex {
     /// then among all resources by `Type/id`. Absolute URLs match by their last `Type/id`.
     func resolve(_ reference: String, from scope: Int) -> ReferenceTarget? {
         if scope >= 0, let t = scopes[scope][reference] { return t }
+        // Most references are already `Type/id`: look them up before taking them apart.
+        if scope < 0, let t = global[reference] { return t }
         guard let key = Self.typeAndID(reference) else { return nil }
         if scope >= 0, let t = scopes[scope][key] { return t }
         return global[key]
@@ -67,9 +69,11 @@ struct ReferenceIndex {
 
     /// `Type/id` from a relative or absolute reference (a version suffix `/_history/n` dropped).
     static func typeAndID(_ reference: String) -> String? {
-        var parts = reference.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.count >= 4 && parts[parts.count - 2] == "_history" { parts.removeLast(2) }
-        guard parts.count >= 2, let first = parts[parts.count - 2].first, first.isUppercase else { return nil }
-        return "\(parts[parts.count - 2])/\(parts[parts.count - 1])"
+        var parts = reference.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        if parts.count >= 4 && parts[parts.count - 2].elementsEqual("_history".utf8) { parts.removeLast(2) }
+        guard parts.count >= 2, let first = parts[parts.count - 2].first,
+              first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") else { return nil }
+        if parts.count == 2 && !reference.hasPrefix("/") && !reference.hasSuffix("/") { return reference }
+        return "\(Substring(parts[parts.count - 2]))/\(Substring(parts[parts.count - 1]))"
     }
 }

@@ -50,6 +50,7 @@ public enum UnitConversion {
     /// the same dimension. A missing unit (nil or empty) matches only dimensionless targets
     /// (`1` or a pure annotation such as `{score}`).
     public static func exponent(from: String?, to: String) -> Int? {
+        if from == to { return 0 }
         let target = normalized(to)
         let given = normalized(from ?? "")
         if given == target { return 0 }

@@ -106,6 +106,22 @@ import Timelines
         #expect(report.recordsReadTotal == report.recordsKeptTotal + report.recordsSkippedTotal)
     }
 
+    @Test func systemsByShortNameOrURIAndColumnsInAnyOrder() throws {
+        let csv = """
+        kind,code,system,value,unit,date,patient_id,sex,birth_date,death_date
+        observation,718-7,LOINC,12.5,g/dL,2001-01-01,A,F,1970-01-01,
+        observation,718-7,http://loinc.org,12.7,g/dL,2002-01-01,A,,,
+        observation,718-7,urn:oid:2.16.840.1.113883.6.1,12.9,g/dL,2003-01-01,A,,,
+        observation,718-7,http://LOINC.org,13.1,g/dL,2004-01-01,A,,,
+        """
+        let folder = try scratchFolder("csv-systems")
+        try write(csv, to: "\(folder)/x.csv")
+        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        #expect(records.timelines[0].sex == .female)
+        #expect(records.timelines[0].events.filter { $0.kind == .quantity }.map(\.value) == [12.5, 12.7, 12.9])
+        #expect(records.report.problems.map(\.message) == ["unknown code http://LOINC.org|718-7 (not in template gaucher)"])
+    }
+
     @Test func headerMustNameEveryColumn() throws {
         let folder = try scratchFolder("csv-header")
         try write("patient_id,sex,birth_date,date,kind,system,code,value,unit\nA,male,1970-01-01,,,,,,\n", to: "\(folder)/x.csv")
