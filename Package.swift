@@ -43,7 +43,7 @@ let package = Package(
         library("Learning", ["DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines"], optimized: true),
         // The command-line tool.
-        library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
+        library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Learning", "Parallelism",
                                   "RecordImport", "Serialization", "Simulation", "Timelines"]),
         .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
         .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness"],

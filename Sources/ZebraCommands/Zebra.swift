@@ -3,10 +3,10 @@ import Foundation
 
 /// The `zebra` command-line tool: dispatches to subcommands.
 public enum Zebra {
-    static let commands: [any ZebraCommand.Type] = [
-        DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
-        InspectRecordsCommand.self,
-    ]
+    static var commands: [any ZebraCommand.Type] {
+        [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
+         InspectRecordsCommand.self, TrainCommand.self]
+    }
 
     static var overview: String {
         var lines = [
