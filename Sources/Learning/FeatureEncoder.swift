@@ -17,6 +17,8 @@ public struct EncodedSequence: Sendable {
     /// visits after the first and events not yet recorded.
     public var eventTarget: [Float]
     public var eventWeight: [Float]
+    /// steps × events: the template's log-odds of each event since the previous visit.
+    public var eventOffset: [Float]
     /// steps: log years to the next visit (weight 0 at the last visit), and end-of-sequence flags.
     public var gapTarget: [Float]
     public var gapWeight: [Float]
@@ -91,6 +93,7 @@ public struct FeatureEncoder: Sendable {
             steps: steps, staticFeatures: staticFeatures(s), context: [], observation: [],
             residualTarget: [Float](repeating: 0, count: steps * m), observed: [Float](repeating: 0, count: steps * m),
             eventTarget: [Float](repeating: 0, count: steps * e), eventWeight: [Float](repeating: 0, count: steps * e),
+            eventOffset: [Float](repeating: 0, count: steps * e),
             gapTarget: [Float](repeating: 0, count: steps), gapWeight: [Float](repeating: 0, count: steps),
             endTarget: [Float](repeating: 0, count: steps))
         out.context.reserveCapacity(steps * schema.contextWidth)
@@ -126,6 +129,7 @@ public struct FeatureEncoder: Sendable {
             if t > 0 {
                 for (j, idx) in schema.eventIndices.enumerated() where !status[j] {
                     out.eventWeight[t * e + j] = 1
+                    out.eventOffset[t * e + j] = schema.eventHazards.logOdds(event: j, from: s.visits[t - 1].age, to: visit.age)
                     if let a = s.eventAges[idx], a <= visit.age { out.eventTarget[t * e + j] = 1 }
                 }
             }

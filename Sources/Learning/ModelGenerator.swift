@@ -83,7 +83,8 @@ public struct ModelGenerator: Sendable {
             // Milestones since the previous visit.
             if let previous {
                 for (j, idx) in schema.eventIndices.enumerated() where !status[j] {
-                    if random.nextUnit() < Double(sigmoid(out[o.eventLogit + j])) {
+                    let offset = schema.eventHazards.logOdds(event: j, from: previous, to: age)
+                    if random.nextUnit() < Double(sigmoid(out[o.eventLogit + j] + offset)) {
                         let when = previous + random.nextUnit() * (age - previous)
                         sequence.eventAges[idx] = when
                         generatedEvents.append((when, idx))

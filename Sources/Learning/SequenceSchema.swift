@@ -23,6 +23,8 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
     public var attributes: [AttributeSlot]
     public var measureMean: [Double]
     public var measureSD: [Double]
+    /// The template's event rates by age: the offset of the model's event predictions.
+    public var eventHazards: EventHazards
 
     public var measures: Int { measureIDs.count }
     public var events: Int { eventIDs.count }
@@ -52,7 +54,7 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
 
     /// The layout for `template`, normalised on `sequences` (template expectations fill in
     /// measures that the records never show).
-    public static func fit(template: DiseaseTemplate, sequences: [PatientSequence]) -> SequenceSchema {
+    public static func fit(template: DiseaseTemplate, sequences: [PatientSequence], threads: Int = 1) -> SequenceSchema {
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         var means: [Double] = [], sds: [Double] = []
         for m in template.measures.indices {
@@ -76,6 +78,7 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
         return SequenceSchema(templateID: template.id, measureIDs: template.measures.map(\.id),
                               eventIndices: recorded, eventIDs: recorded.map { template.events[$0].id },
                               treatmentIDs: template.treatments.map(\.id), attributes: slots,
-                              measureMean: means, measureSD: sds)
+                              measureMean: means, measureSD: sds,
+                              eventHazards: EventHazards.estimate(template: template, eventIndices: recorded, threads: threads))
     }
 }

@@ -51,7 +51,7 @@ public struct TrainingPipeline: Sendable {
 
     public func run(seed sequences: [PatientSequence], seedLabel: String,
                     progress: (Phase, EpochReport) -> Void = { _, _ in }) -> Result {
-        let schema = SequenceSchema.fit(template: template, sequences: sequences)
+        let schema = SequenceSchema.fit(template: template, sequences: sequences, threads: options.threads)
         var model = SequenceVAE(schema: schema, configuration: configuration, seed: options.seed)
         var pretraining: TrainingSummary?
         if pretrainPatients > 0 && pretrainEpochs > 0 {

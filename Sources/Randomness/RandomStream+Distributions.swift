@@ -20,14 +20,16 @@ extension RandomStream {
     public mutating func nextTruncatedNormal(lower: Double, upper: Double) -> Double {
         let a = NormalDistribution.cdf(lower)
         let b = NormalDistribution.cdf(upper)
+        // u stays strictly inside (0, 1) even where a + (b − a)·u rounds to an end.
+        func inside(_ u: Double) -> Double { Swift.min(Swift.max(u, Double.leastNormalMagnitude), 1 - 0x1p-53) }
         if b - a > 1e-12 {
-            let u = a + (b - a) * nextOpenUnit()
+            let u = inside(a + (b - a) * nextOpenUnit())
             return Swift.min(Swift.max(NormalDistribution.quantile(u), lower), upper)
         }
         // Far in one tail: the CDF has no resolution left, so use the upper tail by symmetry.
         if lower > 0 {
             let a2 = NormalDistribution.cdf(-upper), b2 = NormalDistribution.cdf(-lower)
-            let u = a2 + (b2 - a2) * nextOpenUnit()
+            let u = inside(a2 + (b2 - a2) * nextOpenUnit())
             return Swift.min(Swift.max(-NormalDistribution.quantile(u), lower), upper)
         }
         return Swift.min(Swift.max(0, lower), upper)

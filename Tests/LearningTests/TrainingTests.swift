@@ -54,7 +54,8 @@ import Timelines
             visits: [.init(age: 30, values: [31]), .init(age: 31, values: [.nan]), .init(age: 34, values: [35])])
         let schema = SequenceSchema(templateID: "planted", measureIDs: ["score"], eventIndices: [0], eventIDs: ["milestone"],
                                     treatmentIDs: [], attributes: [.init(id: "marker", categories: 0, mean: 0, sd: 1)],
-                                    measureMean: [30], measureSD: [10])
+                                    measureMean: [30], measureSD: [10],
+                                    eventHazards: EventHazards(hazards: [[Double](repeating: 0.1, count: EventHazards.bands)]))
         let encoded = FeatureEncoder(schema: schema, template: base).encode(sequence)
         #expect(encoded.steps == 3)
         #expect(encoded.observed == [1, 0, 1])
@@ -63,6 +64,9 @@ import Timelines
         #expect(abs(encoded.gapTarget[0] - 0) < 1e-6 && abs(encoded.gapTarget[1] - Float(log(3.0))) < 1e-6)
         #expect(encoded.gapWeight == [1, 1, 0] && encoded.endTarget == [0, 0, 1])
         #expect(encoded.eventWeight == [0, 1, 1] && encoded.eventTarget == [0, 0, 1])
+        // Template offset: log-odds of 1 − e^(−0.1 × years between visits).
+        let p3 = 1 - exp(-0.3)
+        #expect(abs(encoded.eventOffset[2] - Float(log(p3 / (1 - p3)))) < 1e-5)
         #expect(encoded.staticFeatures == [0, 0.5, 1, 0.4, 1, 0.42, 0])
         #expect(encoded.context.count == 3 * schema.contextWidth)
     }

@@ -81,6 +81,13 @@ import Testing
             let z = s.nextTruncatedNormal(lower: 9, upper: 10)
             #expect(z >= 9 && z <= 10)
         }
+        // Bounds whose CDF is within rounding of 1 (or 0): u must never reach the end.
+        for (lo, hi) in [(5.0, Double.infinity), (6.5, Double.infinity), (-Double.infinity, -6.5), (7.9, 40.0)] {
+            for _ in 0..<20_000 {
+                let z = s.nextTruncatedNormal(lower: lo, upper: hi)
+                #expect(z >= lo && z <= hi)
+            }
+        }
     }
 
     @Test func gammaHasRightMeanAndVariance() {
