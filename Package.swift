@@ -32,14 +32,18 @@ let package = Package(
         library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"]),
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
+        library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
+                                "Simulation", "Statistics", "Timelines"]),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Parallelism",
-                                  "Serialization", "Simulation", "Timelines"]),
+                                  "Plotting", "Serialization", "Simulation", "Statistics", "Timelines", "TrialDesign"]),
         .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
 
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
+        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Simulation", "Statistics",
+                                                             "Timelines", "TrialDesign", "ZebraCommands"]),
     ]
 )

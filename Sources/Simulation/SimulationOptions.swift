@@ -16,6 +16,9 @@ public struct SimulationOptions: Sendable {
     public var birthTo: CalendarDay?
     /// Forces the sex of every patient (balancing and matched designs).
     public var forcedSex: Sex?
+    /// Forces categorical attributes: attribute index → value index (conditioned sampling, e.g. a
+    /// trial open to one phenotype only); attributes not listed are drawn as usual.
+    public var forcedCategories: [Int: Int] = [:]
 
     public init(seed: UInt64 = 1, endDate: CalendarDay? = CalendarDay(year: 2025, month: 12, day: 31),
                 treatmentsEnabled: Bool = true, requireDiagnosis: Bool = true,
