@@ -54,6 +54,29 @@ public struct ControlArmResult: Sendable {
     public var logRank: LogRankResult?
 }
 
+/// The propensity score and each group's weights.
+struct FormedControls {
+    var score: PropensityScore
+    var matched: MatchedSet?
+    var treatedWeights: [Double]
+    var controlWeights: [Double]
+
+    /// The analysis sample; weights from the score carry their propensity rows (for the sandwich).
+    func sample(treated: [TrialSubject], controls: [TrialSubject]) -> AnalysisSample {
+        var sample = AnalysisSample()
+        let weighting = matched == nil
+        for (i, s) in treated.enumerated() {
+            sample.append(s, treated: true, weight: treatedWeights[i],
+                          propensity: weighting ? score.row(i, weightFollowsScore: false) : nil)
+        }
+        for (i, s) in controls.enumerated() {
+            sample.append(s, treated: false, weight: controlWeights[i],
+                          propensity: weighting ? score.row(treated.count + i, weightFollowsScore: true) : nil)
+        }
+        return sample
+    }
+}
+
 /// Builds a synthetic control arm from a natural-history pool and compares it with the treated.
 public enum ControlArm {
     public static let smdThreshold = 0.1
@@ -66,10 +89,9 @@ public enum ControlArm {
         guard treated.count >= 2 else { throw TrialDesignError("the treated arm has \(treated.count) patients; at least 2 are needed") }
         guard pool.count >= 2 else { throw TrialDesignError("the natural-history pool has \(pool.count) patients; at least 2 are needed") }
         let formed = try form(plan: plan, treated: treated, controls: pool, method: method, ratio: ratio)
-        var sample = AnalysisSample()
-        for (i, s) in treated.enumerated() { sample.append(s, treated: true, weight: formed.treatedWeights[i]) }
-        for (i, s) in pool.enumerated() { sample.append(s, treated: false, weight: formed.controlWeights[i]) }
-        let label = method == .match ? "ANCOVA on the matched sample (HC1)" : "ATT-weighted ANCOVA (HC1)"
+        let sample = formed.sample(treated: treated, controls: pool)
+        let label = method == .match ? "ANCOVA on the matched sample (HC1)"
+            : "ATT-weighted ANCOVA (sandwich SE including the propensity model)"
         let estimate = try EndpointAnalysis.estimate(
             sample, plan: plan, adjustment: .covariates, robust: true,
             label: plan.specification.endpoint.isTimeToEvent
@@ -95,11 +117,12 @@ public enum ControlArm {
 
     /// The propensity score and the weights of both groups for `method`.
     static func form(plan: TrialPlan, treated: [TrialSubject], controls: [TrialSubject], method: ControlMethod,
-                     ratio: Int) throws(TrialDesignError) -> (score: PropensityScore, matched: MatchedSet?, treatedWeights: [Double], controlWeights: [Double]) {
+                     ratio: Int) throws(TrialDesignError) -> FormedControls {
         let score = try PropensityScore.fit(treated: treated.map(\.covariates), controls: controls.map(\.covariates), plan: plan)
         switch method {
         case .weight:
-            return (score, nil, [Double](repeating: 1, count: treated.count), score.attWeights())
+            return FormedControls(score: score, matched: nil, treatedWeights: [Double](repeating: 1, count: treated.count),
+                                  controlWeights: score.attWeights())
         case .match:
             let set = Matching.greedy(treatedLogits: score.treatedLogits, controlLogits: score.controlLogits,
                                       ratio: ratio, caliper: caliperSD * score.pooledLogitSD)
@@ -108,7 +131,7 @@ public enum ControlArm {
                     + "the pool does not overlap the treated arm (try --method weight, a larger pool, or wider eligibility)")
             }
             let tw = set.matches.map { $0.isEmpty ? 0.0 : 1.0 }
-            return (score, set, tw, set.controlWeights(controlCount: controls.count))
+            return FormedControls(score: score, matched: set, treatedWeights: tw, controlWeights: set.controlWeights(controlCount: controls.count))
         }
     }
 

@@ -38,14 +38,22 @@ struct AnalysisSample {
     var treated: [Double] = []
     var weights: [Double] = []
     var extra: [[Double]] = []
+    /// Each patient's propensity row, when the weights are odds of an estimated score.
+    var propensity: [PropensityRow?] = []
+    var ridge = PropensityScore.ridge
 
-    mutating func append(_ s: TrialSubject, treated t: Bool, weight: Double, extra x: [Double] = []) {
+    mutating func append(_ s: TrialSubject, treated t: Bool, weight: Double, extra x: [Double] = [],
+                         propensity row: PropensityRow? = nil) {
         guard weight > 0 else { return }
         subjects.append(s)
         treated.append(t ? 1 : 0)
         weights.append(weight)
         extra.append(x)
+        propensity.append(row)
     }
+
+    /// Whether every patient has a propensity row (the weights come from an estimated score).
+    var hasEstimatedWeights: Bool { !propensity.isEmpty && propensity.allSatisfy { $0 != nil } }
 }
 
 /// The endpoint analyses: ANCOVA on a change or slope, Cox (with Kaplan–Meier and log-rank for
@@ -73,9 +81,11 @@ enum EndpointAnalysis {
     static func ancova(_ sample: AnalysisSample, plan: TrialPlan, adjustment: Adjustment,
                        robust: Bool, label: String) throws(TrialDesignError) -> EffectEstimate {
         var y: [Double] = [], t: [Double] = [], b: [Double] = [], w: [Double] = [], rows: [[Double]] = [], extra: [Double] = []
+        var outcomeRow = [Int?](repeating: nil, count: sample.subjects.count)
         for (i, s) in sample.subjects.enumerated() {
             let o = s.outcome(plan)
             guard o.isFinite, s.baseline.isFinite || adjustment == .none else { continue }
+            outcomeRow[i] = y.count
             y.append(o); t.append(sample.treated[i]); b.append(s.baseline); w.append(sample.weights[i])
             rows.append(s.covariates); extra.append(sample.extra[i].first ?? 0)
         }
@@ -93,10 +103,22 @@ enum EndpointAnalysis {
         case .baseline, .none: break
         }
         let weighted = w.contains { $0 != 1 }
+        var regressors = [Regressor(LinearRegression.treatmentName, t)]
+        if adjustment != .none { regressors.append(Regressor(LinearRegression.baselineName, b)) }
+        regressors += covariates
         do {
-            let e = try LinearRegression.ancova(outcome: y, treatment: t, baseline: adjustment == .none ? nil : b,
-                                                covariates: covariates, weights: weighted ? w : nil,
-                                                covariance: robust ? .robust : .classical)
+            let fit = try LinearRegression.fit(response: y, regressors: regressors, weights: weighted ? w : nil)
+            guard sample.hasEstimatedWeights else {
+                let e = try fit.estimate(LinearRegression.treatmentName, covariance: robust ? .robust : .classical)
+                return EffectEstimate(e, treated: nt, control: nc, method: label)
+            }
+            let z = y.indices.map { i in [1.0] + regressors.map { $0.values[i] } }
+            let v = try EstimatedWeightsVariance.covariance(
+                z: z, residuals: fit.residuals, weights: w, outcomeRow: outcomeRow,
+                propensity: sample.propensity.map { $0! }, ridge: sample.ridge)
+            let pg = sample.propensity[0]!.x.count
+            let e = try EstimatedWeightsVariance.estimate(LinearRegression.treatmentName, value: fit.coefficients[1],
+                                                          variance: v[pg + 1, pg + 1], df: Double(fit.residualDegreesOfFreedom))
             return EffectEstimate(e, treated: nt, control: nc, method: label)
         } catch {
             throw TrialDesignError("the \(label) could not be fitted: \(error)")

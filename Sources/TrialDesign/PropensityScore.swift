@@ -10,17 +10,21 @@ struct DesignColumns: Sendable {
     var means: [Double]
     var scales: [Double]
 
-    /// Chooses the usable columns from the rows given (all groups together).
+    /// Chooses the usable columns from the rows given (all groups together): columns constant in
+    /// the sample are left out, and so is the first varying level of each categorical attribute
+    /// (its reference), so that the levels left do not add up to the intercept.
     init(rows: [[Double]], plan: TrialPlan, excluding excluded: Set<Int> = []) {
         columns = []; names = []; means = []; scales = []
         let n = Double(rows.count)
-        for (c, column) in plan.covariates.enumerated() where !column.isReferenceLevel && !excluded.contains(c) {
+        var referenceTaken = Set<Int>()
+        for (c, column) in plan.covariates.enumerated() where !excluded.contains(c) {
             var s = 0.0, ss = 0.0
             for r in rows { s += r[c] }
             let mean = s / max(n, 1)
             for r in rows { ss += (r[c] - mean) * (r[c] - mean) }
             let sd = (ss / max(n - 1, 1)).squareRoot()
             guard sd > 1e-12 * max(1, abs(mean)) else { continue }
+            if case .category(let attribute, _) = column.source, referenceTaken.insert(attribute).inserted { continue }
             columns.append(c); names.append(column.name); means.append(mean); scales.append(sd)
         }
     }
@@ -43,6 +47,9 @@ public struct PropensityScore: Sendable {
     /// Logit of the score for the treated, then the controls.
     public var treatedLogits: [Double]
     public var controlLogits: [Double]
+    /// The standardized design rows (intercept first), treated then controls, for the sandwich
+    /// variance that accounts for estimating the score.
+    var rows: [[Double]] = []
 
     public var treatedScores: [Double] { treatedLogits.map(LogisticRegression.logistic) }
     public var controlScores: [Double] { controlLogits.map(LogisticRegression.logistic) }
@@ -67,16 +74,23 @@ public struct PropensityScore: Sendable {
             throw TrialDesignError("the propensity score model could not be fitted: \(error)")
         }
         let logits = fit.fittedProbabilities.map { p in Foundation.log(max(p, 1e-300) / max(1 - p, 1e-300)) }
+        let regressors = design.regressors(rows)
+        let x = rows.indices.map { i in [1.0] + regressors.map { $0.values[i] } }
         return PropensityScore(names: design.names, coefficients: fit.coefficients,
                                treatedLogits: Array(logits[0..<treated.count]),
-                               controlLogits: Array(logits[treated.count...]))
+                               controlLogits: Array(logits[treated.count...]), rows: x)
     }
 
-    /// ATT weights of the controls, `e / (1 − e)`, scaled to sum to the number of treated.
+    /// ATT weights of the controls: the odds `e / (1 − e)` (their sum estimates the number of treated).
     public func attWeights() -> [Double] {
-        let raw = controlLogits.map { Foundation.exp(min($0, 30)) }
-        let total = raw.reduce(0, +)
-        return raw.map { $0 * Double(treatedLogits.count) / total }
+        controlLogits.map { Foundation.exp(min($0, 30)) }
+    }
+
+    /// What the sandwich variance needs to know about row `i` (treated first, then controls).
+    func row(_ i: Int, weightFollowsScore: Bool) -> PropensityRow {
+        let logit = i < treatedLogits.count ? treatedLogits[i] : controlLogits[i - treatedLogits.count]
+        return PropensityRow(x: rows[i], label: i < treatedLogits.count ? 1 : 0,
+                             fitted: LogisticRegression.logistic(logit), weightFollowsScore: weightFollowsScore)
     }
 
     /// The pooled standard deviation of the logit score, `sqrt((s₁² + s₀²) / 2)`.

@@ -89,20 +89,24 @@ struct DesignAnalyses {
             let method: ControlMethod = design == .syntheticMatching ? .match : .weight
             let formed = try ControlArm.form(plan: plan, treated: d.treated, controls: d.external, method: method,
                                              ratio: settings.matchingRatio)
-            var sample = AnalysisSample()
-            for (i, s) in d.treated.enumerated() { sample.append(s, treated: true, weight: formed.treatedWeights[i]) }
-            for (i, s) in d.external.enumerated() { sample.append(s, treated: false, weight: formed.controlWeights[i]) }
+            let sample = formed.sample(treated: d.treated, controls: d.external)
             return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true, label: design.title)
         case .hybrid:
             let concurrent = Array(d.concurrent.prefix(settings.hybridConcurrentControls))
             let trial = d.treated + concurrent
             let score = try PropensityScore.fit(treated: trial.map(\.covariates), controls: d.external.map(\.covariates), plan: plan)
+            // Externals stand in for the missing concurrent controls: their odds weights (which
+            // sum to about the trial's size) are scaled to the number of controls borrowed.
             let borrowed = Double(max(d.treated.count - concurrent.count, 1))
             let w = score.attWeights().map { $0 * borrowed / Double(trial.count) }
             var sample = AnalysisSample()
-            for s in d.treated { sample.append(s, treated: true, weight: 1) }
-            for s in concurrent { sample.append(s, treated: false, weight: 1) }
-            for (i, s) in d.external.enumerated() { sample.append(s, treated: false, weight: w[i]) }
+            for (i, s) in d.treated.enumerated() { sample.append(s, treated: true, weight: 1, propensity: score.row(i, weightFollowsScore: false)) }
+            for (i, s) in concurrent.enumerated() {
+                sample.append(s, treated: false, weight: 1, propensity: score.row(d.treated.count + i, weightFollowsScore: false))
+            }
+            for (i, s) in d.external.enumerated() {
+                sample.append(s, treated: false, weight: w[i], propensity: score.row(trial.count + i, weightFollowsScore: true))
+            }
             return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true, label: design.title)
         case .externalUnadjusted:
             var sample = AnalysisSample()

@@ -62,7 +62,12 @@ public struct TrialPlan: Sendable {
                 problem("$.covariates[\(i)]", "unknown covariate \"\(name)\"; use age, sex, disease-duration, prior-treatment, or an attribute, measure or event id of \(template.id)")
                 continue
             }
-            columns += c
+            // Levels the eligibility rules out would only add constant columns.
+            columns += c.filter { column in
+                guard case .category(let a, let v) = column.source,
+                      let allowed = spec.eligibility.categories.first(where: { $0.attribute == template.attributes[a].id }) else { return true }
+                return allowed.values.contains(template.attributes[a].categoryValues[v])
+            }
         }
         if columns.isEmpty && problems.isEmpty { problem("$.covariates", "no covariates: the propensity score needs at least one") }
         for (path, selection) in spec.simulation.treatedSelection.ranges.map({ ("$.simulation.treatedSelection.ranges.\($0.id)", $0.id) })
@@ -129,12 +134,10 @@ public struct CovariateColumn: Sendable, Hashable {
     public var covariate: String
     public var source: Source
     public var isBinary: Bool
-    /// For a category column, whether it is the reference level left out of regressions.
-    public var isReferenceLevel: Bool
 
     static func columns(named name: String, template: DiseaseTemplate) -> [CovariateColumn]? {
         func one(_ source: Source, binary: Bool, column: String? = nil) -> [CovariateColumn] {
-            [CovariateColumn(name: column ?? name, covariate: name, source: source, isBinary: binary, isReferenceLevel: false)]
+            [CovariateColumn(name: column ?? name, covariate: name, source: source, isBinary: binary)]
         }
         switch name {
         case "age": return one(.age, binary: false)
@@ -147,8 +150,7 @@ public struct CovariateColumn: Sendable, Hashable {
             let attribute = template.attributes[a]
             guard attribute.isCategorical else { return one(.attribute(a), binary: false) }
             return attribute.categoryValues.enumerated().map { v, value in
-                CovariateColumn(name: "\(name)=\(value)", covariate: name, source: .category(attribute: a, value: v),
-                                isBinary: true, isReferenceLevel: v == 0)
+                CovariateColumn(name: "\(name)=\(value)", covariate: name, source: .category(attribute: a, value: v), isBinary: true)
             }
         }
         if let m = template.measureIndex(name) { return one(.measure(m), binary: false) }

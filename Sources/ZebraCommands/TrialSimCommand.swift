@@ -20,6 +20,8 @@ struct TrialSimCommand: ZebraCommand {
             .value("replicates", "n", help: "Simulated trials.", default: "1000"),
             .value("seed", "n", help: "Random seed.", default: "1"),
             .value("treated", "n", help: "Treated patients per trial (default: from the trial file)."),
+            .value("external", "n", help: "External natural-history patients available to each trial (default: from the trial file)."),
+            .value("ratio", "k", help: "Controls matched per treated patient (default: from the trial file)."),
             .value("pool", "n", help: "Eligible natural-history patients to simulate and resample (default: 5 × one trial's draw)."),
             .value("designs", "list", help: "Comma-separated designs (default: all): " + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", ")),
             .value("out", "dir", help: "Output folder (default: Output/trial-sim-<trial id>)."),
@@ -52,6 +54,8 @@ struct TrialSimCommand: ZebraCommand {
             simulation.settings.concurrentControls = n
             simulation.settings.hybridConcurrentControls = min(simulation.settings.hybridConcurrentControls, max(n / 2, 1))
         }
+        if let n = try arguments.integer("external", in: 10...1_000_000) { simulation.settings.externalControls = n }
+        if let k = try arguments.integer("ratio", in: 1...20) { simulation.settings.matchingRatio = k }
         simulation.poolSize = try arguments.integer("pool", in: 100...10_000_000)
         let out = arguments.string("out") ?? "Output/trial-sim-\(spec.id)"
         let directory: StagedDirectory

@@ -5,17 +5,14 @@ import Simulation
 import TrialDesign
 
 @Test func probe() throws {
-    let t = try DiseaseTemplate.load(from: "DiseaseModels/friedreich-ataxia.json")
-    let spec = try TrialSpecification.load(from: "DiseaseModels/trials/friedreich-ataxia-moxie.json")
+    let t = try DiseaseTemplate.load(from: "DiseaseModels/gaucher.json")
+    let spec = try TrialSpecification.load(from: "DiseaseModels/trials/gaucher-spleen.json")
     let plan = try TrialPlan(specification: spec, template: t)
-    let start = Date()
-    var sim = TrialSimulation(plan: plan, effect: .difference(-2), replicates: 200, seed: 3, threads: 2)
-    sim.settings.treated = 40
-    sim.settings.concurrentControls = 40
-    sim.settings.hybridConcurrentControls = 20
-    sim.settings.externalControls = 200
-    sim.trainingSize = 300
-    let oc = try sim.run(progress: { print($0) })
-    print(oc.table())
-    print(Date().timeIntervalSince(start))
+    let pool = try PoolSampler(plan: plan, seed: 7, threads: 2).generate(count: 300)
+    var missing = 0
+    for p in pool.patients where !p.subject.outcome(plan).isFinite {
+        missing += 1
+        if missing < 4 { print(p.subject, p.record!.death as Any, p.record!.events.filter { $0.kind == .procedure || $0.kind == .condition }.map { ($0.day, $0.concept) }, p.record!.events.filter { $0.kind == .quantity && $0.concept == plan.concepts.measures[0] }.map { ($0.day, $0.value) }) }
+    }
+    print("missing", missing)
 }
