@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
-        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Simulation", "Statistics",
+        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Randomness", "Simulation", "Statistics",
                                                              "Timelines", "TrialDesign", "ZebraCommands"]),
     ]
 )

@@ -21,13 +21,15 @@ extension RandomStream {
         let a = NormalDistribution.cdf(lower)
         let b = NormalDistribution.cdf(upper)
         if b - a > 1e-12 {
-            let u = a + (b - a) * nextOpenUnit()
+            // Rounding can land exactly on 1 when [a, b] hugs the upper tail.
+            let u = Swift.min(a + (b - a) * nextOpenUnit(), 1 - 0x1p-53)
             return Swift.min(Swift.max(NormalDistribution.quantile(u), lower), upper)
         }
         // Far in one tail: the CDF has no resolution left, so use the upper tail by symmetry.
         if lower > 0 {
             let a2 = NormalDistribution.cdf(-upper), b2 = NormalDistribution.cdf(-lower)
-            let u = a2 + (b2 - a2) * nextOpenUnit()
+            // Beyond about 38.5 SD both CDFs underflow to 0: the draw is then the bound itself.
+            let u = Swift.max(a2 + (b2 - a2) * nextOpenUnit(), .leastNonzeroMagnitude)
             return Swift.min(Swift.max(-NormalDistribution.quantile(u), lower), upper)
         }
         return Swift.min(Swift.max(0, lower), upper)
