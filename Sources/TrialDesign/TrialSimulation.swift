@@ -21,8 +21,9 @@ public struct TrialSimulation: Sendable {
     /// Eligible patients simulated for the pool (nil: enough for every replicate to draw from
     /// without reusing more than a fifth of it).
     public var poolSize: Int?
-    /// Natural-history patients set aside to fit the prognostic model.
-    public var trainingSize: Int
+    /// Natural-history patients set aside to fit the prognostic model (nil: half the pool, at
+    /// least 200 and at most 1,000).
+    public var trainingSize: Int?
 
     public init(plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
                 threads: Int = defaultThreadCount, designs: [TrialDesignKind] = TrialDesignKind.allCases) {
@@ -33,7 +34,6 @@ public struct TrialSimulation: Sendable {
         self.seed = seed
         self.threads = threads
         self.designs = designs
-        trainingSize = 1_000
     }
 
     /// Patients one replicate draws.
@@ -44,7 +44,7 @@ public struct TrialSimulation: Sendable {
     public func run(progress: @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
         let needsTraining = designs.contains(.procova)
-        let training = needsTraining ? trainingSize : 0
+        let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
         var sampler = PoolSampler(plan: plan, seed: seed, threads: threads, keepRecords: false)
         sampler.keepRecords = false
         let pool = try sampler.generate(count: poolCount + training)
