@@ -8,6 +8,7 @@ public struct ResearchStudyDescription: Sendable {
         public var name: String
         public var description: String
 
+        /// An arm called `name` (the code ResearchSubject.assignedArm refers to).
         public init(name: String, description: String) {
             self.name = name
             self.description = description
@@ -24,6 +25,7 @@ public struct ResearchStudyDescription: Sendable {
     /// The concept (in the serializer's table) of the condition studied.
     public var condition: Int32?
 
+    /// A study description; `condition` is a concept index in the serializer's table.
     public init(identifier: String, title: String, status: String = "completed", description: String,
                 arms: [Arm], condition: Int32?) {
         self.identifier = identifier

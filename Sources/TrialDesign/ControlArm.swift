@@ -79,6 +79,7 @@ struct FormedControls {
 
 /// Builds a synthetic control arm from a natural-history pool and compares it with the treated.
 public enum ControlArm {
+    /// |SMD| above which a covariate counts as imbalanced.
     public static let smdThreshold = 0.1
     /// Caliper width in standard deviations of the logit propensity score (Austin 2011).
     public static let caliperSD = 0.2

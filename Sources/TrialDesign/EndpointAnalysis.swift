@@ -15,6 +15,7 @@ public struct EffectEstimate: Sendable, Equatable {
     /// How it was estimated, e.g. "weighted ANCOVA (HC1)".
     public var method: String
 
+    /// Whether the confidence interval contains `value`.
     public func covers(_ value: Double) -> Bool { lower <= value && value <= upper }
 
     /// Whether the interval excludes 0 (a "significant" result at the 5 % level).

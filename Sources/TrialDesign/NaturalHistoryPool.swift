@@ -51,6 +51,7 @@ public struct NaturalHistoryPool: Sendable {
 /// proportion to their prior probabilities) through the simulation options, and the index date
 /// is found on each simulated course instead of rejecting whole lives for one bad date.
 public struct PoolSampler: Sendable {
+    /// The trial whose eligible patients are drawn.
     public let plan: TrialPlan
     public var seed: UInt64
     public var threads: Int
@@ -63,6 +64,7 @@ public struct PoolSampler: Sendable {
     public static let probeCandidates = 2_048
     static let batch = 512
 
+    /// A sampler for `plan`'s natural history; patient `i` depends only on `seed` and `i`.
     public init(plan: TrialPlan, seed: UInt64, threads: Int = defaultThreadCount, keepRecords: Bool = true) {
         self.plan = plan
         self.seed = seed
@@ -110,6 +112,7 @@ public struct PoolSampler: Sendable {
         var accepted: [PoolPatient] = []
         var rejected: [LatentCourse] = []
         var simulated = 0, eligible = 0, dropped = 0
+        var missingNames: [String] = []
         let rule = plan.specification.index.choice
         while accepted.count < count {
             if simulated >= limit {
@@ -128,7 +131,8 @@ public struct PoolSampler: Sendable {
                 let imposed = effect?.imposed(for: patient, indexAge: t0, builder: builder) ?? .none
                 let (record, followUp) = builder.build(patient, indexAge: t0, noise: &noise, effect: imposed, treated: effect != nil)
                 let subject = extractor.subject(record, indexDay: record.birth.adding(years: t0))
-                if subject.covariates.contains(where: \.isNaN) { return .missingCovariate }
+                let missing = extractor.missingCovariates(subject)
+                if !missing.isEmpty { return .missingCovariate(missing) }
                 return .accepted(PoolPatient(candidate: i, record: keep ? record : nil, subject: subject, indexAge: t0, followUp: followUp))
             }
             for r in results {
@@ -136,7 +140,9 @@ public struct PoolSampler: Sendable {
                 switch r {
                 case .rejected(let course?): if rejected.count < 2_000 { rejected.append(course) }
                 case .rejected(nil): break
-                case .missingCovariate: eligible += 1; dropped += 1
+                case .missingCovariate(let names):
+                    eligible += 1; dropped += 1
+                    for n in names where !missingNames.contains(n) { missingNames.append(n) }
                 case .accepted(let p):
                     eligible += 1
                     if accepted.count < count { accepted.append(p) }
@@ -146,6 +152,10 @@ public struct PoolSampler: Sendable {
             if eligible == 0 && simulated >= Self.probeCandidates {
                 throw TrialDesignError("eligibility cannot be met: " + scan.diagnose(rejected))
             }
+            if accepted.isEmpty && dropped > 0 && simulated >= Self.probeCandidates {
+                throw TrialDesignError("every eligible natural-history record lacks covariate(s) \(missingNames.map { "\"\($0)\"" }.joined(separator: ", ")) "
+                    + "at the index date (a measure not recorded then, e.g. after an event that stops it being measured); leave it out of the trial's \"covariates\"")
+            }
         }
         return NaturalHistoryPool(patients: accepted, simulated: simulated, eligible: eligible,
                                   droppedForMissingCovariates: dropped, forcedProbability: forced,
@@ -154,7 +164,7 @@ public struct PoolSampler: Sendable {
 
     private enum CandidateResult: Sendable {
         case rejected(LatentCourse?)
-        case missingCovariate
+        case missingCovariate([String])
         case accepted(PoolPatient)
     }
 }

@@ -72,6 +72,7 @@ extension OperatingCharacteristics {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Everything in the table, for `operating-characteristics.json`.
     public func json() -> ReportJSON {
         func mc(_ v: MonteCarloValue?) -> ReportJSON {
             guard let v else { return .null }

@@ -93,6 +93,7 @@ public struct OperatingCharacteristics: Sendable {
             typeIError: proportion(null.filter(\.rejectsNull).count, null.count))
     }
 
+    /// The performance of one design, if it was simulated.
     public func performance(of design: TrialDesignKind) -> DesignPerformance? {
         performance.first { $0.design == design }
     }

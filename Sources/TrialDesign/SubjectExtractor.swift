@@ -8,10 +8,12 @@ import Timelines
 /// what makes the comparison fair. Everything is an observed value: the last measurement in the
 /// baseline window, the recorded visit nearest each nominal visit date, the recorded event date.
 public struct SubjectExtractor: Sendable {
+    /// The trial (covariates, visits, endpoint) to read records for.
     public let plan: TrialPlan
     /// The concept table the records' events refer to.
     public let concepts: TemplateConcepts
 
+    /// An extractor for records whose events refer to `concepts` (default: the plan's template).
     public init(plan: TrialPlan, concepts: TemplateConcepts? = nil) {
         self.plan = plan
         self.concepts = concepts ?? plan.concepts

@@ -17,6 +17,7 @@ public struct TreatedArm: Sendable {
     /// around a screening threshold), by measure.
     public var outsideMeasureRanges: [String: Int]
 
+    /// A treated arm from subjects already read (e.g. simulated).
     public init(subjects: [TrialSubject], excluded: [Exclusion] = [], outsideMeasureRanges: [String: Int] = [:]) {
         self.subjects = subjects
         self.excluded = excluded

@@ -5,14 +5,18 @@ import Timelines
 /// A trial specification resolved against its disease template: every name checked and turned
 /// into an index, the covariate columns laid out, the visit times in years.
 public struct TrialPlan: Sendable {
+    /// The trial as written.
     public let specification: TrialSpecification
+    /// The disease template the trial is resolved against.
     public let template: DiseaseTemplate
+    /// The template's concept table, as simulated records use it.
     public let concepts: TemplateConcepts
     let criteria: ResolvedEligibility
     /// The endpoint measure (measure endpoints).
     public let endpointMeasure: Int?
     /// The endpoint event (time-to-event endpoints); nil with `endpointIsDeath`.
     public let endpointEvent: Int?
+    /// Whether the time-to-event endpoint is death.
     public let endpointIsDeath: Bool
     /// The covariate columns, in order (a categorical attribute gives one column per value).
     public let covariates: [CovariateColumn]
@@ -117,6 +121,7 @@ public struct TrialPlan: Sendable {
 
 /// One column of the baseline covariate table.
 public struct CovariateColumn: Sendable, Hashable {
+    /// Where a column's value comes from in the record.
     public enum Source: Sendable, Hashable {
         case age, sex, diseaseDuration, priorTreatment
         case attribute(Int)

@@ -11,6 +11,7 @@ import Simulation
 /// from the rest), so that 1,000 replicates cost one pool. Each replicate draws from its own
 /// random stream, so results do not depend on the thread count.
 public struct TrialSimulation: Sendable {
+    /// The trial simulated.
     public let plan: TrialPlan
     public var settings: SimulationSettings
     public var effect: TreatmentEffect
@@ -25,6 +26,7 @@ public struct TrialSimulation: Sendable {
     /// least 200 and at most 1,000).
     public var trainingSize: Int?
 
+    /// A simulation of `replicates` trials with `effect`, sizes from the trial's simulation section.
     public init(plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
                 threads: Int = defaultThreadCount, designs: [TrialDesignKind] = TrialDesignKind.allCases) {
         self.plan = plan
@@ -41,6 +43,7 @@ public struct TrialSimulation: Sendable {
         settings.treated + max(settings.concurrentControls, settings.hybridConcurrentControls) + settings.externalControls
     }
 
+    /// Simulates the pool, then every replicate under every design; `progress` hears about the pool.
     public func run(progress: @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
         let needsTraining = designs.contains(.procova)

@@ -44,11 +44,13 @@ public struct ValueRange: Sendable, Hashable, CustomStringConvertible {
     public var minimum: Double?
     public var maximum: Double?
 
+    /// A range; nil ends are unbounded.
     public init(minimum: Double? = nil, maximum: Double? = nil) {
         self.minimum = minimum
         self.maximum = maximum
     }
 
+    /// Whether `x` lies in the range (ends included).
     public func contains(_ x: Double) -> Bool {
         if let lo = minimum, x < lo { return false }
         if let hi = maximum, x > hi { return false }
@@ -111,11 +113,13 @@ public struct Eligibility: Sendable {
     public var calendarFrom: CalendarDay?
     public var calendarTo: CalendarDay?
 
+    /// No criteria (everyone diagnosed and alive is eligible).
     public init() {}
 }
 
 /// How the index date (time zero) is chosen inside a patient's eligible period.
 public struct IndexRule: Sendable {
+    /// How natural-history patients get their index date.
     public enum Choice: String, Sendable {
         /// The first day on which every criterion holds (after diagnosis).
         case firstEligible = "first-eligible"
@@ -179,6 +183,7 @@ func formatMonths(_ m: Double) -> String { m == m.rounded() ? String(Int(m)) : S
 
 /// One arm of the trial.
 public struct TrialArm: Sendable {
+    /// Whether the arm receives the intervention.
     public enum Role: String, Sendable { case treated, control }
 
     /// The arm's code (ResearchSubject.assignedArm, ResearchStudy.arm.name).
@@ -259,7 +264,9 @@ public struct TreatedSelection: Sendable {
     /// Log-odds of selection per unit of each named baseline covariate.
     public var logOdds: [(covariate: String, perUnit: Double)] = []
 
+    /// No selection: trial patients are a random sample of the pool.
     public init() {}
 
+    /// Whether there is no restriction and no tilt.
     public var isEmpty: Bool { ranges.isEmpty && logOdds.isEmpty }
 }

@@ -15,6 +15,7 @@ public struct TrialSubject: Sendable {
     public var time: Double
     public var event: Bool
 
+    /// A subject with the given data (see the properties).
     public init(id: String, indexDay: CalendarDay, covariates: [Double], values: [Double], time: Double, event: Bool) {
         self.id = id
         self.indexDay = indexDay
