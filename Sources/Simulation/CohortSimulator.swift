@@ -13,6 +13,8 @@ public struct SimulatedPatient: Sendable {
     public var visitAges: [Double]
     /// Age at which the record ends (death or end of follow-up).
     public var endAge: Double
+    /// Age at the first recorded visit (diagnosis, or enrolment in a registry extract).
+    public var firstVisitAge: Double?
 }
 
 /// Simulates cohorts from a template: patient `i` depends only on the seed and `i`.
@@ -40,7 +42,7 @@ public struct CohortSimulator: Sendable {
         let to = options.birthTo ?? template.population.birthTo
         var result: SimulatedPatient?
         for attempt in 0..<Self.maximumAttempts {
-            let k = UInt64(attempt) * 4
+            let k = UInt64(attempt) * 8
             var process = root.substream(k)
             var visits = root.substream(k + 1)
             var noise = root.substream(k + 2)
@@ -52,12 +54,30 @@ public struct CohortSimulator: Sendable {
             var endAge = course.deathAge
             if let end = options.endDate { endAge = min(endAge, birth.years(to: end)) }
             let diagnosis = course.entryAge(of: DiseaseTemplate.diagnosisState)
-            let accepted = !options.requireDiagnosis || (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
-            if !accepted && attempt + 1 < Self.maximumAttempts { continue }
-            let ages = builder.visitAges(for: course, until: endAge, rng: &visits)
+            var firstVisit = diagnosis
+            if let registry = options.registry {
+                // Enrolment and loss to follow-up have their own stream: the course is unchanged.
+                var enrolment = root.substream(k + 4)
+                let opened = max(diagnosis ?? .infinity, birth.years(to: registry.opened))
+                var closes = course.deathAge
+                if let end = options.endDate { closes = min(closes, birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract) }
+                if opened < closes {
+                    let enrol = opened + enrolment.nextUnit() * (closes - opened)
+                    endAge = min(endAge, enrol + registry.meanFollowUpYears * enrolment.nextExponential())
+                    firstVisit = enrol
+                } else {
+                    if attempt + 1 < Self.maximumAttempts { continue }
+                    firstVisit = nil
+                }
+            } else {
+                let accepted = !options.requireDiagnosis || (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
+                if !accepted && attempt + 1 < Self.maximumAttempts { continue }
+            }
+            let ages = firstVisit.map { builder.visitAges(for: course, from: $0, until: endAge, rng: &visits) } ?? []
             let id = uuidString(ids.next(), ids.next())
             let timeline = builder.timeline(id: id, course: course, visits: ages, endAge: endAge, noise: &noise)
-            result = SimulatedPatient(index: index, timeline: timeline, course: course, visitAges: ages, endAge: endAge)
+            result = SimulatedPatient(index: index, timeline: timeline, course: course, visitAges: ages, endAge: endAge,
+                                      firstVisitAge: ages.first)
             break
         }
         return result!

@@ -74,36 +74,46 @@ extension CourseRun {
     /// The first age ≥ now at which measure `m` is at or beyond `threshold`.
     func crossingTime(measure m: Int, below: Bool, threshold: Double) -> Double {
         guard let segment = course.segments[m].last else { return .infinity }
-        let y = course.value(ofMeasure: m, atAge: now)
-        if below ? y <= threshold : y >= threshold { return now }
         let bounds = course.bounds[m]
-        if below ? threshold < bounds.floor : threshold > bounds.ceiling { return .infinity }
-        let offset = now - segment.startAge
-        let horizon = CourseSimulator.maximumAge - segment.startAge
-        func g(_ dt: Double) -> Double { segment.rawValue(after: dt) - threshold }
-        let beyond: (Double) -> Bool = below ? { $0 <= 0 } : { $0 >= 0 }
-        // The raw trajectory has at most one turning point; search each monotone piece in turn.
-        var pieces = [offset]
-        if segment.rate > 0 && segment.startValue != segment.target {
-            let ratio = segment.slope / (segment.rate * (segment.startValue - segment.target))
-            if ratio > 0 && ratio < 1 {
-                let turn = -log(ratio) / segment.rate
-                if turn > offset && turn < horizon { pieces.append(turn) }
-            }
-        }
-        pieces.append(horizon)
-        for i in 0..<(pieces.count - 1) {
-            var lo = pieces[i], hi = pieces[i + 1]
-            guard beyond(g(hi)) else { continue }
-            if beyond(g(lo)) { return segment.startAge + lo }
-            while hi - lo > 2.7e-5 {
-                let mid = 0.5 * (lo + hi)
-                if beyond(g(mid)) { hi = mid } else { lo = mid }
-            }
-            return segment.startAge + hi
-        }
-        return .infinity
+        return firstCrossing(of: segment, from: now, threshold: threshold, below: below,
+                             floor: bounds.floor, ceiling: bounds.ceiling, until: CourseSimulator.maximumAge)
     }
+}
+
+/// The first age in [from, until] at which a segment's clamped value is at or beyond a threshold
+/// (at or below it when `below`), or infinity.
+///
+/// The raw curve `target + (y0 − target)e^(−kt) + st` has at most one turning point, so it is
+/// monotone on at most two pieces; each is searched by bisection to about a hundredth of a day.
+func firstCrossing(of segment: MeasureSegment, from: Double, threshold: Double, below: Bool,
+                   floor: Double, ceiling: Double, until: Double) -> Double {
+    func clamped(_ dt: Double) -> Double { min(max(segment.rawValue(after: dt), floor), ceiling) }
+    let beyond: (Double) -> Bool = below ? { $0 <= threshold } : { $0 >= threshold }
+    let offset = from - segment.startAge
+    if beyond(clamped(offset)) { return from }
+    if below ? threshold < floor : threshold > ceiling { return .infinity }
+    let horizon = until - segment.startAge
+    guard horizon > offset else { return .infinity }
+    var pieces = [offset]
+    if segment.rate > 0 && segment.startValue != segment.target {
+        let ratio = segment.slope / (segment.rate * (segment.startValue - segment.target))
+        if ratio > 0 && ratio < 1 {
+            let turn = -log(ratio) / segment.rate
+            if turn > offset && turn < horizon { pieces.append(turn) }
+        }
+    }
+    pieces.append(horizon)
+    for i in 0..<(pieces.count - 1) {
+        var lo = pieces[i], hi = pieces[i + 1]
+        guard beyond(clamped(hi)) else { continue }
+        if beyond(clamped(lo)) { return segment.startAge + lo }
+        while hi - lo > 2.7e-5 {
+            let mid = 0.5 * (lo + hi)
+            if beyond(clamped(mid)) { hi = mid } else { lo = mid }
+        }
+        return segment.startAge + hi
+    }
+    return .infinity
 }
 
 /// ∫ of a piecewise-constant multiplier over clock times [a, b]; no knots means a multiplier of 1.

@@ -76,6 +76,8 @@ struct CourseRun {
     var deathBudget = 0.0
     /// Per measure: the active approach (target, rate) from treatments, if any.
     var approach: [(target: Double, rate: Double)?]
+    /// False when states are imposed from outside (expected courses): nothing is scheduled.
+    var scheduling = true
 
     init(template: DiseaseTemplate, treatmentsEnabled: Bool, context: PatientContext, birth: CalendarDay, sex: Sex) {
         self.template = template
@@ -220,8 +222,10 @@ struct CourseRun {
         for (m, measure) in template.measures.enumerated() where measure.startState == state && course.segments[m].isEmpty {
             startMeasure(m)
         }
-        scheduleIncidences(from: state, rng: &rng)
-        scheduleTreatments(rng: &rng)
+        if scheduling {
+            scheduleIncidences(from: state, rng: &rng)
+            scheduleTreatments(rng: &rng)
+        }
         resegment()
     }
 

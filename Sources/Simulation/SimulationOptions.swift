@@ -19,6 +19,8 @@ public struct SimulationOptions: Sendable {
     /// Forces categorical attributes: attribute index → value index (conditioned sampling, e.g. a
     /// trial open to one phenotype only); attributes not listed are drawn as usual.
     public var forcedCategories: [Int: Int] = [:]
+    /// When set, records are registry extracts: one enrolment mid-course, a few years of visits.
+    public var registry: RegistryProtocol?
 
     public init(seed: UInt64 = 1, endDate: CalendarDay? = CalendarDay(year: 2025, month: 12, day: 31),
                 treatmentsEnabled: Bool = true, requireDiagnosis: Bool = true,
@@ -30,5 +32,27 @@ public struct SimulationOptions: Sendable {
         self.birthFrom = birthFrom
         self.birthTo = birthTo
         self.forcedSex = forcedSex
+    }
+}
+
+/// How a registry samples its patients, as a registry protocol would state it: patients
+/// diagnosed and alive while the registry is open enrol once, at a uniformly chosen moment, and
+/// are followed on the template's visit schedule until the extract date (`endDate`), death, or
+/// loss to follow-up. Their history before enrolment (onset, diagnosis, milestones, treatments)
+/// is recorded with its dates; measures only from enrolment on.
+public struct RegistryProtocol: Sendable {
+    /// The day the registry opened.
+    public var opened: CalendarDay
+    /// Mean years of follow-up before loss to follow-up (exponential).
+    public var meanFollowUpYears: Double
+    /// Enrolment closes this many years before the extract date, so every patient has a chance
+    /// of a few visits.
+    public var enrolmentClosesYearsBeforeExtract: Double
+
+    public init(opened: CalendarDay = CalendarDay(year: 2005, month: 1, day: 1), meanFollowUpYears: Double = 6,
+                enrolmentClosesYearsBeforeExtract: Double = 2) {
+        self.opened = opened
+        self.meanFollowUpYears = meanFollowUpYears
+        self.enrolmentClosesYearsBeforeExtract = enrolmentClosesYearsBeforeExtract
     }
 }

@@ -6,23 +6,34 @@ import Timelines
 /// Turns a latent course into the record a clinic would hold: visits on a schedule (with jitter
 /// and missed visits), noisy observations at those visits, diagnoses, complications, treatments,
 /// all cut at the end of follow-up.
-struct TimelineBuilder {
-    let template: DiseaseTemplate
-    let concepts: TemplateConcepts
+public struct TimelineBuilder: Sendable {
+    public let template: DiseaseTemplate
+    public let concepts: TemplateConcepts
+
+    public init(template: DiseaseTemplate, concepts: TemplateConcepts) {
+        self.template = template
+        self.concepts = concepts
+    }
 
     /// Visit ages from the schedule: nominal times on the current rule's interval, jittered.
-    func visitAges(for course: LatentCourse, until endAge: Double, rng: inout RandomStream) -> [Double] {
+    ///
+    /// Every nominal slot draws its jitter and its missed-visit flag whether or not it falls before
+    /// the end of follow-up, and slots are drawn until well past it, so a later end date only adds
+    /// visits: the record up to an earlier end date is the same.
+    func visitAges(for course: LatentCourse, from start: Double? = nil, until endAge: Double,
+                   rng: inout RandomStream) -> [Double] {
         let schedule = template.visits
-        guard let first = course.entryAge(of: schedule.fromState), first < endAge else { return [] }
+        guard let first = start ?? course.entryAge(of: schedule.fromState), first < endAge else { return [] }
         var ages: [Double] = [first]
         var nominal = first
         let jitterYears = schedule.jitterDays / CalendarDay.daysPerYear
+        let minimumGap = 2 / CalendarDay.daysPerYear
         while ages.count < 2_000 {
             nominal += interval(at: nominal, course: course)
-            if nominal >= endAge { break }
+            if nominal - 5 * jitterYears >= endAge { break }
             let jitter = jitterYears > 0 ? rng.nextNormal() * jitterYears : 0
             let missed = rng.nextUnit() < schedule.missProbability
-            let age = max(nominal + jitter, ages[ages.count - 1] + 2 / CalendarDay.daysPerYear)
+            let age = max(nominal + jitter, ages[ages.count - 1] + minimumGap)
             if !missed && age < endAge { ages.append(age) }
         }
         return ages
@@ -39,9 +50,46 @@ struct TimelineBuilder {
         return template.visits.rules.last?.intervalYears ?? 1
     }
 
-    /// Builds the patient's timeline up to `endAge` (death or end of follow-up).
+    /// Builds the patient's timeline up to `endAge`: observations at the visits with the
+    /// template's measurement noise, events as the course had them.
     func timeline(id: String, course: LatentCourse, visits: [Double], endAge: Double,
                   noise rng: inout RandomStream) -> PatientTimeline {
+        timeline(id: id, course: course, visits: observe(course, at: visits, noise: &rng),
+                 eventOccurrences: course.eventOccurrences, endAge: endAge)
+    }
+
+    /// Values recorded at each visit: the noise-free value plus measurement noise, clamped and
+    /// rounded, for the measures the schedule and chance record.
+    func observe(_ course: LatentCourse, at visits: [Double], noise rng: inout RandomStream) -> [RecordedVisit] {
+        visits.enumerated().map { ordinal, age in
+            var values = [Double](repeating: .nan, count: template.measures.count)
+            for (m, measure) in template.measures.enumerated() {
+                if let from = measure.observeFrom, !(course.entryAge(of: from).map { $0 <= age } ?? false) { continue }
+                if ordinal % measure.observeEvery != 0 { continue }
+                if let unless = measure.observeUnless, course.isActive(state: unless, atAge: age) { continue }
+                // Draw both numbers always, so one measure's schedule does not shift another's noise.
+                let observed = rng.nextUnit() < measure.observeProbability
+                let z = rng.nextNormal()
+                guard observed else { continue }
+                let truth = course.value(ofMeasure: m, atAge: age)
+                let sd = (measure.noiseSD * measure.noiseSD + pow(measure.noiseCV * truth, 2)).squareRoot()
+                values[m] = recordable(truth + sd * z, measure: m)
+            }
+            return RecordedVisit(age: age, values: values)
+        }
+    }
+
+    /// A value as a record holds it: within the measure's range, rounded to its decimals.
+    public func recordable(_ value: Double, measure m: Int) -> Double {
+        let measure = template.measures[m]
+        let scale = pow(10, Double(measure.concept.decimals))
+        return (min(max(value, measure.floor), measure.ceiling) * scale).rounded() / scale
+    }
+
+    /// Builds a timeline from a course (who, diagnosis, treatments, death), the visits with their
+    /// recorded values, and the event occurrences to record, all cut at `endAge`.
+    public func timeline(id: String, course: LatentCourse, visits: [RecordedVisit],
+                         eventOccurrences: [(age: Double, event: Int)], endAge: Double) -> PatientTimeline {
         let birth = course.birth
         func day(_ age: Double) -> CalendarDay { birth.adding(years: age) }
         var events: [TimelineEvent] = []
@@ -52,7 +100,7 @@ struct TimelineBuilder {
             events.append(TimelineEvent(day: day(onset.map { min($0, d) } ?? d), kind: .condition,
                                         concept: concepts.condition, related: day(d).daysSinceEpoch))
         }
-        for (age, e) in course.eventOccurrences where age <= endAge {
+        for (age, e) in eventOccurrences where age <= endAge {
             let event = template.events[e]
             switch event.record {
             case .condition: events.append(TimelineEvent(day: day(age), kind: .condition, concept: concepts.events[e]))
@@ -69,23 +117,12 @@ struct TimelineBuilder {
                 events.append(TimelineEvent(day: day(stop), kind: .medicationStop, concept: concepts.treatments[t]))
             }
         }
-        for (ordinal, age) in visits.enumerated() {
-            let visitDay = day(age)
+        for (ordinal, visit) in visits.enumerated() {
+            let visitDay = day(visit.age)
             let encounter = Int32(ordinal)
             events.append(TimelineEvent(day: visitDay, kind: .encounter, concept: -1, ordinal: encounter))
             if ordinal == 0 { appendAttributes(course, visitDay, &events) }
-            for (m, measure) in template.measures.enumerated() {
-                if let from = measure.observeFrom, !(course.entryAge(of: from).map { $0 <= age } ?? false) { continue }
-                if ordinal % measure.observeEvery != 0 { continue }
-                if let unless = measure.observeUnless, course.isActive(state: unless, atAge: age) { continue }
-                // Draw both numbers always, so one measure's schedule does not shift another's noise.
-                let observed = rng.nextUnit() < measure.observeProbability
-                let z = rng.nextNormal()
-                guard observed else { continue }
-                let truth = course.value(ofMeasure: m, atAge: age)
-                let sd = (measure.noiseSD * measure.noiseSD + pow(measure.noiseCV * truth, 2)).squareRoot()
-                let scale = pow(10, Double(measure.concept.decimals))
-                let value = (min(max(truth + sd * z, measure.floor), measure.ceiling) * scale).rounded() / scale
+            for (m, value) in visit.values.enumerated() where !value.isNaN {
                 events.append(TimelineEvent(day: visitDay, kind: .quantity, concept: concepts.measures[m],
                                             ordinal: encounter, value: value))
             }
@@ -119,5 +156,16 @@ struct TimelineBuilder {
                 AttributeValue(name: attribute.id, value: .number(course.context.numbers[i]))
             }
         }
+    }
+}
+
+/// One visit as recorded: its age and, per measure, the recorded value or NaN.
+public struct RecordedVisit: Sendable {
+    public var age: Double
+    public var values: [Double]
+
+    public init(age: Double, values: [Double]) {
+        self.age = age
+        self.values = values
     }
 }

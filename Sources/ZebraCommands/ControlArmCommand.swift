@@ -86,7 +86,7 @@ struct ControlArmCommand: ZebraCommand {
             trueEffect = truth
             source = "simulated: \(n) patients from natural history with \(effect.summary) (true effect \(String(format: "%.3f", truth)))"
         } else {
-            let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan)
+            let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan, console: console)
             treated = try TreatedArm.read(timelines, concepts: concepts, plan: plan)
             source = "\(treatedPath!): \(treated.subjects.count) of \(timelines.count) patients entered"
         }

@@ -26,6 +26,9 @@ struct SimulateCommand: ZebraCommand {
             .flag("overwrite", help: "Replace the output folder if it exists."),
             .flag("natural-history", help: "Nobody is treated: untreated natural history."),
             .flag("include-undiagnosed", help: "Keep patients not diagnosed by the end date (default: redraw them, as a registry would only see diagnosed patients)."),
+            .flag("registry-extract", help: "Write registry-extract records: one enrolment mid-course, a few years of visits up to the end date (seed records for 'zebra train')."),
+            .value("registry-opened", "YYYY-MM-DD", help: "With --registry-extract: the day the registry opened.", default: "2005-01-01"),
+            .value("follow-up", "years", help: "With --registry-extract: mean years of follow-up before loss to follow-up.", default: "6"),
             templatesOption,
         ])
 
@@ -43,6 +46,12 @@ struct SimulateCommand: ZebraCommand {
         var options = SimulationOptions(seed: UInt64(seed), endDate: endDate)
         options.treatmentsEnabled = !arguments.flag("natural-history")
         options.requireDiagnosis = !arguments.flag("include-undiagnosed")
+        if arguments.flag("registry-extract") {
+            guard let text = arguments.string("registry-opened"), let opened = CalendarDay(iso: text) else {
+                throw UsageError("option '--registry-opened' expects a date YYYY-MM-DD", usage: arguments.usage)
+            }
+            options.registry = RegistryProtocol(opened: opened, meanFollowUpYears: try arguments.double("follow-up", in: 0.1...100)!)
+        }
         let simulator = CohortSimulator(template: template, options: options)
         let serializer = FHIRSerializer(concepts: simulator.concepts.table,
                                         source: "urn:zebra:template:\(template.id):\(template.version)")
@@ -80,6 +89,7 @@ struct SimulateCommand: ZebraCommand {
             "end-date: \(options.endDate?.iso ?? "none")",
             "treatments: \(options.treatmentsEnabled ? "as in template" : "none (natural history)")",
             "diagnosed-only: \(options.requireDiagnosis)",
+            "records: \(options.registry.map { "registry extract (opened \($0.opened.iso), mean follow-up \($0.meanFollowUpYears) y)" } ?? "from diagnosis")",
             "format: \(format.rawValue)",
         ]
         for type in ResourceType.allCases where summary.resourcesByType[type.rawValue] > 0 {

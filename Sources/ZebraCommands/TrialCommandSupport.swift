@@ -1,6 +1,7 @@
 import CommandLineParsing
 import DiseaseModeling
 import Foundation
+import RecordImport
 import Simulation
 import Timelines
 import TrialDesign
@@ -43,13 +44,18 @@ func treatmentEffect(_ arguments: ParsedArguments, plan: TrialPlan, fallback: Tr
     return plan.specification.simulation.effect ?? fallback
 }
 
-/// Reads a treated arm from a FHIR ndjson folder or file, a Bundle, or a long CSV.
-///
-/// The reader is the `RecordImport` module's `SeedRecordImporter`; until that module is part of
-/// the package this says so clearly instead of guessing at the formats.
-func readTreatedRecords(_ path: String, plan: TrialPlan) throws -> (timelines: [PatientTimeline], concepts: TemplateConcepts) {
-    guard FileManager.default.fileExists(atPath: path) else { throw CommandError("no such file or folder: \(path)") }
-    throw CommandError("reading a treated arm from \(path) needs the RecordImport module (FHIR ndjson, Bundles, long CSV), "
-        + "which is not part of this build yet; meanwhile use --simulate-treated N to simulate a treated arm "
-        + "from the trial's natural history with a known effect")
+/// Reads a treated arm from a FHIR ndjson folder or file, Bundles, or a long CSV (the
+/// `RecordImport` module), mapped to the trial's template; skipped records are reported.
+func readTreatedRecords(_ path: String, plan: TrialPlan, console: Console) throws -> (timelines: [PatientTimeline], concepts: TemplateConcepts) {
+    let records: SeedRecords
+    do { records = try SeedRecordImporter(template: plan.template).read(path: path) } catch {
+        let details = error.problems.prefix(5).map { "\n  " + $0.description }.joined()
+        throw CommandError("cannot read the treated arm: \(error.headline)\(details)")
+    }
+    let report = records.report
+    if report.patientsSkipped > 0 || report.recordsSkippedTotal > 0 {
+        console.error("  treated records: \(report.patientsKept) of \(report.patientsRead) patients kept, "
+            + "\(report.recordsSkippedTotal) records skipped (run 'zebra inspect-records' for details)")
+    }
+    return (records.timelines, records.concepts)
 }

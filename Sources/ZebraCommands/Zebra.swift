@@ -5,6 +5,7 @@ import Foundation
 public enum Zebra {
     static let commands: [any ZebraCommand.Type] = [
         DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
+        InspectRecordsCommand.self,
         ControlArmCommand.self, TrialSimCommand.self,
     ]
 

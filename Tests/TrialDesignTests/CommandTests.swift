@@ -85,16 +85,6 @@ struct CommandTests {
         #expect(tables[0] == tables[1])
     }
 
-    @Test func treatedFileNeedsTheImportModuleAndSaysSo() throws {
-        let out = Fixtures.temporaryFolder("ca-treated")
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = run(["control-arm", "--trial", "\(Fixtures.trials)/gaucher-spleen.json", "--treated", Fixtures.trials,
-                     "--pool", "50", "--out", out])
-        #expect(r.code == 1)
-        #expect(r.err.contains("needs the RecordImport module"))
-        #expect(!FileManager.default.fileExists(atPath: out))
-    }
-
     @Test func badTrialFileIsReportedWithItsLine() throws {
         let path = Fixtures.temporaryFolder("bad-trial.json")
         defer { try? FileManager.default.removeItem(atPath: path) }

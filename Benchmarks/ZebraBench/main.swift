@@ -1,0 +1,96 @@
+import DiseaseModeling
+import FHIRExport
+import Foundation
+import Parallelism
+import Serialization
+import Simulation
+
+/// zebra-bench: end-to-end simulation + FHIR ndjson throughput and peak memory.
+///
+///     swift run -c release zebra-bench [--patients N] [--disease ID ...] [--threads T] [--keep]
+///
+/// For each disease it simulates N patients (default 10,000), writes Bulk ndjson to a staging
+/// folder under Output/bench, and prints patients/s, resources/s, MB/s and the process's peak RSS.
+struct Options {
+    var patients = 10_000
+    var diseases: [String] = []
+    var threads = defaultThreadCount
+    var keep = false
+    var models = "DiseaseModels"
+
+    init(_ arguments: [String]) {
+        var i = 0
+        func value() -> String {
+            i += 1
+            guard i < arguments.count else { fail("missing value after \(arguments[i - 1])") }
+            return arguments[i]
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--patients": patients = Int(value()) ?? { fail("--patients expects a number") }()
+            case "--disease": diseases.append(value())
+            case "--threads": threads = Int(value()) ?? { fail("--threads expects a number") }()
+            case "--models": models = value()
+            case "--keep": keep = true
+            case "-h", "--help":
+                print("usage: zebra-bench [--patients N] [--disease ID]... [--threads T] [--models DIR] [--keep]")
+                exit(0)
+            default: fail("unknown argument \(arguments[i])")
+            }
+            i += 1
+        }
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("zebra-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let parts = line.split(separator: " ")
+        if parts.count >= 2, let kb = Double(parts[1]) { return kb / 1024 }
+    }
+    return .nan
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let library = TemplateLibrary(directory: options.models)
+let ids = options.diseases.isEmpty ? ["friedreich-ataxia", "fabry", "gaucher"] : options.diseases
+print("zebra-bench: \(options.patients) patients per disease, \(options.threads) threads, ndjson, "
+    + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+print("disease              patients/s   resources/s      MB/s   resources        MB   seconds  peak RSS MB")
+var totalResources = 0, totalSeconds = 0.0
+for id in ids {
+    let template: DiseaseTemplate
+    do { template = try library.template(id: id) } catch { fail(error.description) }
+    let simulator = CohortSimulator(template: template, options: SimulationOptions(seed: 1))
+    let serializer = FHIRSerializer(concepts: simulator.concepts.table, source: "urn:zebra:bench")
+    let out = "Output/bench/\(id)"
+    do {
+        let staged = try StagedDirectory(path: out, replaceExisting: true)
+        let summary = try CohortExport(format: .ndjson, serializer: serializer, threads: options.threads)
+            .write(count: options.patients, into: staged, generate: { simulator.patient($0).timeline })
+        if options.keep { try staged.commit() } else { staged.discard() }
+        let mb = Double(summary.bytes) / 1_000_000
+        totalResources += summary.resources
+        totalSeconds += summary.seconds
+        let cells = [
+            id.padding(toLength: 18, withPad: " ", startingAt: 0),
+            String(format: "%12.0f", Double(summary.patients) / summary.seconds),
+            String(format: "%13.0f", Double(summary.resources) / summary.seconds),
+            String(format: "%9.1f", mb / summary.seconds),
+            String(format: "%11d", summary.resources),
+            String(format: "%9.1f", mb),
+            String(format: "%9.2f", summary.seconds),
+            String(format: "%12.1f", peakRSSMegabytes()),
+        ]
+        print(cells.joined(separator: " "))
+    } catch {
+        fail(error.message)
+    }
+}
+print(String(format: "all diseases: %.0f resources/s end to end; peak RSS %.1f MB",
+             Double(totalResources) / totalSeconds, peakRSSMegabytes()))

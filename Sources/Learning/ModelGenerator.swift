@@ -1,0 +1,115 @@
+import DiseaseModeling
+import Foundation
+import NeuralNetworks
+import Randomness
+import Simulation
+import Timelines
+
+/// Generates multi-decade records from template + model.
+///
+/// The template simulates each patient's course (attributes, onset, diagnosis, treatments,
+/// death); the model generates what a record shows from the first visit on: when visits happen,
+/// which measures are recorded, their values as departures from the template's expectation for
+/// this patient, and the milestones and complications since the previous visit. Patient `i`
+/// depends only on the seed and `i`, as in template-only simulation.
+public struct ModelGenerator: Sendable {
+    public let simulator: CohortSimulator
+    public let model: SequenceVAE
+    let encoder: FeatureEncoder
+    let builder: TimelineBuilder
+
+    /// Bounds on generated gaps between visits, in years.
+    static let gapRange = (1.0 / 52, 5.0)
+    static let maximumVisits = 400
+
+    public init(simulator: CohortSimulator, model: SequenceVAE) {
+        self.simulator = simulator
+        self.model = model
+        encoder = FeatureEncoder(schema: model.schema, template: simulator.template)
+        builder = TimelineBuilder(template: simulator.template, concepts: simulator.concepts)
+    }
+
+    public func patient(_ index: Int) -> SimulatedPatient {
+        var base = simulator.patient(index)
+        guard let first = base.firstVisitAge else { return base }
+        let template = simulator.template
+        let schema = model.schema
+        let course = base.course
+        var random = RandomStream(seed: simulator.options.seed ^ 0x6D6F_6465_6C00_0000, stream: UInt64(index))
+        let (l, m, e) = (model.configuration.latent, schema.measures, schema.events)
+        let z = model.latentPrior.sample((0..<l).map { _ in random.nextNormal() })
+        // What the record knows: the template course's facts, events only up to the first visit.
+        var sequence = PatientSequence(
+            id: base.timeline.id, sex: course.sex, birth: course.birth,
+            categories: template.attributes.indices.map { course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil },
+            numbers: template.attributes.indices.map { course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0] },
+            onsetAge: course.entryAge(of: DiseaseTemplate.onsetState),
+            diagnosisAge: course.entryAge(of: DiseaseTemplate.diagnosisState),
+            // Only events a record can show: the model never learns from unrecorded states.
+            eventAges: template.events.indices.map { e in
+                guard template.events[e].record != .none else { return nil }
+                return course.entryAge(of: template.stateIndex(ofEvent: e)).flatMap { $0 <= first ? $0 : nil }
+            },
+            treatmentPeriods: template.treatments.indices.map { t in
+                let state = template.stateIndex(ofTreatment: t)
+                guard let start = course.entryAge(of: state) else { return [] }
+                return [(start, course.exitAge(of: state, after: start))]
+            },
+            deathAge: course.deathAge, visits: [])
+        let staticFeatures = encoder.staticFeatures(sequence)
+        var generatedEvents: [(age: Double, event: Int)] = course.eventOccurrences.filter { $0.age <= first }
+        var visits: [RecordedVisit] = []
+        var hidden = [Float](repeating: 0, count: model.configuration.hidden)
+        var previousObservation = [Float](repeating: 0, count: schema.observationWidth)
+        var age = first
+        var previous: Double?
+        var expectedCourse: LatentCourse?
+        var expectedStatus: [Bool] = []
+        let parameters = model.store.values
+        while age < base.endAge && visits.count < Self.maximumVisits {
+            let status = schema.eventIndices.map { sequence.eventAges[$0] != nil }
+            if expectedCourse == nil || status != expectedStatus {
+                expectedCourse = ExpectedCourse.compute(template: template, history: sequence.history(), until: base.endAge)
+                expectedStatus = status
+            }
+            let expected = (0..<m).map { expectedCourse!.value(ofMeasure: $0, atAge: age) }
+            let context = encoder.context(
+                age: age, previousAge: previous, onsetAge: sequence.onsetAge, diagnosisAge: sequence.diagnosisAge,
+                expected: expected, treatmentOn: (0..<schema.treatments).map { sequence.onTreatment($0, at: age) },
+                treatmentYears: (0..<schema.treatments).map { sequence.yearsOnTreatment($0, at: age) }, eventStatus: status)
+            hidden = model.decoder.step(input: z + staticFeatures + context + previousObservation, state: hidden, parameters: parameters)
+            let out = model.decoderHead.forward(hidden, batch: 1, parameters: parameters)
+            let o = model.outputs
+            // Milestones since the previous visit.
+            if let previous {
+                for (j, idx) in schema.eventIndices.enumerated() where !status[j] {
+                    if random.nextUnit() < Double(sigmoid(out[o.eventLogit + j])) {
+                        let when = previous + random.nextUnit() * (age - previous)
+                        sequence.eventAges[idx] = when
+                        generatedEvents.append((when, idx))
+                    }
+                }
+            }
+            var values = [Double](repeating: .nan, count: m)
+            for k in 0..<m {
+                let recorded = random.nextUnit() < Double(sigmoid(out[o.observedLogit + k]))
+                let noise = random.nextNormal()
+                guard recorded else { previousObservation[2 * k] = 0; previousObservation[2 * k + 1] = 0; continue }
+                let sd = exp(0.5 * Double(min(max(out[o.residualLogVariance + k], -9), 6))) * model.residualScale[k * SequenceVAE.calibrationBuckets + min(visits.count, SequenceVAE.calibrationBuckets - 1)]
+                let residual = Double(out[o.residualMean + k]) + sd * noise
+                values[k] = builder.recordable(expected[k] + residual * schema.measureSD[k], measure: k)
+                previousObservation[2 * k + 1] = 1
+            }
+            visits.append(RecordedVisit(age: age, values: values))
+            let gapSD = exp(0.5 * Double(min(max(out[o.gapLogVariance], -9), 6)))
+            let gap = min(max(exp(Double(out[o.gapMean]) + gapSD * random.nextNormal()), Self.gapRange.0), Self.gapRange.1)
+            previous = age
+            age += gap
+        }
+        _ = e
+        base.timeline = builder.timeline(id: base.timeline.id, course: course, visits: visits,
+                                         eventOccurrences: generatedEvents.sorted { $0.age < $1.age }, endAge: base.endAge)
+        base.visitAges = visits.map(\.age)
+        return base
+    }
+}

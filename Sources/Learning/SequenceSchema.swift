@@ -1,0 +1,81 @@
+import DiseaseModeling
+import Foundation
+import Statistics
+
+/// The feature layout of the sequence model for one template, with the normalisation fitted on
+/// the training records. Stored in every checkpoint so that a model reads records exactly as it
+/// was trained on them.
+public struct SequenceSchema: Sendable, Codable, Equatable {
+    public struct AttributeSlot: Sendable, Codable, Equatable {
+        public var id: String
+        /// Number of categorical values; 0 for a continuous attribute.
+        public var categories: Int
+        public var mean: Double
+        public var sd: Double
+    }
+
+    public var templateID: String
+    public var measureIDs: [String]
+    /// Template indices of the events the model generates (those a record can show).
+    public var eventIndices: [Int]
+    public var eventIDs: [String]
+    public var treatmentIDs: [String]
+    public var attributes: [AttributeSlot]
+    public var measureMean: [Double]
+    public var measureSD: [Double]
+
+    public var measures: Int { measureIDs.count }
+    public var events: Int { eventIDs.count }
+    public var treatments: Int { treatmentIDs.count }
+
+    /// sex, attributes (one-hot, or standardised value + known flag), onset age + known flag,
+    /// diagnosis age, birth year.
+    public var staticWidth: Int {
+        1 + attributes.reduce(0) { $0 + ($1.categories > 0 ? $1.categories : 2) } + 4
+    }
+
+    /// age, time since onset, time since diagnosis, first-visit flag, log gap from the previous
+    /// visit, the template's expected value of each measure, treatment status and years on it,
+    /// and the status of each event at the previous visit.
+    public var contextWidth: Int { 5 + measures + 2 * treatments + events }
+
+    /// Residual from the expectation and an observed flag, per measure.
+    public var observationWidth: Int { 2 * measures }
+
+    public var encoderInputWidth: Int { staticWidth + contextWidth + observationWidth }
+
+    /// Residual mean and log-variance, observation logit per measure; event logits; end of
+    /// sequence; log-gap mean and log-variance.
+    public var decoderOutputWidth: Int { 3 * measures + events + 3 }
+
+    public func decoderInputWidth(latent: Int) -> Int { latent + staticWidth + contextWidth + observationWidth }
+
+    /// The layout for `template`, normalised on `sequences` (template expectations fill in
+    /// measures that the records never show).
+    public static func fit(template: DiseaseTemplate, sequences: [PatientSequence]) -> SequenceSchema {
+        let recorded = template.events.indices.filter { template.events[$0].record != .none }
+        var means: [Double] = [], sds: [Double] = []
+        for m in template.measures.indices {
+            let values = sequences.flatMap { $0.visits.compactMap { $0.values[m].isNaN ? nil : $0.values[m] } }
+            let fallback = abs(template.measures[m].initial.base) + 1
+            let mean = (try? Descriptive.mean(values)) ?? template.measures[m].initial.base
+            var sd = (try? Descriptive.standardDeviation(values)) ?? fallback
+            if !(sd > 1e-6) { sd = fallback }
+            means.append(mean)
+            sds.append(sd)
+        }
+        let slots = template.attributes.enumerated().map { i, attribute -> AttributeSlot in
+            if attribute.isCategorical {
+                return AttributeSlot(id: attribute.id, categories: attribute.categoryValues.count, mean: 0, sd: 1)
+            }
+            let values = sequences.compactMap { $0.numbers[i] }
+            let mean = (try? Descriptive.mean(values)) ?? 0
+            let sd = (try? Descriptive.standardDeviation(values)).flatMap { $0 > 1e-9 ? $0 : nil } ?? max(abs(mean), 1)
+            return AttributeSlot(id: attribute.id, categories: 0, mean: mean, sd: sd)
+        }
+        return SequenceSchema(templateID: template.id, measureIDs: template.measures.map(\.id),
+                              eventIndices: recorded, eventIDs: recorded.map { template.events[$0].id },
+                              treatmentIDs: template.treatments.map(\.id), attributes: slots,
+                              measureMean: means, measureSD: sds)
+    }
+}

@@ -1,0 +1,31 @@
+import Calibration
+import Testing
+import ZebraTestSupport
+
+/// Each shipped template against its published figures, on 2,000 simulated patients per cohort.
+/// The table is printed so that a run's log shows target, source, simulated value and tolerance.
+@Suite struct CalibrationTests {
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    func templateMatchesPublishedFigures(id: String) throws {
+        let template = try TestSupport.shippedTemplate(id)
+        let report = try Calibration.run(template: template, patients: 2000, seed: 2024, threads: 2)
+        print(report.table())
+        #expect(report.checks.count >= 6)
+        for check in report.checks {
+            #expect(check.passed, "\(check.name): simulated \(check.simulated), target \(check.target) ± \(check.tolerance)")
+        }
+    }
+
+    @Test func unknownDiseaseHasNoTargets() throws {
+        let template = try DiseaseTemplateFixture.toy()
+        #expect(throws: CalibrationError.self) { try Calibration.run(template: template, patients: 100, seed: 1, threads: 1) }
+    }
+}
+
+import DiseaseModeling
+
+enum DiseaseTemplateFixture {
+    static func toy() throws -> DiseaseTemplate {
+        try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+    }
+}

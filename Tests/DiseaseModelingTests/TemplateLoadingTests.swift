@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import ZebraTestSupport
+@testable import DiseaseModeling
+
+@Suite struct ShippedTemplateTests {
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    func shippedTemplatesLoad(id: String) throws {
+        let t = try TestSupport.shippedTemplate(id)
+        #expect(t.id == id)
+        #expect(!t.measures.isEmpty)
+        #expect(t.digest.count == 64)
+        #expect(t.stateNames.count == 2 + t.events.count + t.treatments.count)
+        // Every figure in a shipped template names a source in its table (the decoder enforces it);
+        // the table itself is not empty.
+        #expect(t.sources.count >= 5)
+    }
+
+    /// Codes come from ../shared/reference/codebook.json; pinned here so a typo cannot slip in.
+    @Test func templatesUseTheCodebookCodes() throws {
+        let fa = try TestSupport.shippedTemplate("friedreich-ataxia")
+        #expect(fa.condition.codes.contains { $0.system == "http://snomed.info/sct" && $0.code == "10394003" })
+        #expect(fa.measures[0].concept.codes.first?.code == "mfars")
+        let fabry = try TestSupport.shippedTemplate("fabry")
+        #expect(fabry.measures.map { $0.concept.codes.first!.code } == ["98979-8", "2890-2", "90234-6", "lvmi"])
+        let gaucher = try TestSupport.shippedTemplate("gaucher")
+        #expect(gaucher.measures.map { $0.concept.codes.first!.code } == ["spleen-mn", "liver-mn", "718-7", "777-3", "chitotriosidase"])
+        #expect(gaucher.events.first { $0.id == "splenectomy" }?.concept.codes.first?.code == "234319005")
+    }
+
+    @Test func minimalTemplateLoads() throws {
+        let t = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        #expect(t.stateNames == ["onset", "diagnosis", "milestone", "complication", "drug"])
+        #expect(t.randomEffectCholesky.count == 4)
+        #expect(abs(t.randomEffectCholesky[2] - 0.5) < 1e-12)
+    }
+}
+
+@Suite struct BrokenTemplateTests {
+    /// Applies a textual change to the minimal template and returns the problems found.
+    func problems(replacing old: String, with new: String) throws -> [TemplateProblem] {
+        let text = TestSupport.minimalTemplate
+        #expect(text.contains(old), "fixture does not contain \(old)")
+        let broken = text.replacingOccurrences(of: old, with: new)
+        do {
+            _ = try DiseaseTemplate.decode(Array(broken.utf8), file: "broken.json")
+            Issue.record("the broken template was accepted")
+            return []
+        } catch {
+            #expect(error.file == "broken.json")
+            return error.problems
+        }
+    }
+
+    @Test(arguments: [
+        // (change from, change to, expected JSON path, message fragment)
+        (#""sources": {"book""#, #""sorces": {"book""#, "$.sorces", "unknown key \"sorces\" (did you mean \"sources\"?)"),
+        (#""decimals": 1,"#, #""decimals": "one","#, "$.measures[0].decimals", "expected a number, found a string"),
+        (#""name": "Toy disease","#, "", "$", "missing required key \"name\""),
+        (#""male": {"a": 0.7, "b": 0.3}"#, #""male": {"a": 0.7, "b": 0.4}"#, "$.attributes[0].probabilities.male", "sum to 1.1"),
+        (#""measure": "score", "above": 40"#, #""measure": "scor", "above": 40"#, "$.events[0].trigger.threshold.measure", "no measure named \"scor\""),
+        (#""requires": ["diagnosis"]"#, #""requires": ["diagnose"]"#, "$.treatments[0].start.requires", "no state named \"diagnose\""),
+        (#""r": 0.5"#, #""r": 1.5"#, "$.correlations[0].r", "outside the allowed range"),
+        (#"{"state": "milestone", "multiply": 0.5}"#, #"{"state": "milestone", "multiply": 0.5, "add": 1}"#, "$.measures[0].slope.effects[0]", "exactly one action"),
+        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "sped", "sd": 0.5"#, "$.measures[0].slope.effects[1].randomEffect", "no random effect named \"sped\""),
+        (#""lognormal": {"median": 20, "sigma": 0.3}"#, #""lognormal": {"median": -20, "sigma": 0.3}"#, "$.onset.age", "median must be positive"),
+        (#""from": "1950-01-01""#, #""from": "1950-02-30""#, "$.population.birthDates.from", "not a valid YYYY-MM-DD date"),
+        (#""source": "book"}]"#, #""source": "nobook"}]"#, "$.correlations[0].source", "not listed in \"sources\""),
+        (#""rate": 0.05, "clock": "onset""#, #""rate": {"value": 0.05, "effects": [{"variable": "age", "atLeast": 40, "multiply": 2}]}, "clock": "onset""#, "$.events[1].trigger.hazard.rate.effects[0].variable", "changes continuously"),
+        (#""format": "zebra-disease-template""#, #""format": "other""#, "$.format", "expected \"zebra-disease-template\""),
+        (#""id": "toy""#, #""id": "Toy Disease""#, "$.id", "lowercase letters"),
+        (#""rules": [{"intervalMonths": 12}]"#, #""rules": []"#, "$.visits.rules", "at least one visit rule"),
+    ])
+    func reportsPathAndReason(from old: String, to new: String, path: String, fragment: String) throws {
+        let found = try problems(replacing: old, with: new)
+        let match = found.first { $0.path == path && $0.message.contains(fragment) }
+        #expect(match != nil, "expected a problem at \(path) mentioning '\(fragment)'; got:\n\(found.map(\.description).joined(separator: "\n"))")
+        #expect((match?.line ?? 0) > 0)
+    }
+
+    @Test func reportsEveryProblemNotJustTheFirst() throws {
+        let text = TestSupport.minimalTemplate
+            .replacingOccurrences(of: #""decimals": 1,"#, with: #""decimals": "x","#)
+            .replacingOccurrences(of: #""measure": "score", "above": 40"#, with: #""measure": "nope", "above": 40"#)
+            .replacingOccurrences(of: #""jitterDays": 10"#, with: #""jiterDays": 10"#)
+        do {
+            _ = try DiseaseTemplate.decode(Array(text.utf8), file: "many.json")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.count == 3, "\(error)")
+            #expect(error.description.hasPrefix("many.json: 3 problems found"))
+        }
+    }
+
+    @Test func reportsInvalidJSONWithLine() {
+        do {
+            _ = try DiseaseTemplate.decode(Array("{\n  \"id\": \"x\",\n  oops\n}".utf8), file: "bad.json")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.problems[0].line == 3)
+            #expect(error.problems[0].message.contains("not valid JSON"))
+        }
+    }
+
+    @Test func rejectsCorrelationsThatAreNotPositiveDefinite() throws {
+        let text = TestSupport.minimalTemplate
+            .replacingOccurrences(of: #""randomEffects": [{"id": "speed"}, {"id": "level"}]"#,
+                                  with: #""randomEffects": [{"id": "speed"}, {"id": "level"}, {"id": "third"}]"#)
+            .replacingOccurrences(of: #""correlations": [{"between": ["speed", "level"], "r": 0.5, "source": "book"}]"#,
+                                  with: #""correlations": [{"between": ["speed", "level"], "r": 0.9}, {"between": ["speed", "third"], "r": 0.9}, {"between": ["level", "third"], "r": -0.9}]"#)
+        do {
+            _ = try DiseaseTemplate.decode(Array(text.utf8), file: "pd.json")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.contains { $0.path == "$.correlations" && $0.message.contains("positive definite") })
+        }
+    }
+
+    @Test func missingFileIsReported() {
+        do {
+            _ = try DiseaseTemplate.load(from: "/no/such/template.json")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains("/no/such/template.json"))
+        }
+    }
+}
+
+@Suite struct PredictorTests {
+    @Test func combinesAdditionsAndMultipliersUnderConditions() throws {
+        let t = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        var context = PatientContext(sex: .male, categories: [0, -1], numbers: [.nan, 600], randomEffects: [1.0, 0],
+                                     stateCount: t.stateNames.count)
+        let slope = t.measures[0].slope
+        #expect(abs(slope.value(in: context) - 2.5) < 1e-12)
+        context.activeStates |= 1 << UInt64(t.stateIndex("milestone")!)
+        #expect(abs(slope.value(in: context) - 1.25) < 1e-12)
+        let perUnit = Predictor(10, effects: [Effect(condition: EffectCondition(),
+                                                     action: .addPer(variable: .attribute(1), center: 500, per: 100, amount: 2))])
+        #expect(perUnit.value(in: context) == 12)
+        var range = EffectCondition()
+        range.range = (.age, 18, 30)
+        let ranged = Predictor(1, effects: [Effect(condition: range, action: .multiply(3))])
+        context.age = 17.9
+        #expect(ranged.value(in: context) == 1)
+        context.age = 18
+        #expect(ranged.value(in: context) == 3)
+        context.age = 30
+        #expect(ranged.value(in: context) == 1)
+    }
+}

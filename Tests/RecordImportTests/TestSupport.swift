@@ -1,0 +1,94 @@
+import DiseaseModeling
+import Foundation
+import Timelines
+
+/// The repository root, found from this file's path (tests read only the repository's own files).
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// A template from the repository's DiseaseModels folder.
+func repositoryTemplate(_ id: String) throws -> DiseaseTemplate {
+    try DiseaseTemplate.load(from: "\(repositoryRoot)/DiseaseModels/\(id).json")
+}
+
+/// A fresh, empty folder for one test's files (named by the test, so parallel tests do not meet).
+func scratchFolder(_ name: String) throws -> String {
+    let path = (NSTemporaryDirectory() as NSString)
+        .appendingPathComponent("zebra-record-import-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+    try? FileManager.default.removeItem(atPath: path)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func write(_ text: String, to path: String) throws {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+}
+
+/// FHIR JSON fragments for hand-written fixtures.
+enum FHIR {
+    static let loinc = "http://loinc.org"
+    static let snomed = "http://snomed.info/sct"
+    static let local = "urn:zebra:code"
+
+    static func patient(_ id: String, gender: String? = "female", birth: String? = "1980-01-01", death: String? = nil) -> String {
+        var fields = ["\"resourceType\":\"Patient\"", "\"id\":\"\(id)\""]
+        if let gender { fields.append("\"gender\":\"\(gender)\"") }
+        if let birth { fields.append("\"birthDate\":\"\(birth)\"") }
+        if let death { fields.append("\"deceasedDateTime\":\"\(death)\"") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func code(_ system: String, _ code: String) -> String {
+        "{\"coding\":[{\"system\":\"\(system)\",\"code\":\"\(code)\"}]}"
+    }
+
+    static func subject(_ reference: String?) -> String {
+        reference.map { ",\"subject\":{\"reference\":\"\($0)\"}" } ?? ""
+    }
+
+    /// An Observation with a quantity (value nil: no value at all).
+    static func observation(_ patient: String?, _ system: String = loinc, _ code: String = "718-7", date: String,
+                            value: Double?, unit: String = "g/dL", encounter: String? = nil) -> String {
+        var text = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":\(FHIR.code(system, code))"
+            + subject(patient) + ",\"effectiveDateTime\":\"\(date)\""
+        if let encounter { text += ",\"encounter\":{\"reference\":\"\(encounter)\"}" }
+        if let value {
+            text += ",\"valueQuantity\":{\"value\":\(value),\"unit\":\"\(unit)\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"\(unit)\"}"
+        }
+        return text + "}"
+    }
+
+    static func condition(_ patient: String, _ system: String, _ code: String, onset: String?, recorded: String? = nil) -> String {
+        var text = "{\"resourceType\":\"Condition\",\"code\":\(FHIR.code(system, code))" + subject(patient)
+        if let onset { text += ",\"onsetDateTime\":\"\(onset)\"" }
+        if let recorded { text += ",\"recordedDate\":\"\(recorded)\"" }
+        return text + "}"
+    }
+
+    static func encounter(_ id: String, _ patient: String, _ date: String) -> String {
+        "{\"resourceType\":\"Encounter\",\"id\":\"\(id)\",\"status\":\"finished\"" + subject(patient)
+            + ",\"period\":{\"start\":\"\(date)\",\"end\":\"\(date)\"}}"
+    }
+}
+
+/// Events in one total order, so two timelines compare whatever order they kept ties in.
+func canonical(_ events: [TimelineEvent]) -> [TimelineEvent] {
+    events.sorted { a, b in
+        if a.day != b.day { return a.day < b.day }
+        if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
+        if a.concept != b.concept { return a.concept < b.concept }
+        if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
+        if a.related != b.related { return a.related < b.related }
+        return a.value < b.value
+    }
+}
+
+/// `value` as the FHIR export writes it with `decimals` places (half away from zero).
+func roundedAsExported(_ value: Double, decimals: Int) -> Double {
+    let scale = pow(10, Double(decimals))
+    let units = (value.magnitude * scale).rounded(.toNearestOrAwayFromZero)
+    return (value < 0 ? -units : units) / scale
+}

@@ -1,0 +1,73 @@
+import DiseaseModeling
+import Foundation
+
+/// Helpers shared by the test targets: the repository's templates, temporary folders and a
+/// small valid template to break in controlled ways.
+public enum TestSupport {
+    /// The repository root, found from this file's path (tests never need ../shared).
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    public static var modelsDirectory: String { repositoryRoot + "/DiseaseModels" }
+
+    /// A shipped template, loaded and validated.
+    public static func shippedTemplate(_ id: String) throws -> DiseaseTemplate {
+        try DiseaseTemplate.load(from: "\(modelsDirectory)/\(id).json")
+    }
+
+    /// A fresh empty folder under the system's temporary directory.
+    public static func temporaryDirectory(_ label: String = "zebra") -> String {
+        let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A minimal valid template exercising every section, as JSON text.
+    public static let minimalTemplate = """
+    {
+      "format": "zebra-disease-template",
+      "formatVersion": 1,
+      "id": "toy",
+      "name": "Toy disease",
+      "description": "A small template for tests.",
+      "version": "0.1.0",
+      "sources": {"book": "A textbook"},
+      "condition": {"text": "Toy disease", "codes": [{"system": "local", "code": "toy"}]},
+      "population": {"birthDates": {"from": "1950-01-01", "to": "2000-12-31"}, "sex": {"male": 0.5, "female": 0.5}},
+      "attributes": [
+        {"id": "subtype", "text": "Subtype", "type": "categorical", "codes": [{"system": "local", "code": "subtype"}],
+         "values": [{"id": "a", "codes": [{"system": "local", "code": "a"}]}, {"id": "b", "codes": [{"system": "local", "code": "b"}]}],
+         "probabilities": {"male": {"a": 0.7, "b": 0.3}, "female": {"a": 0.4, "b": 0.6}}},
+        {"id": "repeats", "text": "Repeats", "type": "continuous", "codes": [{"system": "local", "code": "repeats"}],
+         "unit": "{repeats}", "distribution": {"normal": {"mean": 500, "sd": 100}, "min": 100, "max": 900}}
+      ],
+      "randomEffects": [{"id": "speed"}, {"id": "level"}],
+      "correlations": [{"between": ["speed", "level"], "r": 0.5, "source": "book"}],
+      "onset": {"age": {"lognormal": {"median": 20, "sigma": 0.3}, "source": "book"}},
+      "diagnosis": {"delay": {"fixed": 1}},
+      "measures": [
+        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", "decimals": 1,
+         "start": "onset", "initial": 10, "slope": {"value": 2, "effects": [{"state": "milestone", "multiply": 0.5}, {"randomEffect": "speed", "sd": 0.5}]},
+         "floor": 0, "ceiling": 100, "noise": {"sd": 1}}
+      ],
+      "events": [
+        {"id": "milestone", "text": "Milestone", "codes": [{"system": "snomed", "code": "123"}],
+         "trigger": {"threshold": {"measure": "score", "above": 40}}},
+        {"id": "complication", "text": "Complication", "codes": [{"system": "snomed", "code": "456"}],
+         "requires": ["onset"], "trigger": {"hazard": {"rate": 0.05, "clock": "onset"}}}
+      ],
+      "treatments": [
+        {"id": "drug", "text": "Drug", "codes": [{"system": "local", "code": "drug"}], "availableFrom": "1990-01-01",
+         "start": {"requires": ["diagnosis"], "probability": 0.5, "delay": {"exponential": {"mean": 1}}},
+         "effects": [{"measure": "score", "slopeMultiply": 0.5}]}
+      ],
+      "visits": {"from": "diagnosis", "rules": [{"intervalMonths": 12}], "jitterDays": 10, "missProbability": 0.1},
+      "mortality": {"background": {"model": "gompertz-makeham", "male": {"a": 0.0009, "b": 0.00005, "c": 0.088},
+                                   "female": {"a": 0.0004, "b": 0.00002, "c": 0.094}},
+                    "excess": {"value": 0, "effects": [{"state": "milestone", "add": 0.02}]}}
+    }
+    """
+}
