@@ -50,7 +50,7 @@ extension ControlArmResult {
                                   censorTimes: zip(km.times, km.censored).filter { $0.1 > 0 }.map { $0.0 * 12 },
                                   endTime: plan.specification.endpoint.months)
             }
-            return StepChart(title: "Time to \(plan.specification.endpoint.summary)", xLabel: "Months from the index date",
+            return StepChart(title: "Kaplan–Meier: \(plan.specification.endpoint.summary) (95 % CI)", xLabel: "Months from the index date",
                              yLabel: "Event-free probability", series: series).svg()
         }
         let measure = plan.endpointMeasure.map { plan.template.measures[$0].concept.text } ?? "endpoint"

@@ -168,7 +168,8 @@ struct ControlArmCommand: ZebraCommand {
         }
         lines.append("analysed: \(e.treatedCount) treated, \(e.controlCount) controls")
         if let t = trueEffect, t.isFinite {
-            lines.append("true effect (known, simulated treated arm): \(f(t)); the CI \(e.covers(t) ? "contains" : "does not contain") it")
+            let what = spec.endpoint.isTimeToEvent ? "true log hazard ratio (HR \(f(exp(t))))" : "true effect"
+            lines.append("\(what), known for the simulated treated arm: \(f(t)); the CI \(e.covers(t) ? "contains" : "does not contain") it")
         }
         return lines.joined(separator: "\n")
     }
