@@ -2,6 +2,7 @@ import CommandLineParsing
 import DiseaseModeling
 import FHIRExport
 import Foundation
+import Learning
 import Parallelism
 import Serialization
 import Simulation
@@ -23,6 +24,8 @@ struct SimulateCommand: ZebraCommand {
             .value("format", "ndjson|bundle|transaction", help: "Bulk ndjson, one collection Bundle per patient, or one transaction Bundle per patient.", default: "ndjson"),
             .value("end-date", "YYYY-MM-DD", help: "Records end on this date; patients alive then are censored.", default: "2025-12-31"),
             .value("threads", "n", help: "Worker threads (default: all cores)."),
+            .value("model", "file", help: "A trained model ('zebra train'): template + model generation (default: DiseaseModels/<disease>.model when it exists)."),
+            .flag("template-only", help: "Ignore any trained model: the template alone generates the records."),
             .flag("overwrite", help: "Replace the output folder if it exists."),
             .flag("natural-history", help: "Nobody is treated: untreated natural history."),
             .flag("include-undiagnosed", help: "Keep patients not diagnosed by the end date (default: redraw them, as a registry would only see diagnosed patients)."),
@@ -53,8 +56,17 @@ struct SimulateCommand: ZebraCommand {
             options.registry = RegistryProtocol(opened: opened, meanFollowUpYears: try arguments.double("follow-up", in: 0.1...100)!)
         }
         let simulator = CohortSimulator(template: template, options: options)
+        let model = try loadModel(arguments, template: template, console: console)
         let serializer = FHIRSerializer(concepts: simulator.concepts.table,
-                                        source: "urn:zebra:template:\(template.id):\(template.version)")
+                                        source: "urn:zebra:template:\(template.id):\(template.version)",
+                                        patientTags: model.map { provenanceTags($0.checkpoint) } ?? [])
+        let generate: @Sendable (Int) -> PatientTimeline
+        if let model {
+            let generator = ModelGenerator(simulator: simulator, model: model.model)
+            generate = { generator.patient($0).timeline }
+        } else {
+            generate = { simulator.patient($0).timeline }
+        }
         let directory: StagedDirectory
         do { directory = try StagedDirectory(path: out, replaceExisting: arguments.flag("overwrite")) } catch {
             throw CommandError(error.message)
@@ -65,9 +77,10 @@ struct SimulateCommand: ZebraCommand {
         let summary: ExportSummary
         do {
             summary = try CohortExport(format: format, serializer: serializer, threads: threads)
-                .write(count: patients, into: directory, generate: { simulator.patient($0).timeline },
+                .write(count: patients, into: directory, generate: generate,
                        progress: { done, s in reporter.update(done: done, resources: s.resources, seconds: s.seconds) })
-            let info = runInfo(template: template, options: options, format: format, patients: patients, summary: summary)
+            let info = runInfo(template: template, options: options, format: format, patients: patients, summary: summary,
+                               model: model)
             try writeFileAtomically(Array(info.utf8), to: directory.path(of: "zebra-run.txt"))
             try directory.commit()
         } catch {
@@ -80,7 +93,7 @@ struct SimulateCommand: ZebraCommand {
     }
 
     static func runInfo(template: DiseaseTemplate, options: SimulationOptions, format: FHIRFormat,
-                        patients: Int, summary: ExportSummary) -> String {
+                        patients: Int, summary: ExportSummary, model: LoadedModel?) -> String {
         var lines = [
             "generator: zebra simulate",
             "template: \(template.id) \(template.version) sha256:\(template.digest)",
@@ -91,7 +104,11 @@ struct SimulateCommand: ZebraCommand {
             "diagnosed-only: \(options.requireDiagnosis)",
             "records: \(options.registry.map { "registry extract (opened \($0.opened.iso), mean follow-up \($0.meanFollowUpYears) y)" } ?? "from diagnosis")",
             "format: \(format.rawValue)",
+            "generation: " + (model.map { "template + model \($0.path) sha256:\($0.digest)" } ?? "template only"),
         ]
+        if let privacy = model?.checkpoint.header.privacy {
+            lines.append("privacy: model trained with DP-SGD, epsilon \(privacy.epsilon), delta \(privacy.delta)")
+        }
         for type in ResourceType.allCases where summary.resourcesByType[type.rawValue] > 0 {
             lines.append("resources.\(type.name): \(summary.resourcesByType[type.rawValue])")
         }
@@ -150,4 +167,52 @@ final class ProgressReporter {
     func finish() {
         if drewLine { console.error("") }
     }
+}
+
+/// A checkpoint loaded for generation, with where it came from.
+struct LoadedModel: Sendable {
+    var path: String
+    var digest: String
+    var checkpoint: ModelCheckpoint
+    var model: SequenceVAE
+}
+
+/// The model to generate with: `--model`, else the template's shipped model, unless --template-only.
+func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console: Console) throws -> LoadedModel? {
+    if arguments.flag("template-only") {
+        if arguments.wasGiven("model") { throw UsageError("give either --model or --template-only, not both", usage: arguments.usage) }
+        return nil
+    }
+    var path = arguments.string("model")
+    if path == nil {
+        let shipped = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
+        if FileManager.default.fileExists(atPath: shipped) { path = shipped }
+    }
+    guard let path else { return nil }
+    do {
+        let checkpoint = try ModelCheckpoint.read(from: path, template: template)
+        let model = try checkpoint.model()
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
+        let training = checkpoint.header.training
+        var note = "model: \(path) (trained on \(training.sequences + training.validationSequences) seed patients from \(training.seedRecords)"
+        if let privacy = checkpoint.header.privacy {
+            note += String(format: "; differentially private: ε = %.2f, δ = %.0e", privacy.epsilon, privacy.delta)
+        }
+        console.error(note + ")")
+        return LoadedModel(path: path, digest: SHA256.hexDigest(of: bytes), checkpoint: checkpoint, model: model)
+    } catch {
+        throw CommandError(error.message)
+    }
+}
+
+/// `meta.tag` codings that say how the records were generated (and the privacy guarantee).
+func provenanceTags(_ checkpoint: ModelCheckpoint) -> [ClinicalCode] {
+    var tags = [ClinicalCode(system: "urn:zebra:generator", code: "template-and-model",
+                             display: "Generated by Zebra from a disease template and a trained sequence model")]
+    if let p = checkpoint.header.privacy {
+        tags.append(ClinicalCode(system: "urn:zebra:differential-privacy",
+                                 code: String(format: "epsilon=%.4g;delta=%.4g", p.epsilon, p.delta),
+                                 display: String(format: "Model trained with DP-SGD: epsilon %.2f, delta %.1e", p.epsilon, p.delta)))
+    }
+    return tags
 }

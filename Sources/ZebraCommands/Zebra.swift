@@ -3,11 +3,10 @@ import Foundation
 
 /// The `zebra` command-line tool: dispatches to subcommands.
 public enum Zebra {
-    static let commands: [any ZebraCommand.Type] = [
-        DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
-        InspectRecordsCommand.self,
-        ControlArmCommand.self, TrialSimCommand.self,
-    ]
+    static var commands: [any ZebraCommand.Type] {
+        [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
+         InspectRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self]
+    }
 
     static var overview: String {
         var lines = [
