@@ -61,7 +61,8 @@ extension ControlArmResult {
 
     /// `results.json`.
     public func json(plan: TrialPlan, pool: NaturalHistoryPool, treatedCount: Int, treatedExcluded: [TreatedArm.Exclusion],
-                     treatedSource: String, trueEffect: Double?, seed: UInt64) -> ReportJSON {
+                     treatedSource: String, trueEffect: Double?, seed: UInt64,
+                     outsideMeasureRanges: [String: Int] = [:]) -> ReportJSON {
         let spec = plan.specification
         let e = estimate
         let scale = spec.endpoint.isTimeToEvent ? "log hazard ratio (treated vs control)" : "difference in the endpoint (treated − control)"
@@ -82,7 +83,9 @@ extension ControlArmResult {
             ("endpoint", .string(spec.endpoint.summary)), ("method", .string(method.rawValue)), ("seed", .string(String(seed))),
             ("treated", .object([("source", .string(treatedSource)), ("patients", .integer(treatedCount)),
                                  ("excluded", .array(treatedExcluded.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
-                                 ("unmatched", .integer(matched?.unmatchedTreated ?? 0))])),
+                                 ("unmatched", .integer(matched?.unmatchedTreated ?? 0)),
+                                 ("baselineOutsideMeasureRange", .object(outsideMeasureRanges.sorted { $0.key < $1.key }
+                                     .map { ($0.key, .integer($0.value)) }))])),
             ("pool", .object([("patients", .integer(pool.patients.count)), ("simulatedLives", .integer(pool.simulated)),
                               ("eligible", .integer(pool.eligible)), ("efficiency", .finite(pool.efficiency)),
                               ("forcedStrataProbability", .finite(pool.forcedProbability)),

@@ -89,6 +89,11 @@ struct ControlArmCommand: ZebraCommand {
             let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan, console: console)
             treated = try TreatedArm.read(timelines, concepts: concepts, plan: plan)
             source = "\(treatedPath!): \(treated.subjects.count) of \(timelines.count) patients entered"
+            for e in treated.excluded.prefix(5) { console.error("  left out \(e.id): \(e.reason)") }
+            if treated.excluded.count > 5 { console.error("  … and \(treated.excluded.count - 5) more (see results.json)") }
+            for (m, n) in treated.outsideMeasureRanges.sorted(by: { $0.key < $1.key }) {
+                console.error("  note: \(n) treated patients have a recorded baseline \(m) outside the screening range (kept)")
+            }
         }
         console.error("  treated: " + source)
         let result = try ControlArm.analyse(plan: plan, treated: treated.subjects, pool: pool.patients.map(\.subject),
@@ -134,7 +139,8 @@ struct ControlArmCommand: ZebraCommand {
         let spec = plan.specification
         try writeFileAtomically(Array(result.balanceCSV().utf8), to: directory.path(of: "balance.csv"))
         let json = result.json(plan: plan, pool: pool, treatedCount: treated.subjects.count, treatedExcluded: treated.excluded,
-                               treatedSource: source, trueEffect: trueEffect, seed: seed)
+                               treatedSource: source, trueEffect: trueEffect, seed: seed,
+                               outsideMeasureRanges: treated.outsideMeasureRanges)
         try writeFileAtomically(Array(json.text().utf8), to: directory.path(of: "results.json"))
         try writeFileAtomically(Array(result.lovePlotSVG(title: "Covariate balance: \(spec.id)").utf8), to: directory.path(of: "love-plot.svg"))
         let endpointFile = spec.endpoint.isTimeToEvent ? "kaplan-meier.svg" : "trajectories.svg"
