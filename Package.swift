@@ -42,9 +42,12 @@ let package = Package(
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines"]),
         library("Learning", ["DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines"], optimized: true),
+        library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
+                                "Simulation", "Statistics", "Timelines"]),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "FHIRExport", "Learning", "Parallelism",
-                                  "RecordImport", "Serialization", "Simulation", "Timelines"]),
+                                  "Plotting", "RecordImport", "Serialization", "Simulation", "Statistics", "Timelines",
+                                  "TrialDesign"]),
         .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
         .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness"],
                           path: "Benchmarks/NNBench", swiftSettings: fast),
@@ -72,5 +75,7 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DenseKernels", "Randomness"]),
         .testTarget(name: "RecordImportTests", dependencies: ["DiseaseModeling", "FHIRExport", "RecordImport", "Serialization",
                                                               "Simulation", "Timelines", "ZebraCommands"]),
+        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Randomness", "RecordImport", "Simulation", "Statistics",
+                                                             "Timelines", "TrialDesign", "ZebraCommands"]),
     ]
 )

@@ -35,7 +35,8 @@ public struct CohortSimulator: Sendable {
     /// Patient `index` of the cohort.
     public func patient(_ index: Int) -> SimulatedPatient {
         let root = RandomStream(seed: options.seed, stream: UInt64(index))
-        let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled)
+        let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled,
+                                        forcedCategories: options.forcedCategories)
         let builder = TimelineBuilder(template: template, concepts: concepts)
         let from = options.birthFrom ?? template.population.birthFrom
         let to = options.birthTo ?? template.population.birthTo

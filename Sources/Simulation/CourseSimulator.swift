@@ -11,6 +11,8 @@ import Timelines
 struct CourseSimulator {
     let template: DiseaseTemplate
     let treatmentsEnabled: Bool
+    /// Attribute index → the value index every patient gets.
+    var forcedCategories: [Int: Int] = [:]
 
     static let maximumAge = 110.0
 
@@ -48,7 +50,7 @@ struct CourseSimulator {
                     context.numbers[i] = (context.numbers[i] * scale).rounded() / scale
                 }
             case .categorical(_, let male, let female):
-                context.categories[i] = rng.nextIndex(weights: sex == .male ? male : female)
+                context.categories[i] = forcedCategories[i] ?? rng.nextIndex(weights: sex == .male ? male : female)
             }
         }
         return context

@@ -16,6 +16,9 @@ public struct SimulationOptions: Sendable {
     public var birthTo: CalendarDay?
     /// Forces the sex of every patient (balancing and matched designs).
     public var forcedSex: Sex?
+    /// Forces categorical attributes: attribute index → value index (conditioned sampling, e.g. a
+    /// trial open to one phenotype only); attributes not listed are drawn as usual.
+    public var forcedCategories: [Int: Int] = [:]
     /// When set, records are registry extracts: one enrolment mid-course, a few years of visits.
     public var registry: RegistryProtocol?
 

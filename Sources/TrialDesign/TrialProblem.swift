@@ -1,0 +1,50 @@
+import Serialization
+
+/// One problem in a trial specification: file, line, JSON path and what is wrong.
+public struct TrialProblem: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var path: String
+    public var line: Int
+    public var message: String
+
+    /// A problem at `path` (line `line`, 0 if unknown) of `file`.
+    public init(file: String, path: String, line: Int, message: String) {
+        self.file = file
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        line > 0 ? "\(file):\(line): \(path): \(message)" : "\(file): \(path): \(message)"
+    }
+}
+
+/// A trial specification that cannot be used, with every problem found.
+public struct TrialSpecificationError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var problems: [TrialProblem]
+
+    /// The problems found in `file`.
+    public init(file: String, problems: [TrialProblem]) {
+        self.file = file
+        self.problems = problems
+    }
+
+    public var description: String {
+        let n = problems.count
+        if n == 1 { return problems[0].description }
+        return (["\(file): \(n) problems found"] + problems.map { "  " + $0.description }).joined(separator: "\n")
+    }
+}
+
+/// A failure of trial design work (no eligible patients, a treated arm that lacks a covariate,
+/// a model that cannot be fitted), with a message meant for the person running the trial.
+public struct TrialDesignError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    /// An error with a message for the user.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Serialization
+import Testing
+import ZebraCommands
+
+/// The two commands from the command line, on every example trial, with small sizes.
+struct CommandTests {
+    static let examples = ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json", "gaucher-spleen.json"]
+
+    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
+        let console = Console(capturing: true)
+        let code = Zebra.main(arguments + ["--models", Fixtures.models], console: console)
+        return (code, console.captured ?? "", console.errorOutput)
+    }
+
+    @Test(arguments: examples)
+    func controlArmWritesFHIRAndReports(trial: String) throws {
+        let out = Fixtures.temporaryFolder("ca-\(trial)")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = run(["control-arm", "--trial", "\(Fixtures.trials)/\(trial)", "--simulate-treated", "30", "--pool", "300",
+                     "--ratio", "2", "--seed", "4", "--out", out])
+        #expect(r.code == 0, "\(r.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        for f in ["Patient.ndjson", "ResearchStudy.ndjson", "ResearchSubject.ndjson", "balance.csv", "results.json",
+                  "love-plot.svg", "weights.csv"] {
+            #expect(files.contains(f), "\(f) missing")
+        }
+        #expect(files.contains("trajectories.svg") || files.contains("kaplan-meier.svg"))
+        let patients = try Fixtures.ndjson("\(out)/Patient.ndjson").compactMap { $0["id"]?.stringValue }
+        let study = try Fixtures.ndjson("\(out)/ResearchStudy.ndjson")
+        #expect(study.count == 1)
+        let studyID = try #require(study[0]["id"]?.stringValue)
+        #expect(study[0]["status"]?.stringValue == "completed")
+        #expect(study[0]["arm"]?.arrayValue?.count == 2)
+        let subjects = try Fixtures.ndjson("\(out)/ResearchSubject.ndjson")
+        #expect(subjects.count == patients.count)
+        var arms: [String: Int] = [:]
+        for s in subjects {
+            #expect(s["study"]?["reference"]?.stringValue == "ResearchStudy/\(studyID)")
+            let ref = s["individual"]?["reference"]?.stringValue ?? ""
+            #expect(patients.contains(String(ref.dropFirst("Patient/".count))))
+            arms[s["assignedArm"]?.stringValue ?? "", default: 0] += 1
+        }
+        #expect(arms.values.reduce(0, +) == patients.count)
+        #expect(arms.count == 2)
+        let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
+        let estimate = try #require(results["estimate"])
+        #expect(estimate["estimate"]?.numberValue?.isFinite == true)
+        #expect(estimate["ci95"]?.arrayValue?.count == 2)
+        let balance = try String(contentsOfFile: "\(out)/balance.csv", encoding: .utf8).split(separator: "\n")
+        #expect(balance[0].hasPrefix("covariate,binary,treated_mean_before"))
+        #expect(r.out.contains("SMD before"))
+        #expect(try String(contentsOfFile: "\(out)/love-plot.svg", encoding: .utf8).contains("<svg xmlns"))
+    }
+
+    @Test(arguments: examples)
+    func trialSimWritesOperatingCharacteristics(trial: String) throws {
+        let out = Fixtures.temporaryFolder("ts-\(trial)")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = run(["trial-sim", "--trial", "\(Fixtures.trials)/\(trial)", "--replicates", "12", "--treated", "20",
+                     "--external", "80", "--pool", "400", "--seed", "3", "--out", out])
+        #expect(r.code == 0, "\(r.err)")
+        for f in ["operating-characteristics.json", "operating-characteristics.csv", "operating-characteristics.svg", "estimation-error.svg"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(f)"), "\(f) missing")
+        }
+        let csv = try String(contentsOfFile: "\(out)/operating-characteristics.csv", encoding: .utf8)
+        for design in ["randomized-1:1", "randomized-procova", "single-arm-synthetic-matching", "single-arm-synthetic-weighting",
+                       "hybrid", "single-arm-external-unadjusted"] {
+            #expect(csv.contains("\(design),type_i_error,"))
+        }
+        #expect(r.out.contains("bias") && r.out.contains("coverage"))
+    }
+
+    @Test func trialSimDoesNotDependOnTheThreadCount() throws {
+        var tables: [String] = []
+        for threads in ["1", "2"] {
+            let out = Fixtures.temporaryFolder("ts-threads-\(threads)")
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let r = run(["trial-sim", "--trial", "\(Fixtures.trials)/gaucher-spleen.json", "--replicates", "16", "--treated", "20",
+                         "--external", "80", "--pool", "300", "--seed", "9", "--threads", threads, "--out", out,
+                         "--designs", "randomized-1:1,single-arm-synthetic-weighting"])
+            #expect(r.code == 0, "\(r.err)")
+            tables.append(try String(contentsOfFile: "\(out)/operating-characteristics.csv", encoding: .utf8))
+        }
+        #expect(tables[0] == tables[1])
+    }
+
+    @Test func badTrialFileIsReportedWithItsLine() throws {
+        let path = Fixtures.temporaryFolder("bad-trial.json")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+        {"format": "zebra-trial", "formatVersion": 1, "id": "x", "disease": "gaucher",
+         "eligibility": {"measures": {"spleen": {"min": 5}}},
+         "endpoint": {"type": "change", "measure": "spleen-mn", "months": 12}, "visits": {"months": [0, 12]}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = run(["trial-sim", "--trial", path, "--effect", "-1", "--replicates", "2"])
+        #expect(r.code == 1)
+        #expect(r.err.contains("\(path):2: $.eligibility.measures.spleen: no measure \"spleen\" in gaucher"))
+    }
+}
