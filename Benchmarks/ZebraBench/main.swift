@@ -5,9 +5,11 @@ import Parallelism
 import Serialization
 import Simulation
 
-/// zebra-bench: end-to-end simulation + FHIR ndjson throughput and peak memory.
+/// zebra-bench: end-to-end simulation + FHIR ndjson throughput and peak memory; and (`vae`) the
+/// sequence model's training and sampling throughput.
 ///
-///     swift run -c release zebra-bench [--patients N] [--disease ID ...] [--threads T] [--keep]
+///     swift run -c release zebra-bench [simulate] [--patients N] [--disease ID ...] [--threads T] [--keep]
+///     swift run -c release zebra-bench vae [--hidden 64,128] [--threads 1,2] [--epochs 8]
 ///
 /// For each disease it simulates N patients (default 10,000), writes Bulk ndjson to a staging
 /// folder under Output/bench, and prints patients/s, resources/s, MB/s and the process's peak RSS.
@@ -56,7 +58,29 @@ func peakRSSMegabytes() -> Double {
     return .nan
 }
 
-let options = Options(Array(CommandLine.arguments.dropFirst()))
+var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "vae" {
+    var benchmark = VAEBenchmark()
+    var i = 1
+    while i < arguments.count {
+        let value = i + 1 < arguments.count ? arguments[i + 1] : ""
+        switch arguments[i] {
+        case "--disease": benchmark.disease = value
+        case "--patients": benchmark.patients = Int(value) ?? benchmark.patients
+        case "--hidden": benchmark.hiddenSizes = value.split(separator: ",").compactMap { Int($0) }
+        case "--epochs": benchmark.epochs = Int(value) ?? benchmark.epochs
+        case "--threads": benchmark.threadCounts = value.split(separator: ",").compactMap { Int($0) }
+        case "--samples": benchmark.samplePatients = Int(value) ?? benchmark.samplePatients
+        case "--models": benchmark.models = value
+        default: fail("unknown argument \(arguments[i]) (vae options: --disease --patients --hidden 64,128 --epochs --threads 1,2 --samples --models)")
+        }
+        i += 2
+    }
+    do { try benchmark.run() } catch { fail("\(error)") }
+    exit(0)
+}
+if arguments.first == "simulate" { arguments.removeFirst() }
+let options = Options(arguments)
 let library = TemplateLibrary(directory: options.models)
 let ids = options.diseases.isEmpty ? ["friedreich-ataxia", "fabry", "gaucher"] : options.diseases
 print("zebra-bench: \(options.patients) patients per disease, \(options.threads) threads, ndjson, "

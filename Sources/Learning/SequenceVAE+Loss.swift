@@ -45,9 +45,15 @@ extension SequenceVAE {
     /// Forward and backward pass over a batch, for a given noise ε (batch × latent; zeros decode
     /// the posterior mean). Adds the parameter gradients of the batch's mean objective
     /// (β-weighted KL with free bits) to `gradients`; returns the unweighted terms.
-    public func pass(_ batch: [EncodedSequence], noise: [Float], beta: Float, freeBits: Float,
+    public func pass(_ unsorted: [EncodedSequence], noise unsortedNoise: [Float], beta: Float, freeBits: Float,
                      parameters: [Float], gradients: inout [Float], computeGradients: Bool = true,
                      workspace: inout PassWorkspace) -> LossTerms {
+        // Longest first: the GRUs then skip sequences that have ended (the loss is a sum, so the
+        // order within a batch does not matter).
+        let order = unsorted.indices.sorted { unsorted[$0].steps != unsorted[$1].steps ? unsorted[$0].steps > unsorted[$1].steps : $0 < $1 }
+        let batch = order.map { unsorted[$0] }
+        let latentSize = configuration.latent
+        let noise = order.flatMap { unsortedNoise[($0 * latentSize)..<(($0 + 1) * latentSize)] }
         let b = batch.count
         let steps = batch.map(\.steps).max() ?? 0
         let lengths = batch.map(\.steps)

@@ -63,3 +63,15 @@ public struct SequenceVAE: Sendable {
 
     var outputs: Outputs { Outputs(m: schema.measures, e: schema.events) }
 }
+
+extension SequenceVAE {
+    /// One decoder GRU step for one patient (generation).
+    public func decoderStep(input: [Float], hidden: [Float]) -> [Float] {
+        decoder.step(input: input, state: hidden, parameters: store.values)
+    }
+
+    /// The decoder head's outputs for one hidden state.
+    public func decoderHeadOutput(_ hidden: [Float]) -> [Float] {
+        decoderHead.forward(hidden, batch: 1, parameters: store.values)
+    }
+}

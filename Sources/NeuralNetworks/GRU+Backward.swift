@@ -33,6 +33,7 @@ extension GRU {
             }
         }
         let lengths = trace.lengths
+        let active = Self.activeRows(lengths: lengths, steps: steps)
         withMutableBuffers(&trace.initialStateGradient, &trace.dInputGates, &trace.dRecurrentGates) { dh, dInputGates, dRecurrentGates in
             withBuffers(trace.gates, trace.hiddenCandidates, trace.states) { gates, candidates, states in
                 withBuffers(outputGradients ?? [], trace.hiddenTransposed) { dOutputs, hiddenTransposed in
@@ -49,9 +50,10 @@ extension GRU {
                                 dRecurrentGates: dRecurrentGates.baseAddress! + row * g)
                         }
                         // Masked rows have zero gate gradients, so their dh passes through unchanged.
+                        let rows = active[t]
                         Gemm.ab(
-                            dRecurrentGates.rows((t * batch)..<((t + 1) * batch), columns: g).readOnly, hiddenTransposed, dh,
-                            m: batch, n: h, k: g, accumulate: true, threads: threads)
+                            dRecurrentGates.rows((t * batch)..<(t * batch + rows), columns: g).readOnly, hiddenTransposed,
+                            dh.rows(0..<rows, columns: h), m: rows, n: h, k: g, accumulate: true, threads: threads)
                     }
                 }
             }
@@ -72,12 +74,27 @@ extension GRU {
         withBuffers(trace.dInputGates, trace.dRecurrentGates, trace.states) { dInputGates, dRecurrentGates, states in
             withBuffers(trace.inputs, parameters) { inputs, p in
                 withMutableBuffers(&gradients, &trace.inputGradients) { gradients, dInputs in
-                    Gemm.atb(
-                        states.rows(0..<rows, columns: h), dRecurrentGates, gradients.slice(weightHidden),
-                        m: h, n: g, k: rows, accumulate: true, threads: threads)
-                    Gemm.atb(
-                        inputs, dInputGates, gradients.slice(weightInput),
-                        m: inputSize, n: g, k: rows, accumulate: true, threads: threads)
+                    let active = Self.activeRows(lengths: trace.lengths, steps: trace.steps)
+                    if active.reduce(0, +) == rows {
+                        Gemm.atb(
+                            states.rows(0..<rows, columns: h), dRecurrentGates, gradients.slice(weightHidden),
+                            m: h, n: g, k: rows, accumulate: true, threads: threads)
+                        Gemm.atb(
+                            inputs, dInputGates, gradients.slice(weightInput),
+                            m: inputSize, n: g, k: rows, accumulate: true, threads: threads)
+                    } else {
+                        // Sorted lengths: rows of finished sequences have zero gradients; skip them.
+                        let batch = trace.batch
+                        for t in 0..<trace.steps where active[t] > 0 {
+                            let range = (t * batch)..<(t * batch + active[t])
+                            Gemm.atb(
+                                states.rows(range, columns: h), dRecurrentGates.rows(range, columns: g), gradients.slice(weightHidden),
+                                m: h, n: g, k: active[t], accumulate: true, threads: threads)
+                            Gemm.atb(
+                                inputs.rows(range, columns: inputSize), dInputGates.rows(range, columns: g), gradients.slice(weightInput),
+                                m: inputSize, n: g, k: active[t], accumulate: true, threads: threads)
+                        }
+                    }
                     MatrixOps.columnSums(dRecurrentGates, rows: rows, columns: g, into: gradients.slice(biasHidden), accumulate: true)
                     MatrixOps.columnSums(dInputGates, rows: rows, columns: g, into: gradients.slice(biasInput), accumulate: true)
                     if computeInputGradients {

@@ -44,11 +44,25 @@ extension GRU {
                 withMutableBuffers(&trace.outputs, &trace.recurrent) { outputs, recurrent in
                     // Gate pre-activations from the inputs, all steps at once; the cell then
                     // overwrites them with the activations r, z, n.
-                    Gemm.ab(x, p.slice(weightInput), gates, m: steps * batch, n: g, k: inputSize, threads: threads)
-                    MatrixOps.addRowBroadcast(p.slice(biasInput), to: gates, rows: steps * batch, columns: g)
+                    let active = Self.activeRows(lengths: lengths, steps: steps)
+                    if active.reduce(0, +) == steps * batch {
+                        Gemm.ab(x, p.slice(weightInput), gates, m: steps * batch, n: g, k: inputSize, threads: threads)
+                        MatrixOps.addRowBroadcast(p.slice(biasInput), to: gates, rows: steps * batch, columns: g)
+                    } else {
+                        // Sorted lengths: project only the rows of running sequences, step by step.
+                        for t in 0..<steps where active[t] > 0 {
+                            let range = (t * batch)..<(t * batch + active[t])
+                            let rowGates = gates.rows(range, columns: g)
+                            Gemm.ab(x.rows(range, columns: inputSize), p.slice(weightInput), rowGates,
+                                    m: active[t], n: g, k: inputSize, threads: threads)
+                            MatrixOps.addRowBroadcast(p.slice(biasInput), to: rowGates, rows: active[t], columns: g)
+                        }
+                    }
                     for t in 0..<steps {
                         let previous = states.rows((t * batch)..<((t + 1) * batch), columns: h).readOnly
-                        Gemm.ab(previous, p.slice(weightHidden), recurrent, m: batch, n: g, k: h, threads: threads)
+                        // With lengths sorted longest first, only the first active(t) rows still run.
+                        Gemm.ab(previous.rows(0..<active[t], columns: h), p.slice(weightHidden), recurrent,
+                                m: active[t], n: g, k: h, threads: threads)
                         for b in 0..<batch {
                             let row = t * batch + b
                             let next = states.baseAddress! + (row + batch) * h
@@ -66,6 +80,16 @@ extension GRU {
                 }
             }
         }
+    }
+
+    /// Per step, the number of leading rows whose sequences are still running: all of the batch
+    /// unless the lengths are sorted longest first, when finished sequences drop off the end and
+    /// the per-step products skip them (PyTorch's packed sequences do the same).
+    static func activeRows(lengths: [Int], steps: Int) -> [Int] {
+        let batch = lengths.count
+        let sorted = zip(lengths, lengths.dropFirst()).allSatisfy { $0 >= $1 }
+        guard sorted else { return [Int](repeating: batch, count: steps) }
+        return (0..<steps).map { t in lengths.firstIndex { $0 <= t } ?? batch }
     }
 
     /// The gate arithmetic of one sequence at one step, eight hidden units at a time.

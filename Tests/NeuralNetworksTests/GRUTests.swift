@@ -51,6 +51,8 @@ import Testing
         (3, 5, 4, [4, 2, 0]),
         (2, 16, 3, [3, 3]),
         (9, 8, 5, [1, 5, 3, 4, 2]),
+        // Sorted longest first: the per-step products run on the still-active rows only.
+        (4, 12, 6, [6, 3, 3, 1, 0]),
     ]
 
     @Test(arguments: configurations.indices)
