@@ -54,7 +54,7 @@ let package = Package(
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines"]),
-        library("Learning", ["DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
+        library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines"], optimized: true),
         library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
                                 "Simulation", "Statistics", "Timelines"]),

@@ -51,11 +51,23 @@ public struct TrainingPipeline: Sendable {
 
     public func run(seed sequences: [PatientSequence], seedLabel: String,
                     progress: (Phase, EpochReport) -> Void = { _, _ in }) -> Result {
-        let schema = SequenceSchema.fit(template: template, sequences: sequences, threads: options.threads)
+        // Without a privacy target nothing can throw.
+        try! run(seed: sequences, seedLabel: seedLabel, privacy: nil, progress: progress)
+    }
+
+    /// Trains on the seed records; with a privacy target, fine-tuning is DP-SGD and nothing else
+    /// touches the seed records: normalisation, the latent prior and the residual calibration
+    /// come from template-simulated records, and there is no validation split or model selection.
+    public func run(seed sequences: [PatientSequence], seedLabel: String, privacy: PrivacyTarget?,
+                    progress: (Phase, EpochReport) -> Void = { _, _ in }) throws(PrivacyTrainingError) -> Result {
+        let simulatedSequences = privacy != nil || pretrainPatients > 0
+            ? simulatedRegistry(patients: max(pretrainPatients, privacy != nil ? 300 : 0), seed: options.seed &+ 0x9E37) : []
+        let schema = SequenceSchema.fit(template: template, sequences: privacy != nil ? simulatedSequences : sequences,
+                                        threads: options.threads)
         var model = SequenceVAE(schema: schema, configuration: configuration, seed: options.seed)
+        let simulated = encode(simulatedSequences, schema: schema)
         var pretraining: TrainingSummary?
         if pretrainPatients > 0 && pretrainEpochs > 0 {
-            let simulated = encode(simulatedRegistry(patients: pretrainPatients, seed: options.seed &+ 0x9E37), schema: schema)
             var pretrainOptions = options
             pretrainOptions.epochs = pretrainEpochs
             pretrainOptions.patience = max(5, pretrainEpochs / 4)
@@ -65,10 +77,28 @@ public struct TrainingPipeline: Sendable {
             pretraining = trainer.train(&model, training: train, validation: validation) { progress(.pretraining, $0) }
         }
         let trainer = Trainer(options: options)
-        let (train, validation) = trainer.split(encode(sequences, schema: schema))
-        let fineTuning = trainer.train(&model, training: train, validation: validation) { progress(.fineTuning, $0) }
-        model.residualScale = model.residualCalibration(train + validation)
-        let posterior = model.posterior(train + validation)
+        let fineTuning: TrainingSummary
+        let train: [EncodedSequence], validation: [EncodedSequence]
+        var privacyRecord: PrivacyRecord?
+        if let privacy {
+            train = encode(sequences, schema: schema)
+            validation = []
+            let guarantee = try trainer.privacyPlan(records: train.count, target: privacy)
+            fineTuning = trainer.trainPrivately(&model, data: train, guarantee: guarantee, clipNorm: privacy.clipNorm) {
+                progress(.fineTuning, $0)
+            }
+            privacyRecord = PrivacyRecord(epsilon: guarantee.epsilon, delta: guarantee.delta,
+                                          noiseMultiplier: guarantee.noiseMultiplier, clipNorm: privacy.clipNorm,
+                                          sampleRate: guarantee.sampleRate, steps: guarantee.steps)
+        } else {
+            (train, validation) = trainer.split(encode(sequences, schema: schema))
+            fineTuning = trainer.train(&model, training: train, validation: validation) { progress(.fineTuning, $0) }
+        }
+        // Calibrations read records through the trained model: the seed records, or with a
+        // privacy target the template-simulated ones (post-processing of the DP model only).
+        let calibration = privacy != nil ? simulated : train + validation
+        model.residualScale = model.residualCalibration(calibration)
+        let posterior = model.posterior(calibration)
         model.latentPrior = LatentPrior.fit(means: posterior.means, logVariances: posterior.logVariances,
                                             dimensions: configuration.latent)
         let header = CheckpointHeader(
@@ -79,7 +109,7 @@ public struct TrainingPipeline: Sendable {
                                      epochs: fineTuning.epochs.count, bestEpoch: fineTuning.bestEpoch,
                                      bestValidationLoss: fineTuning.bestValidationLoss, seed: options.seed,
                                      pretrainedOn: pretraining.map { _ in "\(pretrainPatients) template-simulated registry patients" }),
-            latentPrior: model.latentPrior, residualScale: model.residualScale, privacy: nil)
+            latentPrior: model.latentPrior, residualScale: model.residualScale, privacy: privacyRecord)
         return Result(checkpoint: ModelCheckpoint(header: header, parameters: model.store.values), model: model,
                       pretraining: pretraining, fineTuning: fineTuning)
     }

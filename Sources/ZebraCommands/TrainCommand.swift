@@ -30,6 +30,9 @@ struct TrainCommand: ZebraCommand {
             .value("pretrain", "n", help: "Template-simulated registry patients to pre-train on (0: none).", default: "1000"),
             .value("pretrain-epochs", "n", help: "Pre-training epochs.", default: "40"),
             .value("threads", "n", help: "Worker threads (default: all cores)."),
+            .value("dp-epsilon", "ε", help: "Train with DP-SGD to this ε (Rényi-DP accountant; the noise is chosen to reach it)."),
+            .value("dp-delta", "δ", help: "With --dp-epsilon: the δ of the guarantee.", default: "1e-5"),
+            .value("dp-clip", "C", help: "With --dp-epsilon: per-record gradient norm bound.", default: "1.0"),
             .flag("strict", help: "Fail on any problem in the seed records instead of skipping the record."),
             .flag("overwrite", help: "Replace the checkpoint if it exists."),
             .flag("quiet", help: "No progress line per epoch."),
@@ -47,6 +50,16 @@ struct TrainCommand: ZebraCommand {
         }
         var options = TrainingOptions()
         options.epochs = try arguments.integer("epochs", in: 1...100_000)!
+        var privacy: PrivacyTarget?
+        if arguments.wasGiven("dp-epsilon") {
+            privacy = PrivacyTarget(epsilon: try arguments.double("dp-epsilon", in: 1e-6...1e6)!,
+                                    delta: try arguments.double("dp-delta", in: 1e-12...0.5)!,
+                                    clipNorm: try arguments.double("dp-clip", in: 1e-6...1e6)!)
+            // Every DP-SGD step spends privacy: a shorter default than early stopping would choose.
+            if !arguments.wasGiven("epochs") { options.epochs = 30 }
+        } else if arguments.wasGiven("dp-delta") || arguments.wasGiven("dp-clip") {
+            throw UsageError("--dp-delta and --dp-clip need --dp-epsilon", usage: arguments.usage)
+        }
         options.seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)
         options.validationFraction = try arguments.double("validation", in: 0...0.9)!
         options.patience = try arguments.integer("patience", in: 1...100_000)!
@@ -65,15 +78,30 @@ struct TrainCommand: ZebraCommand {
                                         pretrainPatients: try arguments.integer("pretrain", in: 0...10_000_000)!,
                                         pretrainEpochs: try arguments.integer("pretrain-epochs", in: 0...100_000)!)
         let quiet = arguments.flag("quiet")
-        let result = pipeline.run(seed: sequences, seedLabel: path) { phase, report in
-            guard !quiet else { return }
-            console.error(epochLine(phase, report, of: phase == .pretraining ? pipeline.pretrainEpochs : options.epochs))
+        if let privacy {
+            do {
+                let plan = try Trainer(options: options).privacyPlan(records: sequences.count, target: privacy)
+                console.error(String(format: "DP-SGD: ε = %.3g, δ = %.1e over %d steps at sample rate %.4f: noise multiplier σ = %.3f, clip C = %g",
+                                     plan.epsilon, plan.delta, plan.steps, plan.sampleRate, plan.noiseMultiplier, privacy.clipNorm))
+            } catch { throw CommandError(error.message) }
         }
+        let result: TrainingPipeline.Result
+        do {
+            result = try pipeline.run(seed: sequences, seedLabel: path, privacy: privacy) { phase, report in
+                guard !quiet else { return }
+                console.error(epochLine(phase, report, of: phase == .pretraining ? pipeline.pretrainEpochs : options.epochs))
+            }
+        } catch { throw CommandError(error.message) }
         do { try result.checkpoint.write(to: out) } catch { throw CommandError(error.message) }
         let fine = result.fineTuning
-        console.error(String(format: "best epoch %d of %d, validation loss %.3f; %@ sequences/s; %.1f s in all",
-                             fine.bestEpoch, fine.epochs.count, fine.bestValidationLoss ?? .nan,
-                             formatRate(fine.sequencesPerSecond), fine.seconds + (result.pretraining?.seconds ?? 0)))
+        if let p = result.checkpoint.header.privacy {
+            console.error(String(format: "trained with DP-SGD: (ε = %.3f, δ = %.1e), σ = %.3f, %d steps; %.1f s in all",
+                                 p.epsilon, p.delta, p.noiseMultiplier, p.steps, fine.seconds + (result.pretraining?.seconds ?? 0)))
+        } else {
+            console.error(String(format: "best epoch %d of %d, validation loss %.3f; %@ sequences/s; %.1f s in all",
+                                 fine.bestEpoch, fine.epochs.count, fine.bestValidationLoss ?? .nan,
+                                 formatRate(fine.sequencesPerSecond), fine.seconds + (result.pretraining?.seconds ?? 0)))
+        }
         console.error("wrote \(out) (\(formatCount(result.model.parameterCount)) parameters)")
         return 0
     }
