@@ -35,8 +35,18 @@ public struct CohortSimulator: Sendable {
     /// Patient `index` of the cohort.
     public func patient(_ index: Int) -> SimulatedPatient {
         let root = RandomStream(seed: options.seed, stream: UInt64(index))
+        var forcedCategories = options.forcedCategories
+        var forcedSex = options.forcedSex
+        if let composition = options.composition {
+            for (variable, value) in zip(composition.variables, composition.stratum(for: index)) {
+                if let a = variable.attribute { forcedCategories[a] = value } else { forcedSex = value == 0 ? .male : .female }
+            }
+        }
+        // With attribute values fixed but not sex, sex follows P(sex | those values).
+        let maleProbability = forcedSex == nil && !forcedCategories.isEmpty
+            ? conditionalMaleProbability(given: forcedCategories) : template.population.maleProbability
         let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled,
-                                        forcedCategories: options.forcedCategories)
+                                        forcedCategories: forcedCategories)
         let builder = TimelineBuilder(template: template, concepts: concepts)
         let from = options.birthFrom ?? template.population.birthFrom
         let to = options.birthTo ?? template.population.birthTo
@@ -47,7 +57,7 @@ public struct CohortSimulator: Sendable {
             var visits = root.substream(k + 1)
             var noise = root.substream(k + 2)
             var ids = root.substream(k + 3)
-            let sex = options.forcedSex ?? (process.nextUnit() < template.population.maleProbability ? .male : .female)
+            let sex = forcedSex ?? (process.nextUnit() < maleProbability ? .male : .female)
             let span = max(0, from.days(to: to))
             let birth = from.adding(days: process.nextInt(below: span + 1))
             let course = simulator.simulate(sex: sex, birth: birth, rng: &process)
@@ -81,6 +91,17 @@ public struct CohortSimulator: Sendable {
             break
         }
         return result!
+    }
+
+    /// P(male | categorical values) by Bayes from the template's per-sex probability tables.
+    func conditionalMaleProbability(given values: [Int: Int]) -> Double {
+        var male = template.population.maleProbability, female = 1 - male
+        for (a, v) in values {
+            guard case .categorical(_, let m, let f) = template.attributes[a].kind else { continue }
+            male *= m[v]
+            female *= f[v]
+        }
+        return male + female > 0 ? male / (male + female) : template.population.maleProbability
     }
 
     /// Patients `range`, computed on `threads` threads, in index order.

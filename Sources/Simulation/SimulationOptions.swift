@@ -19,6 +19,8 @@ public struct SimulationOptions: Sendable {
     /// Forces categorical attributes: attribute index → value index (conditioned sampling, e.g. a
     /// trial open to one phenotype only); attributes not listed are drawn as usual.
     public var forcedCategories: [Int: Int] = [:]
+    /// When set, each patient's sex and attribute values follow this composition.
+    public var composition: Composition?
     /// When set, records are registry extracts: one enrolment mid-course, a few years of visits.
     public var registry: RegistryProtocol?
 

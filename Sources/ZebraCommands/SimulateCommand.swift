@@ -29,6 +29,7 @@ struct SimulateCommand: ZebraCommand {
             .flag("overwrite", help: "Replace the output folder if it exists."),
             .flag("natural-history", help: "Nobody is treated: untreated natural history."),
             .flag("include-undiagnosed", help: "Keep patients not diagnosed by the end date (default: redraw them, as a registry would only see diagnosed patients)."),
+            .value("balance", "spec", help: "Cohort composition, e.g. 'sex=0.5' or 'sex=0.5 phenotype=classic:0.5,later-onset:0.5': each patient's sex and attributes are fixed to a stratum, everything else drawn given them."),
             .flag("registry-extract", help: "Write registry-extract records: one enrolment mid-course, a few years of visits up to the end date (seed records for 'zebra train')."),
             .value("registry-opened", "YYYY-MM-DD", help: "With --registry-extract: the day the registry opened.", default: "2005-01-01"),
             .value("follow-up", "years", help: "With --registry-extract: mean years of follow-up before loss to follow-up.", default: "6"),
@@ -49,6 +50,11 @@ struct SimulateCommand: ZebraCommand {
         var options = SimulationOptions(seed: UInt64(seed), endDate: endDate)
         options.treatmentsEnabled = !arguments.flag("natural-history")
         options.requireDiagnosis = !arguments.flag("include-undiagnosed")
+        if let spec = arguments.string("balance") {
+            do { options.composition = try Composition.parse(spec, template: template) } catch {
+                throw UsageError("option '--balance': \(error.message)", usage: arguments.usage)
+            }
+        }
         if arguments.flag("registry-extract") {
             guard let text = arguments.string("registry-opened"), let opened = CalendarDay(iso: text) else {
                 throw UsageError("option '--registry-opened' expects a date YYYY-MM-DD", usage: arguments.usage)
@@ -102,6 +108,7 @@ struct SimulateCommand: ZebraCommand {
             "end-date: \(options.endDate?.iso ?? "none")",
             "treatments: \(options.treatmentsEnabled ? "as in template" : "none (natural history)")",
             "diagnosed-only: \(options.requireDiagnosis)",
+            "composition: \(options.composition.map { $0.describe(template) } ?? "as in the template")",
             "records: \(options.registry.map { "registry extract (opened \($0.opened.iso), mean follow-up \($0.meanFollowUpYears) y)" } ?? "from diagnosis")",
             "format: \(format.rawValue)",
             "generation: " + (model.map { "template + model \($0.path) sha256:\($0.digest)" } ?? "template only"),
