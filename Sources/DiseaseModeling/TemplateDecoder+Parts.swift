@@ -180,7 +180,7 @@ extension TemplateDecoder {
     func stateList(_ node: JSONNode?, _ path: String) -> [Int]? {
         guard let node else { return nil }
         let names: [String]
-        if let s = node.stringValue { names = [s] } else { names = reader.stringArray(node, path) ?? [] }
+        if let s = node.stringValue { names = [s] } else { names = reader.strings(node, path) ?? [] }
         var result: [Int] = []
         for name in names {
             if let index = symbols.states[name] { result.append(index) } else {

@@ -4,7 +4,7 @@ import Timelines
 
 /// Turns a template's JSON into a validated `DiseaseTemplate`, collecting every problem.
 final class TemplateDecoder {
-    let reader: TemplateReader
+    let reader: JSONDocumentReader
     var symbols = TemplateSymbols()
 
     static let formatName = "zebra-disease-template"
@@ -16,7 +16,7 @@ final class TemplateDecoder {
         "events", "treatments", "visits", "mortality", "notes",
     ]
 
-    init(file: String) { reader = TemplateReader(file: file) }
+    init(file: String) { reader = JSONDocumentReader(file: file) }
 
     func decode(_ root: JSONNode) -> DiseaseTemplate? {
         guard let top = reader.object(root, "$", allowed: Self.topKeys) else { return nil }
@@ -257,7 +257,7 @@ final class TemplateDecoder {
             let p = "$.correlations[\(k)]"
             guard let m = reader.object(item, p, allowed: ["between", "r", "source", "note"]) else { continue }
             checkSource(m["source"], "\(p).source")
-            let pair = reader.stringArray(reader.required(m, "between", p, parent: item), "\(p).between") ?? []
+            let pair = reader.strings(reader.required(m, "between", p, parent: item), "\(p).between") ?? []
             guard let r = reader.number(reader.required(m, "r", p, parent: item), "\(p).r", in: -0.999...0.999) else { continue }
             guard pair.count == 2 else { reader.report("\(p).between", m["between"], "name exactly two random effects"); continue }
             guard let a = symbols.randomEffects[pair[0]], let b = symbols.randomEffects[pair[1]], a < n, b < n else {

@@ -1,24 +1,7 @@
 import Serialization
 
 /// One problem in a trial specification: file, line, JSON path and what is wrong.
-public struct TrialProblem: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var path: String
-    public var line: Int
-    public var message: String
-
-    /// A problem at `path` (line `line`, 0 if unknown) of `file`.
-    public init(file: String, path: String, line: Int, message: String) {
-        self.file = file
-        self.path = path
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String {
-        line > 0 ? "\(file):\(line): \(path): \(message)" : "\(file): \(path): \(message)"
-    }
-}
+public typealias TrialProblem = DocumentProblem
 
 /// A trial specification that cannot be used, with every problem found.
 public struct TrialSpecificationError: Error, Sendable, CustomStringConvertible {

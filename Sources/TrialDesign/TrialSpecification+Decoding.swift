@@ -22,7 +22,7 @@ extension TrialSpecification {
             throw TrialSpecificationError(file: file, problems: [TrialProblem(
                 file: file, path: "$", line: error.line, message: "not valid JSON: \(error.message) (column \(error.column))")])
         }
-        let reader = SpecificationReader(file: file)
+        let reader = JSONDocumentReader(file: file)
         let spec = SpecificationDecoder(reader: reader).decode(root)
         guard var spec, reader.problems.isEmpty else {
             throw TrialSpecificationError(file: file, problems: reader.problems)
@@ -34,7 +34,7 @@ extension TrialSpecification {
 
 /// Decodes the sections of a trial file.
 struct SpecificationDecoder {
-    let reader: SpecificationReader
+    let reader: JSONDocumentReader
 
     func decode(_ root: JSONNode) -> TrialSpecification? {
         let keys: Set<String> = ["$schema", "format", "formatVersion", "id", "title", "description", "disease",
