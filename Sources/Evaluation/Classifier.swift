@@ -28,20 +28,36 @@ public enum RidgeClassifier {
         (0..<x.rows).map { (try? fit.linearPredictor(Array(x.row($0)))) ?? 0 }
     }
 
-    /// Out-of-fold scores from stratified `folds`-fold cross-validation (folds assigned by a
-    /// seeded shuffle within each class); nil when a fold cannot be fitted.
+    /// Out-of-fold scores from stratified `folds`-fold cross-validation; nil when a fold cannot
+    /// be fitted. Rows with identical features share a fold, so that a copied record is never
+    /// scored by a model trained on its own copy (which would push its score to the other
+    /// class); groups are assigned by a seeded shuffle, round-robin within each class mix.
     public static func crossValidatedScores(_ x: FeatureMatrix, _ y: [Bool], names: [String], ridge: Double,
                                             folds: Int, rng: inout RandomStream) -> [Double]? {
-        let positives = y.indices.filter { y[$0] }, negatives = y.indices.filter { !y[$0] }
-        let k = min(folds, positives.count, negatives.count)
+        var groupOf: [[Double]: Int] = [:]
+        var members: [[Int]] = []
+        for i in 0..<x.rows {
+            let key = Array(x.row(i))
+            if let g = groupOf[key] { members[g].append(i) } else {
+                groupOf[key] = members.count
+                members.append([i])
+            }
+        }
+        // 0: negatives only, 1: positives only, 2: both.
+        let mix = members.map { m in m.allSatisfy { y[$0] } ? 1 : m.allSatisfy { !y[$0] } ? 0 : 2 }
+        let k = min(folds, members.count)
         guard k >= 2 else { return nil }
         var fold = [Int](repeating: 0, count: y.count)
-        for group in [positives, negatives] {
-            for (position, i) in rng.shuffledIndices(group.count).enumerated() { fold[group[i]] = position % k }
+        for kind in 0..<3 {
+            let groups = members.indices.filter { mix[$0] == kind }
+            for (position, g) in rng.shuffledIndices(groups.count).enumerated() {
+                for i in members[groups[g]] { fold[i] = position % k }
+            }
         }
         var scores = [Double](repeating: 0, count: y.count)
         for f in 0..<k {
             let train = y.indices.filter { fold[$0] != f }, test = y.indices.filter { fold[$0] == f }
+            guard !test.isEmpty else { continue }
             guard let model = fit(x.selecting(rows: train), train.map { y[$0] }, names: names, ridge: ridge) else { return nil }
             let s = Self.scores(model, x.selecting(rows: test))
             for (i, score) in zip(test, s) { scores[i] = score }

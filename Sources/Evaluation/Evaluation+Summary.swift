@@ -85,7 +85,7 @@ extension Evaluation {
             + "\"realMedianSpanYears\": \(Self.number(windowing.realMedianSpanYears)), \"realMedianVisits\": \(Self.number(windowing.realMedianVisits)), "
             + "\"syntheticMedianSpanYears\": \(Self.number(windowing.syntheticMedianSpanYears)), "
             + "\"syntheticMedianVisits\": \(Self.number(windowing.syntheticMedianVisits)), "
-            + "\"fallbacks\": \(windowing.fallbacks), \"dropped\": \(windowing.dropped)},\n")
+            + "\"fallbacks\": \(windowing.fallbacks), \"reused\": \(windowing.reused), \"dropped\": \(windowing.dropped)},\n")
         key("summary"); w.raw("[")
         for (i, h) in headlines.enumerated() {
             w.raw(i == 0 ? "\n" : ",\n")

@@ -153,12 +153,12 @@ public struct Evaluation: Sendable {
                                        realMedianVisits: WindowSampler.median(real.map { Double($0.visits.count) }),
                                        syntheticMedianSpanYears: WindowSampler.median(whole.map(\.spanYears)),
                                        syntheticMedianVisits: WindowSampler.median(whole.map { Double($0.visits.count) }),
-                                       fallbacks: 0, dropped: timelines.count - whole.count)
+                                       fallbacks: 0, reused: 0, dropped: timelines.count - whole.count)
         guard summary.sampled else { return (whole, summary) }
-        let sampler = WindowSampler(real: real, seed: options.seed)
-        let drawn = parallelMap(count: sequences.count, threads: options.threads) { sampler.window(of: sequences[$0], index: $0) }
-        summary.fallbacks = drawn.filter { $0?.fallback == true }.count
-        return (drawn.compactMap { $0?.window }, summary)
+        let drawn = WindowSampler(real: real, seed: options.seed).windows(of: sequences)
+        summary.fallbacks = drawn.fallbacks
+        summary.reused = drawn.reused
+        return (drawn.windows, summary)
     }
 
     static func windowingNotes(_ w: WindowingSummary, realRecords: Int, realWindows: Int,
@@ -166,7 +166,7 @@ public struct Evaluation: Sendable {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
         var notes: [String] = []
         if w.sampled {
-            notes.append("Like with like: the synthetic records (median \(f(w.syntheticMedianSpanYears)) years, \(f(w.syntheticMedianVisits)) visits) were cut to windows whose start (years since diagnosis, else age) and length (years) follow the real records (median \(f(w.realMedianSpanYears)) years, \(f(w.realMedianVisits)) visits), one window per synthetic patient (policy \(w.policy.rawValue); \(w.fallbacks) windowed at the end of the record because no real start fitted).")
+            notes.append("Like with like: the synthetic records (median \(f(w.syntheticMedianSpanYears)) years, \(f(w.syntheticMedianVisits)) visits) were cut to registry-like windows (median \(f(w.realMedianSpanYears)) years, \(f(w.realMedianVisits)) visits in the real records): as many windows as synthetic records, each starting where a randomly drawn real window starts (years since diagnosis, else age) in a synthetic record that reaches it, followed up for a time drawn from the real follow-up distribution (Kaplan–Meier, deaths censored), with death when it comes first (policy \(w.policy.rawValue); \(w.reused) records gave more than one window; \(w.fallbacks) windows were taken at the end of a record because no record reached the drawn start).")
         } else {
             notes.append("The synthetic records were used as they are (policy \(w.policy.rawValue)): median \(f(w.syntheticMedianSpanYears)) years and \(f(w.syntheticMedianVisits)) visits, against \(f(w.realMedianSpanYears)) years and \(f(w.realMedianVisits)) visits for the real records.")
         }

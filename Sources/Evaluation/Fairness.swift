@@ -20,24 +20,11 @@ enum Fairness {
         return out
     }
 
-    /// A share ratio below this flags under-representation (the four-fifths rule)…
-    static let underRatio = 0.8
-    /// …and above this over-representation, when the difference is also beyond 2 standard errors.
-    static let overRatio = 1.25
-    static let zThreshold = 2.0
-
-    /// −1 under-represented, +1 over-represented, 0 neither, for `k` of `n` synthetic patients
-    /// in a group holding `kr` of `nr` real ones.
+    static let underRatio = FairnessFlag.underRatio
+    static let overRatio = FairnessFlag.overRatio
+    static let zThreshold = FairnessFlag.zThreshold
     static func flag(real kr: Int, of nr: Int, synthetic k: Int, of n: Int) -> Int {
-        guard nr > 0, n > 0 else { return 0 }
-        let pr = Double(kr) / Double(nr), ps = Double(k) / Double(n)
-        let pooled = Double(kr + k) / Double(nr + n)
-        let se = (pooled * (1 - pooled) * (1 / Double(nr) + 1 / Double(n))).squareRoot()
-        let z = se > 0 ? Swift.abs(ps - pr) / se : 0
-        guard z >= zThreshold else { return 0 }
-        if pr == 0 { return 1 }
-        let ratio = ps / pr
-        return ratio < underRatio ? -1 : ratio > overRatio ? 1 : 0
+        FairnessFlag.flag(real: kr, of: nr, synthetic: k, of: n)
     }
 
     static func evaluate(_ c: Cohorts) -> (metrics: [Metric], figures: [ReportFigure], flagged: [String]) {
@@ -89,4 +76,27 @@ enum Fairness {
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+}
+
+/// When a group's share in the synthetic data is flagged as misrepresenting the real data.
+public enum FairnessFlag {
+    /// A share ratio below this flags under-representation (the four-fifths rule)…
+    public static let underRatio = 0.8
+    /// …and above this over-representation, when the difference is also beyond 2 standard errors.
+    public static let overRatio = 1.25
+    public static let zThreshold = 2.0
+
+    /// −1 under-represented, +1 over-represented, 0 neither, for `k` of `n` synthetic patients
+    /// in a group holding `kr` of `nr` real ones (two-proportion z with the pooled share).
+    public static func flag(real kr: Int, of nr: Int, synthetic k: Int, of n: Int) -> Int {
+        guard nr > 0, n > 0 else { return 0 }
+        let pr = Double(kr) / Double(nr), ps = Double(k) / Double(n)
+        let pooled = Double(kr + k) / Double(nr + n)
+        let se = (pooled * (1 - pooled) * (1 / Double(nr) + 1 / Double(n))).squareRoot()
+        let z = se > 0 ? Swift.abs(ps - pr) / se : 0
+        guard z >= zThreshold else { return 0 }
+        if pr == 0 { return 1 }
+        let ratio = ps / pr
+        return ratio < underRatio ? -1 : ratio > overRatio ? 1 : 0
+    }
 }

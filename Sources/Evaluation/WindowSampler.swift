@@ -22,8 +22,10 @@ public struct WindowingSummary: Sendable {
     /// Of the synthetic records before windowing.
     public var syntheticMedianSpanYears: Double
     public var syntheticMedianVisits: Double
-    /// Synthetic records for which no real window's start fitted, windowed at their end instead.
+    /// Windows taken at the end of a record because no record reached the drawn start.
     public var fallbacks: Int
+    /// Synthetic records that gave more than one window.
+    public var reused: Int
     /// Synthetic records without visits (dropped).
     public var dropped: Int
 }
@@ -32,19 +34,22 @@ public struct WindowingSummary: Sendable {
 /// at a point of the course like the real records', then follow-up for a time like theirs,
 /// ended by death when the patient dies first.
 ///
-/// For each synthetic record, a real window (the donor) is drawn at random. The synthetic window
-/// starts at the first visit at or after the donor's start, measured as years since diagnosis
-/// when both records know the diagnosis age (else as age); a donor whose start the synthetic
-/// record does not reach (it ends earlier, or has no visit within 2 years of that point) is
-/// redrawn, up to 25 times, after which the window is taken at the end of the record (a
-/// fallback, counted). Follow-up lasts a time drawn from the real records' follow-up
-/// distribution: the Kaplan–Meier estimate of the years from first to last visit, with windows
-/// ended by death counted as censored (death competes with the end of follow-up, so the real
-/// spans of survivors alone would be too short); mass the estimate leaves beyond the longest
-/// real follow-up means "to the end of the record". The window holds the visits in that time;
-/// a death belongs to it when it falls within the follow-up plus half the real median gap
-/// between visits (a registry learns of a death that happens before the next visit). Each
-/// record has its own random stream, so the result does not depend on the thread count.
+/// Windows are drawn start first, as many as there are synthetic records. For each, a real window
+/// (the donor) is drawn at random, and its start is measured as years since diagnosis (when the
+/// donor knows it; else as age). A synthetic record reaches that start when it has a visit from
+/// half a year before to 2 years after it; one such record is drawn at random, preferring records
+/// not used yet, and the window starts at that visit. (Drawing the record first and then a start
+/// it reaches would bias the starts towards what short records reach: a registry enrols
+/// survivors, so its patients are far into their disease more often than a cohort's records
+/// last.) A donor no record reaches is redrawn, up to 25 times; then the next unused record is
+/// windowed at its end (a fallback, counted). Follow-up lasts a time drawn from the real
+/// records' follow-up distribution: the Kaplan–Meier estimate of the years from first to last
+/// visit, with windows ended by death counted as censored (death competes with the end of
+/// follow-up, so the spans of survivors alone would be too short); mass the estimate leaves
+/// beyond the longest real follow-up means "to the end of the record". The window holds the
+/// visits in that time; a death belongs to it when it falls within the follow-up plus half the
+/// real median gap between visits (a registry learns of a death before the next visit).
+/// Deterministic for a seed.
 public struct WindowSampler: Sendable {
     struct Donor: Sendable {
         var startDuration: Double?
@@ -100,29 +105,63 @@ public struct WindowSampler: Sendable {
         return followUpTimes[k]
     }
 
-    /// The window of synthetic record `index`, and whether it was a fallback.
-    public func window(of sequence: PatientSequence, index: Int) -> (window: PatientWindow, fallback: Bool)? {
-        let ages = sequence.visits.map(\.age)
-        guard !ages.isEmpty, !donors.isEmpty else { return nil }
-        var rng = RandomStream(seed: seed, stream: 0x5749_4E44_0000_0000 | UInt64(index))
-        let years = followUp(&rng)
-        for _ in 0..<Self.attempts {
-            let donor = donors[rng.nextInt(below: donors.count)]
-            let target: Double
-            if let d = donor.startDuration, let anchor = sequence.diagnosisAge ?? sequence.onsetAge {
-                target = anchor + d
-            } else {
-                target = donor.startAge
-            }
-            guard let first = ages.firstIndex(where: { $0 >= target - Self.earlyTolerance }),
-                  ages[first] <= target + Self.lateTolerance else { continue }
-            let end = ages[first] + years + Self.spanTolerance
-            let last = ages.lastIndex(where: { $0 <= end }) ?? first
-            return PatientWindow(sequence: sequence, visits: first..<(last + 1), deathUntil: end + deathGrace).map { ($0, false) }
+    /// The start age a donor asks of a synthetic record whose diagnosis (or onset) age is `anchor`.
+    func target(_ donor: Donor, anchor: Double?) -> Double {
+        if let d = donor.startDuration, let anchor { return anchor + d }
+        return donor.startAge
+    }
+
+    /// The index of the visit that opens a window starting at `target`, if any.
+    static func opening(_ ages: [Double], target: Double) -> Int? {
+        var lo = 0, hi = ages.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ages[mid] < target - earlyTolerance { lo = mid + 1 } else { hi = mid }
         }
-        let last = ages.count - 1
-        let first = ages.firstIndex(where: { $0 >= ages[last] - years - Self.spanTolerance }) ?? last
-        return PatientWindow(sequence: sequence, visits: first..<(last + 1), deathUntil: .infinity).map { ($0, true) }
+        return lo < ages.count && ages[lo] <= target + lateTolerance ? lo : nil
+    }
+
+    /// One window per synthetic record (records without visits are dropped), with the number
+    /// of fallbacks and of records used for more than one window.
+    public func windows(of sequences: [PatientSequence]) -> (windows: [PatientWindow], fallbacks: Int, reused: Int) {
+        let records = sequences.filter { !$0.visits.isEmpty }
+        guard !records.isEmpty, !donors.isEmpty else { return ([], 0, 0) }
+        let ages = records.map { $0.visits.map(\.age) }
+        let anchors = records.map { $0.diagnosisAge ?? $0.onsetAge }
+        var rng = RandomStream(seed: seed, stream: 0x5749_4E44_4F57)
+        var uses = [Int](repeating: 0, count: records.count)
+        var out: [PatientWindow] = []
+        var fallbacks = 0
+        for _ in records.indices {
+            let years = followUp(&rng)
+            var chosen: (record: Int, first: Int)?
+            for _ in 0..<Self.attempts where chosen == nil {
+                let donor = donors[rng.nextInt(below: donors.count)]
+                var fresh: [(Int, Int)] = [], used: [(Int, Int)] = []
+                for r in records.indices {
+                    guard let first = Self.opening(ages[r], target: target(donor, anchor: anchors[r])) else { continue }
+                    if uses[r] == 0 { fresh.append((r, first)) } else { used.append((r, first)) }
+                }
+                let pool = fresh.isEmpty ? used : fresh
+                if !pool.isEmpty { chosen = pool[rng.nextInt(below: pool.count)] }
+            }
+            let window: PatientWindow?
+            if let (r, first) = chosen {
+                let end = ages[r][first] + years + Self.spanTolerance
+                let last = ages[r].lastIndex(where: { $0 <= end }) ?? first
+                window = PatientWindow(sequence: records[r], visits: first..<(last + 1), deathUntil: end + deathGrace)
+                uses[r] += 1
+            } else {
+                let r = uses.firstIndex(of: 0) ?? rng.nextInt(below: records.count)
+                let a = ages[r], last = a.count - 1
+                let first = a.firstIndex(where: { $0 >= a[last] - years - Self.spanTolerance }) ?? last
+                window = PatientWindow(sequence: records[r], visits: first..<(last + 1), deathUntil: .infinity)
+                uses[r] += 1
+                fallbacks += 1
+            }
+            if let window { out.append(window) }
+        }
+        return (out, fallbacks, uses.filter { $0 > 1 }.count)
     }
 
     static func median(_ x: [Double]) -> Double {
