@@ -44,6 +44,19 @@ struct Milestone: Sendable {
         return years > 0 ? 100 * Double(events) / years : nil
     }
 
+    /// Patients a curve must still have at risk for its value to be compared (the tails of small
+    /// samples jump by large steps).
+    static let minimumAtRisk = 10
+
+    /// The last age at which both curves have `minimumAtRisk` patients at risk.
+    static func comparableUpTo(_ a: KaplanMeierCurve, _ b: KaplanMeierCurve) -> Double? {
+        func last(_ c: KaplanMeierCurve) -> Double? {
+            c.atRisk.lastIndex { $0 >= Double(minimumAtRisk) }.map { c.times[$0] }
+        }
+        guard let ta = last(a), let tb = last(b) else { return nil }
+        return Swift.min(ta, tb)
+    }
+
     /// Kaplan–Meier curve of the age at it, censored at the window's end.
     func curve(_ windows: [PatientWindow]) -> KaplanMeierCurve? {
         guard windows.count >= 2 else { return nil }
@@ -76,14 +89,18 @@ extension Fidelity {
             out.append(Metric(.fidelity, prefix + ".incidence", value: rate.value, baseline: rate.baseline,
                               definition: "First occurrences of \(id) within the synthetic windows per 100 person-years at risk.", unit: "per 100 person-years"))
             guard let realCurve = milestone.curve(c.real) else { continue }
-            let distance: ([PatientWindow]) -> SurvivalCurveDistance? = { w in milestone.curve(w).flatMap { try? realCurve.distance(to: $0) } }
+            let distance: ([PatientWindow]) -> SurvivalCurveDistance? = { w in
+                milestone.curve(w).flatMap { other in
+                    Milestone.comparableUpTo(realCurve, other).flatMap { try? realCurve.distance(to: other, over: 0...$0) }
+                }
+            }
             let synthetic = distance(c.synthetic), baseline = c.holdout.flatMap(distance)
             let (vMax, vMean) = (synthetic?.maxAbsoluteDifference, synthetic?.meanAbsoluteDifference)
             let (bMax, bMean) = (baseline?.maxAbsoluteDifference, baseline?.meanAbsoluteDifference)
             out.append(Metric(.fidelity, "km.\(id).max-difference", value: vMax, baseline: bMax,
-                              definition: "Largest vertical distance between the real and synthetic Kaplan–Meier curves of the age at \(id) (censored at the window's end), over the ages both cover."))
+                              definition: "Largest vertical distance between the real and synthetic Kaplan–Meier curves of the age at \(id) (censored at the window's end), up to the last age at which both still have \(Milestone.minimumAtRisk) patients at risk."))
             out.append(Metric(.fidelity, "km.\(id).mean-difference", value: vMean, baseline: bMean,
-                              definition: "Mean absolute distance between the real and synthetic Kaplan–Meier curves of the age at \(id) over the ages both cover."))
+                              definition: "Mean absolute distance between the real and synthetic Kaplan–Meier curves of the age at \(id) over the same ages."))
             var series: [StepSeries] = []
             for sample in c.named {
                 guard let curve = milestone.curve(sample.windows) else { continue }
