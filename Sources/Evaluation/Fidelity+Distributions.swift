@@ -152,7 +152,7 @@ enum Fidelity {
             guard samples.contains(where: { !$0.values.isEmpty }) else { continue }
             figures.append(ReportFigure(section: .fidelity, title: "\(measure.id): distribution over visits",
                                         svg: HistogramChart(title: measure.id, xLabel: label, samples: samples,
-                                                            size: ChartSize(width: 560, height: 340)).svg(),
+                                                            size: ChartSize(width: 520, height: 340)).svg(),
                                         caption: "Visit-level values of \(measure.id) in the windows, as densities."))
             figures.append(ReportFigure(section: .fidelity, title: "\(measure.id): trajectory by age",
                                         svg: trajectoryChart(c, m, label: label).svg(),
@@ -180,6 +180,6 @@ enum Fidelity {
                                      upper: band ? stat(0.75) : nil, dashed: k == 1, showsPoints: true))
         }
         return LineChart(title: "\(c.template.measures[m].id) by age", xLabel: "Age (years)", yLabel: label, series: series,
-                         size: ChartSize(width: 560, height: 340))
+                         size: ChartSize(width: 520, height: 340))
     }
 }

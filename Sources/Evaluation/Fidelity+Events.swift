@@ -108,7 +108,7 @@ extension Fidelity {
             }
             figures.append(ReportFigure(section: .fidelity, title: "Kaplan–Meier: age at \(id)",
                                         svg: StepChart(title: "Age at \(id)", xLabel: "Age (years)", yLabel: "Share without \(id)",
-                                                       series: series, size: ChartSize(width: 560, height: 340),
+                                                       series: series, size: ChartSize(width: 520, height: 340),
                                                        showsCensorTicks: false).svg(),
                                         caption: "Kaplan–Meier estimate of the age at \(id), censored at the end of each window (history before the window counts, as a registry records it)."))
         }

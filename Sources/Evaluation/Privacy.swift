@@ -52,7 +52,7 @@ enum Privacy {
         if let dH { samples.append(HistogramSample(name: "holdout → seed", values: dH)) }
         let figure = ReportFigure(section: .privacy, title: "Distance to the closest seed record",
                                   svg: HistogramChart(title: "Distance to the closest seed record", xLabel: "Euclidean distance (standardised features)",
-                                                      samples: samples, size: ChartSize(width: 560, height: 340)).svg(),
+                                                      samples: samples, size: ChartSize(width: 520, height: 340)).svg(),
                                   caption: "If synthetic records sat much closer to seed records than holdout records do, they would be copying patients.")
         return (out, [figure])
     }
