@@ -5,7 +5,8 @@ import Foundation
 public enum Zebra {
     static var commands: [any ZebraCommand.Type] {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
-         InspectRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self]
+         InspectRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self,
+         SplitRecordsCommand.self, EvaluateCommand.self]
     }
 
     static var overview: String {

@@ -1,0 +1,46 @@
+import DiseaseModeling
+import Learning
+import Parallelism
+import Simulation
+import Timelines
+
+/// A per-record likelihood, for the likelihood-based membership-inference attack.
+public protocol RecordLikelihood: Sendable {
+    /// Per timeline: a negative log-likelihood (or a bound on it), lower meaning more likely;
+    /// NaN for a record the model cannot score (no visits).
+    func negativeLogLikelihoods(_ timelines: [PatientTimeline]) -> [Double]
+}
+
+/// The trained sequence model's negative ELBO of each record, with the latent code at its
+/// posterior mean (deterministic): what an attacker holding the model would compute.
+public struct SequenceModelLikelihood: RecordLikelihood {
+    public let model: SequenceVAE
+    public let template: DiseaseTemplate
+    public let concepts: TemplateConcepts
+    public var threads: Int
+
+    public init(model: SequenceVAE, template: DiseaseTemplate, threads: Int = defaultThreadCount) {
+        self.model = model
+        self.template = template
+        concepts = TemplateConcepts(template)
+        self.threads = threads
+    }
+
+    /// The model of a checkpoint file, checked against the template.
+    public init(checkpoint path: String, template: DiseaseTemplate, threads: Int = defaultThreadCount) throws(CheckpointError) {
+        let checkpoint = try ModelCheckpoint.read(from: path, template: template)
+        self.init(model: try checkpoint.model(), template: template, threads: threads)
+    }
+
+    public func negativeLogLikelihoods(_ timelines: [PatientTimeline]) -> [Double] {
+        let encoder = FeatureEncoder(schema: model.schema, template: template)
+        let noise = [Float](repeating: 0, count: model.configuration.latent)
+        let (model, template, concepts) = (self.model, self.template, self.concepts)
+        return parallelMap(count: timelines.count, threads: threads) { i in
+            let sequence = PatientSequence(timeline: timelines[i], template: template, concepts: concepts)
+            guard !sequence.visits.isEmpty else { return .nan }
+            var workspace = PassWorkspace()
+            return model.loss([encoder.encode(sequence)], noise: noise, parameters: model.store.values, workspace: &workspace).total
+        }
+    }
+}
