@@ -2,19 +2,32 @@ import Serialization
 import Timelines
 
 extension FHIRReader {
+    /// The patient and template concept a clinical resource is about; nil (with the record
+    /// ignored or its problem counted) when its status says to skip it, it names no known
+    /// patient, or its code is not the template's.
+    func resolve(_ r: RawResource, ignoring statuses: Set<String>, status: String?? = nil,
+                 code given: (codings: [ClinicalCode], text: String?)? = nil, codeField: String = "code",
+                 _ session: inout ImportSession) -> (patient: Int, id: String, target: CodeMatcher.Target)? {
+        let node = r.node
+        if let status = status ?? node["status"]?.stringValue, statuses.contains(status) {
+            session.ignore("status \(status)")
+            return nil
+        }
+        guard let p = subject(r, &session) else { return nil }
+        let id = session.patients[p].id
+        let code = given ?? Self.codeable(node[codeField])
+        guard let target = session.matcher.match(code.codings) else {
+            session.problem("unknown code", session.matcher.unknownMessage(code.codings, text: code.text),
+                            r.source, field: codeField, node: given == nil ? node[codeField] : nil, patient: id)
+            return nil
+        }
+        return (p, id, target)
+    }
+
     /// An Observation of a measure (quantity) or attribute (quantity, or a coded value).
     func readObservation(_ r: RawResource, _ session: inout ImportSession) {
         let node = r.node
-        if let status = node["status"]?.stringValue, status == "entered-in-error" || status == "cancelled" {
-            return session.ignore("status \(status)")
-        }
-        guard let p = subject(r, &session) else { return }
-        let id = session.patients[p].id
-        let code = Self.codeable(node["code"])
-        guard let target = session.matcher.match(code.codings) else {
-            return session.problem("unknown code", session.matcher.unknownMessage(code.codings, text: code.text),
-                                   r.source, field: "code", node: node["code"], patient: id)
-        }
+        guard let (p, id, target) = resolve(r, ignoring: ["entered-in-error", "cancelled"], &session) else { return }
         let visit = self.visit(r, patient: p)
         let day: CalendarDay
         var dateField = "effectiveDateTime"
@@ -60,14 +73,8 @@ extension FHIRReader {
     func readCondition(_ r: RawResource, _ session: inout ImportSession) {
         let node = r.node
         let verification = Self.codeable(node["verificationStatus"]).codings.first?.code
-        if let v = verification, v == "entered-in-error" || v == "refuted" { return session.ignore("status \(v)") }
-        guard let p = subject(r, &session) else { return }
-        let id = session.patients[p].id
-        let code = Self.codeable(node["code"])
-        guard let target = session.matcher.match(code.codings) else {
-            return session.problem("unknown code", session.matcher.unknownMessage(code.codings, text: code.text),
-                                   r.source, field: "code", node: node["code"], patient: id)
-        }
+        guard let (p, id, target) = resolve(r, ignoring: ["entered-in-error", "refuted"], status: verification, &session)
+        else { return }
         let onsetField = Self.firstDate(node, ["onsetDateTime", "onsetPeriod.start"])
         let recordedNode = node["recordedDate"]
         if target == .disease { return readDisease(r, patient: p, onset: onsetField, recorded: recordedNode, &session) }
@@ -117,16 +124,7 @@ extension FHIRReader {
     /// A Procedure: a template event recorded as a procedure, or a treatment.
     func readProcedure(_ r: RawResource, _ session: inout ImportSession) {
         let node = r.node
-        if let status = node["status"]?.stringValue, status == "entered-in-error" || status == "not-done" {
-            return session.ignore("status \(status)")
-        }
-        guard let p = subject(r, &session) else { return }
-        let id = session.patients[p].id
-        let code = Self.codeable(node["code"])
-        guard let target = session.matcher.match(code.codings) else {
-            return session.problem("unknown code", session.matcher.unknownMessage(code.codings, text: code.text),
-                                   r.source, field: "code", node: node["code"], patient: id)
-        }
+        guard let (p, id, target) = resolve(r, ignoring: ["entered-in-error", "not-done"], &session) else { return }
         guard let date = Self.firstDate(node, ["performedDateTime", "performedPeriod.start"]) else {
             return session.problem("missing date", "Procedure without performedDateTime", r.source,
                                    field: "performedDateTime", patient: id)
@@ -146,18 +144,13 @@ extension FHIRReader {
         let isRequest = r.type == "MedicationRequest"
         let status = node["status"]?.stringValue
         let ignored: Set<String> = isRequest ? ["entered-in-error", "cancelled", "draft"] : ["entered-in-error", "not-taken"]
-        if let status, ignored.contains(status) { return session.ignore("status \(status)") }
-        guard let p = subject(r, &session) else { return }
-        let id = session.patients[p].id
         var code = Self.codeable(node["medicationCodeableConcept"])
         if code.codings.isEmpty, let reference = node["medicationReference"]?["reference"]?.stringValue,
            case .medication(let codings, let text)? = index.resolve(reference, from: r.scope) {
             code = (codings, text)
         }
-        guard let target = session.matcher.match(code.codings) else {
-            return session.problem("unknown code", session.matcher.unknownMessage(code.codings, text: code.text),
-                                   r.source, field: "medicationCodeableConcept", patient: id)
-        }
+        guard let (p, id, target) = resolve(r, ignoring: ignored, code: code, codeField: "medicationCodeableConcept", &session)
+        else { return }
         let startFields = isRequest ? ["authoredOn"] : ["effectivePeriod.start", "effectiveDateTime"]
         guard let start = Self.firstDate(node, startFields) else {
             return session.problem("missing date", "\(r.type) without \(startFields[0])", r.source, field: startFields[0], patient: id)

@@ -64,3 +64,25 @@ public struct Regressor: Sendable, Equatable {
     /// The name the regression fits give the intercept column.
     public static let interceptName = "(Intercept)"
 }
+
+/// A fitted model with a classical and a robust (sandwich) covariance of its coefficients.
+public protocol CovarianceEstimates {
+    var classicalCovariance: Matrix { get }
+    var robustCovariance: Matrix { get }
+}
+
+extension CovarianceEstimates {
+    /// The covariance of the given kind.
+    public func covariance(_ kind: CovarianceKind) -> Matrix {
+        kind == .classical ? classicalCovariance : robustCovariance
+    }
+
+    /// Standard errors from the covariance of the given kind.
+    public func standardErrors(_ kind: CovarianceKind = .classical) -> [Double] {
+        Design.standardErrors(covariance(kind))
+    }
+}
+
+extension LinearRegressionFit: CovarianceEstimates {}
+extension LogisticRegressionFit: CovarianceEstimates {}
+extension CoxRegressionFit: CovarianceEstimates {}

@@ -35,16 +35,6 @@ public struct LinearRegressionFit: Sendable {
     /// Whether the first coefficient is an intercept.
     public let hasIntercept: Bool
 
-    /// The covariance of the given kind.
-    public func covariance(_ kind: CovarianceKind) -> Matrix {
-        kind == .classical ? classicalCovariance : robustCovariance
-    }
-
-    /// Standard errors from the covariance of the given kind.
-    public func standardErrors(_ kind: CovarianceKind = .classical) -> [Double] {
-        Design.standardErrors(covariance(kind))
-    }
-
     /// Estimate, SE, t statistic, p-value and t-based CI of the coefficient called `name`.
     public func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
                          level: Double = 0.95) throws -> CoefficientEstimate {

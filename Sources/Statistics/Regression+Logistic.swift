@@ -43,16 +43,6 @@ public struct LogisticRegressionFit: Sendable {
     /// Whether the first coefficient is an intercept.
     public let hasIntercept: Bool
 
-    /// The covariance of the given kind.
-    public func covariance(_ kind: CovarianceKind) -> Matrix {
-        kind == .classical ? classicalCovariance : robustCovariance
-    }
-
-    /// Standard errors from the covariance of the given kind.
-    public func standardErrors(_ kind: CovarianceKind = .classical) -> [Double] {
-        Design.standardErrors(covariance(kind))
-    }
-
     /// The coefficient called `name` (log-odds scale) with its z-based Wald inference.
     public func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
                          level: Double = 0.95) throws -> CoefficientEstimate {

@@ -56,11 +56,6 @@ public struct CoxRegressionFit: Sendable {
     /// `exp(β)` for every covariate.
     public var hazardRatios: [Double] { coefficients.map { Foundation.exp($0) } }
 
-    /// The covariance of the given kind.
-    public func covariance(_ kind: CovarianceKind) -> Matrix {
-        kind == .classical ? classicalCovariance : robustCovariance
-    }
-
     /// Standard errors of the log hazard ratios (default covariance unless `kind` is given).
     public func standardErrors(_ kind: CovarianceKind? = nil) -> [Double] {
         Design.standardErrors(covariance(kind ?? defaultCovariance))
