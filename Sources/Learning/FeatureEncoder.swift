@@ -69,16 +69,20 @@ public struct FeatureEncoder: Sendable {
             previousAge == nil ? 1 : 0,
             Float(previousAge.map { log(max(age - $0, Self.minimumGapYears)) } ?? 0),
         ]
-        for m in 0..<schema.measures { f.append(Float((expected[m] - schema.measureMean[m]) / schema.measureSD[m])) }
+        for m in 0..<schema.measures {
+            f.append(Float((schema.transformed(expected[m], measure: m) - schema.measureMean[m]) / schema.measureSD[m]))
+        }
         for t in 0..<schema.treatments { f.append(treatmentOn[t] ? 1 : 0) }
         for t in 0..<schema.treatments { f.append(Float(treatmentYears[t] / 10)) }
         for e in 0..<schema.events { f.append(eventStatus[e] ? 1 : 0) }
         return f
     }
 
-    /// Normalised residual, clipped to ±10 SD so that one wild value cannot dominate training.
+    /// Normalised residual on the measure's modelling scale, clipped to ±10 SD so that one wild
+    /// value cannot dominate training.
     func residual(_ observed: Double, expected: Double, measure m: Int) -> Float {
-        Float(min(max((observed - expected) / schema.measureSD[m], -10), 10))
+        let departure = schema.transformed(observed, measure: m) - schema.transformed(expected, measure: m)
+        return Float(min(max(departure / schema.measureSD[m], -10), 10))
     }
 
     /// Expected course for a sequence with events recorded up to `cutoff`.

@@ -98,7 +98,8 @@ public struct ModelGenerator: Sendable {
                 guard recorded else { previousObservation[2 * k] = 0; previousObservation[2 * k + 1] = 0; continue }
                 let sd = exp(0.5 * Double(min(max(out[o.residualLogVariance + k], -9), 6))) * model.residualScale[k * SequenceVAE.calibrationBuckets + min(visits.count, SequenceVAE.calibrationBuckets - 1)]
                 let residual = Double(out[o.residualMean + k]) + sd * noise
-                values[k] = builder.recordable(expected[k] + residual * schema.measureSD[k], measure: k)
+                let modelled = schema.transformed(expected[k], measure: k) + residual * schema.measureSD[k]
+                values[k] = builder.recordable(schema.untransformed(modelled, measure: k), measure: k)
                 previousObservation[2 * k + 1] = 1
             }
             visits.append(RecordedVisit(age: age, values: values))

@@ -21,6 +21,10 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
     public var eventIDs: [String]
     public var treatmentIDs: [String]
     public var attributes: [AttributeSlot]
+    /// Per measure: whether values are modelled on the log scale (strictly positive, skewed
+    /// measures such as lyso-Gb3, spleen volume or chitotriosidase, where departures multiply).
+    public var logScale: [Bool]
+    /// Mean and SD of each measure on its modelling scale.
     public var measureMean: [Double]
     public var measureSD: [Double]
     /// The template's event rates by age: the offset of the model's event predictions.
@@ -52,15 +56,41 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
 
     public func decoderInputWidth(latent: Int) -> Int { latent + staticWidth + contextWidth + observationWidth }
 
+    /// Log scale when the measure cannot reach zero and its values are more symmetric in logs.
+    static func prefersLogScale(_ values: [Double], floor: Double) -> Bool {
+        guard floor > 0, values.count >= 20, values.allSatisfy({ $0 > 0 }) else { return false }
+        func skewness(_ x: [Double]) -> Double {
+            let n = Double(x.count), mean = x.reduce(0, +) / n
+            let m2 = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
+            let m3 = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) * ($1 - mean) } / n
+            return m2 > 0 ? m3 / Foundation.pow(m2, 1.5) : 0
+        }
+        return abs(skewness(values.map { Foundation.log($0) })) < abs(skewness(values))
+    }
+
+    /// A value on the measure's modelling scale.
+    public func transformed(_ value: Double, measure m: Int) -> Double {
+        logScale[m] ? Foundation.log(max(value, 1e-9)) : value
+    }
+
+    /// A value back from the modelling scale.
+    public func untransformed(_ value: Double, measure m: Int) -> Double {
+        logScale[m] ? Foundation.exp(value) : value
+    }
+
     /// The layout for `template`, normalised on `sequences` (template expectations fill in
     /// measures that the records never show).
     public static func fit(template: DiseaseTemplate, sequences: [PatientSequence], threads: Int = 1) -> SequenceSchema {
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
-        var means: [Double] = [], sds: [Double] = []
+        var means: [Double] = [], sds: [Double] = [], logScale: [Bool] = []
         for m in template.measures.indices {
-            let values = sequences.flatMap { $0.visits.compactMap { $0.values[m].isNaN ? nil : $0.values[m] } }
-            let fallback = abs(template.measures[m].initial.base) + 1
-            let mean = (try? Descriptive.mean(values)) ?? template.measures[m].initial.base
+            let raw = sequences.flatMap { $0.visits.compactMap { $0.values[m].isNaN ? nil : $0.values[m] } }
+            let useLog = Self.prefersLogScale(raw, floor: template.measures[m].floor)
+            logScale.append(useLog)
+            let values = useLog ? raw.map { Foundation.log($0) } : raw
+            let initial = useLog ? Foundation.log(max(template.measures[m].initial.base, 1e-9)) : template.measures[m].initial.base
+            let fallback = abs(initial) + 1
+            let mean = (try? Descriptive.mean(values)) ?? initial
             var sd = (try? Descriptive.standardDeviation(values)) ?? fallback
             if !(sd > 1e-6) { sd = fallback }
             means.append(mean)
@@ -78,7 +108,7 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
         return SequenceSchema(templateID: template.id, measureIDs: template.measures.map(\.id),
                               eventIndices: recorded, eventIDs: recorded.map { template.events[$0].id },
                               treatmentIDs: template.treatments.map(\.id), attributes: slots,
-                              measureMean: means, measureSD: sds,
+                              logScale: logScale, measureMean: means, measureSD: sds,
                               eventHazards: EventHazards.estimate(template: template, eventIndices: recorded, threads: threads))
     }
 }

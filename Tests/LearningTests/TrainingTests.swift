@@ -54,7 +54,7 @@ import Timelines
             visits: [.init(age: 30, values: [31]), .init(age: 31, values: [.nan]), .init(age: 34, values: [35])])
         let schema = SequenceSchema(templateID: "planted", measureIDs: ["score"], eventIndices: [0], eventIDs: ["milestone"],
                                     treatmentIDs: [], attributes: [.init(id: "marker", categories: 0, mean: 0, sd: 1)],
-                                    measureMean: [30], measureSD: [10],
+                                    logScale: [false], measureMean: [30], measureSD: [10],
                                     eventHazards: EventHazards(hazards: [[Double](repeating: 0.1, count: EventHazards.bands)]))
         let encoded = FeatureEncoder(schema: schema, template: base).encode(sequence)
         #expect(encoded.steps == 3)
@@ -69,5 +69,15 @@ import Timelines
         #expect(abs(encoded.eventOffset[2] - Float(log(p3 / (1 - p3)))) < 1e-5)
         #expect(encoded.staticFeatures == [0, 0.5, 1, 0.4, 1, 0.42, 0])
         #expect(encoded.context.count == 3 * schema.contextWidth)
+        // On the log scale the residual is the log-ratio over the log-scale SD.
+        var logSchema = schema
+        logSchema.logScale = [true]
+        logSchema.measureMean = [log(30)]
+        logSchema.measureSD = [0.5]
+        let logEncoded = FeatureEncoder(schema: logSchema, template: base).encode(sequence)
+        #expect(abs(Double(logEncoded.residualTarget[0]) - log(31.0 / 20.0) / 0.5) < 1e-5)
+        #expect(SequenceSchema.prefersLogScale((1...100).map { exp(Double($0) / 20) }, floor: 0.1))
+        #expect(!SequenceSchema.prefersLogScale((1...100).map { Double($0) }, floor: 0.1))
+        #expect(!SequenceSchema.prefersLogScale((1...100).map { exp(Double($0) / 20) }, floor: 0))
     }
 }
