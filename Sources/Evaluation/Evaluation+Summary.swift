@@ -23,6 +23,7 @@ extension Evaluation {
         Rule(section: .privacy, title: "Copies of seed records", metric: "copies", higherIsBetter: false, green: 0, amber: 0),
         Rule(section: .privacy, title: "Membership inference AUC (distance)", metric: "mia.distance.auc", higherIsBetter: false, green: 0.55, amber: 0.6),
         Rule(section: .privacy, title: "Membership inference AUC (model likelihood)", metric: "mia.likelihood.auc", higherIsBetter: false, green: 0.55, amber: 0.6),
+        Rule(section: .privacy, title: "Membership inference AUC (likelihood vs a reference model)", metric: "mia.calibrated-likelihood.auc", higherIsBetter: false, green: 0.55, amber: 0.6),
         Rule(section: .privacy, title: "Synthetic closer to seed than holdout's 5th percentile", metric: "dcr.share-below-holdout-p5", higherIsBetter: false, green: 0.075, amber: 0.15),
         Rule(section: .privacy, title: "NNAA privacy loss", metric: "nnaa.privacy-loss", higherIsBetter: false, green: 0.05, amber: 0.1),
         Rule(section: .privacy, title: "Attribute-inference advantage over holdout", metric: "", higherIsBetter: false, green: 0.05, amber: 0.1),

@@ -29,16 +29,21 @@ public struct EvaluationInput: Sendable {
     public var holdout: [PatientTimeline]?
     /// The model, for the likelihood-based membership attack.
     public var likelihood: (any RecordLikelihood)?
+    /// A model that saw none of the real records (e.g. the template's shipped model): the
+    /// reference of the calibrated likelihood attack.
+    public var referenceLikelihood: (any RecordLikelihood)?
     /// Where each sample came from (shown in the report): keys `real`, `synthetic`, `holdout`, `model`.
     public var sources: [String: String]
 
     public init(template: DiseaseTemplate, real: [PatientTimeline], synthetic: [PatientTimeline],
-                holdout: [PatientTimeline]? = nil, likelihood: (any RecordLikelihood)? = nil, sources: [String: String] = [:]) {
+                holdout: [PatientTimeline]? = nil, likelihood: (any RecordLikelihood)? = nil,
+                referenceLikelihood: (any RecordLikelihood)? = nil, sources: [String: String] = [:]) {
         self.template = template
         self.real = real
         self.synthetic = synthetic
         self.holdout = holdout
         self.likelihood = likelihood
+        self.referenceLikelihood = referenceLikelihood
         self.sources = sources
     }
 }
@@ -109,9 +114,23 @@ public struct Evaluation: Sendable {
         metrics += Privacy.adversarialAccuracyMetrics(x, seed: options.seed)
         metrics += Privacy.distanceMembership(x)
         if let likelihood = input.likelihood, let held = input.holdout {
-            let members = likelihood.negativeLogLikelihoods(input.real).filter(\.isFinite)
-            let others = likelihood.negativeLogLikelihoods(held).filter(\.isFinite)
-            metrics += Privacy.likelihoodMembership(members: members, others: others)
+            // Per visit: a longer record is less likely without being more exposed.
+            func perVisit(_ model: any RecordLikelihood, _ records: [PatientTimeline]) -> [Double] {
+                zip(model.negativeLogLikelihoods(records), records).map { nll, t in
+                    nll / Double(max(1, t.events.filter { $0.kind == .encounter }.count))
+                }
+            }
+            let members = perVisit(likelihood, input.real), others = perVisit(likelihood, held)
+            func finite(_ x: [Double]) -> [Double] { x.filter(\.isFinite) }
+            metrics += Privacy.likelihoodMembership(members: finite(members), others: finite(others))
+            if let reference = input.referenceLikelihood {
+                // Calibrated (reference-model) attack: how much more likely the trained model finds
+                // a record than a model that never saw it; removes what makes a record likely or
+                // unlikely in itself.
+                let memberGain = zip(perVisit(reference, input.real), members).map { $0 - $1 }
+                let otherGain = zip(perVisit(reference, held), others).map { $0 - $1 }
+                metrics += Privacy.calibratedLikelihoodMembership(members: finite(memberGain), others: finite(otherGain))
+            }
         } else {
             notes.append(input.likelihood == nil
                 ? "No model was given (--model): the likelihood-based membership attack was not run."

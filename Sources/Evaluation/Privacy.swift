@@ -110,13 +110,23 @@ enum Privacy {
         ]
     }
 
-    /// Membership inference by the model's likelihood: score = minus the negative ELBO.
+    /// Membership inference by the model's likelihood: score = minus the negative ELBO per visit.
     static func likelihoodMembership(members: [Double], others: [Double]) -> [Metric] {
         let auc = (try? TwoSample.auc(positives: members.map { -$0 }, negatives: others.map { -$0 })).map(ScoredAUC.init)
         return [
             Metric(.privacy, "mia.likelihood.auc", value: auc?.auc, baseline: 0.5,
-                   definition: "Membership-inference AUC of an attacker with the model, who scores a record by its likelihood (minus the negative ELBO with the latent code at its posterior mean): seed records (members) against holdout records (non-members)."),
+                   definition: "Membership-inference AUC of an attacker with the model, who scores a record by its likelihood per visit (minus the negative ELBO with the latent code at its posterior mean, over the number of visits): seed records (members) against holdout records (non-members). Differences between the two halves that have nothing to do with training also move it; see the calibrated attack."),
             Metric(.privacy, "mia.likelihood.auc.se", value: auc?.standardError, definition: "DeLong standard error of the likelihood membership AUC."),
+        ]
+    }
+
+    /// The reference-model (calibrated) likelihood attack: score = NLL_reference − NLL_model per visit.
+    static func calibratedLikelihoodMembership(members: [Double], others: [Double]) -> [Metric] {
+        let auc = (try? TwoSample.auc(positives: members, negatives: others)).map(ScoredAUC.init)
+        return [
+            Metric(.privacy, "mia.calibrated-likelihood.auc", value: auc?.auc, baseline: 0.5,
+                   definition: "Membership-inference AUC of an attacker with the model and a reference model that saw none of the real records (the template's shipped model by default), who scores a record by how much more likely the model finds it than the reference does, per visit (Carlini et al. 2022, a one-reference LiRA): seed records against holdout records. It removes what makes a record likely in itself, so what is left is what training on it did."),
+            Metric(.privacy, "mia.calibrated-likelihood.auc.se", value: auc?.standardError, definition: "DeLong standard error of the calibrated likelihood membership AUC."),
         ]
     }
 }

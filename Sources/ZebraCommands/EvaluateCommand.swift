@@ -26,6 +26,7 @@ struct EvaluateCommand: ZebraCommand {
             .value("out", "dir", help: "Output folder for metrics.json and report.html."),
             .value("disease", "id", help: "Template id (default: inferred from the real records' disease Condition)."),
             .value("model", "file", help: "The trained model ('zebra train'): adds the likelihood-based membership attack."),
+            .value("reference-model", "file", help: "A model that saw none of the real records, for the calibrated likelihood attack (default: DiseaseModels/<disease>.model when it is not --model)."),
             .value("seed", "n", help: "Random seed (windows, subsamples, folds).", default: "1"),
             .value("windows", "automatic|sample|as-is", help: "Cut synthetic records to windows like the real ones.", default: "automatic"),
             .value("folds", "n", help: "Cross-validation folds.", default: "5"),
@@ -67,11 +68,29 @@ struct EvaluateCommand: ZebraCommand {
                     throw CommandError(error.message)
                 }
             }
+            var reference: SequenceModelLikelihood?
+            var referencePath: String?
+            if likelihood != nil {
+                referencePath = arguments.string("reference-model")
+                if referencePath == nil {
+                    let shipped = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
+                    let given = arguments.string("model").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                    if FileManager.default.fileExists(atPath: shipped), URL(fileURLWithPath: shipped).standardizedFileURL.path != given {
+                        referencePath = shipped
+                    }
+                }
+                if let referencePath {
+                    do { reference = try SequenceModelLikelihood(checkpoint: referencePath, template: template, threads: options.threads) } catch {
+                        throw CommandError(error.message)
+                    }
+                }
+            }
             var sources = ["real": realPath, "synthetic": syntheticPath]
             sources["holdout"] = arguments.string("holdout")
             sources["model"] = arguments.string("model")
+            sources["reference-model"] = referencePath
             let input = EvaluationInput(template: template, real: real, synthetic: synthetic, holdout: holdout,
-                                        likelihood: likelihood, sources: sources)
+                                        likelihood: likelihood, referenceLikelihood: reference, sources: sources)
             let evaluation = Evaluation(input, options: options)
             guard !evaluation.metrics.isEmpty else {
                 throw CommandError(evaluation.notes.last ?? "nothing to evaluate")
