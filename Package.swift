@@ -56,7 +56,7 @@ let package = Package(
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines"]),
         library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines"], optimized: true),
-        library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
+        library("TrialDesign", ["DiseaseModeling", "Learning", "Parallelism", "Plotting", "Randomness", "Serialization",
                                 "Simulation", "Statistics", "Timelines"]),
         library("Evaluation", ["DiseaseModeling", "Learning", "Parallelism", "Plotting", "Randomness", "Serialization",
                                "Simulation", "Statistics", "Timelines"], optimized: true),

@@ -80,6 +80,7 @@ extension ControlArmResult {
         var members: [(String, ReportJSON)] = [
             ("trial", .string(spec.id)), ("title", .string(spec.title)),
             ("disease", .string("\(plan.template.id) \(plan.template.version)")), ("templateDigest", .string(plan.template.digest)),
+            ("generator", .string(plan.generatorDescription)),
             ("endpoint", .string(spec.endpoint.summary)), ("method", .string(method.rawValue)), ("seed", .string(String(seed))),
             ("treated", .object([("source", .string(treatedSource)), ("patients", .integer(treatedCount)),
                                  ("excluded", .array(treatedExcluded.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),

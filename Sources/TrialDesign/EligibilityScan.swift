@@ -104,6 +104,11 @@ struct EligibilityScan: Sendable {
         return w
     }
 
+    /// Whether every measure criterion holds for per-measure baseline values.
+    func baselineHolds(_ baseline: [Double]) -> Bool {
+        criteria.measures.allSatisfy { $0.range.contains(baseline[$0.index]) }
+    }
+
     /// Whether the measure criteria in `list` hold at `age` (noise-free trajectory).
     func measuresHold(_ course: LatentCourse, at age: Double, _ list: [Criterion]) -> Bool {
         for c in list {

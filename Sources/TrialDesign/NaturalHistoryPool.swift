@@ -130,6 +130,9 @@ public struct PoolSampler: Sendable {
                 }
                 let imposed = effect?.imposed(for: patient, indexAge: t0, builder: builder) ?? .none
                 let (record, followUp) = builder.build(patient, indexAge: t0, noise: &noise, effect: imposed, treated: effect != nil)
+                // The index date was found on the template's trajectory; with a model, the
+                // patient's own baseline must meet the measure criteria too.
+                if builder.generator != nil && !scan.baselineHolds(followUp.baseline) { return .rejected(nil) }
                 let subject = extractor.subject(record, indexDay: record.birth.adding(years: t0))
                 let missing = extractor.missingCovariates(subject)
                 if !missing.isEmpty { return .missingCovariate(missing) }

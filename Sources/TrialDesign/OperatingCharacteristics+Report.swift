@@ -82,7 +82,7 @@ extension OperatingCharacteristics {
         return .object([
             ("trial", .string(trial)), ("title", .string(title)), ("endpoint", .string(endpoint)),
             ("effect", .string(effect.summary)), ("scale", .string(scale)), ("truth", .finite(truth)),
-            ("replicates", .integer(replicates)), ("seed", .string(String(seed))),
+            ("replicates", .integer(replicates)), ("seed", .string(String(seed))), ("generator", .string(generator)),
             ("design", .object([("treated", .integer(s.treated)), ("concurrentControls", .integer(s.concurrentControls)),
                                 ("hybridConcurrentControls", .integer(s.hybridConcurrentControls)),
                                 ("externalControls", .integer(s.externalControls)), ("matchingRatio", .integer(s.matchingRatio))])),

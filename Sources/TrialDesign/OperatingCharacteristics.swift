@@ -40,6 +40,8 @@ public struct OperatingCharacteristics: Sendable {
     public var poolSize: Int
     public var trainingSize: Int
     public var selectionNote: String
+    /// How the natural-history patients were generated (template alone, or template + model).
+    public var generator = "template"
 
     init(trial: String, title: String, endpoint: String, effect: TreatmentEffect, truth: Double, replicates: Int,
          seed: UInt64, designs: [TrialDesignKind], results: [ReplicateResult], settings: SimulationSettings,

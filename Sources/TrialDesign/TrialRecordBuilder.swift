@@ -1,4 +1,5 @@
 import DiseaseModeling
+import Learning
 import Randomness
 import Simulation
 import Timelines
@@ -18,10 +19,14 @@ enum ImposedEffect: Sendable {
 struct TrialRecordBuilder: Sendable {
     let plan: TrialPlan
     let models: [ObservationModel]
+    let generator: ModelGenerator?
 
     init(plan: TrialPlan) {
         self.plan = plan
         models = plan.template.measures.map(ObservationModel.init)
+        generator = plan.observationModel.map {
+            ModelGenerator(simulator: CohortSimulator(template: plan.template, options: SimulationOptions()), model: $0)
+        }
     }
 
     /// The noise-free endpoint measure at `age` with the effect imposed (`reference` is the value at the index date).
@@ -93,7 +98,15 @@ struct TrialRecordBuilder: Sendable {
         let endpoint = plan.endpointMeasure
         var truth = [Double](repeating: .nan, count: visitDays.count)
         var zs = [Double](repeating: 0, count: visitDays.count)
-        let reference = endpoint.map { course.value(ofMeasure: $0, atAge: birth.years(to: visitDays[0])) } ?? .nan
+        // With a model, each visit's noise-free value and recording spread are the model's for
+        // this patient (its own latent code, from a stream of its own).
+        var modelRandom = noise.substream(0x4D4F_4445_4C)
+        let modelled = generator?.scheduledValues(for: patient, at: visitDays.map { birth.years(to: $0) }, random: &modelRandom)
+        func noiseFree(_ m: Int, visit k: Int, age: Double) -> Double {
+            modelled.map { $0[k][m].mean } ?? course.value(ofMeasure: m, atAge: age)
+        }
+        let baseline = plan.template.measures.indices.map { noiseFree($0, visit: 0, age: t0) }
+        let reference = endpoint.map { baseline[$0] } ?? .nan
         for (k, day) in visitDays.enumerated() {
             let age = birth.years(to: day)
             let alive = age < deathAge
@@ -108,20 +121,21 @@ struct TrialRecordBuilder: Sendable {
                 guard alive else { continue }
                 if let from = measure.observeFrom, !(course.entryAge(of: from).map { $0 <= age } ?? false) { continue }
                 if let unless = measure.observeUnless, course.isActive(state: unless, atAge: age) { continue }
-                var value = course.value(ofMeasure: m, atAge: age)
+                var value = noiseFree(m, visit: k, age: age)
                 if m == endpoint {
                     truth[k] = value
                     zs[k] = z
                     value = effectTruth(value, reference: reference, yearsSinceIndex: plan.visitYears[k], effect: effect)
                 }
                 events.append(TimelineEvent(day: day, kind: .quantity, concept: concepts.measures[m], ordinal: ordinal,
-                                            value: models[m].observe(value, z)))
+                                            value: models[m].observe(value, z, sd: modelled?[k][m].sd)))
             }
         }
         events.sort { a, b in a.day != b.day ? a.day < b.day : a.kind.rawValue < b.kind.rawValue }
         let record = PatientTimeline(id: patient.timeline.id, sex: course.sex, birth: birth, death: deathDay,
                                      followUpEnd: deathDay ?? endDay, attributes: patient.timeline.attributes, events: events)
-        let followUp = LatentFollowUp(truth: truth, noise: zs, eventTime: naturalEvent, deathTime: course.deathAge - t0)
+        let followUp = LatentFollowUp(truth: truth, noise: zs, eventTime: naturalEvent, deathTime: course.deathAge - t0,
+                                      baseline: baseline)
         return (record, followUp)
     }
 

@@ -83,11 +83,13 @@ public struct TrialSimulation: Sendable {
             return ReplicateResult(estimates: main.estimates, nullEstimates: null, satt: main.satt)
         }
         let truth = Self.truth(effect, results)
-        return OperatingCharacteristics(
+        var characteristics = OperatingCharacteristics(
             trial: plan.specification.id, title: plan.specification.title, endpoint: plan.specification.endpoint.summary,
             effect: effect, truth: truth, replicates: replicates, seed: seed, designs: designs, results: results,
             settings: settings, poolSummary: pool.summary, poolSize: patients.count, trainingSize: training,
             selectionNote: selection.note)
+        characteristics.generator = plan.generatorDescription
+        return characteristics
     }
 
     /// The estimand: δ for a difference, the mean over replicates of the treated patients'

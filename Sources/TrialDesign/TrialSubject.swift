@@ -64,6 +64,8 @@ struct LatentFollowUp: Sendable {
     var eventTime: Double
     /// Years from the index date to death.
     var deathTime: Double
+    /// Per measure, the noise-free value at the index visit (the model's when there is one).
+    var baseline: [Double] = []
 }
 
 /// A measure's observation model: noise, clamping and rounding as the template says.
@@ -84,9 +86,10 @@ struct ObservationModel: Sendable {
 
     func clamp(_ x: Double) -> Double { min(max(x, floor), ceiling) }
 
-    /// The recorded value for a noise-free value and a standard-normal draw.
-    func observe(_ truth: Double, _ z: Double) -> Double {
-        let sd = (noiseSD * noiseSD + (noiseCV * truth) * (noiseCV * truth)).squareRoot()
+    /// The recorded value for a noise-free value and a standard-normal draw (template noise, or
+    /// the given recording SD).
+    func observe(_ truth: Double, _ z: Double, sd given: Double? = nil) -> Double {
+        let sd = given ?? (noiseSD * noiseSD + (noiseCV * truth) * (noiseCV * truth)).squareRoot()
         let scale = Foundation.pow(10, Double(max(decimals, 0)))
         return (clamp(truth + sd * z) * scale).rounded() / scale
     }

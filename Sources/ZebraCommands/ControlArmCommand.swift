@@ -30,10 +30,10 @@ struct ControlArmCommand: ZebraCommand {
             .value("threads", "n", help: "Worker threads (default: all cores)."),
             .flag("overwrite", help: "Replace the output folder if it exists."),
             templatesOption,
-        ])
+        ] + trialModelOptions)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let plan = try loadTrialPlan(arguments)
+        let plan = try loadTrialPlan(arguments, console: console)
         let spec = plan.specification
         let method = ControlMethod(rawValue: try arguments.choice("method", ControlMethod.allCases.map(\.rawValue))!)!
         let ratio = try arguments.integer("ratio", in: 1...20)!

@@ -13,8 +13,25 @@ let effectOption = OptionSpecification.value(
 let multiplierOption = OptionSpecification.value(
     "progression-multiplier", "m", help: "Treatment effect as a multiplier of progression since the index date (0.5 halves it); instead of --effect.")
 
+/// `--model` / `--template-only` for the trial commands.
+let trialModelOptions: [OptionSpecification] = [
+    .value("model", "file", help: "A trained model ('zebra train'): measures at trial visits come from it (default: DiseaseModels/<disease>.model when it exists)."),
+    .flag("template-only", help: "Ignore any trained model: the template's trajectories and noise alone."),
+]
+
+/// Loads the trial file and its template, resolves one against the other, and attaches the
+/// trained model (`--model`, else the shipped one) unless `--template-only`.
+func loadTrialPlan(_ arguments: ParsedArguments, console: Console) throws -> TrialPlan {
+    var plan = try loadTrialPlanIgnoringModel(arguments)
+    if let loaded = try loadModel(arguments, template: plan.template, console: console) {
+        plan.observationModel = loaded.model
+        plan.generatorDescription = "template + model \(loaded.path) (sha256 \(loaded.digest))"
+    }
+    return plan
+}
+
 /// Loads the trial file and its template, and resolves one against the other.
-func loadTrialPlan(_ arguments: ParsedArguments) throws -> TrialPlan {
+private func loadTrialPlanIgnoringModel(_ arguments: ParsedArguments) throws -> TrialPlan {
     guard let path = arguments.string("trial") else {
         throw UsageError("option '--trial' is required", usage: arguments.usage)
     }

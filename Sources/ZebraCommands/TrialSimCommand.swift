@@ -28,10 +28,10 @@ struct TrialSimCommand: ZebraCommand {
             .value("threads", "n", help: "Worker threads (default: all cores)."),
             .flag("overwrite", help: "Replace the output folder if it exists."),
             templatesOption,
-        ])
+        ] + trialModelOptions)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let plan = try loadTrialPlan(arguments)
+        let plan = try loadTrialPlan(arguments, console: console)
         let spec = plan.specification
         let replicates = try arguments.integer("replicates", in: 2...1_000_000)!
         let seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)

@@ -85,6 +85,32 @@ struct CommandTests {
         #expect(tables[0] == tables[1])
     }
 
+    /// The shipped model is used by default and named in the results; --template-only drops it,
+    /// and the two give different control arms.
+    @Test func controlArmUsesTheShippedModelUnlessTemplateOnly() throws {
+        var estimates: [Double] = []
+        for extra in [[], ["--template-only"]] {
+            let out = Fixtures.temporaryFolder("ca-model-\(extra.count)")
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let r = run(["control-arm", "--trial", "\(Fixtures.trials)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
+                         "--pool", "300", "--seed", "4", "--out", out] + extra)
+            #expect(r.code == 0, "\(r.err)")
+            let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
+            let generator = results["generator"]?.stringValue ?? ""
+            if extra.isEmpty {
+                #expect(generator.hasPrefix("template + model \(Fixtures.models)/friedreich-ataxia.model (sha256 "))
+                #expect(r.err.contains("model: \(Fixtures.models)/friedreich-ataxia.model"))
+            } else {
+                #expect(generator == "template")
+            }
+            estimates.append(try #require(results["estimate"]?["estimate"]?.numberValue))
+        }
+        #expect(estimates[0] != estimates[1])
+        let both = run(["control-arm", "--trial", "\(Fixtures.trials)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
+                        "--model", "\(Fixtures.models)/friedreich-ataxia.model", "--template-only"])
+        #expect(both.code == 64 && both.err.contains("give either --model or --template-only, not both"))
+    }
+
     @Test func badTrialFileIsReportedWithItsLine() throws {
         let path = Fixtures.temporaryFolder("bad-trial.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
