@@ -63,7 +63,8 @@ extension ModelGenerator {
         return result
     }
 
-    /// A course's facts as a record would know them up to `age` (recorded events only).
+    /// A course's facts as a record would know them up to `age`: only events a record can show,
+    /// since the model never learns from unrecorded states.
     func recordedHistory(of course: LatentCourse, until age: Double) -> PatientSequence {
         let template = simulator.template
         return PatientSequence(

@@ -39,23 +39,8 @@ public struct ModelGenerator: Sendable {
         let (l, m, e) = (model.configuration.latent, schema.measures, schema.events)
         let z = model.latentPrior.sample((0..<l).map { _ in random.nextNormal() })
         // What the record knows: the template course's facts, events only up to the first visit.
-        var sequence = PatientSequence(
-            id: base.timeline.id, sex: course.sex, birth: course.birth,
-            categories: template.attributes.indices.map { course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil },
-            numbers: template.attributes.indices.map { course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0] },
-            onsetAge: course.entryAge(of: DiseaseTemplate.onsetState),
-            diagnosisAge: course.entryAge(of: DiseaseTemplate.diagnosisState),
-            // Only events a record can show: the model never learns from unrecorded states.
-            eventAges: template.events.indices.map { e in
-                guard template.events[e].record != .none else { return nil }
-                return course.entryAge(of: template.stateIndex(ofEvent: e)).flatMap { $0 <= first ? $0 : nil }
-            },
-            treatmentPeriods: template.treatments.indices.map { t in
-                let state = template.stateIndex(ofTreatment: t)
-                guard let start = course.entryAge(of: state) else { return [] }
-                return [(start, course.exitAge(of: state, after: start))]
-            },
-            deathAge: course.deathAge, visits: [])
+        var sequence = recordedHistory(of: course, until: first)
+        sequence.id = base.timeline.id
         let staticFeatures = encoder.staticFeatures(sequence)
         var generatedEvents: [(age: Double, event: Int)] = course.eventOccurrences.filter { $0.age <= first }
         var visits: [RecordedVisit] = []
