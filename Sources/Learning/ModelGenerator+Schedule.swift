@@ -25,7 +25,6 @@ extension ModelGenerator {
         let z = model.latentPrior.sample((0..<model.configuration.latent).map { _ in random.nextNormal() })
         var sequence = recordedHistory(of: course, until: first)
         let staticFeatures = encoder.staticFeatures(sequence)
-        let parameters = model.store.values
         var hidden = [Float](repeating: 0, count: model.configuration.hidden)
         var flags = [Float](repeating: 0, count: schema.observationWidth)
         var result: [[ModelledValue]] = []
@@ -39,12 +38,8 @@ extension ModelGenerator {
             let status = schema.eventIndices.map { sequence.eventAges[$0] != nil }
             let expectedCourse = ExpectedCourse.compute(template: template, history: sequence.history(), until: max(age, first))
             let expected = (0..<m).map { expectedCourse.value(ofMeasure: $0, atAge: age) }
-            let context = encoder.context(
-                age: age, previousAge: previous, onsetAge: sequence.onsetAge, diagnosisAge: sequence.diagnosisAge,
-                expected: expected, treatmentOn: (0..<schema.treatments).map { sequence.onTreatment($0, at: age) },
-                treatmentYears: (0..<schema.treatments).map { sequence.yearsOnTreatment($0, at: age) }, eventStatus: status)
-            hidden = model.decoder.step(input: z + staticFeatures + context + flags, state: hidden, parameters: parameters)
-            let out = model.decoderHead.forward(hidden, batch: 1, parameters: parameters)
+            let out = decoderStep(z: z, staticFeatures: staticFeatures, sequence: sequence, age: age, previous: previous,
+                                  expected: expected, status: status, flags: flags, hidden: &hidden)
             let o = model.outputs
             var visit: [ModelledValue] = []
             for k in 0..<m {

@@ -50,7 +50,6 @@ public struct ModelGenerator: Sendable {
         var previous: Double?
         var expectedCourse: LatentCourse?
         var expectedStatus: [Bool] = []
-        let parameters = model.store.values
         while age < base.endAge && visits.count < Self.maximumVisits {
             let status = schema.eventIndices.map { sequence.eventAges[$0] != nil }
             if expectedCourse == nil || status != expectedStatus {
@@ -58,12 +57,8 @@ public struct ModelGenerator: Sendable {
                 expectedStatus = status
             }
             let expected = (0..<m).map { expectedCourse!.value(ofMeasure: $0, atAge: age) }
-            let context = encoder.context(
-                age: age, previousAge: previous, onsetAge: sequence.onsetAge, diagnosisAge: sequence.diagnosisAge,
-                expected: expected, treatmentOn: (0..<schema.treatments).map { sequence.onTreatment($0, at: age) },
-                treatmentYears: (0..<schema.treatments).map { sequence.yearsOnTreatment($0, at: age) }, eventStatus: status)
-            hidden = model.decoder.step(input: z + staticFeatures + context + previousObservation, state: hidden, parameters: parameters)
-            let out = model.decoderHead.forward(hidden, batch: 1, parameters: parameters)
+            let out = decoderStep(z: z, staticFeatures: staticFeatures, sequence: sequence, age: age, previous: previous,
+                                  expected: expected, status: status, flags: previousObservation, hidden: &hidden)
             let o = model.outputs
             // Milestones since the previous visit.
             if let previous {
@@ -98,5 +93,18 @@ public struct ModelGenerator: Sendable {
                                          eventOccurrences: generatedEvents.sorted { $0.age < $1.age }, endAge: base.endAge)
         base.visitAges = visits.map(\.age)
         return base
+    }
+
+    /// One decoder step at a visit at `age`: the context the record gives, then the head's outputs.
+    func decoderStep(z: [Float], staticFeatures: [Float], sequence: PatientSequence, age: Double, previous: Double?,
+                     expected: [Double], status: [Bool], flags: [Float], hidden: inout [Float]) -> [Float] {
+        let treatments = model.schema.treatments
+        let context = encoder.context(
+            age: age, previousAge: previous, onsetAge: sequence.onsetAge, diagnosisAge: sequence.diagnosisAge,
+            expected: expected, treatmentOn: (0..<treatments).map { sequence.onTreatment($0, at: age) },
+            treatmentYears: (0..<treatments).map { sequence.yearsOnTreatment($0, at: age) }, eventStatus: status)
+        let parameters = model.store.values
+        hidden = model.decoder.step(input: z + staticFeatures + context + flags, state: hidden, parameters: parameters)
+        return model.decoderHead.forward(hidden, batch: 1, parameters: parameters)
     }
 }
