@@ -19,17 +19,23 @@ import Timelines
         return pipeline.run(seed: PlantedTemplates.sequences(seeds, base: base), seedLabel: "planted").model
     }
 
-    /// A covariate changes the progression slope (+0.5/y per SD of a recorded marker).
-    @Test func recoversACovariateEffectOnProgression() throws {
-        let (base, planted) = try PlantedTemplates.pair(hidden: false, plant: #", {"attribute": "marker", "addPer": 0.5}"#)
+    /// The seed cohort (planted template), and cohorts made with the base template alone and with
+    /// the base template + a model trained on the seeds; and the measure that carries the plant.
+    func cohorts(hidden: Bool, plant: String) throws
+        -> (seeds: [SimulatedPatient], templateOnly: [SimulatedPatient], generated: [SimulatedPatient], measure: Int32) {
+        let (base, planted) = try PlantedTemplates.pair(hidden: hidden, plant: plant)
         let seeds = CohortSimulator(template: planted, options: PlantedTemplates.registry).patients(0..<800, threads: 2)
         let model = trainedModel(base: base, seeds: seeds)
         var generation = PlantedTemplates.registry
         generation.seed = 99
         let templateOnly = CohortSimulator(template: base, options: generation).patients(0..<1000, threads: 2)
         let generator = ModelGenerator(simulator: CohortSimulator(template: base, options: generation), model: model)
-        let generated = (0..<1000).map { generator.patient($0) }
-        let measure = TemplateConcepts(base).measures[0]
+        return (seeds, templateOnly, (0..<1000).map { generator.patient($0) }, TemplateConcepts(base).measures[0])
+    }
+
+    /// A covariate changes the progression slope (+0.5/y per SD of a recorded marker).
+    @Test func recoversACovariateEffectOnProgression() throws {
+        let (seeds, templateOnly, generated, measure) = try cohorts(hidden: false, plant: #", {"attribute": "marker", "addPer": 0.5}"#)
         func correlation(_ people: [SimulatedPatient]) throws -> Double {
             let slopes = PlantedTemplates.slopes(people, measure: measure)
             let byIndex = Dictionary(uniqueKeysWithValues: people.map { ($0.index, $0) })
@@ -47,15 +53,7 @@ import Timelines
 
     /// A hidden 15 % subgroup progresses twice as fast.
     @Test func recoversAFastSubgroup() throws {
-        let (base, planted) = try PlantedTemplates.pair(hidden: true, plant: #", {"attribute": "hidden", "equals": "fast", "multiply": 2}"#)
-        let seeds = CohortSimulator(template: planted, options: PlantedTemplates.registry).patients(0..<800, threads: 2)
-        let model = trainedModel(base: base, seeds: seeds)
-        var generation = PlantedTemplates.registry
-        generation.seed = 99
-        let templateOnly = CohortSimulator(template: base, options: generation).patients(0..<1000, threads: 2)
-        let generator = ModelGenerator(simulator: CohortSimulator(template: base, options: generation), model: model)
-        let generated = (0..<1000).map { generator.patient($0) }
-        let measure = TemplateConcepts(base).measures[0]
+        let (seeds, templateOnly, generated, measure) = try cohorts(hidden: true, plant: #", {"attribute": "hidden", "equals": "fast", "multiply": 2}"#)
         // Slopes of fast (2/y) and slow (1/y) patients separate at 1.5/y.
         func share(_ people: [SimulatedPatient]) -> (share: Double, fast: Double, slow: Double) {
             let slopes = PlantedTemplates.slopes(people, measure: measure).map(\.slope)
