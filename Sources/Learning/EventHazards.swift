@@ -40,12 +40,13 @@ public struct EventHazards: Sendable, Codable, Equatable {
                 }
                 if let a = eventAge, a <= p.course.deathAge { events[min(Int(a), bands - 1)] += 1 }
             }
-            // Bands with little exposure borrow from their neighbours (a 5-year window).
+            // Bands with little exposure borrow from their neighbours (a 5-year window), summed in a
+            // fixed order: a Set's order changes from run to run, and with it the last bit.
             var hazard = [Double](repeating: 0, count: bands)
             for b in 0..<bands {
                 var n = 0.0, t = 0.0, w = 0
                 while t < 50 && w <= 5 {
-                    for k in Set([b - w, b + w]) where k >= 0 && k < bands { n += events[k]; t += exposure[k] }
+                    for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k < bands { n += events[k]; t += exposure[k] }
                     w += 1
                 }
                 hazard[b] = t > 0 ? (n + 0.5) / (t + 50) : 0

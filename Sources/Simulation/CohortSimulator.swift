@@ -96,7 +96,8 @@ public struct CohortSimulator: Sendable {
     /// P(male | categorical values) by Bayes from the template's per-sex probability tables.
     func conditionalMaleProbability(given values: [Int: Int]) -> Double {
         var male = template.population.maleProbability, female = 1 - male
-        for (a, v) in values {
+        // In attribute order: a dictionary's order changes from run to run, and with it the last bit.
+        for (a, v) in values.sorted(by: { $0.key < $1.key }) {
             guard case .categorical(_, let m, let f) = template.attributes[a].kind else { continue }
             male *= m[v]
             female *= f[v]
