@@ -63,19 +63,8 @@ public struct FeatureSpace: Sendable {
         self.template = template
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         recordedEvents = recorded
-        var names = ["age at first visit", "years since diagnosis at first visit", "years since diagnosis missing", "male"]
+        var (names, attributeColumns) = PatientWindow.baselineFeatureNames(template)
         sexColumn = 3
-        var attributeColumns: [[Int]] = []
-        for a in template.attributes {
-            let start = names.count
-            if a.isCategorical {
-                names += a.categoryValues.map { "\(a.id) = \($0)" }
-            } else {
-                names.append(a.id)
-            }
-            names.append("\(a.id) missing")
-            attributeColumns.append(Array(start..<names.count))
-        }
         for m in template.measures {
             names += ["\(m.id) mean", "\(m.id) mean missing", "\(m.id) slope", "\(m.id) slope missing"]
         }
@@ -93,22 +82,7 @@ public struct FeatureSpace: Sendable {
 
     /// The raw features of a window, NaN where missing (flags are never missing).
     static func raw(_ w: PatientWindow, template: DiseaseTemplate, recordedEvents: [Int]) -> [Double] {
-        var f: [Double] = [w.startAge]
-        if let d = w.durationAtStart { f += [d, 0] } else { f += [.nan, 1] }
-        f.append(w.sex == .male ? 1 : 0)
-        for (a, attribute) in template.attributes.enumerated() {
-            if attribute.isCategorical {
-                let count = attribute.categoryValues.count
-                var onehot = [Double](repeating: 0, count: count)
-                if let c = w.categories[a], c < count { onehot[c] = 1 }
-                f += onehot
-                f.append(w.categories[a] == nil ? 1 : 0)
-            } else if let x = w.numbers[a] {
-                f += [x, 0]
-            } else {
-                f += [.nan, 1]
-            }
-        }
+        var f = w.baselineFeatures(template)
         for m in template.measures.indices {
             if let mean = w.mean(m) { f += [mean, 0] } else { f += [.nan, 1] }
             if let slope = w.slope(m) { f += [slope, 0] } else { f += [.nan, 1] }

@@ -104,11 +104,7 @@ public struct BaselineFeatureSpace: Sendable {
         self.template = template
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         recordedEvents = recorded
-        var names = ["age at first visit", "years since diagnosis at first visit", "years since diagnosis missing", "male"]
-        for a in template.attributes {
-            names += a.isCategorical ? a.categoryValues.map { "\(a.id) = \($0)" } : [a.id]
-            names.append("\(a.id) missing")
-        }
+        var names = PatientWindow.baselineFeatureNames(template).names
         for m in template.measures { names += ["\(m.id) first value", "\(m.id) first value missing"] }
         names += recorded.map { "\(template.events[$0].id) at first visit" }
         names += template.treatments.map { "\($0.id) on at first visit" }
@@ -118,20 +114,7 @@ public struct BaselineFeatureSpace: Sendable {
     }
 
     static func raw(_ w: PatientWindow, template: DiseaseTemplate, recordedEvents: [Int]) -> [Double] {
-        var f: [Double] = [w.startAge]
-        if let d = w.durationAtStart { f += [d, 0] } else { f += [.nan, 1] }
-        f.append(w.sex == .male ? 1 : 0)
-        for (a, attribute) in template.attributes.enumerated() {
-            if attribute.isCategorical {
-                var onehot = [Double](repeating: 0, count: attribute.categoryValues.count)
-                if let c = w.categories[a], c < onehot.count { onehot[c] = 1 }
-                f += onehot + [w.categories[a] == nil ? 1 : 0]
-            } else if let x = w.numbers[a] {
-                f += [x, 0]
-            } else {
-                f += [.nan, 1]
-            }
-        }
+        var f = w.baselineFeatures(template)
         for m in template.measures.indices {
             if let first = w.observations(m).first, first.age <= w.startAge + 1 { f += [first.value, 0] } else { f += [.nan, 1] }
         }

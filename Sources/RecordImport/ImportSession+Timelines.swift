@@ -27,14 +27,7 @@ extension ImportSession {
         for (ordinal, day) in ordinals.enumerated() {
             events.append(TimelineEvent(day: day, kind: .encounter, concept: -1, ordinal: Int32(ordinal)))
         }
-        events.sort { a, b in
-            if a.day != b.day { return a.day < b.day }
-            if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
-            if a.concept != b.concept { return a.concept < b.concept }
-            if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
-            if a.related != b.related { return a.related < b.related }
-            return a.value < b.value
-        }
+        events.sort(by: TimelineEvent.inCanonicalOrder)
         let last = events.last?.day
         let followUpEnd: CalendarDay
         if let death = draft.death {

@@ -54,6 +54,17 @@ public struct TimelineEvent: Sendable, Hashable {
         self.value = value
     }
 
+    /// A total order on events (day, kind, concept, ordinal, related, value), so that sorted
+    /// timelines compare equal whatever order ties arrived in.
+    public static func inCanonicalOrder(_ a: TimelineEvent, _ b: TimelineEvent) -> Bool {
+        if a.day != b.day { return a.day < b.day }
+        if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
+        if a.concept != b.concept { return a.concept < b.concept }
+        if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
+        if a.related != b.related { return a.related < b.related }
+        return a.value < b.value
+    }
+
     /// The recorded day of a condition, when it differs from nothing.
     public var recordedDay: CalendarDay? {
         kind == .condition && related != Int32.min ? CalendarDay(daysSinceEpoch: related) : nil

@@ -76,14 +76,7 @@ enum FHIR {
 
 /// Events in one total order, so two timelines compare whatever order they kept ties in.
 func canonical(_ events: [TimelineEvent]) -> [TimelineEvent] {
-    events.sorted { a, b in
-        if a.day != b.day { return a.day < b.day }
-        if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
-        if a.concept != b.concept { return a.concept < b.concept }
-        if a.ordinal != b.ordinal { return a.ordinal < b.ordinal }
-        if a.related != b.related { return a.related < b.related }
-        return a.value < b.value
-    }
+    events.sorted(by: TimelineEvent.inCanonicalOrder)
 }
 
 /// `value` as the FHIR export writes it with `decimals` places (half away from zero).
