@@ -12,7 +12,7 @@ struct GaucherCalibration {
 
     func checks() -> [CalibrationCheck] {
         let onset = c.state("onset"), diagnosis = c.state("diagnosis")
-        let spleen = c.measure("spleen-mn"), liver = c.measure("liver-mn"), hb = c.measure("hemoglobin")
+        let spleen = c.measure("spleen-mn"), hb = c.measure("hemoglobin")
         let platelets = c.measure("platelets"), crisis = c.state("bone-crisis"), splenectomy = c.state("splenectomy")
         let people = c.untreated
         let onsetAges = people.compactMap { $0.course.entryAge(of: onset) }

@@ -1,4 +1,5 @@
 import Foundation
+import Serialization
 
 /// The folder of disease templates (`DiseaseModels/`) and the templates in it.
 public struct TemplateLibrary: Sendable {
@@ -42,7 +43,7 @@ public struct TemplateLibrary: Sendable {
         for file in templateFiles() {
             if let t = try? DiseaseTemplate.load(from: file), t.id == id { return t }
         }
-        let known = templateFiles().map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+        let known = templateFiles().map { OutputPaths.baseName($0) }
         throw TemplateError(file: directory, problems: [TemplateProblem(
             file: directory, path: "$", line: 0,
             message: "no template with id \"\(id)\"; available: \(known.joined(separator: ", "))")])

@@ -56,9 +56,7 @@ extension SequenceVAE {
         let noise = order.flatMap { unsortedNoise[($0 * latentSize)..<(($0 + 1) * latentSize)] }
         let b = batch.count
         let steps = batch.map(\.steps).max() ?? 0
-        let lengths = batch.map(\.steps)
-        let (l, h) = (configuration.latent, configuration.hidden)
-        let (sw, cw, ow) = (schema.staticWidth, schema.contextWidth, schema.observationWidth)
+        let l = configuration.latent
         let din = schema.decoderInputWidth(latent: l)
         let scale = 1 / Float(b)
         let (mean, logVariance, head, final) = encoderPass(batch, workspace: &workspace, parameters: parameters)

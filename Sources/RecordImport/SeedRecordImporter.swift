@@ -72,7 +72,7 @@ public struct SeedRecordImporter: Sendable {
         var fhir = FHIRReader(threads: threads)
         var csvFiles: [String] = []
         for file in files {
-            let format = (file as NSString).pathExtension.lowercased()
+            let format = OutputPaths.fileExtension(file).lowercased()
             if format == "csv" {
                 csvFiles.append(file)
                 continue
@@ -118,7 +118,7 @@ public struct SeedRecordImporter: Sendable {
         }
         let extensions: Set<String> = ["ndjson", "json", "csv"]
         guard isDirectory.boolValue else {
-            guard extensions.contains((path as NSString).pathExtension.lowercased()) else {
+            guard extensions.contains(OutputPaths.fileExtension(path).lowercased()) else {
                 throw RecordImportError(headline: "\(path): expected a .ndjson, .json (Bundle) or .csv file, or a folder of them")
             }
             return [path]
@@ -126,9 +126,9 @@ public struct SeedRecordImporter: Sendable {
         var files: [String] = []
         let enumerator = fm.enumerator(atPath: path)
         while let relative = enumerator?.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
+            let name = OutputPaths.lastComponent(relative)
             if name.hasPrefix(".") || relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            if extensions.contains((name as NSString).pathExtension.lowercased()) {
+            if extensions.contains(OutputPaths.fileExtension(name).lowercased()) {
                 files.append((path as NSString).appendingPathComponent(relative))
             }
         }
@@ -137,7 +137,7 @@ public struct SeedRecordImporter: Sendable {
         }
         // Patients, then Encounters and Medications first: records after them resolve on the spot.
         func rank(_ file: String) -> Int {
-            let name = (file as NSString).lastPathComponent
+            let name = OutputPaths.lastComponent(file)
             return name.hasPrefix("Patient") ? 0 : name.hasPrefix("Encounter") ? 1 : name.hasPrefix("Medication.") ? 2 : 3
         }
         return files.sorted { rank($0) != rank($1) ? rank($0) < rank($1) : $0 < $1 }

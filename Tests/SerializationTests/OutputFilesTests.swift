@@ -12,6 +12,7 @@ import ZebraTestSupport
         #expect(!FileManager.default.fileExists(atPath: target))
         try staged.commit()
         #expect(try String(contentsOfFile: target + "/a.txt", encoding: .utf8) == "x")
+        #expect(try String(contentsOfFile: target + "/zebra-run.txt", encoding: .utf8) == "generator: zebra\nfile: a.txt\n")
         #expect(!FileManager.default.fileExists(atPath: staged.stagingPath))
     }
 
@@ -27,15 +28,24 @@ import ZebraTestSupport
         }
     }
 
-    @Test func replacesWhenAllowedWithoutMixing() throws {
+    @Test func replacesAFolderItWroteWithoutMixing() throws {
         let root = TestSupport.temporaryDirectory()
-        try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
+        let first = try StagedDirectory(path: root + "/cohort", replaceExisting: false)
+        try writeFileAtomically(Array("old".utf8), to: first.path(of: "old.txt"))
+        try first.commit()
         let staged = try StagedDirectory(path: root + "/cohort", replaceExisting: true)
         try writeFileAtomically(Array("new".utf8), to: staged.path(of: "new.txt"))
         try staged.commit()
-        let names = try FileManager.default.contentsOfDirectory(atPath: root + "/cohort")
-        #expect(names == ["new.txt"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: root + "/cohort").sorted()
+        #expect(names == ["new.txt", "zebra-run.txt"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["cohort"])
+    }
+
+    @Test func neverReplacesAFolderItDidNotWrite() throws {
+        let root = TestSupport.temporaryDirectory()
+        try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
+        #expect(throws: OutputError.self) { try StagedDirectory(path: root + "/cohort", replaceExisting: true) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/cohort") == ["old.txt"])
     }
 
     @Test func discardLeavesNothingBehind() throws {
