@@ -64,7 +64,7 @@ let package = Package(
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
                                   "Parallelism", "Plotting", "Randomness", "RecordImport", "Serialization", "Simulation",
                                   "Statistics", "Timelines", "TrialDesign"]),
-        .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
+        .executableTarget(name: "zebra", dependencies: ["Serialization", "ZebraCommands"], swiftSettings: fast),
         .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness"],
                           path: "Benchmarks/NNBench", swiftSettings: fast),
         .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Learning", "NeuralNetworks", "Parallelism",
@@ -73,6 +73,7 @@ let package = Package(
 
         .target(name: "ZebraTestSupport", dependencies: ["DiseaseModeling"], path: "Tests/ZebraTestSupport"),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "CommandLineParsingTests", dependencies: ["CommandLineParsing"]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization", "ZebraTestSupport"]),
         .testTarget(name: "TimelinesTests", dependencies: ["Timelines"]),
         .testTarget(name: "DiseaseModelingTests", dependencies: ["DiseaseModeling", "ZebraTestSupport"]),

@@ -32,10 +32,10 @@ struct Options {
             case "--patients": patients = Int(value()) ?? { fail("--patients expects a number") }()
             case "--disease": diseases.append(value())
             case "--threads": threads = Int(value()) ?? { fail("--threads expects a number") }()
-            case "--models": models = value()
+            case "--templates": models = value()
             case "--keep": keep = true
             case "-h", "--help":
-                print("usage: zebra-bench [--patients N] [--disease ID]... [--threads T] [--models DIR] [--keep]")
+                print("usage: zebra-bench [--patients N] [--disease ID]... [--threads T] [--templates DIR] [--keep]")
                 exit(0)
             default: fail("unknown argument \(arguments[i])")
             }
@@ -71,8 +71,8 @@ if arguments.first == "vae" {
         case "--epochs": benchmark.epochs = Int(value) ?? benchmark.epochs
         case "--threads": benchmark.threadCounts = value.split(separator: ",").compactMap { Int($0) }
         case "--samples": benchmark.samplePatients = Int(value) ?? benchmark.samplePatients
-        case "--models": benchmark.models = value
-        default: fail("unknown argument \(arguments[i]) (vae options: --disease --patients --hidden 64,128 --epochs --threads 1,2 --samples --models)")
+        case "--templates": benchmark.models = value
+        default: fail("unknown argument \(arguments[i]) (vae options: --disease --patients --hidden 64,128 --epochs --threads 1,2 --samples --templates)")
         }
         i += 2
     }

@@ -1,23 +1,3 @@
-/// A declared option of a command: `--name VALUE` or a `--flag`.
-public struct OptionSpecification: Sendable {
-    public var name: String
-    public var valueName: String?
-    public var help: String
-    public var defaultValue: String?
-
-    /// An option that takes a value.
-    public static func value(_ name: String, _ valueName: String, help: String, default defaultValue: String? = nil) -> OptionSpecification {
-        OptionSpecification(name: name, valueName: valueName, help: help, defaultValue: defaultValue)
-    }
-
-    /// An option without a value.
-    public static func flag(_ name: String, help: String) -> OptionSpecification {
-        OptionSpecification(name: name, valueName: nil, help: help, defaultValue: nil)
-    }
-
-    public var isFlag: Bool { valueName == nil }
-}
-
 /// A declared positional argument.
 public struct ArgumentSpecification: Sendable {
     public var name: String
@@ -39,42 +19,97 @@ public struct CommandSpecification: Sendable {
     public var options: [OptionSpecification]
     public var arguments: [ArgumentSpecification]
 
+    /// The width help is wrapped to.
+    public static let helpWidth = 80
+
     public init(name: String, abstract: String, discussion: String = "",
-                options: [OptionSpecification] = [], arguments: [ArgumentSpecification] = []) {
+                options: [any OptionDeclaration] = [], arguments: [ArgumentSpecification] = []) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
-        self.options = options
+        self.options = options.flatMap(\.specifications)
         self.arguments = arguments
+        let names = self.options.map(\.name)
+        precondition(Set(names).count == names.count, "\(name): an option is declared twice")
     }
 
-    /// The usage line and option table.
-    public func help(toolName: String) -> String {
+    /// The one-line usage: required options spelled out, the rest as `[options]`.
+    public func usageLine(toolName: String) -> String {
         var usage = "USAGE: \(toolName) \(name)"
         for argument in arguments { usage += argument.isRequired ? " <\(argument.name)>" : " [<\(argument.name)>]" }
-        if !options.isEmpty { usage += " [options]" }
-        var lines = ["OVERVIEW: \(abstract)", ""]
-        if !discussion.isEmpty { lines += [discussion, ""] }
-        lines.append(usage)
+        for option in options where option.isRequired { usage += " \(option.synopsis)" }
+        if options.contains(where: { !$0.isRequired }) { usage += " [options]" }
+        return usage
+    }
+
+    /// The usage line and the option table, wrapped at 80 columns.
+    public func help(toolName: String) -> String {
+        var lines = Self.wrap("OVERVIEW: \(abstract)", indent: 0) + [""]
+        if !discussion.isEmpty {
+            for paragraph in Self.paragraphs(discussion) { lines += Self.wrap(paragraph, indent: 0) + [""] }
+        }
+        lines += Self.wrap(usageLine(toolName: toolName), indent: 7)
         if !arguments.isEmpty {
             lines += ["", "ARGUMENTS:"]
-            for argument in arguments { lines.append(Self.row("<\(argument.name)>", argument.help)) }
+            for argument in arguments { lines += Self.row("<\(argument.name)>", argument.help) }
         }
         lines += ["", "OPTIONS:"]
         for option in options {
-            var left = "--\(option.name)"
-            if let v = option.valueName { left += " <\(v)>" }
             var text = option.help
-            if let d = option.defaultValue { text += " (default: \(d))" }
-            lines.append(Self.row(left, text))
+            if option.isRequired { text += " (required)" }
+            if let d = option.defaultText { text += " (default: \(d))" }
+            lines += Self.row(option.synopsis, text)
         }
-        lines.append(Self.row("-h, --help", "Show help information."))
+        lines += Self.row("-h, --help", "Show help information.")
         return lines.joined(separator: "\n")
     }
 
-    private static func row(_ left: String, _ right: String) -> String {
-        let pad = 30
-        if left.count + 2 >= pad { return "  \(left)\n" + String(repeating: " ", count: pad) + right }
-        return "  " + left + String(repeating: " ", count: pad - 2 - left.count) + right
+    private static let column = 30
+
+    /// Paragraphs separated by blank lines, each joined into one line.
+    static func paragraphs(_ text: String) -> [String] {
+        var result: [String] = []
+        var current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.allSatisfy({ $0 == " " }) {
+                if !current.isEmpty { result.append(current.joined(separator: " ")); current = [] }
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { result.append(current.joined(separator: " ")) }
+        return result
+    }
+
+    /// An option row: the option, then its help wrapped in a column of its own.
+    private static func row(_ left: String, _ right: String) -> [String] {
+        let body = wrap(right, width: helpWidth - column, indent: 0)
+        let pad = String(repeating: " ", count: column)
+        var lines: [String]
+        if left.count + 4 > column {
+            lines = ["  " + left] + body.map { pad + $0 }
+        } else {
+            lines = ["  " + left + String(repeating: " ", count: column - 2 - left.count) + body[0]]
+            lines += body.dropFirst().map { pad + $0 }
+        }
+        return lines
+    }
+
+    /// Greedy word wrap; continuation lines are indented by `indent` spaces.
+    static func wrap(_ text: String, width: Int = helpWidth, indent: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let limit = lines.isEmpty ? width : width - indent
+            if !current.isEmpty && current.count + 1 + word.count > limit {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += (current.isEmpty ? "" : " ") + word
+            }
+        }
+        lines.append(current)
+        let pad = String(repeating: " ", count: indent)
+        return lines.enumerated().map { $0.offset == 0 ? $0.element : pad + $0.element }
     }
 }

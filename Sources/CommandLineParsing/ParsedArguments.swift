@@ -1,4 +1,4 @@
-/// A command-line usage error: the message, and the help of the command it concerns.
+/// A command-line usage error: the message, the command's usage line and where to find more.
 public struct UsageError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var usage: String
@@ -8,12 +8,14 @@ public struct UsageError: Error, Sendable, CustomStringConvertible {
         self.usage = usage
     }
 
-    public var description: String { "error: \(message)\n\n\(usage)" }
+    public var description: String { "error: \(message)\n\(usage)" }
 }
 
-/// The options and arguments given to one command, checked against its specification.
+/// The options and arguments given to one command, checked against its specification: every
+/// value is validated before the command runs, so a mistake costs no work.
 public struct ParsedArguments: Sendable {
     public let specification: CommandSpecification
+    /// The usage line and a pointer to the help, for errors found after parsing.
     public let usage: String
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
@@ -24,19 +26,22 @@ public struct ParsedArguments: Sendable {
     /// Parses `arguments` (without the tool and command names).
     public init(_ arguments: [String], specification: CommandSpecification, toolName: String) throws(UsageError) {
         self.specification = specification
-        usage = specification.help(toolName: toolName)
+        usage = specification.usageLine(toolName: toolName)
+            + "\n  See '\(toolName) \(specification.name) --help' for every option."
         var i = 0
         var onlyPositional = false
         while i < arguments.count {
             let argument = arguments[i]
             i += 1
-            if onlyPositional || !argument.hasPrefix("-") || argument == "-" {
+            if onlyPositional || !argument.hasPrefix("-") || argument == "-" || Double(argument) != nil {
                 positional.append(argument)
                 continue
             }
             if argument == "--" { onlyPositional = true; continue }
             if argument == "-h" || argument == "--help" { wantsHelp = true; continue }
-            guard argument.hasPrefix("--") else { throw UsageError("unknown option '\(argument)'", usage: usage) }
+            guard argument.hasPrefix("--") else {
+                throw UsageError("unknown option '\(argument)'" + suggestion(for: argument), usage: usage)
+            }
             var name = String(argument.dropFirst(2))
             var inlineValue: String?
             if let eq = name.firstIndex(of: "=") {
@@ -44,8 +49,9 @@ public struct ParsedArguments: Sendable {
                 name = String(name[..<eq])
             }
             guard let option = specification.options.first(where: { $0.name == name }) else {
-                throw UsageError("unknown option '--\(name)'", usage: usage)
+                throw UsageError("unknown option '--\(name)'" + suggestion(for: name), usage: usage)
             }
+            name = option.name
             if option.isFlag {
                 if inlineValue != nil { throw UsageError("option '--\(name)' takes no value", usage: usage) }
                 flags.insert(name)
@@ -62,9 +68,13 @@ public struct ParsedArguments: Sendable {
                 i += 1
             }
             if values[name] != nil { throw UsageError("option '--\(name)' given twice", usage: usage) }
+            if let problem = option.problem(value) { throw UsageError("option '--\(name)' \(problem)", usage: usage) }
             values[name] = value
         }
         if wantsHelp { return }
+        for option in specification.options where option.isRequired && values[option.name] == nil {
+            throw UsageError("missing option '\(option.synopsis)'", usage: usage)
+        }
         let required = specification.arguments.filter(\.isRequired).count
         if positional.count < required {
             throw UsageError("missing argument <\(specification.arguments[positional.count].name)>", usage: usage)
@@ -74,48 +84,47 @@ public struct ParsedArguments: Sendable {
         }
     }
 
-    /// The option's value, or its default.
-    public func string(_ name: String) -> String? {
-        values[name] ?? specification.options.first { $0.name == name }?.defaultValue
+    /// " (did you mean '--model'?)" for the declared option closest to a misspelt one.
+    private func suggestion(for typed: String) -> String {
+        let name = typed.drop { $0 == "-" }
+        let scored = specification.options.map { ($0.name, editDistance(Array(name), Array($0.name))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return "" }
+        return "; did you mean '--\(best.0)'?"
     }
+
+    /// The option's value: the given one, else its default (nil for an optional option left out).
+    public subscript<Value>(_ option: Option<Value>) -> Value {
+        if let text = values[option.name], let value = option.convert(text) { return value }
+        guard let fallback = option.fallback else {
+            preconditionFailure("option --\(option.name) is required but was not checked")
+        }
+        return fallback
+    }
+
+    /// Whether a flag was given.
+    public subscript(_ flag: Flag) -> Bool { flags.contains(flag.name) }
 
     /// Whether the option was given on the command line (not defaulted).
-    public func wasGiven(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
-
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    public func wasGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
 
     public func positional(_ index: Int) -> String? { index < positional.count ? positional[index] : nil }
-
-    /// An integer option within a range.
-    public func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
-        guard let text = string(name) else { return nil }
-        guard let value = Int(String(text.filter { $0 != "_" })) else {
-            throw UsageError("option '--\(name)' expects a whole number, got '\(text)'", usage: usage)
-        }
-        guard range.contains(value) else {
-            throw UsageError("option '--\(name)' must be between \(range.lowerBound) and \(range.upperBound), got \(value)", usage: usage)
-        }
-        return value
-    }
-
-    /// A number option within a range.
-    public func double(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Double? {
-        guard let text = string(name) else { return nil }
-        guard let value = Double(text), value.isFinite else {
-            throw UsageError("option '--\(name)' expects a number, got '\(text)'", usage: usage)
-        }
-        guard range.contains(value) else {
-            throw UsageError("option '--\(name)' must be between \(range.lowerBound) and \(range.upperBound), got \(value)", usage: usage)
-        }
-        return value
-    }
-
-    /// An option whose value must be one of `choices`.
-    public func choice(_ name: String, _ choices: [String]) throws(UsageError) -> String? {
-        guard let text = string(name) else { return nil }
-        guard choices.contains(text) else {
-            throw UsageError("option '--\(name)' must be one of \(choices.joined(separator: ", ")), got '\(text)'", usage: usage)
-        }
-        return text
-    }
 }
+
+/// Levenshtein distance, for suggestions.
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
+
+/// Levenshtein distance between two words, for "did you mean" suggestions.
+public func editDistance(_ a: String, _ b: String) -> Int { editDistance(Array(a), Array(b)) }

@@ -1,6 +1,9 @@
 import CommandLineParsing
 import DiseaseModeling
+import Learning
 import Foundation
+import Parallelism
+import Timelines
 
 /// A failure that ends a command: the message for stderr and the exit code.
 public struct CommandError: Error, Sendable, CustomStringConvertible {
@@ -52,11 +55,36 @@ protocol ZebraCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32
 }
 
-let templatesOption = OptionSpecification.value("models", "dir", help: "Folder of disease templates (default: ./DiseaseModels, $ZEBRA_DISEASE_MODELS, or beside the executable).")
+/// Options several commands share, declared once.
+enum Shared {
+    static let templates = Option<String?>(
+        "templates", "dir", help: "Folder of disease templates (default: ./DiseaseModels, $ZEBRA_DISEASE_MODELS, or beside the executable).")
+    static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max, help: "Random seed.")
+    static let threads = Option<Int?>("threads", "n", in: 1...1024, help: "Worker threads (default: all cores).")
+    static let overwrite = Flag("overwrite", help: "Replace the output if Zebra wrote it (Zebra never replaces what it did not write).")
+    static let strict = Flag("strict", help: "Fail on any problem in the records instead of skipping the record.")
+    static let model = Option<String?>(
+        "model", "file", help: "A trained model ('zebra train') to generate with (default: DiseaseModels/<disease>.model when it exists).")
+    static let templateOnly = Flag("template-only", help: "Ignore any trained model: the template alone generates the records.")
+
+    /// The seed as the generators take it.
+    static func seed(_ arguments: ParsedArguments) -> UInt64 { UInt64(arguments[seed]) }
+
+    /// The worker thread count: the option, else every core.
+    static func threads(_ arguments: ParsedArguments) -> Int { arguments[threads] ?? defaultThreadCount }
+}
+
+/// A calendar date option (YYYY-MM-DD).
+func dateOption(_ name: String, default day: String?, help: String) -> Option<CalendarDay?> {
+    let option = Option<CalendarDay?>(name, "YYYY-MM-DD", default: .some(day.flatMap(CalendarDay.init(iso:))),
+                                      defaultText: day, help: help, expectation: "a date YYYY-MM-DD",
+                                      parse: { CalendarDay(iso: $0).map { Optional($0) } })
+    return option
+}
 
 func templateLibrary(_ arguments: ParsedArguments) throws(CommandError) -> TemplateLibrary {
-    guard let library = TemplateLibrary.locate(explicit: arguments.string("models")) else {
-        throw CommandError("cannot find the DiseaseModels folder; run from the repository root or pass --models DIR")
+    guard let library = TemplateLibrary.locate(explicit: arguments[Shared.templates]) else {
+        throw CommandError("cannot find the DiseaseModels folder; run from the repository root or pass --templates DIR")
     }
     return library
 }
@@ -90,4 +118,24 @@ public func peakResidentMegabytes() -> Double? {
         if parts.count >= 2, let kb = Double(parts[1]) { return kb / 1024 }
     }
     return nil
+}
+
+/// Refuses an end date before anyone in the template could be born: such a run would write only
+/// bare Patients, after minutes of work.
+func checkEndDate(_ end: CalendarDay, template: DiseaseTemplate, usage: String) throws(UsageError) {
+    let first = template.population.birthFrom
+    guard end > first else {
+        throw UsageError("option '--end-date' \(end.iso) is before the first birth template \"\(template.id)\" allows "
+            + "(\(first.iso), births \(first.iso) to \(template.population.birthTo.iso)): no patient would have a record",
+            usage: usage)
+    }
+}
+
+/// `--overwrite` replaces a model file only if it is a Zebra checkpoint.
+func checkReplaceableModel(_ path: String) throws(CommandError) {
+    guard FileManager.default.fileExists(atPath: path) else { return }
+    let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 32)) ?? nil
+    guard let head, String(decoding: head, as: UTF8.self).hasPrefix(ModelCheckpoint.magic) else {
+        throw CommandError("\(path) is not a Zebra model checkpoint, so --overwrite will not replace it; choose another --out")
+    }
 }

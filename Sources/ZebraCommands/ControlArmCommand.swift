@@ -18,41 +18,43 @@ struct ControlArmCommand: ZebraCommand {
         patient, balance.csv, results.json, weights.csv and SVG plots.
         """,
         options: [
-            trialOption,
-            .value("treated", "path", help: "Treated arm: FHIR ndjson folder or file, Bundle, or long CSV."),
-            .value("simulate-treated", "n", help: "Simulate n treated patients from the trial's natural history instead (with --effect)."),
-            .value("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>)."),
-            .value("method", "match|weight", help: "Matching or ATT weighting.", default: "match"),
-            .value("ratio", "k", help: "Controls matched per treated patient.", default: "3"),
-            .value("pool", "n", help: "Eligible natural-history patients to simulate (default: max(2000, 10 × ratio × treated))."),
-            .value("seed", "n", help: "Random seed.", default: "1"),
-            effectOption, multiplierOption,
-            .value("threads", "n", help: "Worker threads (default: all cores)."),
-            .flag("overwrite", help: "Replace the output folder if it exists."),
-            templatesOption,
-        ] + trialModelOptions)
+            TrialOptions.trial, treated, simulateTreated, out, method, ratio, pool, Shared.seed, TrialOptions.effect,
+            TrialOptions.multiplier, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
+        ])
+
+    static let treated = Option<String?>("treated", "path",
+                                         help: "Treated arm: FHIR ndjson folder or file, Bundle, or long CSV.")
+    static let simulateTreated = Option<Int?>(
+        "simulate-treated", "n", in: 2...1_000_000,
+        help: "Simulate n treated patients from the trial's natural history instead (with --effect).")
+    static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>).")
+    static let method = Option<ControlMethod>("method", default: .match, help: "Matching or ATT weighting.")
+    static let ratio = Option<Int>("ratio", "k", default: 3, in: 1...20, help: "Controls matched per treated patient.")
+    static let pool = Option<Int?>(
+        "pool", "n", in: 10...10_000_000,
+        help: "Eligible natural-history patients to simulate (default: max(2000, 10 × ratio × treated)).")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let plan = try loadTrialPlan(arguments, console: console)
         let spec = plan.specification
-        let method = ControlMethod(rawValue: try arguments.choice("method", ControlMethod.allCases.map(\.rawValue))!)!
-        let ratio = try arguments.integer("ratio", in: 1...20)!
-        let seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)
-        let threads = try arguments.integer("threads", in: 1...1024) ?? defaultThreadCount
-        let simulateCount = try arguments.integer("simulate-treated", in: 2...1_000_000)
-        let treatedPath = arguments.string("treated")
+        let method = arguments[Self.method]
+        let ratio = arguments[Self.ratio]
+        let seed = Shared.seed(arguments)
+        let threads = Shared.threads(arguments)
+        let simulateCount = arguments[Self.simulateTreated]
+        let treatedPath = arguments[Self.treated]
         guard (simulateCount == nil) != (treatedPath == nil) else {
             throw UsageError("give either --treated PATH or --simulate-treated N", usage: arguments.usage)
         }
-        let out = arguments.string("out") ?? "Output/control-arm-\(spec.id)"
+        let out = arguments[Self.out] ?? "Output/control-arm-\(spec.id)"
         let directory: StagedDirectory
-        do { directory = try StagedDirectory(path: out, replaceExisting: arguments.flag("overwrite")) } catch {
+        do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
             throw CommandError(error.message)
         }
         do {
             let code = try build(plan: plan, arguments: arguments, method: method, ratio: ratio, seed: seed, threads: threads,
                                  simulateCount: simulateCount, treatedPath: treatedPath, directory: directory, console: console)
-            try directory.commit()
+            try directory.commit(description: "generator: zebra control-arm\n")
             console.error("control-arm: wrote \(directory.finalPath)")
             return code
         } catch {
@@ -74,7 +76,7 @@ struct ControlArmCommand: ZebraCommand {
         var trueEffect: Double?
         var source: String
         let expected = simulateCount ?? spec.treatedArm.size ?? 100
-        let poolSize = try arguments.integer("pool", in: 10...10_000_000) ?? max(2_000, 10 * ratio * expected)
+        let poolSize = arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
         console.error("control-arm: \(spec.title) [\(plan.template.name) v\(plan.template.version)], \(method.rawValue), pool \(poolSize), seed \(seed)")
         let pool = try sampler.generate(count: poolSize)
         console.error("  pool: " + pool.summary)

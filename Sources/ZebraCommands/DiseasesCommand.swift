@@ -1,11 +1,12 @@
 import CommandLineParsing
 import DiseaseModeling
 import Foundation
+import Serialization
 
 struct DiseasesCommand: ZebraCommand {
     static let specification = CommandSpecification(
         name: "diseases", abstract: "List the disease templates found, with a one-line description each.",
-        options: [templatesOption])
+        options: [Shared.templates])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let library = try templateLibrary(arguments)
@@ -21,7 +22,7 @@ struct DiseasesCommand: ZebraCommand {
                 console.print("\(id)\(t.name) (v\(t.version)): \(t.description)")
             } catch {
                 failures += 1
-                let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+                let name = OutputPaths.baseName(file)
                 console.print("\(name)  INVALID: \(error.problems.count) problem(s); run 'zebra validate-template \(file)'")
             }
         }

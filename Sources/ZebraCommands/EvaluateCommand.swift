@@ -19,51 +19,52 @@ struct EvaluateCommand: ZebraCommand {
         attacks use them as non-members; with --model, a likelihood attack is added. See
         docs/evaluation.md.
         """,
-        options: [
-            .value("real", "path", help: "The seed records the synthetic data were made from."),
-            .value("synthetic", "path", help: "The synthetic records."),
-            .value("holdout", "path", help: "Real records not used in training (baseline and non-members)."),
-            .value("out", "dir", help: "Output folder for metrics.json and report.html."),
-            .value("disease", "id", help: "Template id (default: inferred from the real records' disease Condition)."),
-            .value("model", "file", help: "The trained model ('zebra train'): adds the likelihood-based membership attack."),
-            .value("reference-model", "file", help: "A model that saw none of the real records, for the calibrated likelihood attack (default: DiseaseModels/<disease>.model when it is not --model)."),
-            .value("seed", "n", help: "Random seed (windows, subsamples, folds).", default: "1"),
-            .value("windows", "automatic|sample|as-is", help: "Cut synthetic records to windows like the real ones.", default: "automatic"),
-            .value("folds", "n", help: "Cross-validation folds.", default: "5"),
-            .value("threads", "n", help: "Worker threads (default: all cores)."),
-            .flag("strict", help: "Fail on any problem in the records instead of skipping the record."),
-            .flag("overwrite", help: "Replace the output folder if it exists."),
-            templatesOption,
-        ])
+        options: [real, synthetic, holdout, out, disease, model, referenceModel, seed, windows, folds, Shared.threads,
+                  Shared.strict, Shared.overwrite, Shared.templates])
+
+    static let real = Option<String>.required("real", "path", help: "The seed records the synthetic data were made from.")
+    static let synthetic = Option<String>.required("synthetic", "path", help: "The synthetic records.")
+    static let holdout = Option<String?>(
+        "holdout", "path", help: "Real records not used in training (baseline and non-members).")
+    static let out = Option<String>.required("out", "dir", help: "Output folder for metrics.json and report.html.")
+    static let disease = Option<String?>(
+        "disease", "id", help: "Template id (default: inferred from the real records' disease Condition).")
+    static let model = Option<String?>(
+        "model", "file", help: "The trained model ('zebra train'): adds the likelihood-based membership attack.")
+    static let referenceModel = Option<String?>(
+        "reference-model", "file",
+        help: "A model that saw none of the real records, for the calibrated likelihood attack "
+            + "(default: DiseaseModels/<disease>.model when it is not --model).")
+    static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max, help: "Random seed (windows, subsamples, folds).")
+    static let windows = Option<WindowPolicy>("windows", default: .automatic,
+                                              help: "Cut synthetic records to windows like the real ones.")
+    static let folds = Option<Int>("folds", "n", default: 5, in: 2...50, help: "Cross-validation folds.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        guard let realPath = arguments.string("real") else { throw UsageError("missing option '--real <path>'", usage: arguments.usage) }
-        guard let syntheticPath = arguments.string("synthetic") else { throw UsageError("missing option '--synthetic <path>'", usage: arguments.usage) }
-        guard let out = arguments.string("out") else { throw UsageError("missing option '--out <dir>'", usage: arguments.usage) }
+        let realPath = arguments[Self.real], syntheticPath = arguments[Self.synthetic], out = arguments[Self.out]
         var options = EvaluationOptions()
-        options.seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)
-        options.folds = try arguments.integer("folds", in: 2...50)!
-        options.threads = try arguments.integer("threads", in: 1...1024) ?? options.threads
-        let policy = try arguments.choice("windows", WindowPolicy.allCases.map(\.rawValue))!
-        options.windows = WindowPolicy(rawValue: policy)!
-        let strict = arguments.flag("strict")
+        options.seed = UInt64(arguments[Self.seed])
+        options.folds = arguments[Self.folds]
+        options.threads = arguments[Shared.threads] ?? options.threads
+        options.windows = arguments[Self.windows]
+        let strict = arguments[Shared.strict]
         let started = Date()
         let template: DiseaseTemplate
-        if let id = arguments.string("disease") {
+        if let id = arguments[Self.disease] {
             template = try loadTemplate(id, arguments)
         } else {
             template = try inferTemplate(realPath, arguments, console: console)
         }
         let directory: StagedDirectory
-        do { directory = try StagedDirectory(path: out, replaceExisting: arguments.flag("overwrite")) } catch {
+        do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
             throw CommandError(error.message)
         }
         do {
-            let real = try read(realPath, "real", template, strict, console)
-            let synthetic = try read(syntheticPath, "synthetic", template, strict, console)
-            let holdout = try arguments.string("holdout").map { path throws in try read(path, "holdout", template, strict, console) }
+            let real = try read(realPath, "real", template, strict, arguments, console)
+            let synthetic = try read(syntheticPath, "synthetic", template, strict, arguments, console)
+            let holdout = try arguments[Self.holdout].map { path throws in try read(path, "holdout", template, strict, arguments, console) }
             var likelihood: SequenceModelLikelihood?
-            if let modelPath = arguments.string("model") {
+            if let modelPath = arguments[Self.model] {
                 do { likelihood = try SequenceModelLikelihood(checkpoint: modelPath, template: template, threads: options.threads) } catch {
                     throw CommandError(error.message)
                 }
@@ -71,10 +72,10 @@ struct EvaluateCommand: ZebraCommand {
             var reference: SequenceModelLikelihood?
             var referencePath: String?
             if likelihood != nil {
-                referencePath = arguments.string("reference-model")
+                referencePath = arguments[Self.referenceModel]
                 if referencePath == nil {
                     let shipped = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
-                    let given = arguments.string("model").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                    let given = arguments[Self.model].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
                     if FileManager.default.fileExists(atPath: shipped), URL(fileURLWithPath: shipped).standardizedFileURL.path != given {
                         referencePath = shipped
                     }
@@ -86,8 +87,8 @@ struct EvaluateCommand: ZebraCommand {
                 }
             }
             var sources = ["real": realPath, "synthetic": syntheticPath]
-            sources["holdout"] = arguments.string("holdout")
-            sources["model"] = arguments.string("model")
+            sources["holdout"] = arguments[Self.holdout]
+            sources["model"] = arguments[Self.model]
             sources["reference-model"] = referencePath
             let input = EvaluationInput(template: template, real: real, synthetic: synthetic, holdout: holdout,
                                         likelihood: likelihood, referenceLikelihood: reference, sources: sources)
@@ -98,7 +99,7 @@ struct EvaluateCommand: ZebraCommand {
             do {
                 try writeFileAtomically(evaluation.metricsJSON(), to: directory.path(of: "metrics.json"))
                 try writeFileAtomically(Array(evaluation.htmlReport().utf8), to: directory.path(of: "report.html"))
-                try directory.commit()
+                try directory.commit(description: "generator: zebra evaluate\n")
             } catch { throw CommandError(error.message) }
             console.print(summary(evaluation))
             console.error(String(format: "wrote %@/metrics.json and report.html (%.1f s)", directory.finalPath, Date().timeIntervalSince(started)))
@@ -109,37 +110,17 @@ struct EvaluateCommand: ZebraCommand {
         }
     }
 
-    static func read(_ path: String, _ label: String, _ template: DiseaseTemplate, _ strict: Bool, _ console: Console) throws -> [PatientTimeline] {
+    static func read(_ path: String, _ label: String, _ template: DiseaseTemplate, _ strict: Bool,
+                     _ arguments: ParsedArguments, _ console: Console) throws -> [PatientTimeline] {
+        let records: SeedRecords
         do {
-            let records = try SeedRecordImporter(template: template, strict: strict).read(path: path)
-            console.error("\(label): " + records.report.summary().replacingOccurrences(of: "\n", with: "; "))
-            return records.timelines
+            records = try SeedRecordImporter(template: template, strict: strict).read(path: path)
         } catch {
             throw CommandError("\(label) records: " + error.description)
         }
-    }
-
-    /// The template whose disease Condition most real patients carry.
-    static func inferTemplate(_ path: String, _ arguments: ParsedArguments, console: Console) throws -> DiseaseTemplate {
-        let library = try templateLibrary(arguments)
-        var best: (template: DiseaseTemplate, count: Int)?
-        var tie = false
-        for file in library.templateFiles() {
-            guard let template = try? DiseaseTemplate.load(from: file),
-                  let records = try? SeedRecordImporter(template: template).read(path: path) else { continue }
-            let condition = records.concepts.condition
-            let count = records.timelines.filter { t in t.events.contains { $0.kind == .condition && $0.concept == condition } }.count
-            if count > 0, count == best?.count { tie = true }
-            if count > (best?.count ?? 0) {
-                best = (template, count)
-                tie = false
-            }
-        }
-        guard let best, !tie else {
-            throw CommandError("cannot tell the disease from the records at \(path) (no single template's disease Condition is recorded); pass --disease <id>")
-        }
-        console.error("disease: \(best.template.id) (inferred: \(best.count) patients carry its Condition)")
-        return best.template
+        console.error("\(label): " + records.report.summary().replacingOccurrences(of: "\n", with: "; "))
+        try requireDisease(records, template: template, path: path, label: "\(label) records", arguments: arguments)
+        return records.timelines
     }
 
     static func summary(_ e: Evaluation) -> String {

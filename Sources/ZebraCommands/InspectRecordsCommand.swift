@@ -14,32 +14,22 @@ struct InspectRecordsCommand: ZebraCommand {
         the import report and a summary per measure. Records with problems are skipped and counted;
         with --strict any problem fails the import.
         """,
-        options: [
-            .value("disease", "id", help: "Template id (see 'zebra diseases')."),
-            .value("records", "path", help: "Folder or file of seed records."),
-            .value("extract-date", "YYYY-MM-DD", help: "Date of the extract: living patients are followed up to it (default: their last record)."),
-            .value("problems", "n", help: "Problems to print.", default: "20"),
-            .flag("strict", help: "Fail (exit 1) on any problem instead of skipping the record."),
-            templatesOption,
-        ])
+        options: [disease, records, extractDate, problems, Shared.strict, Shared.templates])
+
+    static let disease = Option<String?>("disease", "id", help: "Template id (default: the disease the records name).")
+    static let records = Option<String>.required("records", "path", help: "Folder or file of seed records.")
+    static let extractDate = dateOption(
+        "extract-date", default: nil,
+        help: "Date of the extract: living patients are followed up to it (default: their last record).")
+    static let problems = Option<Int>("problems", "n", default: 20, in: 0...100_000, help: "Problems to print.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        guard let disease = arguments.string("disease") else {
-            throw UsageError("missing option '--disease <id>'", usage: arguments.usage)
-        }
-        guard let path = arguments.string("records") else {
-            throw UsageError("missing option '--records <path>'", usage: arguments.usage)
-        }
-        var extractDate: CalendarDay?
-        if let text = arguments.string("extract-date") {
-            guard let day = CalendarDay(iso: text) else {
-                throw UsageError("option '--extract-date' expects a date YYYY-MM-DD, got '\(text)'", usage: arguments.usage)
-            }
-            extractDate = day
-        }
-        let shown = try arguments.integer("problems", in: 0...100_000)!
-        let template = try loadTemplate(disease, arguments)
-        var importer = SeedRecordImporter(template: template, strict: arguments.flag("strict"), extractDate: extractDate)
+        let path = arguments[Self.records]
+        let extractDate = arguments[Self.extractDate]
+        let shown = arguments[Self.problems]
+        let template = try arguments[Self.disease].map { id throws(CommandError) in try loadTemplate(id, arguments) }
+            ?? inferTemplate(path, arguments, console: console)
+        var importer = SeedRecordImporter(template: template, strict: arguments[Shared.strict], extractDate: extractDate)
         importer.maximumProblems = max(shown, 1)
         let records: SeedRecords
         do { records = try importer.read(path: path) } catch {
@@ -48,6 +38,7 @@ struct InspectRecordsCommand: ZebraCommand {
             if error.problems.count > shown { console.error("  … and \(error.problems.count - shown) more") }
             return 1
         }
+        try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
         let report = records.report
         console.print("\(template.name) (\(template.id) v\(template.version)) ← \(path) (\(report.files.count) file\(report.files.count == 1 ? "" : "s"))")
         console.print(report.summary())

@@ -17,49 +17,55 @@ struct SimulateCommand: ZebraCommand {
         template, seed and options give byte-identical output whatever the thread count.
         """,
         options: [
-            .value("disease", "id", help: "Template id (see 'zebra diseases').", default: "fabry"),
-            .value("patients", "n", help: "Number of patients.", default: "1000"),
-            .value("seed", "n", help: "Random seed.", default: "1"),
-            .value("out", "dir", help: "Output folder (default: Output/<disease>)."),
-            .value("format", "ndjson|bundle|transaction", help: "Bulk ndjson, one collection Bundle per patient, or one transaction Bundle per patient.", default: "ndjson"),
-            .value("end-date", "YYYY-MM-DD", help: "Records end on this date; patients alive then are censored.", default: "2025-12-31"),
-            .value("threads", "n", help: "Worker threads (default: all cores)."),
-            .value("model", "file", help: "A trained model ('zebra train'): template + model generation (default: DiseaseModels/<disease>.model when it exists)."),
-            .flag("template-only", help: "Ignore any trained model: the template alone generates the records."),
-            .flag("overwrite", help: "Replace the output folder if it exists."),
-            .flag("natural-history", help: "Nobody is treated: untreated natural history."),
-            .flag("include-undiagnosed", help: "Keep patients not diagnosed by the end date (default: redraw them, as a registry would only see diagnosed patients)."),
-            .value("balance", "spec", help: "Cohort composition, e.g. 'sex=0.5' or 'sex=0.5 phenotype=classic:0.5,later-onset:0.5': each patient's sex and attributes are fixed to a stratum, everything else drawn given them."),
-            .flag("registry-extract", help: "Write registry-extract records: one enrolment mid-course, a few years of visits up to the end date (seed records for 'zebra train')."),
-            .value("registry-opened", "YYYY-MM-DD", help: "With --registry-extract: the day the registry opened.", default: "2005-01-01"),
-            .value("follow-up", "years", help: "With --registry-extract: mean years of follow-up before loss to follow-up.", default: "6"),
-            templatesOption,
+            disease, patients, Shared.seed, out, format, endDate, Shared.threads, Shared.model, Shared.templateOnly,
+            Shared.overwrite, naturalHistory, includeUndiagnosed, balance, registryExtract, registryOpened, followUp,
+            Shared.templates,
         ])
 
+    static let disease = Option<String>("disease", "id", default: "fabry", help: "Template id (see 'zebra diseases').")
+    static let patients = Option<Int>("patients", "n", default: 1000, in: 1...100_000_000, help: "Number of patients.")
+    static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/<disease>).")
+    static let format = Option<FHIRFormat>(
+        "format", default: .ndjson,
+        help: "Bulk ndjson, one collection Bundle per patient, or one transaction Bundle per patient.")
+    static let endDate = dateOption("end-date", default: "2025-12-31",
+                                    help: "Records end on this date; patients alive then are censored.")
+    static let naturalHistory = Flag("natural-history", help: "Nobody is treated: untreated natural history.")
+    static let includeUndiagnosed = Flag(
+        "include-undiagnosed",
+        help: "Keep patients not diagnosed by the end date (default: redraw them, as a registry would only see diagnosed patients).")
+    static let balance = Option<String?>(
+        "balance", "spec",
+        help: "Cohort composition, e.g. 'sex=0.5' or 'sex=0.5 phenotype=classic:0.5,later-onset:0.5': each patient's "
+            + "sex and attributes are fixed to a stratum, everything else drawn given them.")
+    static let registryExtract = Flag(
+        "registry-extract",
+        help: "Write registry-extract records: one enrolment mid-course, a few years of visits up to the end date "
+            + "(seed records for 'zebra train').")
+    static let registryOpened = dateOption("registry-opened", default: "2005-01-01",
+                                           help: "With --registry-extract: the day the registry opened.")
+    static let followUp = Option<Double>("follow-up", "years", default: 6, in: 0.1...100,
+                                         help: "With --registry-extract: mean years of follow-up before loss to follow-up.")
+
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let disease = arguments.string("disease")!
-        let patients = try arguments.integer("patients", in: 1...100_000_000)!
-        let seed = try arguments.integer("seed", in: 0...Int.max)!
-        let format = FHIRFormat(rawValue: try arguments.choice("format", FHIRFormat.allCases.map(\.rawValue))!)!
-        let threads = try arguments.integer("threads", in: 1...1024) ?? defaultThreadCount
-        guard let endText = arguments.string("end-date"), let endDate = CalendarDay(iso: endText) else {
-            throw UsageError("option '--end-date' expects a date YYYY-MM-DD, got '\(arguments.string("end-date") ?? "")'", usage: arguments.usage)
-        }
-        let template = try loadTemplate(disease, arguments)
-        let out = arguments.string("out") ?? "Output/\(template.id)"
+        let patients = arguments[Self.patients]
+        let seed = arguments[Shared.seed]
+        let format = arguments[Self.format]
+        let threads = Shared.threads(arguments)
+        let endDate = arguments[Self.endDate]!
+        let template = try loadTemplate(arguments[Self.disease], arguments)
+        try checkEndDate(endDate, template: template, usage: arguments.usage)
+        let out = arguments[Self.out] ?? "Output/\(template.id)"
         var options = SimulationOptions(seed: UInt64(seed), endDate: endDate)
-        options.treatmentsEnabled = !arguments.flag("natural-history")
-        options.requireDiagnosis = !arguments.flag("include-undiagnosed")
-        if let spec = arguments.string("balance") {
+        options.treatmentsEnabled = !arguments[Self.naturalHistory]
+        options.requireDiagnosis = !arguments[Self.includeUndiagnosed]
+        if let spec = arguments[Self.balance] {
             do { options.composition = try Composition.parse(spec, template: template) } catch {
                 throw UsageError("option '--balance': \(error.message)", usage: arguments.usage)
             }
         }
-        if arguments.flag("registry-extract") {
-            guard let text = arguments.string("registry-opened"), let opened = CalendarDay(iso: text) else {
-                throw UsageError("option '--registry-opened' expects a date YYYY-MM-DD", usage: arguments.usage)
-            }
-            options.registry = RegistryProtocol(opened: opened, meanFollowUpYears: try arguments.double("follow-up", in: 0.1...100)!)
+        if arguments[Self.registryExtract] {
+            options.registry = RegistryProtocol(opened: arguments[Self.registryOpened]!, meanFollowUpYears: arguments[Self.followUp])
         }
         let simulator = CohortSimulator(template: template, options: options)
         let model = try loadModel(arguments, template: template, console: console)
@@ -74,7 +80,7 @@ struct SimulateCommand: ZebraCommand {
             generate = { simulator.patient($0).timeline }
         }
         let directory: StagedDirectory
-        do { directory = try StagedDirectory(path: out, replaceExisting: arguments.flag("overwrite")) } catch {
+        do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
             throw CommandError(error.message)
         }
         console.error("simulate: \(template.name) v\(template.version), \(formatCount(patients)) patients, seed \(seed), "
@@ -87,8 +93,7 @@ struct SimulateCommand: ZebraCommand {
                        progress: { done, s in reporter.update(done: done, resources: s.resources, seconds: s.seconds) })
             let info = runInfo(template: template, options: options, format: format, patients: patients, summary: summary,
                                model: model)
-            try writeFileAtomically(Array(info.utf8), to: directory.path(of: "zebra-run.txt"))
-            try directory.commit()
+            try directory.commit(description: info)
         } catch {
             directory.discard()
             throw CommandError(error.message)
@@ -186,11 +191,13 @@ struct LoadedModel: Sendable {
 
 /// The model to generate with: `--model`, else the template's shipped model, unless --template-only.
 func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console: Console) throws -> LoadedModel? {
-    if arguments.flag("template-only") {
-        if arguments.wasGiven("model") { throw UsageError("give either --model or --template-only, not both", usage: arguments.usage) }
+    if arguments[Shared.templateOnly] {
+        if arguments.wasGiven(Shared.model) {
+            throw UsageError("give either --model or --template-only, not both", usage: arguments.usage)
+        }
         return nil
     }
-    var path = arguments.string("model")
+    var path = arguments[Shared.model]
     if path == nil {
         let shipped = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
         if FileManager.default.fileExists(atPath: shipped) { path = shipped }

@@ -14,34 +14,34 @@ struct SplitRecordsCommand: ZebraCommand {
         to --out-a, the rest to --out-b; lines are copied verbatim, file by file. Deterministic for
         a seed. With --disease, each half is imported for the template and summarised.
         """,
-        options: [
-            .value("records", "path", help: "Folder of FHIR R4 Bulk ndjson files (searched recursively)."),
-            .value("out-a", "dir", help: "Folder for the first share of patients (e.g. the seed records)."),
-            .value("out-b", "dir", help: "Folder for the other patients (e.g. the holdout)."),
-            .value("fraction", "x", help: "Share of patients that go to --out-a.", default: "0.5"),
-            .value("seed", "n", help: "Random seed of the shuffle.", default: "1"),
-            .value("disease", "id", help: "Template id: import each half and print what was read."),
-            .flag("overwrite", help: "Replace the output folders if they exist."),
-            templatesOption,
-        ])
+        options: [records, outA, outB, fraction, seed, disease, Shared.overwrite, Shared.templates])
+
+    static let records = Option<String>.required(
+        "records", "path", help: "Folder of FHIR R4 Bulk ndjson files (searched recursively).")
+    static let outA = Option<String>.required(
+        "out-a", "dir", help: "Folder for the first share of patients (e.g. the seed records).")
+    static let outB = Option<String>.required("out-b", "dir", help: "Folder for the other patients (e.g. the holdout).")
+    static let fraction = Option<Double>("fraction", "x", default: 0.5, in: 0...1, help: "Share of patients that go to --out-a.")
+    static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max, help: "Random seed of the shuffle.")
+    static let disease = Option<String?>("disease", "id", help: "Template id: import each half and print what was read.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        guard let path = arguments.string("records") else { throw UsageError("missing option '--records <path>'", usage: arguments.usage) }
-        guard let outA = arguments.string("out-a") else { throw UsageError("missing option '--out-a <dir>'", usage: arguments.usage) }
-        guard let outB = arguments.string("out-b") else { throw UsageError("missing option '--out-b <dir>'", usage: arguments.usage) }
-        let fraction = try arguments.double("fraction", in: 0...1)!
-        let seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)
-        let template = try arguments.string("disease").map { id throws(CommandError) in try loadTemplate(id, arguments) }
+        let path = arguments[Self.records]
+        let outA = arguments[Self.outA], outB = arguments[Self.outB]
+        let fraction = arguments[Self.fraction]
+        let seed = UInt64(arguments[Self.seed])
+        try Self.checkDistinctFolders(records: path, outA: outA, outB: outB, usage: arguments.usage)
+        let template = try arguments[Self.disease].map { id throws(CommandError) in try loadTemplate(id, arguments) }
         let split: RecordSplit
         do { split = try RecordSplit.read(path: path) } catch { throw CommandError(error.message) }
         let inA = split.assignment(fraction: fraction, seed: seed)
-        let overwrite = arguments.flag("overwrite")
+        let overwrite = arguments[Shared.overwrite]
         for (out, side) in [(outA, true), (outB, false)] {
             do throws(OutputError) {
                 let directory = try StagedDirectory(path: out, replaceExisting: overwrite)
                 do throws(OutputError) {
                     try split.write(into: directory, keep: { patient in patient.map { inA.contains($0) == side } ?? true })
-                    try directory.commit()
+                    try directory.commit(description: "generator: zebra split-records\n")
                 } catch {
                     directory.discard()
                     throw error
@@ -65,6 +65,18 @@ struct SplitRecordsCommand: ZebraCommand {
             }
         }
         return 0
+    }
+
+    /// Refuses before any work when the two halves would land in one folder, or inside the input.
+    static func checkDistinctFolders(records: String, outA: String, outB: String, usage: String) throws(UsageError) {
+        let (a, b, input) = (OutputPaths.standardized(outA), OutputPaths.standardized(outB), OutputPaths.standardized(records))
+        func inside(_ x: String, _ y: String) -> Bool { x == y || x.hasPrefix(y + "/") }
+        if inside(a, b) || inside(b, a) {
+            throw UsageError("--out-a and --out-b must be two separate folders (got \(a) and \(b))", usage: usage)
+        }
+        for (name, out) in [("--out-a", a), ("--out-b", b)] where inside(out, input) || inside(input, out) {
+            throw UsageError("\(name) \(out) overlaps the records at \(input); write the halves elsewhere", usage: usage)
+        }
     }
 }
 
@@ -94,7 +106,7 @@ struct RecordSplit {
         let enumerator = fm.enumerator(atPath: path)
         while let relative = enumerator?.nextObject() as? String {
             if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            if (relative as NSString).pathExtension.lowercased() == "ndjson" { relatives.append(relative) }
+            if OutputPaths.fileExtension(relative).lowercased() == "ndjson" { relatives.append(relative) }
         }
         guard !relatives.isEmpty else { throw OutputError("no .ndjson files in \(path)") }
         var split = RecordSplit()
@@ -174,7 +186,7 @@ struct RecordSplit {
                 out.byte(UInt8(ascii: "\n"))
             }
             let target = directory.path(of: relative)
-            let folder = (target as NSString).deletingLastPathComponent
+            let folder = OutputPaths.folder(of: target)
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                 throw OutputError("cannot create folder \(folder): \(error.localizedDescription)")
             }

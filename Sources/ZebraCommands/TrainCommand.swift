@@ -16,68 +16,73 @@ struct TrainCommand: ZebraCommand {
         uses. Deterministic for a seed (the thread count changes only the speed).
         """,
         options: [
-            .value("disease", "id", help: "Template id."),
-            .value("seed-records", "path", help: "Folder or file of seed records."),
-            .value("out", "file", help: "Checkpoint to write (default: DiseaseModels/<disease>.model)."),
-            .value("epochs", "n", help: "Maximum fine-tuning epochs.", default: "200"),
-            .value("seed", "n", help: "Random seed.", default: "1"),
-            .value("validation", "fraction", help: "Share of seed patients held out for validation and early stopping.", default: "0.2"),
-            .value("patience", "n", help: "Stop after this many epochs without a better validation loss.", default: "25"),
-            .value("hidden", "n", help: "GRU hidden size.", default: "64"),
-            .value("latent", "n", help: "Latent dimensions.", default: "8"),
-            .value("batch", "n", help: "Batch size.", default: "32"),
-            .value("learning-rate", "x", help: "Adam learning rate.", default: "0.003"),
-            .value("pretrain", "n", help: "Template-simulated registry patients to pre-train on (0: none).", default: "1000"),
-            .value("pretrain-epochs", "n", help: "Pre-training epochs.", default: "40"),
-            .value("threads", "n", help: "Worker threads (default: all cores)."),
-            .value("dp-epsilon", "ε", help: "Train with DP-SGD to this ε (Rényi-DP accountant; the noise is chosen to reach it)."),
-            .value("dp-delta", "δ", help: "With --dp-epsilon: the δ of the guarantee.", default: "1e-5"),
-            .value("dp-clip", "C", help: "With --dp-epsilon: per-record gradient norm bound.", default: "1.0"),
-            .flag("strict", help: "Fail on any problem in the seed records instead of skipping the record."),
-            .flag("overwrite", help: "Replace the checkpoint if it exists."),
-            .flag("quiet", help: "No progress line per epoch."),
-            templatesOption,
+            disease, seedRecords, out, epochs, Shared.seed, validation, patience, hidden, latent, batch, learningRate,
+            pretrain, pretrainEpochs, Shared.threads, dpEpsilon, dpDelta, dpClip, Shared.strict, Shared.overwrite, quiet,
+            Shared.templates,
         ])
 
+    static let disease = Option<String?>("disease", "id", help: "Template id (default: the disease the seed records name).")
+    static let seedRecords = Option<String>.required("seed-records", "path", help: "Folder or file of seed records.")
+    static let out = Option<String?>("out", "file", help: "Checkpoint to write (default: DiseaseModels/<disease>.model).")
+    static let epochs = Option<Int>("epochs", "n", default: 200, in: 1...100_000, help: "Maximum fine-tuning epochs.")
+    static let validation = Option<Double>("validation", "fraction", default: 0.2, in: 0...0.9,
+                                           help: "Share of seed patients held out for validation and early stopping.")
+    static let patience = Option<Int>("patience", "n", default: 25, in: 1...100_000,
+                                      help: "Stop after this many epochs without a better validation loss.")
+    static let hidden = Option<Int>("hidden", "n", default: 64, in: 2...1024, help: "GRU hidden size.")
+    static let latent = Option<Int>("latent", "n", default: 8, in: 1...256, help: "Latent dimensions.")
+    static let batch = Option<Int>("batch", "n", default: 32, in: 1...4096, help: "Batch size.")
+    static let learningRate = Option<Double>("learning-rate", "x", default: 0.003, in: 1e-6...1, help: "Adam learning rate.")
+    static let pretrain = Option<Int>("pretrain", "n", default: 1000, in: 0...10_000_000,
+                                      help: "Template-simulated registry patients to pre-train on (0: none).")
+    static let pretrainEpochs = Option<Int>("pretrain-epochs", "n", default: 40, in: 0...100_000, help: "Pre-training epochs.")
+    static let dpEpsilon = Option<Double?>(
+        "dp-epsilon", "ε", in: 1e-6...1e6,
+        help: "Train with DP-SGD to this ε (Rényi-DP accountant; the noise is chosen to reach it).")
+    static let dpDelta = Option<Double>("dp-delta", "δ", default: 1e-5, in: 1e-12...0.5,
+                                        help: "With --dp-epsilon: the δ of the guarantee.")
+    static let dpClip = Option<Double>("dp-clip", "C", default: 1.0, in: 1e-6...1e6,
+                                       help: "With --dp-epsilon: per-record gradient norm bound.")
+    static let quiet = Flag("quiet", help: "No progress line per epoch.")
+
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        guard let disease = arguments.string("disease") else { throw UsageError("missing option '--disease <id>'", usage: arguments.usage) }
-        guard let path = arguments.string("seed-records") else { throw UsageError("missing option '--seed-records <path>'", usage: arguments.usage) }
-        let template = try loadTemplate(disease, arguments)
+        let path = arguments[Self.seedRecords]
+        let template = try arguments[Self.disease].map { id throws(CommandError) in try loadTemplate(id, arguments) }
+            ?? inferTemplate(path, arguments, console: console)
         let library = try templateLibrary(arguments)
-        let out = arguments.string("out") ?? (library.directory as NSString).appendingPathComponent("\(template.id).model")
-        if FileManager.default.fileExists(atPath: out) && !arguments.flag("overwrite") {
+        let out = arguments[Self.out] ?? (library.directory as NSString).appendingPathComponent("\(template.id).model")
+        if FileManager.default.fileExists(atPath: out) && !arguments[Shared.overwrite] {
             throw CommandError("\(out) exists; pass --overwrite to replace it or choose another --out")
         }
+        if arguments[Shared.overwrite] { try checkReplaceableModel(out) }
         var options = TrainingOptions()
-        options.epochs = try arguments.integer("epochs", in: 1...100_000)!
+        options.epochs = arguments[Self.epochs]
         var privacy: PrivacyTarget?
-        if arguments.wasGiven("dp-epsilon") {
-            privacy = PrivacyTarget(epsilon: try arguments.double("dp-epsilon", in: 1e-6...1e6)!,
-                                    delta: try arguments.double("dp-delta", in: 1e-12...0.5)!,
-                                    clipNorm: try arguments.double("dp-clip", in: 1e-6...1e6)!)
+        if let epsilon = arguments[Self.dpEpsilon] {
+            privacy = PrivacyTarget(epsilon: epsilon, delta: arguments[Self.dpDelta], clipNorm: arguments[Self.dpClip])
             // Every DP-SGD step spends privacy: a shorter default than early stopping would choose.
-            if !arguments.wasGiven("epochs") { options.epochs = 30 }
-        } else if arguments.wasGiven("dp-delta") || arguments.wasGiven("dp-clip") {
+            if !arguments.wasGiven(Self.epochs) { options.epochs = 30 }
+        } else if arguments.wasGiven(Self.dpDelta) || arguments.wasGiven(Self.dpClip) {
             throw UsageError("--dp-delta and --dp-clip need --dp-epsilon", usage: arguments.usage)
         }
-        options.seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)
-        options.validationFraction = try arguments.double("validation", in: 0...0.9)!
-        options.patience = try arguments.integer("patience", in: 1...100_000)!
-        options.batchSize = try arguments.integer("batch", in: 1...4096)!
-        options.learningRate = Float(try arguments.double("learning-rate", in: 1e-6...1)!)
-        options.threads = try arguments.integer("threads", in: 1...1024) ?? defaultThreadCount
-        let configuration = ModelConfiguration(hidden: try arguments.integer("hidden", in: 2...1024)!,
-                                               latent: try arguments.integer("latent", in: 1...256)!)
-        let records = try importSeedRecords(path, template: template, strict: arguments.flag("strict"), console: console)
+        options.seed = Shared.seed(arguments)
+        options.validationFraction = arguments[Self.validation]
+        options.patience = arguments[Self.patience]
+        options.batchSize = arguments[Self.batch]
+        options.learningRate = Float(arguments[Self.learningRate])
+        options.threads = Shared.threads(arguments)
+        let configuration = ModelConfiguration(hidden: arguments[Self.hidden], latent: arguments[Self.latent])
+        let records = try importSeedRecords(path, template: template, strict: arguments[Shared.strict], console: console)
+        try requireDisease(records, template: template, path: path, label: "seed records", arguments: arguments)
         let sequences = records.timelines.map { PatientSequence(timeline: $0, template: template, concepts: records.concepts) }
             .filter { !$0.visits.isEmpty }
         guard sequences.count >= 2 else { throw CommandError("\(path): fewer than 2 seed patients with visits; nothing to train on") }
         console.error("train: \(template.name) v\(template.version), \(sequences.count) seed patients, hidden \(configuration.hidden), "
             + "latent \(configuration.latent), seed \(options.seed), \(options.threads) threads")
         let pipeline = TrainingPipeline(template: template, configuration: configuration, options: options,
-                                        pretrainPatients: try arguments.integer("pretrain", in: 0...10_000_000)!,
-                                        pretrainEpochs: try arguments.integer("pretrain-epochs", in: 0...100_000)!)
-        let quiet = arguments.flag("quiet")
+                                        pretrainPatients: arguments[Self.pretrain],
+                                        pretrainEpochs: arguments[Self.pretrainEpochs])
+        let quiet = arguments[Self.quiet]
         if let privacy {
             do {
                 let plan = try Trainer(options: options).privacyPlan(records: sequences.count, target: privacy)

@@ -7,17 +7,23 @@ import Timelines
 import TrialDesign
 
 /// Options shared by `control-arm` and `trial-sim`.
-let trialOption = OptionSpecification.value("trial", "file", help: "Trial specification (JSON; see docs/trial-specification.md).")
-let effectOption = OptionSpecification.value(
-    "effect", "x", help: "Treatment effect: a difference in the endpoint (change or slope per year), or a hazard ratio for time-to-event endpoints.")
-let multiplierOption = OptionSpecification.value(
-    "progression-multiplier", "m", help: "Treatment effect as a multiplier of progression since the index date (0.5 halves it); instead of --effect.")
-
-/// `--model` / `--template-only` for the trial commands.
-let trialModelOptions: [OptionSpecification] = [
-    .value("model", "file", help: "A trained model ('zebra train'): measures at trial visits come from it (default: DiseaseModels/<disease>.model when it exists)."),
-    .flag("template-only", help: "Ignore any trained model: the template's trajectories and noise alone."),
-]
+enum TrialOptions {
+    static let trial = Option<String>.required("trial", "file", help: "Trial specification (JSON; see docs/trial-specification.md).")
+    static let effect = Option<Double?>(
+        "effect", "x", in: -1e6...1e6,
+        help: "Treatment effect: a difference in the endpoint (change or slope per year), or a hazard ratio for "
+            + "time-to-event endpoints.")
+    static let multiplier = Option<Double?>(
+        "progression-multiplier", "m", in: 0...10,
+        help: "Treatment effect as a multiplier of progression since the index date (0.5 halves it); instead of --effect.")
+    static let model = Option<String?>(
+        "model", "file",
+        help: "A trained model ('zebra train'): measures at trial visits come from it "
+            + "(default: DiseaseModels/<disease>.model when it exists).")
+    static let templateOnly = Flag("template-only", help: "Ignore any trained model: the template's trajectories and noise alone.")
+    /// `--model` / `--template-only` for the trial commands.
+    static let models = OptionGroup([model, templateOnly])
+}
 
 /// Loads the trial file and its template, resolves one against the other, and attaches the
 /// trained model (`--model`, else the shipped one) unless `--template-only`.
@@ -32,9 +38,7 @@ func loadTrialPlan(_ arguments: ParsedArguments, console: Console) throws -> Tri
 
 /// Loads the trial file and its template, and resolves one against the other.
 private func loadTrialPlanIgnoringModel(_ arguments: ParsedArguments) throws -> TrialPlan {
-    guard let path = arguments.string("trial") else {
-        throw UsageError("option '--trial' is required", usage: arguments.usage)
-    }
+    let path = arguments[TrialOptions.trial]
     let spec: TrialSpecification
     do { spec = try TrialSpecification.load(from: path) } catch { throw CommandError(error.description) }
     let template = try loadTemplate(spec.disease, arguments)
@@ -44,17 +48,17 @@ private func loadTrialPlanIgnoringModel(_ arguments: ParsedArguments) throws -> 
 /// The effect from --effect or --progression-multiplier, else the trial file's, else `fallback`.
 func treatmentEffect(_ arguments: ParsedArguments, plan: TrialPlan, fallback: TreatmentEffect?) throws -> TreatmentEffect? {
     let tte = plan.specification.endpoint.isTimeToEvent
-    if arguments.wasGiven("effect") && arguments.wasGiven("progression-multiplier") {
+    if arguments.wasGiven(TrialOptions.effect) && arguments.wasGiven(TrialOptions.multiplier) {
         throw UsageError("give --effect or --progression-multiplier, not both", usage: arguments.usage)
     }
-    if let x = try arguments.double("effect", in: -1e6...1e6) {
+    if let x = arguments[TrialOptions.effect] {
         if tte {
             guard x > 0 else { throw UsageError("for a time-to-event endpoint, --effect is a hazard ratio (> 0; 1 = no effect)", usage: arguments.usage) }
             return .hazardRatio(x)
         }
         return .difference(x)
     }
-    if let m = try arguments.double("progression-multiplier", in: 0...10) {
+    if let m = arguments[TrialOptions.multiplier] {
         if tte { throw UsageError("a time-to-event endpoint needs --effect as a hazard ratio", usage: arguments.usage) }
         return .progressionMultiplier(m)
     }

@@ -16,50 +16,54 @@ struct TrialSimCommand: ZebraCommand {
         SE. Deterministic for a seed, whatever the thread count.
         """,
         options: [
-            trialOption, effectOption, multiplierOption,
-            .value("replicates", "n", help: "Simulated trials.", default: "1000"),
-            .value("seed", "n", help: "Random seed.", default: "1"),
-            .value("treated", "n", help: "Treated patients per trial (default: from the trial file)."),
-            .value("external", "n", help: "External natural-history patients available to each trial (default: from the trial file)."),
-            .value("ratio", "k", help: "Controls matched per treated patient (default: from the trial file)."),
-            .value("pool", "n", help: "Eligible natural-history patients to simulate and resample (default: 5 × one trial's draw)."),
-            .value("designs", "list", help: "Comma-separated designs (default: all): " + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", ")),
-            .value("out", "dir", help: "Output folder (default: Output/trial-sim-<trial id>)."),
-            .value("threads", "n", help: "Worker threads (default: all cores)."),
-            .flag("overwrite", help: "Replace the output folder if it exists."),
-            templatesOption,
-        ] + trialModelOptions)
+            TrialOptions.trial, TrialOptions.effect, TrialOptions.multiplier, replicates, Shared.seed, treated, external,
+            ratio, pool, designs, out, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
+        ])
+
+    static let replicates = Option<Int>("replicates", "n", default: 1000, in: 2...1_000_000, help: "Simulated trials.")
+    static let treated = Option<Int?>("treated", "n", in: 5...100_000,
+                                      help: "Treated patients per trial (default: from the trial file).")
+    static let external = Option<Int?>(
+        "external", "n", in: 10...1_000_000,
+        help: "External natural-history patients available to each trial (default: from the trial file).")
+    static let ratio = Option<Int?>("ratio", "k", in: 1...20,
+                                    help: "Controls matched per treated patient (default: from the trial file).")
+    static let pool = Option<Int?>(
+        "pool", "n", in: 100...10_000_000,
+        help: "Eligible natural-history patients to simulate and resample (default: 5 × one trial's draw).")
+    static let designs = Option<[TrialDesignKind]?>(
+        "designs", "list",
+        help: "Comma-separated designs (default: all): " + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", "),
+        expectation: "a comma-separated list of " + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", "),
+        parse: { text in
+            let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let kinds = names.compactMap(TrialDesignKind.init(rawValue:))
+            return kinds.count == names.count && !kinds.isEmpty ? kinds : nil
+        })
+    static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/trial-sim-<trial id>).")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let plan = try loadTrialPlan(arguments, console: console)
         let spec = plan.specification
-        let replicates = try arguments.integer("replicates", in: 2...1_000_000)!
-        let seed = UInt64(try arguments.integer("seed", in: 0...Int.max)!)
-        let threads = try arguments.integer("threads", in: 1...1024) ?? defaultThreadCount
+        let replicates = arguments[Self.replicates]
+        let seed = Shared.seed(arguments)
+        let threads = Shared.threads(arguments)
         guard let effect = try treatmentEffect(arguments, plan: plan, fallback: nil) else {
             throw UsageError("give --effect (or --progression-multiplier), or an effect in the trial file's simulation section", usage: arguments.usage)
         }
-        var designs = TrialDesignKind.allCases
-        if let list = arguments.string("designs") {
-            designs = try list.split(separator: ",").map { name in
-                guard let d = TrialDesignKind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw UsageError("unknown design '\(name)'; designs: \(TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", "))", usage: arguments.usage)
-                }
-                return d
-            }
-        }
+        let designs = arguments[Self.designs] ?? TrialDesignKind.allCases
         var simulation = TrialSimulation(plan: plan, effect: effect, replicates: replicates, seed: seed, threads: threads, designs: designs)
-        if let n = try arguments.integer("treated", in: 5...100_000) {
+        if let n = arguments[Self.treated] {
             simulation.settings.treated = n
             simulation.settings.concurrentControls = n
             simulation.settings.hybridConcurrentControls = min(simulation.settings.hybridConcurrentControls, max(n / 2, 1))
         }
-        if let n = try arguments.integer("external", in: 10...1_000_000) { simulation.settings.externalControls = n }
-        if let k = try arguments.integer("ratio", in: 1...20) { simulation.settings.matchingRatio = k }
-        simulation.poolSize = try arguments.integer("pool", in: 100...10_000_000)
-        let out = arguments.string("out") ?? "Output/trial-sim-\(spec.id)"
+        if let n = arguments[Self.external] { simulation.settings.externalControls = n }
+        if let k = arguments[Self.ratio] { simulation.settings.matchingRatio = k }
+        simulation.poolSize = arguments[Self.pool]
+        let out = arguments[Self.out] ?? "Output/trial-sim-\(spec.id)"
         let directory: StagedDirectory
-        do { directory = try StagedDirectory(path: out, replaceExisting: arguments.flag("overwrite")) } catch {
+        do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
             throw CommandError(error.message)
         }
         console.error("trial-sim: \(spec.title), \(effect.summary), \(replicates) replicates, seed \(seed), \(threads) threads")
@@ -71,7 +75,7 @@ struct TrialSimCommand: ZebraCommand {
             try writeFileAtomically(Array(oc.ratesChart().utf8), to: directory.path(of: "operating-characteristics.svg"))
             try writeFileAtomically(Array(oc.errorsChart().utf8), to: directory.path(of: "estimation-error.svg"))
             try writeFileAtomically(Array((oc.table() + "\n").utf8), to: directory.path(of: "operating-characteristics.txt"))
-            try directory.commit()
+            try directory.commit(description: "generator: zebra trial-sim\n")
             console.print(oc.table())
             console.error("trial-sim: " + String(format: "%.1f", Date().timeIntervalSince(start)) + " s; wrote \(directory.finalPath)")
             return 0

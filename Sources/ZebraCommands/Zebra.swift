@@ -3,6 +3,9 @@ import Foundation
 
 /// The `zebra` command-line tool: dispatches to subcommands.
 public enum Zebra {
+    /// This release of Zebra (`zebra --version`).
+    public static let version = "0.5.0"
+
     static var commands: [any ZebraCommand.Type] {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
          InspectRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self,
@@ -15,6 +18,7 @@ public enum Zebra {
             "templates, and writes them as FHIR R4.",
             "",
             "USAGE: zebra <command> [options]",
+            "       zebra --version",
             "",
             "COMMANDS:",
         ]
@@ -26,24 +30,40 @@ public enum Zebra {
         return lines.joined(separator: "\n")
     }
 
+    /// "; did you mean 'simulate'?" for a misspelt command.
+    static func suggestion(forCommand name: String) -> String {
+        var best: (name: String, distance: Int)?
+        for command in commands {
+            let candidate = command.specification.name
+            let distance = editDistance(name, candidate)
+            if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        }
+        guard let best, best.distance <= 3 else { return "" }
+        return "; did you mean '\(best.name)'?"
+    }
+
     /// Runs the tool with `arguments` (without the program name); returns the exit code.
     public static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
         guard let name = arguments.first else {
             console.error(overview)
             return 64
         }
+        if name == "--version" || name == "version" {
+            console.print("zebra \(version)")
+            return 0
+        }
         if name == "--help" || name == "-h" || name == "help" {
             console.print(overview)
             return 0
         }
         guard let command = commands.first(where: { $0.specification.name == name }) else {
-            console.error("error: unknown command '\(name)'\n\n" + overview)
+            console.error("error: unknown command '\(name)'\(suggestion(forCommand: name))\n\n" + overview)
             return 64
         }
         do {
             let parsed = try ParsedArguments(Array(arguments.dropFirst()), specification: command.specification, toolName: "zebra")
             if parsed.wantsHelp {
-                console.print(parsed.usage)
+                console.print(command.specification.help(toolName: "zebra"))
                 return 0
             }
             return try command.run(parsed, console: console)

@@ -71,7 +71,7 @@ import ZebraTestSupport
         let console = Console(capturing: true)
         // No --disease: inferred from the disease Condition.
         let code = Zebra.main(["evaluate", "--real", root + "/seed", "--synthetic", root + "/synthetic", "--holdout", root + "/holdout",
-                               "--out", root + "/out", "--models", TestSupport.modelsDirectory, "--threads", "2"], console: console)
+                               "--out", root + "/out", "--templates", TestSupport.modelsDirectory, "--threads", "2"], console: console)
         #expect(code == 0, "\(console.errorOutput)")
         #expect(console.errorOutput.contains("disease: gaucher"))
         let json = try JSONParser.parse(readFileBytes(root + "/out/metrics.json"))
@@ -83,7 +83,7 @@ import ZebraTestSupport
         #expect(html.contains("<svg"))
         // An existing output folder is refused without --overwrite.
         let again = Zebra.main(["evaluate", "--real", root + "/seed", "--synthetic", root + "/synthetic", "--disease", "gaucher",
-                                "--out", root + "/out", "--models", TestSupport.modelsDirectory], console: Console(capturing: true))
+                                "--out", root + "/out", "--templates", TestSupport.modelsDirectory], console: Console(capturing: true))
         #expect(again != 0)
     }
 }

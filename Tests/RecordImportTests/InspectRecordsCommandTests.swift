@@ -6,7 +6,7 @@ import ZebraCommands
 @Suite struct InspectRecordsCommandTests {
     func run(_ arguments: [String]) -> (code: Int32, output: String, errors: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(["inspect-records", "--models", "\(repositoryRoot)/DiseaseModels"] + arguments, console: console)
+        let code = Zebra.main(["inspect-records", "--templates", "\(repositoryRoot)/DiseaseModels"] + arguments, console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 

@@ -9,7 +9,7 @@ struct CommandTests {
 
     func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--models", Fixtures.models], console: console)
+        let code = Zebra.main(arguments + ["--templates", Fixtures.models], console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 

@@ -11,7 +11,7 @@ import ZebraTestSupport
         return (code, console.captured ?? "", console.errorOutput)
     }
 
-    var models: [String] { ["--models", TestSupport.modelsDirectory] }
+    var models: [String] { ["--templates", TestSupport.modelsDirectory] }
 
     @Test func helpListsTheCommands() {
         let (code, out, _) = run(["--help"])
@@ -24,7 +24,7 @@ import ZebraTestSupport
 
     @Test(arguments: [
         (["simulate", "--patients", "zero"], "expects a whole number"),
-        (["simulate", "--format", "xml"], "must be one of ndjson, bundle, transaction"),
+        (["simulate", "--format", "xml"], "expects one of ndjson, bundle, transaction"),
         (["simulate", "--bogus"], "unknown option '--bogus'"),
         (["simulate", "--end-date", "2020-02-30"], "expects a date"),
         (["frobnicate"], "unknown command"),

@@ -11,7 +11,7 @@ import ZebraTestSupport
         return (code, console.captured ?? "", console.errorOutput)
     }
 
-    var models: [String] { ["--models", TestSupport.modelsDirectory] }
+    var models: [String] { ["--templates", TestSupport.modelsDirectory] }
 
     @Test func trainsOnRecordsAndGeneratesWithTheModel() throws {
         let root = TestSupport.temporaryDirectory()
