@@ -130,7 +130,7 @@ import ZebraTestSupport
     @Test(arguments: [FHIRFormat.ndjson, .bundle])
     func streamsACohortIntoAStagedFolder(format: FHIRFormat) throws {
         let simulator = CohortSimulator(template: try TestSupport.shippedTemplate("fabry"), options: SimulationOptions(seed: 8))
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         func run(threads: Int, name: String) throws -> (ExportSummary, [String: [UInt8]]) {
             let staged = try StagedDirectory(path: root + "/" + name, replaceExisting: false)
             var exporter = CohortExport(format: format, serializer: FHIRSerializer(concepts: simulator.concepts.table, source: "urn:t"), threads: threads)

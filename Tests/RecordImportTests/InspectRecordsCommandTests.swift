@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import ZebraCommands
+import ZebraTestSupport
 
 /// `zebra inspect-records` on hand-written records: exit codes and what it prints.
 @Suite struct InspectRecordsCommandTests {
     func run(_ arguments: [String]) -> (code: Int32, output: String, errors: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(["inspect-records", "--models", "\(repositoryRoot)/DiseaseModels"] + arguments, console: console)
+        let code = Zebra.main(["inspect-records", "--models", TestSupport.modelsDirectory] + arguments, console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 

@@ -5,7 +5,7 @@ import ZebraTestSupport
 
 @Suite struct StagedDirectoryTests {
     @Test func commitsOnlyWhenComplete() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let target = root + "/cohort"
         let staged = try StagedDirectory(path: target, replaceExisting: false)
         try writeFileAtomically(Array("x".utf8), to: staged.path(of: "a.txt"))
@@ -16,7 +16,7 @@ import ZebraTestSupport
     }
 
     @Test func refusesToMixIntoAnExistingFolder() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
         #expect(throws: OutputError.self) { try StagedDirectory(path: root + "/cohort", replaceExisting: false) }
         do {
@@ -28,7 +28,7 @@ import ZebraTestSupport
     }
 
     @Test func replacesWhenAllowedWithoutMixing() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
         let staged = try StagedDirectory(path: root + "/cohort", replaceExisting: true)
         try writeFileAtomically(Array("new".utf8), to: staged.path(of: "new.txt"))
@@ -39,7 +39,7 @@ import ZebraTestSupport
     }
 
     @Test func discardLeavesNothingBehind() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let staged = try StagedDirectory(path: root + "/cohort", replaceExisting: false)
         try writeFileAtomically(Array("x".utf8), to: staged.path(of: "half.ndjson"))
         staged.discard()

@@ -11,7 +11,7 @@ import ZebraTestSupport
     let template: DiseaseTemplate
 
     init() throws {
-        template = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        template = try TestSupport.minimalDiseaseTemplate()
     }
 
     func lifetimes(_ n: Int, treatments: Bool = true, seed: UInt64 = 3) -> [SimulatedPatient] {

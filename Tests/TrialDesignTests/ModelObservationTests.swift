@@ -3,6 +3,7 @@ import Statistics
 import Testing
 import Timelines
 @testable import TrialDesign
+import ZebraTestSupport
 
 /// With a trained model attached to the plan, measures at trial visits are the model's: its own
 /// per-patient departures from the template and its recording spread. The shipped Friedreich
@@ -12,7 +13,7 @@ import Timelines
     static func plans() throws -> (template: TrialPlan, model: TrialPlan) {
         let template = try Fixtures.plan("friedreich-ataxia-moxie.json")
         var model = template
-        model.observationModel = try ModelCheckpoint.read(from: "\(Fixtures.models)/friedreich-ataxia.model",
+        model.observationModel = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model",
                                                           template: template.template).model()
         model.generatorDescription = "template + model (test)"
         return (template, model)
