@@ -66,6 +66,7 @@ import ZebraTestSupport
     static func importAndCompare(_ cohort: Cohort, folder: String) throws -> ImportReport {
         let importer = SeedRecordImporter(template: cohort.template, strict: true, extractDate: cohort.options.endDate)
         let records = try importer.read(path: folder)
+        try #require(cohort.timelines.count == Self.patients)
         #expect(records.timelines.count == cohort.timelines.count)
         #expect(records.concepts.table.concepts == cohort.concepts.table.concepts)
         let byID = Dictionary(uniqueKeysWithValues: records.timelines.map { ($0.id, $0) })

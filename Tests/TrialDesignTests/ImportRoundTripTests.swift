@@ -37,6 +37,7 @@ struct ImportRoundTripTests {
         let out = TestSupport.temporaryPath("trial-treated-fhir-out")
         defer { for p in [treated, out] { try? FileManager.default.removeItem(atPath: p) } }
         let (_, subjects) = try Self.writeTreatedArm(to: treated, count: 40)
+        try #require(subjects.count == 40)
         let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--treated", treated,
                      "--pool", "400", "--ratio", "2", "--seed", "5", "--out", out])
         #expect(r.code == 0, "\(r.err)")
@@ -45,6 +46,7 @@ struct ImportRoundTripTests {
         #expect(results["treated"]?["patients"]?.numberValue == 40)
         // Only the controls are written (the treated patients are the user's own records).
         let subjectsFile = try Fixtures.ndjson("\(out)/ResearchSubject.ndjson")
+        #expect(!subjectsFile.isEmpty)
         #expect(subjectsFile.allSatisfy { $0["assignedArm"]?.stringValue == "synthetic-control" })
         // The weights file lists the treated as read from FHIR, with the simulated index dates.
         let weights = try String(contentsOfFile: "\(out)/weights.csv", encoding: .utf8).split(separator: "\n")
@@ -57,13 +59,17 @@ struct ImportRoundTripTests {
         let treated = TestSupport.temporaryPath("trial-treated-fhir-subjects")
         defer { try? FileManager.default.removeItem(atPath: treated) }
         let (plan, subjects) = try Self.writeTreatedArm(to: treated, count: 25)
+        try #require(subjects.count == 25)
         let records = try SeedRecordImporter(template: plan.template).read(path: treated)
         let arm = try TreatedArm.read(records.timelines, concepts: records.concepts, plan: plan)
         #expect(arm.excluded.isEmpty)
+        #expect(arm.subjects.count == subjects.count)
         let byID = Dictionary(uniqueKeysWithValues: arm.subjects.map { ($0.id, $0) })
         for s in subjects {
             let imported = try #require(byID[s.id])
             #expect(imported.indexDay == s.indexDay)
+            try #require(!s.covariates.isEmpty && imported.covariates.count == s.covariates.count)
+            try #require(!s.values.isEmpty && imported.values.count == s.values.count)
             for (a, b) in zip(imported.covariates, s.covariates) { #expect(abs(a - b) < 1e-9) }
             for (a, b) in zip(imported.values, s.values) { #expect(a == b || (a.isNaN && b.isNaN)) }
         }

@@ -35,6 +35,7 @@ import ZebraTestSupport
         let (templatePlan, modelPlan) = try Self.plans()
         let withTemplate = try PoolSampler(plan: templatePlan, seed: 5, threads: 2).generate(count: 600)
         let withModel = try PoolSampler(plan: modelPlan, seed: 5, threads: 2).generate(count: 600)
+        try #require(withTemplate.patients.count == 600 && withModel.patients.count == 600)
         // The same candidates, recorded differently.
         let templateByCandidate = Dictionary(uniqueKeysWithValues: withTemplate.patients.map { ($0.candidate, $0.subject.values) })
         var shared = 0, differing = 0
