@@ -95,8 +95,8 @@ let package = Package(
                     dependencies: ["Evaluation", "DiseaseModeling", "FHIRExport", "Learning", "Randomness", "Serialization", "Simulation",
                                    "Statistics", "Timelines", "ZebraCommands", "ZebraTestSupport"]),
         .testTarget(name: "RecordImportTests", dependencies: ["DiseaseModeling", "FHIRExport", "RecordImport", "Serialization",
-                                                              "Simulation", "Timelines", "ZebraCommands"]),
+                                                              "Simulation", "Timelines", "ZebraCommands", "ZebraTestSupport"]),
         .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Randomness", "RecordImport", "Simulation", "Statistics",
-                                                             "Timelines", "TrialDesign", "ZebraCommands"]),
+                                                             "Timelines", "TrialDesign", "ZebraCommands", "ZebraTestSupport"]),
     ]
 )

@@ -23,7 +23,7 @@ extension DiseaseTemplate {
         guard var template = decoder.decode(root), decoder.reader.problems.isEmpty else {
             throw TemplateError(file: file, problems: decoder.reader.problems)
         }
-        template.digest = SHA256.hexDigest(of: bytes)
+        template.digest = TemplateDigest.of(root)
         return template
     }
 }

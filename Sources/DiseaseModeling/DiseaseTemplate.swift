@@ -27,7 +27,8 @@ public struct DiseaseTemplate: Sendable {
     public var stateNames: [String]
     /// Per state: the effects that apply while it is active (from its event or treatment).
     public var stateEffects: [[StateEffect]]
-    /// A digest of the template's bytes, naming exactly which template a model was trained with.
+    /// A digest of what the simulator and a model read from the template (prose excluded), naming
+    /// which template a model was trained with.
     public var digest: String
 
     public static let onsetState = 0

@@ -58,9 +58,34 @@ extension TemplateDecoder {
 
     private static let effectKeys: Set<String> = [
         "sex", "attribute", "equals", "variable", "state", "notState", "atLeast", "below",
-        "center", "per", "add", "multiply", "addPer", "multiplyPer", "randomEffect", "sd", "logSd",
+        "center", "per", "add", "multiply", "addPer", "multiplyPer", "randomEffect", "sd", "logSd", "loading", "logLoading",
         "source", "note",
     ]
+
+    private static let randomEffectScales = ["sd", "logSd", "loading", "logLoading"]
+
+    /// How a random effect enters: `sd`/`logSd` are spreads (never negative, like every SD);
+    /// `loading`/`logLoading` are signed, for a value that falls as the random effect rises.
+    private func randomEffectActions(_ m: [String: JSONNode], _ node: JSONNode, _ path: String, index: Int, name: String,
+                                     into actions: inout [EffectAction], ok: inout Bool) {
+        for key in Self.randomEffectScales {
+            guard let value = reader.number(m[key], "\(path).\(key)") else { continue }
+            let signed = key.hasSuffix("oading")
+            if !signed && value < 0 {
+                let loading = key == "sd" ? "loading" : "logLoading"
+                reader.report("\(path).\(key)", m[key], "\"\(key)\" is a standard deviation and cannot be negative (\(value)); "
+                    + "for a value that falls as \"\(name)\" rises, write \"\(loading)\": \(value)")
+                ok = false
+                continue
+            }
+            actions.append(key == "sd" || key == "loading" ? .randomAdd(effect: index, sd: value)
+                : .randomMultiply(effect: index, logSd: value))
+        }
+        if !Self.randomEffectScales.contains(where: { m[$0] != nil }) {
+            reader.report(path, node, "a \"randomEffect\" needs \"sd\" or \"loading\" (added), or \"logSd\" or \"logLoading\" (multiplied)")
+            ok = false
+        }
+    }
 
     func effect(_ node: JSONNode, _ path: String, timeVaryingAllowed: Bool) -> Effect? {
         guard let m = reader.object(node, path, allowed: Self.effectKeys) else { return nil }
@@ -140,17 +165,13 @@ extension TemplateDecoder {
         }
         if let name = reader.string(m["randomEffect"], "\(path).randomEffect") {
             if let index = symbols.randomEffects[name] {
-                if let sd = reader.number(m["sd"], "\(path).sd") { actions.append(.randomAdd(effect: index, sd: sd)) }
-                if let logSd = reader.number(m["logSd"], "\(path).logSd") { actions.append(.randomMultiply(effect: index, logSd: logSd)) }
-                if m["sd"] == nil && m["logSd"] == nil {
-                    reader.report(path, node, "a \"randomEffect\" needs \"sd\" (added) or \"logSd\" (multiplied)"); ok = false
-                }
+                randomEffectActions(m, node, path, index: index, name: name, into: &actions, ok: &ok)
             } else {
                 reader.report("\(path).randomEffect", m["randomEffect"], "no random effect named \"\(name)\" is declared")
                 ok = false
             }
-        } else if m["sd"] != nil || m["logSd"] != nil {
-            reader.report(path, node, "\"sd\"/\"logSd\" need a \"randomEffect\""); ok = false
+        } else if Self.randomEffectScales.contains(where: { m[$0] != nil }) {
+            reader.report(path, node, "\"sd\", \"logSd\", \"loading\" and \"logLoading\" need a \"randomEffect\""); ok = false
         }
         if actions.count != 1 {
             if ok {

@@ -15,7 +15,7 @@ public struct CheckpointHeader: Sendable, Codable, Equatable {
     public var formatVersion: Int
     public var templateID: String
     public var templateVersion: String
-    /// SHA-256 of the template file the model was trained with.
+    /// The template's digest (`DiseaseTemplate.digest`: what the simulator and model read, prose excluded).
     public var templateDigest: String
     public var schema: SequenceSchema
     public var configuration: ModelConfiguration
@@ -39,6 +39,9 @@ public struct TrainingRecord: Sendable, Codable, Equatable {
     public var bestValidationLoss: Double?
     public var seed: UInt64
     public var pretrainedOn: String?
+    /// A 64-bit digest of each seed record trained on (validation records included), sorted; nil
+    /// when the model was written without them (`zebra train --omit-record-digests`).
+    public var recordDigests: [String]?
 }
 
 /// The (ε, δ) guarantee of DP-SGD training.
@@ -144,7 +147,9 @@ public struct ModelCheckpoint: Sendable {
             guard header.templateDigest == template.digest else {
                 throw fail("the model was trained with another version of template \"\(template.id)\" "
                     + "(version \(header.templateVersion), digest \(header.templateDigest.prefix(12))…; loaded: version "
-                    + "\(template.version), digest \(template.digest.prefix(12))…); retrain it with 'zebra train'")
+                    + "\(template.version), digest \(template.digest.prefix(12))…): what the model learned from no longer "
+                    + "matches the template (edits to descriptions, sources and notes do not count). Retrain it with "
+                    + "'zebra train --disease \(template.id) --seed-records PATH', or generate without it: --template-only")
             }
         }
         return ModelCheckpoint(header: header, parameters: parameters)

@@ -2,6 +2,7 @@ import CommandLineParsing
 import DiseaseModeling
 import Evaluation
 import Foundation
+import Learning
 import RecordImport
 import Serialization
 import Simulation
@@ -63,6 +64,10 @@ struct EvaluateCommand: ZebraCommand {
             let real = try read(realPath, "real", template, strict, arguments, console)
             let synthetic = try read(syntheticPath, "synthetic", template, strict, arguments, console)
             let holdout = try arguments[Self.holdout].map { path throws in try read(path, "holdout", template, strict, arguments, console) }
+            if let modelPath = arguments[Self.model] {
+                try checkTrainingOverlap(modelPath: modelPath, template: template, real: real, holdout: holdout,
+                                         console: console)
+            }
             var likelihood: SequenceModelLikelihood?
             if let modelPath = arguments[Self.model] {
                 do { likelihood = try SequenceModelLikelihood(checkpoint: modelPath, template: template, threads: options.threads) } catch {
@@ -121,6 +126,30 @@ struct EvaluateCommand: ZebraCommand {
         console.error("\(label): " + records.report.summary().replacingOccurrences(of: "\n", with: "; "))
         try requireDisease(records, template: template, path: path, label: "\(label) records", arguments: arguments)
         return records.timelines
+    }
+
+    /// Refuses holdout patients the model was trained on: every privacy figure would be a false
+    /// all-clear. Warns when the real records are not the model's training records.
+    static func checkTrainingOverlap(modelPath: String, template: DiseaseTemplate, real: [PatientTimeline],
+                                     holdout: [PatientTimeline]?, console: Console) throws {
+        let checkpoint: ModelCheckpoint
+        do { checkpoint = try ModelCheckpoint.read(from: modelPath, template: template) } catch {
+            throw CommandError(error.message)
+        }
+        guard let trainedReal = RecordDigests.overlap(real, with: checkpoint) else {
+            console.error("warning: \(modelPath) keeps no digests of its training records, so nothing shows whether the "
+                + "holdout patients were trained on; the privacy figures assume they were not")
+            return
+        }
+        if let holdout, let trained = RecordDigests.overlap(holdout, with: checkpoint), trained > 0 {
+            throw CommandError("\(formatCount(trained)) of \(formatCount(holdout.count)) holdout patients were among the "
+                + "training records of \(modelPath): membership and distance figures would be a false all-clear. Split the "
+                + "records first ('zebra split-records'), train on one half only, and pass the other half as --holdout")
+        }
+        if trainedReal * 2 < real.count {
+            console.error("warning: only \(formatCount(trainedReal)) of \(formatCount(real.count)) real patients were "
+                + "training records of \(modelPath); --real should be the records the model was trained on")
+        }
     }
 
     static func summary(_ e: Evaluation) -> String {

@@ -18,7 +18,7 @@ struct TrainCommand: ZebraCommand {
         options: [
             disease, seedRecords, out, epochs, Shared.seed, validation, patience, hidden, latent, batch, learningRate,
             pretrain, pretrainEpochs, Shared.threads, dpEpsilon, dpDelta, dpClip, Shared.strict, Shared.overwrite, quiet,
-            Shared.templates,
+            omitRecordDigests, Shared.templates,
         ])
 
     static let disease = Option<String?>("disease", "id", help: "Template id (default: the disease the seed records name).")
@@ -44,6 +44,10 @@ struct TrainCommand: ZebraCommand {
     static let dpClip = Option<Double>("dp-clip", "C", default: 1.0, in: 1e-6...1e6,
                                        help: "With --dp-epsilon: per-record gradient norm bound.")
     static let quiet = Flag("quiet", help: "No progress line per epoch.")
+    static let omitRecordDigests = Flag(
+        "omit-record-digests",
+        help: "Keep no digest of the training records in the checkpoint (for a model shared beyond the team: "
+            + "whoever holds a record could test it against them); 'zebra evaluate' then cannot check the holdout.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let path = arguments[Self.seedRecords]
@@ -97,9 +101,13 @@ struct TrainCommand: ZebraCommand {
                 console.error(epochLine(phase, report, of: phase == .pretraining ? pipeline.pretrainEpochs : options.epochs))
             }
         } catch { throw CommandError(error.message) }
-        do { try result.checkpoint.write(to: out) } catch { throw CommandError(error.message) }
+        var checkpoint = result.checkpoint
+        if !arguments[Self.omitRecordDigests] {
+            checkpoint.header.training.recordDigests = RecordDigests.digests(records.timelines)
+        }
+        do { try checkpoint.write(to: out) } catch { throw CommandError(error.message) }
         let fine = result.fineTuning
-        if let p = result.checkpoint.header.privacy {
+        if let p = checkpoint.header.privacy {
             console.error(String(format: "trained with DP-SGD: (ε = %.3f, δ = %.1e), σ = %.3f, %d steps; %.1f s in all",
                                  p.epsilon, p.delta, p.noiseMultiplier, p.steps, fine.seconds + (result.pretraining?.seconds ?? 0)))
         } else {

@@ -17,15 +17,7 @@ import ZebraTestSupport
     }
 
     @Test func unknownDiseaseHasNoTargets() throws {
-        let template = try DiseaseTemplateFixture.toy()
+        let template = try TestSupport.minimalDiseaseTemplate()
         #expect(throws: CalibrationError.self) { try Calibration.run(template: template, patients: 100, seed: 1, threads: 1) }
-    }
-}
-
-import DiseaseModeling
-
-enum DiseaseTemplateFixture {
-    static func toy() throws -> DiseaseTemplate {
-        try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
     }
 }

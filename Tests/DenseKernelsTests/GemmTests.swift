@@ -59,6 +59,7 @@ import Testing
                 Self.product(form: form, a: a, b: b, c: &c, m: m, n: n, k: k, alpha: alpha, accumulate: accumulate)
                 // Float sums of k products of magnitude ≤ 1: error grows like k·2⁻²⁴ at worst.
                 let tolerance = 1e-6 * Double(k + 1) * 4
+                #expect(c.count == m * n && expected.count == m * n, "form \(form) \(m)×\(n)×\(k)")
                 let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
                 #expect(worst <= tolerance, "form \(form) \(m)×\(n)×\(k) accumulate \(accumulate): \(worst)")
             }
@@ -74,6 +75,7 @@ import Testing
             var c = Self.randomMatrix(m * n, &random)
             let expected = Self.reference(form: form, a: a, b: b, c: c, m: m, n: n, k: k, alpha: 1, accumulate: true)
             Self.product(form: form, a: a, b: b, c: &c, m: m, n: n, k: k, alpha: 1, accumulate: true)
+            #expect(c.count == m * n && expected.count == m * n, "form \(form) \(m)×\(n)×\(k)")
             let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
             #expect(worst <= 4e-6 * Double(k + 1), "form \(form) \(m)×\(n)×\(k): \(worst)")
         }

@@ -72,6 +72,7 @@ import Testing
         var x: [Float] = (0..<11).map { Float($0) / 4 - 1 }
         let expected = x.map { Float(Foundation.tanh(Double($0))) }
         x.withUnsafeMutableBufferPointer { VectorMath.tanh($0) }
+        #expect(x.count == 11 && expected.count == x.count)
         #expect(zip(x, expected).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 }

@@ -70,6 +70,10 @@ import ZebraTestSupport
         (#""format": "zebra-disease-template""#, #""format": "other""#, "$.format", "expected \"zebra-disease-template\""),
         (#""id": "toy""#, #""id": "Toy Disease""#, "$.id", "lowercase letters"),
         (#""rules": [{"intervalMonths": 12}]"#, #""rules": []"#, "$.visits.rules", "at least one visit rule"),
+        // Issue 8: a negative random-effect SD would flip a correlation's sign; refused like a negative noise SD.
+        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "sd": -0.5"#, "$.measures[0].slope.effects[1].sd", "cannot be negative (-0.5); for a value that falls as \"speed\" rises, write \"loading\": -0.5"),
+        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "logSd": -0.2"#, "$.measures[0].slope.effects[1].logSd", "write \"logLoading\": -0.2"),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": -1}"#, "$.measures[0].noise.sd", "outside the allowed range"),
     ])
     func reportsPathAndReason(from old: String, to new: String, path: String, fragment: String) throws {
         let found = try problems(replacing: old, with: new)
@@ -148,5 +152,43 @@ import ZebraTestSupport
         #expect(ranged.value(in: context) == 3)
         context.age = 30
         #expect(ranged.value(in: context) == 1)
+    }
+}
+
+/// Issue 8: the digest a model is checked against covers the model's inputs, not prose.
+@Suite struct TemplateDigestTests {
+    func digest(_ text: String) throws -> String {
+        try DiseaseTemplate.decode(Array(text.utf8), file: "toy.json").digest
+    }
+
+    @Test(arguments: [
+        (#""description": "A small template for tests.""#, #""description": "Rewritten prose.""#),
+        (#""name": "Toy disease","#, #""name": "Toy disease, renamed","#),
+        (#""version": "0.1.0""#, #""version": "0.2.0""#),
+        (#""sources": {"book": "A textbook"}"#, #""sources": {"book": "A textbook, 2nd edition"}"#),
+    ])
+    func proseEditsKeepTheDigest(old: String, new: String) throws {
+        let text = TestSupport.minimalTemplate
+        #expect(text.contains(old))
+        #expect(try digest(text) == digest(text.replacingOccurrences(of: old, with: new)))
+    }
+
+    @Test(arguments: [
+        (#""initial": 10"#, #""initial": 11"#),
+        (#""rate": 0.05"#, #""rate": 0.06"#),
+        (#""code": "456""#, #""code": "457""#),
+        (#""intervalMonths": 12"#, #""intervalMonths": 6"#),
+    ])
+    func modelInputEditsChangeTheDigest(old: String, new: String) throws {
+        let text = TestSupport.minimalTemplate
+        #expect(text.contains(old))
+        #expect(try digest(text) != digest(text.replacingOccurrences(of: old, with: new)))
+    }
+
+    @Test func keyOrderDoesNotCount() throws {
+        let text = TestSupport.minimalTemplate
+        let reordered = text.replacingOccurrences(of: #""floor": 0, "ceiling": 100"#, with: #""ceiling": 100, "floor": 0"#)
+        #expect(reordered != text)
+        #expect(try digest(text) == digest(reordered))
     }
 }

@@ -36,7 +36,7 @@ import ZebraTestSupport
     }
 
     @Test func splitRecordsPartitionsPatientsAndTheirResources() throws {
-        let root = TestSupport.temporaryDirectory("split")
+        let root = try TestSupport.temporaryDirectory("split")
         try Self.writeRecords(root + "/in")
         func split(_ a: String, _ b: String, seed: Int) -> Int32 {
             Zebra.main(["split-records", "--records", root + "/in", "--out-a", a, "--out-b", b, "--seed", String(seed)],
@@ -64,7 +64,7 @@ import ZebraTestSupport
     }
 
     @Test func evaluateWritesMetricsAndReportForFHIRRecords() throws {
-        let root = TestSupport.temporaryDirectory("evaluate")
+        let root = try TestSupport.temporaryDirectory("evaluate")
         try Fixtures.writeFHIR(Fixtures.registry(count: 60, seed: 51), to: root + "/seed")
         try Fixtures.writeFHIR(Fixtures.whole(count: 60, seed: 52), to: root + "/synthetic")
         try Fixtures.writeFHIR(Fixtures.registry(count: 60, seed: 53), to: root + "/holdout")
@@ -104,6 +104,7 @@ import ZebraTestSupport
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link") && !html.contains("<?xml"))
         #expect(html.contains("not proof of privacy"))
         // Every metric has a definition, and the summary states its thresholds.
+        try #require(!first.metrics.isEmpty && !first.headlines.isEmpty)
         #expect(first.metrics.allSatisfy { !$0.definition.isEmpty })
         #expect(first.headlines.allSatisfy { $0.rule.contains("green") })
         _ = try JSONParser.parse(first.metricsJSON())

@@ -86,6 +86,7 @@ struct MemberLikelihood: RecordLikelihood {
                                 configuration: ModelConfiguration(hidden: 8, latent: 2), seed: 5)
         let likelihood = SequenceModelLikelihood(model: model, template: template, threads: 2)
         let scores = likelihood.negativeLogLikelihoods(timelines)
+        try #require(scores.count == 6)
         #expect(scores.allSatisfy { $0.isFinite })
         #expect(scores == likelihood.negativeLogLikelihoods(timelines))
         var workspace = PassWorkspace()

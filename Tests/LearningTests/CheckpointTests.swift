@@ -20,7 +20,7 @@ import ZebraTestSupport
 
     @Test func roundTripsExactly() throws {
         let (checkpoint, template) = try sample()
-        let path = TestSupport.temporaryDirectory() + "/m.model"
+        let path = try TestSupport.temporaryDirectory() + "/m.model"
         try checkpoint.write(to: path)
         let read = try ModelCheckpoint.read(from: path, template: template)
         #expect(read.header == checkpoint.header)

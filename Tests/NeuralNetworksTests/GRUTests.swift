@@ -56,13 +56,18 @@ import Testing
     ]
 
     @Test(arguments: configurations.indices)
-    func forwardMatchesReference(configuration: Int) {
+    func forwardMatchesReference(configuration: Int) throws {
         let c = Self.configurations[configuration]
         let setup = Setup(inputSize: c.inputSize, hiddenSize: c.hiddenSize, steps: c.steps, lengths: c.lengths, seed: 21)
         let trace = setup.forward()
         let (outputs, final) = Reference.gru(
             setup.gru, inputs: setup.inputs, lengths: c.lengths, steps: c.steps,
             initialState: setup.initialState, parameters: setup.store.values.doubles)
+        let batch = c.lengths.count
+        try #require(trace.outputs.count == c.steps * batch * c.hiddenSize)
+        try #require(outputs.count == trace.outputs.count)
+        try #require(trace.finalState.count == batch * c.hiddenSize)
+        try #require(final.count == trace.finalState.count)
         #expect(zip(trace.outputs, outputs).allSatisfy { abs(Double($0) - $1) < 2e-6 })
         #expect(zip(trace.finalState, final).allSatisfy { abs(Double($0) - $1) < 2e-6 })
     }

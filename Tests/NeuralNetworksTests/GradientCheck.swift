@@ -10,10 +10,18 @@ import Testing
 /// and the fast Float backward is compared with central differences of the Double forward (step
 /// 1e-6, error ~1e-10), so the only slack needed is Float rounding of the analytic gradient.
 enum GradientCheck {
+    /// Central differences at some coordinates of a point with `dimension` coordinates.
+    struct Numeric {
+        /// The point's number of coordinates: the length the analytic gradient must have.
+        let dimension: Int
+        /// The difference quotient at each checked coordinate.
+        let values: [Int: Double]
+    }
+
     /// Central differences of `f` at `x` for the coordinates `indices` (all when nil).
     static func numeric(
         _ f: ([Double]) -> Double, at x: [Double], indices: [Int]? = nil, step: Double = 1e-6
-    ) -> [Int: Double] {
+    ) -> Numeric {
         var result: [Int: Double] = [:]
         var probe = x
         for i in indices ?? Array(x.indices) {
@@ -24,17 +32,22 @@ enum GradientCheck {
             probe[i] = x[i]
             result[i] = (up - down) / (2 * step)
         }
-        return result
+        return Numeric(dimension: x.count, values: result)
     }
 
-    /// Expects the analytic Float gradient to match the numeric one at every checked coordinate,
-    /// within absolute `absolute` plus `relative` of the magnitude.
+    /// Expects the analytic Float gradient to have one entry per coordinate of the point and to
+    /// match the numeric one at every checked coordinate (of which there must be some), within
+    /// absolute `absolute` plus `relative` of the magnitude.
     static func expectMatch(
-        _ analytic: [Float], _ numeric: [Int: Double], absolute: Double = 2e-5, relative: Double = 1e-3,
+        _ analytic: [Float], _ numeric: Numeric, absolute: Double = 2e-5, relative: Double = 1e-3,
         _ what: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
+        #expect(analytic.count == numeric.dimension,
+                "\(what): \(analytic.count) analytic values for \(numeric.dimension) coordinates", sourceLocation: sourceLocation)
+        #expect(!numeric.values.isEmpty, "\(what): no coordinate checked", sourceLocation: sourceLocation)
+        guard analytic.count == numeric.dimension else { return }
         var failures = 0
-        for (i, expected) in numeric.sorted(by: { $0.key < $1.key }) {
+        for (i, expected) in numeric.values.sorted(by: { $0.key < $1.key }) {
             let error = abs(Double(analytic[i]) - expected)
             if error > absolute + relative * abs(expected) {
                 failures += 1
@@ -43,7 +56,7 @@ enum GradientCheck {
                 }
             }
         }
-        #expect(failures == 0, "\(what): \(failures) of \(numeric.count) coordinates differ", sourceLocation: sourceLocation)
+        #expect(failures == 0, "\(what): \(failures) of \(numeric.values.count) coordinates differ", sourceLocation: sourceLocation)
     }
 
     /// Uniform values in [-scale, scale].

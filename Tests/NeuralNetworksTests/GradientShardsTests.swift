@@ -65,6 +65,7 @@ import Testing
             _ = gru.backward(&trace, outputGradients: nil, finalStateGradient: Array(weights[(b * 8)..<((b + 1) * 8)]),
                              parameters: parameters, gradients: &g, computeInputGradients: false)
         }
+        #expect(sum.count == store.count && store.gradients.count == store.count)
         #expect(zip(sum, store.gradients).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct LinearAndActivationTests {
     @Test(arguments: [(batch: 1, inputs: 1, outputs: 1), (batch: 3, inputs: 5, outputs: 7), (batch: 9, inputs: 17, outputs: 4)])
-    func linearMatchesReferenceAndFiniteDifferences(batch: Int, inputs: Int, outputs: Int) {
+    func linearMatchesReferenceAndFiniteDifferences(batch: Int, inputs: Int, outputs: Int) throws {
         var random = RandomStream(seed: 31, stream: UInt64(inputs))
         var store = ParameterStore()
         let layer = Linear(inputSize: inputs, outputSize: outputs, name: "fc", store: &store, random: &random)
@@ -15,6 +15,8 @@ import Testing
         let weights = GradientCheck.values(batch * outputs, &random)
         let y = layer.forward(x.floats, batch: batch, parameters: store.values)
         let expected = Reference.linear(layer, x: x, batch: batch, parameters: store.values.doubles)
+        try #require(y.count == batch * outputs)
+        try #require(expected.count == y.count)
         #expect(zip(y, expected).allSatisfy { abs(Double($0) - $1) < 1e-5 })
 
         let dx = layer.backward(
@@ -36,7 +38,7 @@ import Testing
     }
 
     @Test(arguments: Activation.allCases)
-    func activationMatchesReferenceAndFiniteDifferences(kind: Activation) {
+    func activationMatchesReferenceAndFiniteDifferences(kind: Activation) throws {
         var random = RandomStream(seed: 33)
         // Points at least 0.01 from zero keep central differences off relu's kink.
         let x = (0..<21).map { i -> Double in
@@ -45,6 +47,7 @@ import Testing
         }
         let weights = GradientCheck.values(x.count, &random)
         let y = kind.forward(x.floats)
+        try #require(y.count == x.count)
         for (value, input) in zip(y, x) {
             let expected = Reference.activation(kind, input)
             #expect(abs(Double(value) - expected) <= 1e-6 * max(1, abs(expected)), "\(kind)(\(input))")

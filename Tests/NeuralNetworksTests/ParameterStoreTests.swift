@@ -18,10 +18,13 @@ import Testing
         #expect(store.values == build().values)
         let w = store.tensor(named: "w")!, v = store.tensor(named: "v")!
         let bound = Float((6.0 / 70).squareRoot())
+        #expect(w.range.count == 30 * 40 && v.range.count == 20 * 50)
         #expect(store.values[w.range].allSatisfy { abs($0) <= bound })
         let variance = store.values[v.range].reduce(0.0) { $0 + Double($1 * $1) } / Double(v.count)
         #expect(abs(variance - 2.0 / 70) < 0.2 * 2.0 / 70)
-        #expect(store.values[store.tensor(named: "b")!.range].allSatisfy { $0 == 0.5 })
+        let b = store.tensor(named: "b")!
+        #expect(b.range.count == 5)
+        #expect(store.values[b.range].allSatisfy { $0 == 0.5 })
         #expect(store.gradients.count == store.count && store.count == 1200 + 1000 + 5)
     }
 
@@ -33,6 +36,7 @@ import Testing
         let data = try JSONEncoder().encode(store)
         let decoded = try JSONDecoder().decode(ParameterStore.self, from: data)
         #expect(decoded.values == store.values && decoded.tensors == store.tensors)
+        #expect(decoded.gradients.count == store.count)
         #expect(decoded.gradients.allSatisfy { $0 == 0 })
         var fresh = ParameterStore()
         var other = RandomStream(seed: 53)

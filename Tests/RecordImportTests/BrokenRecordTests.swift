@@ -3,6 +3,7 @@ import Foundation
 import RecordImport
 import Testing
 import Timelines
+import ZebraTestSupport
 
 /// Records with problems: each is reported with its place and skipped (default) or fails the
 /// import (strict).
@@ -11,7 +12,7 @@ import Timelines
     /// one observation for each kind of problem. Observations are split over two files (one of
     /// them also holding Patients), since resources are grouped by type, not by file.
     static func brokenFolder(_ name: String) throws -> String {
-        let folder = try scratchFolder(name)
+        let folder = try TestSupport.temporaryDirectory("record-import-\(name)")
         try write([
             FHIR.patient("p1", gender: "female", birth: "1980-01-01"),
             FHIR.patient("p2", gender: "male", birth: "1975-05-05", death: "2020-06-30"),
@@ -42,7 +43,7 @@ import Timelines
 
     @Test func defaultModeSkipsAndCounts() throws {
         let folder = try Self.brokenFolder("broken-default")
-        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        let records = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         let report = records.report
         #expect(report.patientsRead == 6)
         #expect(report.patientsKept == 3)
@@ -58,7 +59,7 @@ import Timelines
         #expect(report.recordsReadTotal == report.recordsKeptTotal + report.recordsSkippedTotal)
 
         let p1 = try #require(records.timelines.first { $0.id == "p1" })
-        let hemoglobin = records.concepts.measures[try #require(try repositoryTemplate("gaucher").measureIndex("hemoglobin"))]
+        let hemoglobin = records.concepts.measures[try #require(try TestSupport.shippedTemplate("gaucher").measureIndex("hemoglobin"))]
         let values = p1.events.filter { $0.kind == .quantity && $0.concept == hemoglobin }.map(\.value)
         #expect(values == [12.1, 12.4])
         // Each observation named no visit, so each day got one, numbered in date order.
@@ -71,7 +72,7 @@ import Timelines
 
     @Test func problemsNameFileLinePathAndPatient() throws {
         let folder = try Self.brokenFolder("broken-places")
-        let report = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder).report
+        let report = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder).report
         func problem(_ reason: String) throws -> ImportProblem { try #require(report.problems.first { $0.reason == reason }) }
 
         let malformed = try problem("malformed JSON")
@@ -102,7 +103,7 @@ import Timelines
 
     @Test func strictModeThrowsWithEveryProblem() throws {
         let folder = try Self.brokenFolder("broken-strict")
-        let importer = SeedRecordImporter(template: try repositoryTemplate("gaucher"), strict: true)
+        let importer = SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher"), strict: true)
         let error = try #require(throws: RecordImportError.self) { try importer.read(path: folder) }
         #expect(error.problems.count == 12)
         #expect(Set(error.problems.map(\.reason)) == [
@@ -115,7 +116,7 @@ import Timelines
 
     @Test func strictModeKeepsAllProblemsBeyondTheReportLimit() throws {
         let folder = try Self.brokenFolder("broken-limit")
-        var importer = SeedRecordImporter(template: try repositoryTemplate("gaucher"))
+        var importer = SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher"))
         importer.maximumProblems = 3
         let report = try importer.read(path: folder).report
         #expect(report.problems.count == 3 && report.problemCount == 12)
@@ -125,8 +126,8 @@ import Timelines
     }
 
     @Test func nothingToReadThrows() throws {
-        let template = try repositoryTemplate("gaucher")
-        let empty = try scratchFolder("empty")
+        let template = try TestSupport.shippedTemplate("gaucher")
+        let empty = try TestSupport.temporaryDirectory("record-import-empty")
         #expect(throws: RecordImportError.self) { try SeedRecordImporter(template: template).read(path: empty) }
         #expect(throws: RecordImportError.self) { try SeedRecordImporter(template: template).read(path: "\(empty)/missing") }
         try write(FHIR.observation("Patient/x", date: "2020-01-01", value: 1) + "\n", to: "\(empty)/Observation.ndjson")
@@ -135,10 +136,10 @@ import Timelines
     }
 
     @Test func extractDateBoundsRecordsAndFollowUp() throws {
-        let folder = try scratchFolder("extract-date")
+        let folder = try TestSupport.temporaryDirectory("record-import-extract-date")
         try write(FHIR.patient("p1") + "\n" + FHIR.observation("Patient/p1", date: "2024-05-01", value: 12) + "\n"
             + FHIR.observation("Patient/p1", date: "2026-01-02", value: 12) + "\n", to: "\(folder)/all.ndjson")
-        let importer = SeedRecordImporter(template: try repositoryTemplate("gaucher"), extractDate: CalendarDay(iso: "2025-12-31"))
+        let importer = SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher"), extractDate: CalendarDay(iso: "2025-12-31"))
         let records = try importer.read(path: folder)
         #expect(records.report.recordsSkippedByReason == ["observation after the extract date": 1])
         #expect(records.timelines[0].followUpEnd.iso == "2025-12-31")

@@ -3,20 +3,21 @@ import Foundation
 @testable import RecordImport
 import Testing
 import Timelines
+import ZebraTestSupport
 
 @Suite struct CSVTests {
     /// The example in docs/seed-records.md, so the documentation cannot drift from the reader.
     static func documentedExample() throws -> String {
-        let doc = try String(contentsOfFile: "\(repositoryRoot)/docs/seed-records.md", encoding: .utf8)
+        let doc = try String(contentsOfFile: "\(TestSupport.repositoryRoot)/docs/seed-records.md", encoding: .utf8)
         let start = try #require(doc.range(of: "```csv\n"))
         let end = try #require(doc.range(of: "```", range: start.upperBound..<doc.endIndex))
         return String(doc[start.upperBound..<end.lowerBound])
     }
 
     @Test func documentedExampleReads() throws {
-        let folder = try scratchFolder("csv-doc")
+        let folder = try TestSupport.temporaryDirectory("record-import-csv-doc")
         try write(try Self.documentedExample(), to: "\(folder)/records.csv")
-        let template = try repositoryTemplate("gaucher")
+        let template = try TestSupport.shippedTemplate("gaucher")
         let records = try SeedRecordImporter(template: template, strict: true).read(path: folder)
         #expect(records.timelines.map(\.id) == ["G-001", "G-002"])
         #expect(records.report.recordsRead == ["Observation": 8, "Condition": 5, "Procedure": 1, "MedicationStatement": 1])
@@ -83,9 +84,9 @@ import Timelines
         ,,,,2000-01-01,observation,loinc,718-7,12,g/dL
         A,,,,2000-01-01,observation,loinc,718-7,,g/dL
         """
-        let folder = try scratchFolder("csv-bad")
+        let folder = try TestSupport.temporaryDirectory("record-import-csv-bad")
         try write(csv, to: "\(folder)/bad.csv")
-        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        let records = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         let report = records.report
         var lineOf: [String: Int] = [:]
         for p in report.problems { lineOf[p.reason] = p.line }
@@ -114,19 +115,19 @@ import Timelines
         observation,718-7,urn:oid:2.16.840.1.113883.6.1,12.9,g/dL,2003-01-01,A,,,
         observation,718-7,http://LOINC.org,13.1,g/dL,2004-01-01,A,,,
         """
-        let folder = try scratchFolder("csv-systems")
+        let folder = try TestSupport.temporaryDirectory("record-import-csv-systems")
         try write(csv, to: "\(folder)/x.csv")
-        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        let records = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         #expect(records.timelines[0].sex == .female)
         #expect(records.timelines[0].events.filter { $0.kind == .quantity }.map(\.value) == [12.5, 12.7, 12.9])
         #expect(records.report.problems.map(\.message) == ["unknown code http://LOINC.org|718-7 (not in template gaucher)"])
     }
 
     @Test func headerMustNameEveryColumn() throws {
-        let folder = try scratchFolder("csv-header")
+        let folder = try TestSupport.temporaryDirectory("record-import-csv-header")
         try write("patient_id,sex,birth_date,date,kind,system,code,value,unit\nA,male,1970-01-01,,,,,,\n", to: "\(folder)/x.csv")
         let error = try #require(throws: RecordImportError.self) {
-            try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+            try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         }
         #expect(error.problems.first?.message.contains("lacks the column(s) death_date") == true)
     }

@@ -3,6 +3,7 @@ import Foundation
 import RecordImport
 import Testing
 import Timelines
+import ZebraTestSupport
 
 /// Hand-written FHIR: references inside bundles, dates with times, medications, coded values.
 @Suite struct FHIRResourceTests {
@@ -68,10 +69,10 @@ import Timelines
     """
 
     @Test func bundleReferencesDatesAndMedications() throws {
-        let folder = try scratchFolder("fhir-bundle")
+        let folder = try TestSupport.temporaryDirectory("record-import-fhir-bundle")
         try write(Self.bundle, to: "\(folder)/a.json")
         try write(Self.clash, to: "\(folder)/b.json")
-        let template = try repositoryTemplate("gaucher")
+        let template = try TestSupport.shippedTemplate("gaucher")
         let records = try SeedRecordImporter(template: template).read(path: folder)
         let report = records.report
         #expect(records.timelines.count == 1)
@@ -104,7 +105,7 @@ import Timelines
     }
 
     @Test func patientDetailsAreChecked() throws {
-        let folder = try scratchFolder("fhir-patients")
+        let folder = try TestSupport.temporaryDirectory("record-import-fhir-patients")
         try write([
             FHIR.patient("ok", birth: "1984"),
             FHIR.patient("dead-before-born", birth: "1990-01-01", death: "1989-12-31"),
@@ -112,7 +113,7 @@ import Timelines
             FHIR.patient("no-gender", gender: nil),
             "{\"resourceType\":\"Patient\",\"id\":\"flag\",\"gender\":\"female\",\"birthDate\":\"1950-05-05\",\"deceasedBoolean\":true}",
         ].joined(separator: "\n"), to: "\(folder)/Patient.ndjson")
-        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        let records = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         #expect(records.timelines.map(\.id) == ["ok", "flag"])
         #expect(records.timelines[0].birth.iso == "1984-07-01")
         #expect(records.timelines[1].death == nil)
@@ -123,14 +124,14 @@ import Timelines
 
     /// The disease Condition holds two facts: an impossible diagnosis date is dropped, the onset kept.
     @Test func diseaseConditionKeepsItsPossibleDate() throws {
-        let folder = try scratchFolder("fhir-disease")
+        let folder = try TestSupport.temporaryDirectory("record-import-fhir-disease")
         try write([
             FHIR.patient("kept", birth: "1990-01-01", death: "2010-01-01"),
             FHIR.patient("lost", birth: "1990-01-01", death: "2010-01-01"),
             FHIR.condition("Patient/kept", FHIR.snomed, "190794006", onset: "2005-05-05", recorded: "2012-12-12"),
             FHIR.condition("Patient/lost", FHIR.snomed, "190794006", onset: "2011-01-01", recorded: "2012-12-12"),
         ].joined(separator: "\n"), to: "\(folder)/x.ndjson")
-        let records = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder)
+        let records = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         let report = records.report
         #expect(records.timelines[0].events == [TimelineEvent(day: CalendarDay(iso: "2005-05-05")!, kind: .condition,
                                                               concept: records.concepts.condition)])
@@ -142,7 +143,7 @@ import Timelines
     }
 
     @Test func codesOfAnotherRecordTypeAndUnknownValuesAreSkipped() throws {
-        let folder = try scratchFolder("fhir-codes")
+        let folder = try TestSupport.temporaryDirectory("record-import-fhir-codes")
         let genotype = """
         {"resourceType":"Observation","code":\(FHIR.code(FHIR.local, "gba1-genotype")),"subject":{"reference":"Patient/p"},\
         "effectiveDateTime":"2010-01-01","valueCodeableConcept":\(FHIR.code(FHIR.local, "L444P/L444P"))}
@@ -155,7 +156,7 @@ import Timelines
             genotype,
             FHIR.condition("Patient/p", FHIR.local, "bone-crisis", onset: nil),
         ].joined(separator: "\n"), to: "\(folder)/x.ndjson")
-        let report = try SeedRecordImporter(template: try repositoryTemplate("gaucher")).read(path: folder).report
+        let report = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder).report
         #expect(report.recordsSkippedByReason == ["code for another record type": 2, "wrong value type": 1,
                                                   "unknown value": 1, "missing date": 1])
         let unknown = try #require(report.problems.first { $0.reason == "unknown value" })

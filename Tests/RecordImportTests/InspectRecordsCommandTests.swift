@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import ZebraCommands
+import ZebraTestSupport
 
 /// `zebra inspect-records` on hand-written records: exit codes and what it prints.
 @Suite struct InspectRecordsCommandTests {
     func run(_ arguments: [String]) -> (code: Int32, output: String, errors: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(["inspect-records", "--templates", "\(repositoryRoot)/DiseaseModels"] + arguments, console: console)
+        let code = Zebra.main(["inspect-records", "--templates", TestSupport.modelsDirectory] + arguments, console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 
@@ -32,6 +33,27 @@ import ZebraCommands
         let (code, _, errors) = run(["--disease", "gaucher", "--records", "/nonexistent/zebra/records"])
         #expect(code == 1)
         #expect(errors.contains("no such file or folder"))
-        #expect(run(["--records", "/tmp"]).code == 64)
+        let empty = try TestSupport.temporaryDirectory()
+        let (unknown, _, unknownErrors) = run(["--records", empty])
+        #expect(unknown == 1)
+        #expect(unknownErrors.contains("cannot tell the disease from the records at \(empty)"), "\(unknownErrors)")
+    }
+
+    /// Issue 8: the records name their disease; a wrong --disease is flagged with what they are.
+    @Test func theDiseaseIsInferredAndAWrongOneNamed() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        try write(FHIR.patient("p1", gender: "female", birth: "1970-03-01") + "\n"
+                  + FHIR.patient("p2", gender: "male", birth: "1980-03-01") + "\n", to: folder + "/Patient.ndjson")
+        try write(FHIR.condition("Patient/p1", FHIR.snomed, "190794006", onset: "2001-05-01") + "\n"
+                  + FHIR.condition("Patient/p2", FHIR.snomed, "190794006", onset: "2003-05-01") + "\n"
+                  , to: folder + "/Condition.ndjson")
+        try write(FHIR.observation("Patient/p1", date: "2002-01-01", value: 11.5) + "\n", to: folder + "/Observation.ndjson")
+        let (code, _, errors) = run(["--records", folder])
+        #expect(code == 0)
+        #expect(errors.contains("disease: gaucher (inferred: 2 of 2 patients carry its Condition)"), "\(errors)")
+        let (wrong, _, wrongErrors) = run(["--records", folder, "--disease", "fabry"])
+        #expect(wrong == 0)
+        #expect(wrongErrors.contains("are not Fabry disease records"), "\(wrongErrors)")
+        #expect(wrongErrors.contains("Gaucher disease type 1 (2 patients; --disease gaucher)"), "\(wrongErrors)")
     }
 }

@@ -6,6 +6,7 @@ import Serialization
 import Simulation
 import Testing
 import Timelines
+import ZebraTestSupport
 
 /// Simulated cohorts exported as FHIR and imported again give back the same timelines.
 @Suite struct RoundTripTests {
@@ -21,7 +22,7 @@ import Timelines
     }
 
     static func simulate(_ disease: String) throws -> Cohort {
-        let template = try repositoryTemplate(disease)
+        let template = try TestSupport.shippedTemplate(disease)
         let options = SimulationOptions(seed: 11)
         let simulator = CohortSimulator(template: template, options: options)
         let timelines = simulator.patients(0..<patients, threads: 1).map(\.timeline)
@@ -65,6 +66,7 @@ import Timelines
     static func importAndCompare(_ cohort: Cohort, folder: String) throws -> ImportReport {
         let importer = SeedRecordImporter(template: cohort.template, strict: true, extractDate: cohort.options.endDate)
         let records = try importer.read(path: folder)
+        try #require(cohort.timelines.count == Self.patients)
         #expect(records.timelines.count == cohort.timelines.count)
         #expect(records.concepts.table.concepts == cohort.concepts.table.concepts)
         let byID = Dictionary(uniqueKeysWithValues: records.timelines.map { ($0.id, $0) })
@@ -85,7 +87,7 @@ import Timelines
         let cohort = try Self.simulate(disease)
         var buffers = ResourceBuffers()
         for t in cohort.timelines { cohort.serializer.appendNDJSON(t, to: &buffers) }
-        let folder = try scratchFolder("ndjson-\(disease)")
+        let folder = try TestSupport.temporaryDirectory("record-import-ndjson-\(disease)")
         for type in ResourceType.allCases where buffers.counts[type.rawValue] > 0 {
             try Data(buffers.writers[type.rawValue].bytes).write(to: URL(fileURLWithPath: "\(folder)/\(type.name).ndjson"))
         }
@@ -101,7 +103,7 @@ import Timelines
     @Test(arguments: diseases, [false, true])
     func bundleExportReadsBack(_ disease: String, transaction: Bool) throws {
         let cohort = try Self.simulate(disease)
-        let folder = try scratchFolder("bundle-\(disease)-\(transaction)")
+        let folder = try TestSupport.temporaryDirectory("record-import-bundle-\(disease)-\(transaction)")
         for t in cohort.timelines {
             let (bytes, _) = cohort.serializer.bundle(t, transaction: transaction)
             try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/\(t.id).json"))

@@ -5,7 +5,7 @@ import ZebraTestSupport
 
 @Suite struct StagedDirectoryTests {
     @Test func commitsOnlyWhenComplete() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let target = root + "/cohort"
         let staged = try StagedDirectory(path: target, replaceExisting: false)
         try writeFileAtomically(Array("x".utf8), to: staged.path(of: "a.txt"))
@@ -17,7 +17,7 @@ import ZebraTestSupport
     }
 
     @Test func refusesToMixIntoAnExistingFolder() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
         #expect(throws: OutputError.self) { try StagedDirectory(path: root + "/cohort", replaceExisting: false) }
         do {
@@ -29,7 +29,7 @@ import ZebraTestSupport
     }
 
     @Test func replacesAFolderItWroteWithoutMixing() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let first = try StagedDirectory(path: root + "/cohort", replaceExisting: false)
         try writeFileAtomically(Array("old".utf8), to: first.path(of: "old.txt"))
         try first.commit()
@@ -42,14 +42,14 @@ import ZebraTestSupport
     }
 
     @Test func neverReplacesAFolderItDidNotWrite() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
         #expect(throws: OutputError.self) { try StagedDirectory(path: root + "/cohort", replaceExisting: true) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/cohort") == ["old.txt"])
     }
 
     @Test func discardLeavesNothingBehind() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let staged = try StagedDirectory(path: root + "/cohort", replaceExisting: false)
         try writeFileAtomically(Array("x".utf8), to: staged.path(of: "half.ndjson"))
         staged.discard()

@@ -27,7 +27,7 @@ import ZebraTestSupport
 
     /// Fixing an attribute whose frequency depends on sex draws sex from P(sex | value).
     @Test func balancingAnAttributeConditionsSex() throws {
-        let toy = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        let toy = try TestSupport.minimalDiseaseTemplate()
         var options = SimulationOptions(seed: 2, endDate: nil, requireDiagnosis: false)
         options.composition = try Composition.parse("subtype=a:0.5,b:0.5", template: toy)
         let people = CohortSimulator(template: toy, options: options).patients(0..<4000, threads: 2)
@@ -43,7 +43,7 @@ import ZebraTestSupport
         ("subtype=a:0.5,b:0.4", "sum to 1"), ("sex", "is not NAME=SHARES"), ("sex=0.5 sex=0.4", "balanced twice"),
     ])
     func explainsBadSpecifications(spec: String, message: String) throws {
-        let toy = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        let toy = try TestSupport.minimalDiseaseTemplate()
         do {
             _ = try Composition.parse(spec, template: toy)
             Issue.record("accepted \(spec)")

@@ -11,7 +11,7 @@ import ZebraTestSupport
     let template: DiseaseTemplate
 
     init() throws {
-        template = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        template = try TestSupport.minimalDiseaseTemplate()
     }
 
     func lifetimes(_ n: Int, treatments: Bool = true, seed: UInt64 = 3) -> [SimulatedPatient] {
@@ -36,12 +36,16 @@ import ZebraTestSupport
     @Test func hazardEventsFollowTheirRate() throws {
         let onset = DiseaseTemplate.onsetState, complication = template.stateIndex("complication")!
         var times: [Double] = [], events: [Bool] = []
-        for p in lifetimes(3000) {
+        let people = lifetimes(3000)
+        try #require(people.count == 3000)
+        for p in people {
             guard let o = p.course.entryAge(of: onset) else { continue }
             if let c = p.course.entryAge(of: complication) { times.append(c - o); events.append(true) } else {
                 times.append(p.course.deathAge - o); events.append(false)
             }
         }
+        // Onset (median age 20) comes before death for nearly everyone (2,950 of 3,000 with this seed).
+        #expect(times.count > 2_800, "\(times.count) lives reached onset")
         let km = try KaplanMeier.estimate(times: times, events: events)
         let expected = exp(-0.5)
         // Binomial SE at n = 3000 is about 0.009; allow 4 SE.
@@ -56,6 +60,7 @@ import ZebraTestSupport
         var options = SimulationOptions(seed: 5, endDate: nil, treatmentsEnabled: false, requireDiagnosis: false)
         options.forcedSex = .male
         let deaths = CohortSimulator(template: t, options: options).patients(0..<4000, threads: 2).map(\.course.deathAge)
+        try #require(deaths.count == 4000)
         for age in [50.0, 70.0, 85.0] {
             let expected = exp(-t.mortality.male.cumulative(from: 0, to: age))
             let observed = Double(deaths.filter { $0 > age }.count) / Double(deaths.count)
@@ -81,18 +86,27 @@ import ZebraTestSupport
         #expect(checked > 20)
     }
 
-    @Test func treatmentsStartOnlyAfterApprovalAndDiagnosis() {
+    @Test func treatmentsStartOnlyAfterApprovalAndDiagnosis() throws {
         let drug = template.stateIndex("drug")!
-        for p in lifetimes(300) {
+        let people = lifetimes(300)
+        try #require(people.count == 300)
+        var treated = 0
+        for p in people {
             guard let start = p.course.entryAge(of: drug) else { continue }
             #expect(start >= p.course.entryAge(of: DiseaseTemplate.diagnosisState)!)
             #expect(p.course.birth.adding(years: start) >= CalendarDay(year: 1990, month: 1, day: 1))
+            treated += 1
         }
-        #expect(lifetimes(100, treatments: false).allSatisfy { $0.course.entryAge(of: drug) == nil })
+        // The drug starts for half of those diagnosed once it is available (147 of 300 with this seed).
+        #expect(treated > 100, "\(treated) of 300 treated")
+        let untreated = lifetimes(100, treatments: false)
+        try #require(untreated.count == 100)
+        #expect(untreated.allSatisfy { $0.course.entryAge(of: drug) == nil })
     }
 
     @Test func attributesAndRandomEffectsFollowTheirDistributions() throws {
         let people = lifetimes(4000)
+        try #require(people.count == 4000)
         let males = people.filter { $0.course.sex == .male }
         let females = people.filter { $0.course.sex == .female }
         let maleA = Double(males.filter { $0.course.context.categories[0] == 0 }.count) / Double(males.count)
@@ -107,10 +121,13 @@ import ZebraTestSupport
         #expect(abs(try Descriptive.mean(repeats) - 500) < 5)
     }
 
-    @Test func recordsAreConsistent() {
+    @Test func recordsAreConsistent() throws {
         let options = SimulationOptions(seed: 11)
         let simulator = CohortSimulator(template: template, options: options)
-        for p in simulator.patients(0..<200, threads: 2) {
+        let patients = simulator.patients(0..<200, threads: 2)
+        try #require(patients.count == 200)
+        var scores = 0
+        for p in patients {
             let t = p.timeline
             #expect(t.events == t.events.sorted { $0.day != $1.day ? $0.day < $1.day : $0.kind.rawValue < $1.kind.rawValue })
             #expect(t.events.allSatisfy { $0.day >= t.birth && $0.day <= t.followUpEnd })
@@ -123,8 +140,11 @@ import ZebraTestSupport
             for e in t.events where e.kind == .quantity && e.concept == simulator.concepts.measures[0] {
                 #expect(e.value >= 0 && e.value <= 100)
                 #expect(e.value == (e.value * 10).rounded() / 10)
+                scores += 1
             }
         }
+        // Yearly visits from diagnosis: many scores a patient (5,023 in all with this seed).
+        #expect(scores > 2_000, "\(scores) scores recorded")
     }
 }
 

@@ -8,7 +8,7 @@ import ZebraTestSupport
     let template: DiseaseTemplate
 
     init() throws {
-        template = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
+        template = try TestSupport.minimalDiseaseTemplate()
     }
 
     /// Score: 10 at onset, +2/y (×1.5 in neither subtype here), halved after the milestone and by the drug.

@@ -65,6 +65,7 @@ import Testing
         let scaled = try LinearRegression.fit(response: [1, 3, 2, 5, 4],
                                               regressors: [Regressor("tiny", x.map { $0 * 1e-6 }),
                                                            Regressor("huge", [3e6, 1e6, 4e6, 1e6, 5e6])])
+        #expect(scaled.coefficientNames == ["(Intercept)", "tiny", "huge"] && scaled.coefficients.count == 3)
         #expect(scaled.coefficients.allSatisfy { $0.isFinite })
         #expect(throws: StatisticsError.self) {
             try LinearRegression.fit(response: [1, 2], regressors: [Regressor("x", [1, 2])])

@@ -55,11 +55,13 @@ import Testing
         }
         let ridge = try LogisticRegression.fit(outcome: y, regressors: [Regressor("x", x)],
                                                options: .init(ridge: 0.5))
+        try #require(ridge.coefficients.count == 2)
         #expect(ridge.coefficients.allSatisfy { $0.isFinite } && ridge.coefficients[1] > 0)
         // Stationarity of the penalized likelihood: Σ (y - p) x = λ β for the slope.
         var score = 0.0
         for i in x.indices { score += ((y[i] ? 1 : 0) - ridge.fittedProbabilities[i]) * x[i] }
         #expect(close(score, 0.5 * ridge.coefficients[1], rel: 1e-8, abs: 1e-10))
+        #expect(ridge.standardErrors().count == 2)
         #expect(ridge.standardErrors().allSatisfy { $0.isFinite && $0 > 0 })
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Serialization
 import Testing
 import ZebraCommands
+import ZebraTestSupport
 
 /// The two commands from the command line, on every example trial, with small sizes.
 struct CommandTests {
@@ -9,15 +10,15 @@ struct CommandTests {
 
     func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", Fixtures.models], console: console)
+        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 
     @Test(arguments: examples)
     func controlArmWritesFHIRAndReports(trial: String) throws {
-        let out = Fixtures.temporaryFolder("ca-\(trial)")
+        let out = TestSupport.temporaryPath("trial-ca-\(trial)")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = run(["control-arm", "--trial", "\(Fixtures.trials)/\(trial)", "--simulate-treated", "30", "--pool", "300",
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/\(trial)", "--simulate-treated", "30", "--pool", "300",
                      "--ratio", "2", "--seed", "4", "--out", out])
         #expect(r.code == 0, "\(r.err)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
@@ -55,9 +56,9 @@ struct CommandTests {
 
     @Test(arguments: examples)
     func trialSimWritesOperatingCharacteristics(trial: String) throws {
-        let out = Fixtures.temporaryFolder("ts-\(trial)")
+        let out = TestSupport.temporaryPath("trial-ts-\(trial)")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = run(["trial-sim", "--trial", "\(Fixtures.trials)/\(trial)", "--replicates", "12", "--treated", "20",
+        let r = run(["trial-sim", "--trial", "\(TestSupport.trialsDirectory)/\(trial)", "--replicates", "12", "--treated", "20",
                      "--external", "80", "--pool", "400", "--seed", "3", "--out", out])
         #expect(r.code == 0, "\(r.err)")
         for f in ["operating-characteristics.json", "operating-characteristics.csv", "operating-characteristics.svg", "estimation-error.svg"] {
@@ -74,9 +75,9 @@ struct CommandTests {
     @Test func trialSimDoesNotDependOnTheThreadCount() throws {
         var tables: [String] = []
         for threads in ["1", "2"] {
-            let out = Fixtures.temporaryFolder("ts-threads-\(threads)")
+            let out = TestSupport.temporaryPath("trial-ts-threads-\(threads)")
             defer { try? FileManager.default.removeItem(atPath: out) }
-            let r = run(["trial-sim", "--trial", "\(Fixtures.trials)/gaucher-spleen.json", "--replicates", "16", "--treated", "20",
+            let r = run(["trial-sim", "--trial", "\(TestSupport.trialsDirectory)/gaucher-spleen.json", "--replicates", "16", "--treated", "20",
                          "--external", "80", "--pool", "300", "--seed", "9", "--threads", threads, "--out", out,
                          "--designs", "randomized-1:1,single-arm-synthetic-weighting"])
             #expect(r.code == 0, "\(r.err)")
@@ -90,30 +91,31 @@ struct CommandTests {
     @Test func controlArmUsesTheShippedModelUnlessTemplateOnly() throws {
         var estimates: [Double] = []
         for extra in [[], ["--template-only"]] {
-            let out = Fixtures.temporaryFolder("ca-model-\(extra.count)")
+            let out = TestSupport.temporaryPath("trial-ca-model-\(extra.count)")
             defer { try? FileManager.default.removeItem(atPath: out) }
-            let r = run(["control-arm", "--trial", "\(Fixtures.trials)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
+            let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
                          "--pool", "300", "--seed", "4", "--out", out] + extra)
             #expect(r.code == 0, "\(r.err)")
             let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
             let generator = results["generator"]?.stringValue ?? ""
             if extra.isEmpty {
-                #expect(generator.hasPrefix("template + model \(Fixtures.models)/friedreich-ataxia.model (sha256 "))
-                #expect(r.err.contains("model: \(Fixtures.models)/friedreich-ataxia.model"))
+                #expect(generator.hasPrefix("template + model \(TestSupport.modelsDirectory)/friedreich-ataxia.model (sha256 "))
+                #expect(r.err.contains("model: \(TestSupport.modelsDirectory)/friedreich-ataxia.model"))
             } else {
                 #expect(generator == "template")
             }
             estimates.append(try #require(results["estimate"]?["estimate"]?.numberValue))
         }
         #expect(estimates[0] != estimates[1])
-        let both = run(["control-arm", "--trial", "\(Fixtures.trials)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
-                        "--model", "\(Fixtures.models)/friedreich-ataxia.model", "--template-only"])
+        let both = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
+                        "--model", "\(TestSupport.modelsDirectory)/friedreich-ataxia.model", "--template-only"])
         #expect(both.code == 64 && both.err.contains("give either --model or --template-only, not both"))
     }
 
     @Test func badTrialFileIsReportedWithItsLine() throws {
-        let path = Fixtures.temporaryFolder("bad-trial.json")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try TestSupport.temporaryDirectory("trial-bad-trial")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = "\(folder)/bad-trial.json"
         try """
         {"format": "zebra-trial", "formatVersion": 1, "id": "x", "disease": "gaucher",
          "eligibility": {"measures": {"spleen": {"min": 5}}},

@@ -47,6 +47,7 @@ struct EligibilityTests {
     @Test func calendarAndAgeNarrowTheBirthWindow() throws {
         let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
         let pool = try PoolSampler(plan: plan, seed: 3, threads: 2).generate(count: 150)
+        try #require(pool.patients.count == 150)
         // Index dates 2005–2020 at ages 16–40: births from 1964 (a year of margin) to 2004.
         #expect(pool.birthFrom == CalendarDay(year: 1964, month: 1, day: 1))
         #expect(pool.birthTo == CalendarDay(year: 2004, month: 12, day: 31))
@@ -78,6 +79,7 @@ struct EligibilityTests {
         }
         """)
         let pool = try PoolSampler(plan: plan, seed: 11, threads: 2).generate(count: 60)
+        try #require(pool.patients.count == 60)
         // Half of births are female and 60 % of families classic: the strata carry 30 % of the prior.
         #expect(abs(pool.forcedProbability - 0.3) < 1e-12)
         for p in pool.patients {
@@ -93,6 +95,7 @@ struct EligibilityTests {
         let plan = try Fixtures.plan("gaucher-spleen.json")
         let one = try PoolSampler(plan: plan, seed: 5, threads: 1, keepRecords: false).generate(count: 40)
         let two = try PoolSampler(plan: plan, seed: 5, threads: 2, keepRecords: false).generate(count: 40)
+        try #require(one.patients.count == 40 && two.patients.count == 40)
         #expect(one.simulated == two.simulated)
         #expect(one.patients.map(\.subject.id) == two.patients.map(\.subject.id))
         #expect(one.patients.map(\.subject.covariates) == two.patients.map(\.subject.covariates))
@@ -106,6 +109,7 @@ struct EligibilityTests {
             o["eligibility"] = ["age": ["min": 16, "max": 40], "ambulatory": true]
         })
         let pool = try PoolSampler(plan: plan, seed: 2, threads: 2).generate(count: 60)
+        try #require(pool.patients.count == 60)
         for p in pool.patients {
             // Without measure criteria the first eligible age is 16 or the diagnosis, whichever is later.
             let birth = p.record!.birth

@@ -6,6 +6,7 @@ import Testing
 import Timelines
 import TrialDesign
 import ZebraCommands
+import ZebraTestSupport
 
 /// A treated arm written as FHIR and read back through RecordImport gives the same subjects as
 /// the simulation that made it, and `control-arm --treated` uses it.
@@ -27,16 +28,17 @@ struct ImportRoundTripTests {
 
     func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", Fixtures.models], console: console)
+        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 
     @Test func controlArmReadsATreatedArmFromFHIR() throws {
-        let treated = Fixtures.temporaryFolder("treated-fhir")
-        let out = Fixtures.temporaryFolder("treated-fhir-out")
+        let treated = TestSupport.temporaryPath("trial-treated-fhir")
+        let out = TestSupport.temporaryPath("trial-treated-fhir-out")
         defer { for p in [treated, out] { try? FileManager.default.removeItem(atPath: p) } }
         let (_, subjects) = try Self.writeTreatedArm(to: treated, count: 40)
-        let r = run(["control-arm", "--trial", "\(Fixtures.trials)/friedreich-ataxia-moxie.json", "--treated", treated,
+        try #require(subjects.count == 40)
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--treated", treated,
                      "--pool", "400", "--ratio", "2", "--seed", "5", "--out", out])
         #expect(r.code == 0, "\(r.err)")
         #expect(r.err.contains("40 of 40 patients entered"))
@@ -44,6 +46,7 @@ struct ImportRoundTripTests {
         #expect(results["treated"]?["patients"]?.numberValue == 40)
         // Only the controls are written (the treated patients are the user's own records).
         let subjectsFile = try Fixtures.ndjson("\(out)/ResearchSubject.ndjson")
+        #expect(!subjectsFile.isEmpty)
         #expect(subjectsFile.allSatisfy { $0["assignedArm"]?.stringValue == "synthetic-control" })
         // The weights file lists the treated as read from FHIR, with the simulated index dates.
         let weights = try String(contentsOfFile: "\(out)/weights.csv", encoding: .utf8).split(separator: "\n")
@@ -53,30 +56,34 @@ struct ImportRoundTripTests {
     }
 
     @Test func importedSubjectsMatchTheSimulatedOnes() throws {
-        let treated = Fixtures.temporaryFolder("treated-fhir-subjects")
+        let treated = TestSupport.temporaryPath("trial-treated-fhir-subjects")
         defer { try? FileManager.default.removeItem(atPath: treated) }
         let (plan, subjects) = try Self.writeTreatedArm(to: treated, count: 25)
+        try #require(subjects.count == 25)
         let records = try SeedRecordImporter(template: plan.template).read(path: treated)
         let arm = try TreatedArm.read(records.timelines, concepts: records.concepts, plan: plan)
         #expect(arm.excluded.isEmpty)
+        #expect(arm.subjects.count == subjects.count)
         let byID = Dictionary(uniqueKeysWithValues: arm.subjects.map { ($0.id, $0) })
         for s in subjects {
             let imported = try #require(byID[s.id])
             #expect(imported.indexDay == s.indexDay)
+            try #require(!s.covariates.isEmpty && imported.covariates.count == s.covariates.count)
+            try #require(!s.values.isEmpty && imported.values.count == s.values.count)
             for (a, b) in zip(imported.covariates, s.covariates) { #expect(abs(a - b) < 1e-9) }
             for (a, b) in zip(imported.values, s.values) { #expect(a == b || (a.isNaN && b.isNaN)) }
         }
     }
 
     @Test func aTreatedFileWithoutACovariateIsRejectedByName() throws {
-        let treated = Fixtures.temporaryFolder("treated-fhir-no-gaa1")
-        let out = Fixtures.temporaryFolder("treated-fhir-no-gaa1-out")
+        let treated = TestSupport.temporaryPath("trial-treated-fhir-no-gaa1")
+        let out = TestSupport.temporaryPath("trial-treated-fhir-no-gaa1-out")
         defer { for p in [treated, out] { try? FileManager.default.removeItem(atPath: p) } }
         _ = try Self.writeTreatedArm(to: treated, count: 12)
         let path = "\(treated)/Observation.ndjson"
         let kept = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.contains("gaa1-repeats") }
         try (kept.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let r = run(["control-arm", "--trial", "\(Fixtures.trials)/friedreich-ataxia-moxie.json", "--treated", treated,
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--treated", treated,
                      "--pool", "100", "--out", out])
         #expect(r.code == 1)
         #expect(r.err.contains("the treated arm lacks covariate \"gaa1\", which the propensity model needs, for 12 of 12 patients"))

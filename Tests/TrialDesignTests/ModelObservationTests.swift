@@ -3,6 +3,7 @@ import Statistics
 import Testing
 import Timelines
 @testable import TrialDesign
+import ZebraTestSupport
 
 /// With a trained model attached to the plan, measures at trial visits are the model's: its own
 /// per-patient departures from the template and its recording spread. The shipped Friedreich
@@ -12,7 +13,7 @@ import Timelines
     static func plans() throws -> (template: TrialPlan, model: TrialPlan) {
         let template = try Fixtures.plan("friedreich-ataxia-moxie.json")
         var model = template
-        model.observationModel = try ModelCheckpoint.read(from: "\(Fixtures.models)/friedreich-ataxia.model",
+        model.observationModel = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model",
                                                           template: template.template).model()
         model.generatorDescription = "template + model (test)"
         return (template, model)
@@ -34,6 +35,7 @@ import Timelines
         let (templatePlan, modelPlan) = try Self.plans()
         let withTemplate = try PoolSampler(plan: templatePlan, seed: 5, threads: 2).generate(count: 600)
         let withModel = try PoolSampler(plan: modelPlan, seed: 5, threads: 2).generate(count: 600)
+        try #require(withTemplate.patients.count == 600 && withModel.patients.count == 600)
         // The same candidates, recorded differently.
         let templateByCandidate = Dictionary(uniqueKeysWithValues: withTemplate.patients.map { ($0.candidate, $0.subject.values) })
         var shared = 0, differing = 0

@@ -20,6 +20,7 @@ struct TreatedArmTests {
         let (plan, records, subjects) = try Self.simulatedArm()
         let arm = try TreatedArm.read(records, concepts: plan.concepts, plan: plan)
         #expect(arm.excluded.isEmpty)
+        try #require(subjects.count == 20 && arm.subjects.count == subjects.count)
         #expect(arm.subjects.map(\.id) == subjects.map(\.id))
         #expect(arm.subjects.map(\.indexDay) == subjects.map(\.indexDay))
         for (a, b) in zip(arm.subjects, subjects) {

@@ -52,6 +52,7 @@ struct ValidationTests {
                                            method: method)
             #expect(r.estimate.covers(truth), "\(method): \(r.estimate) vs truth \(truth)")
             #expect(abs(r.estimate.estimate + 3.6) < 1.2, "\(method): \(r.estimate.estimate)")
+            #expect(!plan.covariates.isEmpty && r.balance.count == plan.covariates.count)
             #expect(r.balance.allSatisfy { !$0.isImbalanced })
             #expect(r.trajectories.count == 2)
         }
@@ -69,6 +70,7 @@ struct ValidationTests {
         sim.trainingSize = 500
         let oc = try sim.run()
         #expect(oc.truth < -3.0 && oc.truth > -4.0, "θ = \(oc.truth)")
+        try #require(oc.performance.map(\.design) == [.randomized, .procova, .syntheticMatching, .syntheticWeighting, .hybrid])
         for p in oc.performance {
             #expect(p.succeeded == 100)
             #expect(abs(p.bias.value) < 0.1 * abs(oc.truth), "\(p.design) bias \(p.bias.value)")

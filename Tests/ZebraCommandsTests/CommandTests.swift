@@ -43,7 +43,7 @@ import ZebraTestSupport
     }
 
     @Test func validateTemplateExplainsProblems() throws {
-        let dir = TestSupport.temporaryDirectory()
+        let dir = try TestSupport.temporaryDirectory()
         let path = dir + "/broken.json"
         let broken = TestSupport.minimalTemplate.replacingOccurrences(of: #""decimals": 1,"#, with: #""decimals": true,"#)
         try writeFileAtomically(Array(broken.utf8), to: path)
@@ -56,7 +56,7 @@ import ZebraTestSupport
     }
 
     @Test func simulateWritesACohortAndRefusesToMixOutputs() throws {
-        let out = TestSupport.temporaryDirectory() + "/cohort"
+        let out = try TestSupport.temporaryDirectory() + "/cohort"
         let args = ["simulate", "--disease", "friedreich-ataxia", "--patients", "30", "--seed", "4", "--out", out] + models
         let (code, _, err) = run(args)
         #expect(code == 0, "\(err)")

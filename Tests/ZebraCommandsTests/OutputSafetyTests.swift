@@ -17,7 +17,7 @@ import ZebraTestSupport
     }
 
     @Test func overwriteRefusesAFolderZebraDidNotWrite() throws {
-        let folder = TestSupport.temporaryDirectory() + "/documents"
+        let folder = try TestSupport.temporaryDirectory() + "/documents"
         try writeFileAtomically(Array("thesis".utf8), to: folder + "/thesis.txt")
         let (code, err) = simulate(folder, ["--overwrite"])
         #expect(code == 1)
@@ -27,7 +27,7 @@ import ZebraTestSupport
     }
 
     @Test func overwriteRefusesAZebraFolderHoldingAUserFile() throws {
-        let folder = TestSupport.temporaryDirectory() + "/cohort"
+        let folder = try TestSupport.temporaryDirectory() + "/cohort"
         #expect(simulate(folder).code == 0)
         try writeFileAtomically(Array("notes".utf8), to: folder + "/my-notes.txt")
         let (code, err) = simulate(folder, ["--overwrite"])
@@ -37,7 +37,7 @@ import ZebraTestSupport
     }
 
     @Test func overwriteReplacesAFolderZebraWrote() throws {
-        let folder = TestSupport.temporaryDirectory() + "/cohort"
+        let folder = try TestSupport.temporaryDirectory() + "/cohort"
         #expect(simulate(folder).code == 0)
         let marker = try String(contentsOfFile: folder + "/zebra-run.txt", encoding: .utf8)
         #expect(marker.hasPrefix("generator: zebra simulate"))
@@ -73,7 +73,7 @@ import ZebraTestSupport
     }
 
     @Test func staleStagingFoldersOfDeadRunsAreRemovedAndLiveOnesKept() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let dead = try deadProcessID()
         let stale = root + "/.cohort.partial-\(dead)"
         let staleFile = root + "/model.bin.partial-\(dead)"
@@ -91,7 +91,7 @@ import ZebraTestSupport
     }
 
     @Test func stagingFoldersAreRegisteredForTerminationCleanup() throws {
-        let staged = try StagedDirectory(path: TestSupport.temporaryDirectory() + "/cohort", replaceExisting: false)
+        let staged = try StagedDirectory(path: try TestSupport.temporaryDirectory() + "/cohort", replaceExisting: false)
         #expect(TerminationCleanup.shared.registered.contains(staged.stagingPath))
         try staged.commit()
         #expect(!TerminationCleanup.shared.registered.contains(staged.stagingPath))
@@ -134,7 +134,7 @@ import ZebraTestSupport
 
     @Test(arguments: ["x", "."])
     func oneCharacterOutputPathsWork(path: String) throws {
-        let folder = TestSupport.temporaryDirectory()
+        let folder = try TestSupport.temporaryDirectory()
         let target = path == "." ? folder + "/sub" : folder
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         let process = try launch(["simulate", "--patients", "3", "--template-only", "--out", path], in: target)
@@ -146,7 +146,7 @@ import ZebraTestSupport
 
     @Test(arguments: [SIGTERM, SIGINT])
     func aStoppedRunLeavesNoPartialOutput(signal: Int32) throws {
-        let folder = TestSupport.temporaryDirectory()
+        let folder = try TestSupport.temporaryDirectory()
         let process = try launch(["simulate", "--patients", "5000000", "--template-only", "--out", "big"], in: folder)
         var sawStaging = false
         for _ in 0..<200 where !sawStaging {

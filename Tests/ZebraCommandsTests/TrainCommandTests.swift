@@ -14,7 +14,7 @@ import ZebraTestSupport
     var models: [String] { ["--templates", TestSupport.modelsDirectory] }
 
     @Test func trainsOnRecordsAndGeneratesWithTheModel() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let seeds = root + "/seeds", model = root + "/fa.model", out = root + "/generated"
         let (simulated, _, simErr) = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract", "--template-only",
                                           "--patients", "60", "--seed", "3", "--out", seeds] + models)
@@ -50,7 +50,7 @@ import ZebraTestSupport
     }
 
     @Test func usesTheShippedModelUnlessTemplateOnly() throws {
-        let root = TestSupport.temporaryDirectory()
+        let root = try TestSupport.temporaryDirectory()
         let (code, _, err) = run(["simulate", "--disease", "gaucher", "--patients", "5", "--out", root + "/a"] + models)
         #expect(code == 0)
         #expect(err.contains("model: \(TestSupport.modelsDirectory)/gaucher.model"))

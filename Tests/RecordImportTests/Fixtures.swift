@@ -1,28 +1,10 @@
-import DiseaseModeling
 import Foundation
 import Timelines
 
-/// The repository root, found from this file's path (tests read only the repository's own files).
-let repositoryRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-}()
+// Fixtures of the record-import tests; the repository's files and temporary folders come from
+// ZebraTestSupport.
 
-/// A template from the repository's DiseaseModels folder.
-func repositoryTemplate(_ id: String) throws -> DiseaseTemplate {
-    try DiseaseTemplate.load(from: "\(repositoryRoot)/DiseaseModels/\(id).json")
-}
-
-/// A fresh, empty folder for one test's files (named by the test, so parallel tests do not meet).
-func scratchFolder(_ name: String) throws -> String {
-    let path = (NSTemporaryDirectory() as NSString)
-        .appendingPathComponent("zebra-record-import-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
-    try? FileManager.default.removeItem(atPath: path)
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
+/// Writes `text` to the file `path` as UTF-8.
 func write(_ text: String, to path: String) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
 }

@@ -2,41 +2,29 @@ import DiseaseModeling
 import Foundation
 import Serialization
 import TrialDesign
+import ZebraTestSupport
 
-/// Shared loading for the trial-design tests (run from the package root, as `swift test` does).
+/// Trial plans for the trial-design tests, from the repository's example trials (found through
+/// ZebraTestSupport from the source path, so the tests pass from any working directory).
 enum Fixtures {
-    static let models = "DiseaseModels"
-    static let trials = "DiseaseModels/trials"
-
-    static func template(_ id: String) throws -> DiseaseTemplate {
-        try DiseaseTemplate.load(from: "\(models)/\(id).json")
-    }
-
     static func plan(_ file: String) throws -> TrialPlan {
-        let spec = try TrialSpecification.load(from: "\(trials)/\(file)")
-        return try TrialPlan(specification: spec, template: try template(spec.disease))
+        let spec = try TrialSpecification.load(from: "\(TestSupport.trialsDirectory)/\(file)")
+        return try TrialPlan(specification: spec, template: try TestSupport.shippedTemplate(spec.disease))
     }
 
     /// A plan from JSON text (for error cases and variants of the examples).
     static func plan(json: String, file: String = "test-trial.json") throws -> TrialPlan {
         let spec = try TrialSpecification.decode(Array(json.utf8), file: file)
-        return try TrialPlan(specification: spec, template: try template(spec.disease))
+        return try TrialPlan(specification: spec, template: try TestSupport.shippedTemplate(spec.disease))
     }
 
     /// The MOXIe-like example with its JSON edited by `edit` (on the parsed object).
     static func moxieJSON(_ edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: "\(trials)/friedreich-ataxia-moxie.json"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json"))
         var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         edit(&object)
         let out = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// A fresh empty folder under the system's temporary directory.
-    static func temporaryFolder(_ name: String) -> String {
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("zebra-trial-tests-\(getpid())-\(name)")
-        try? FileManager.default.removeItem(atPath: path)
-        return path
     }
 
     /// The lines of an ndjson file, parsed.
