@@ -7,10 +7,16 @@
 # extract as holdout. Prints a summary table and writes Output/shared-extract-evaluation/summary.md
 # (reports in the folders beside it).
 #
-#     Benchmarks/shared-extract-evaluation.sh [path/to/registry-extracts]
+#     Benchmarks/shared-extract-evaluation.sh [path/to/registry-extracts]   (default: $ZEBRA_SHARED or ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRACTS="${1:-../shared/data/registry-extracts}"
+EXTRACTS="${1:-${ZEBRA_SHARED:-../shared}/data/registry-extracts}"
+if [ ! -d "$EXTRACTS/fabry" ]; then
+  echo "shared-extract-evaluation.sh: no registry extracts at $EXTRACTS" >&2
+  echo "  give their folder: Benchmarks/shared-extract-evaluation.sh path/to/registry-extracts (or set ZEBRA_SHARED)" >&2
+  exit 2
+fi
+EXTRACTS=$(cd "$EXTRACTS" && pwd)
 OUT=Output/shared-extract-evaluation
 ZEBRA=.build/release/zebra
 swift build -c release --product zebra >/dev/null

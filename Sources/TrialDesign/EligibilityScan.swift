@@ -168,4 +168,17 @@ struct EligibilityScan: Sendable {
         }
         return "no simulated patient meets all criteria at once"
     }
+
+    /// The criterion the fewest rejected courses meet on its own, with its share: the one to widen.
+    func narrowest(_ courses: [LatentCourse]) -> String? {
+        guard !courses.isEmpty else { return nil }
+        let coarse = max(step, 0.1)
+        let shares = orderedCriteria.map { c in
+            (c, Double(courses.filter { !eligibleAges($0, c == .diagnosed ? [c] : [.diagnosed, c], firstOnly: true,
+                                                      step: coarse).isEmpty }.count) / Double(courses.count))
+        }
+        guard let (criterion, share) = shares.min(by: { $0.1 < $1.1 }) else { return nil }
+        return "\"\(describe(criterion))\" (met by " + String(format: "%.1f %%", 100 * share)
+            + " of the simulated lives that were not eligible)"
+    }
 }

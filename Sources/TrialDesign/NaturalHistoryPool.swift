@@ -89,7 +89,8 @@ public struct PoolSampler: Sendable {
 
     /// Simulates until `count` eligible patients are found (the first `count` by candidate number,
     /// so the result is the same whatever the thread count).
-    public func generate(count: Int, maximumCandidates: Int? = nil) throws(TrialDesignError) -> NaturalHistoryPool {
+    public func generate(count: Int, maximumCandidates: Int? = nil,
+                         progress: (@Sendable (String) -> Void)? = nil) throws(TrialDesignError) -> NaturalHistoryPool {
         let (from, to) = try birthWindow()
         let strata = plan.criteria.strata(plan.template)
         guard !strata.isEmpty else {
@@ -115,9 +116,19 @@ public struct PoolSampler: Sendable {
         var missingNames: [String] = []
         let rule = plan.specification.index.choice
         while accepted.count < count {
-            if simulated >= limit {
-                throw TrialDesignError("only \(accepted.count) of the \(count) eligible patients needed were found among \(simulated) "
-                    + "simulated lives (\(eligible) eligible); the criteria are too narrow for this pool size")
+            // Projected from the acceptance so far, so a hopeless search stops early instead of
+            // running to the limit in silence.
+            let projected = accepted.isEmpty ? Int.max : Int(Double(count) * Double(simulated) / Double(accepted.count))
+            if simulated >= limit || (simulated >= 4 * Self.probeCandidates && projected > limit) {
+                var reason = "the eligibility criteria are too narrow: \(eligible) of \(simulated) simulated natural-history lives "
+                    + "were eligible (" + String(format: "%.3f %%", 100 * Double(eligible) / Double(max(simulated, 1)))
+                    + "), so \(count) eligible patients would take about "
+                    + (projected == Int.max ? "more" : "\(projected)") + " lives, past the limit of \(limit)"
+                if let narrowest = scan.narrowest(rejected) { reason += "; the narrowest criterion is \(narrowest)" }
+                throw TrialDesignError(reason + ". Widen the trial's eligibility, or ask for fewer patients")
+            }
+            if let progress, simulated > 0, simulated % (16 * Self.batch) == 0 {
+                progress("\(simulated) lives simulated, \(accepted.count) of \(count) eligible patients found")
             }
             let start = simulated
             let results: [CandidateResult] = parallelMap(count: Self.batch, threads: threads) { j in

@@ -44,13 +44,13 @@ public struct TrialSimulation: Sendable {
     }
 
     /// Simulates the pool, then every replicate under every design; `progress` hears about the pool.
-    public func run(progress: @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
+    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
         let needsTraining = designs.contains(.procova)
         let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
         var sampler = PoolSampler(plan: plan, seed: seed, threads: threads, keepRecords: false)
         sampler.keepRecords = false
-        let pool = try sampler.generate(count: poolCount + training)
+        let pool = try sampler.generate(count: poolCount + training, progress: progress)
         progress(pool.summary)
         let patients = Array(pool.patients[training...])
         let prognostic = needsTraining ? try PrognosticModel(training: pool.patients[0..<training].map(\.subject), plan: plan) : nil

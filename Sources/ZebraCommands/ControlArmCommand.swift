@@ -78,7 +78,7 @@ struct ControlArmCommand: ZebraCommand {
         let expected = simulateCount ?? spec.treatedArm.size ?? 100
         let poolSize = arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
         console.error("control-arm: \(spec.title) [\(plan.template.name) v\(plan.template.version)], \(method.rawValue), pool \(poolSize), seed \(seed)")
-        let pool = try sampler.generate(count: poolSize)
+        let pool = try sampler.generate(count: poolSize, progress: { console.error("  pool: " + $0) })
         console.error("  pool: " + pool.summary)
         if let n = simulateCount {
             let effect = try treatmentEffect(arguments, plan: plan, fallback: nil) ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))

@@ -198,9 +198,10 @@ func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console:
         return nil
     }
     var path = arguments[Shared.model]
+    var shipped = false
     if path == nil {
-        let shipped = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
-        if FileManager.default.fileExists(atPath: shipped) { path = shipped }
+        let candidate = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
+        if FileManager.default.fileExists(atPath: candidate) { (path, shipped) = (candidate, true) }
     }
     guard let path else { return nil }
     do {
@@ -208,7 +209,13 @@ func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console:
         let model = try checkpoint.model()
         let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
         let training = checkpoint.header.training
-        var note = "model: \(path) (trained on \(training.sequences + training.validationSequences) seed patients from \(training.seedRecords)"
+        let patients = formatCount(training.sequences + training.validationSequences)
+        // A shipped model's seed records are demonstration records Zebra made from the template,
+        // not files a clone has: say so rather than name a path the user cannot find.
+        var note = shipped
+            ? "model: \(path) (shipped; trained on \(patients) demonstration patients simulated from the template, "
+                + "docs/shipped-models.md; --template-only turns it off"
+            : "model: \(path) (trained on \(patients) seed patients from \(training.seedRecords)"
         if let privacy = checkpoint.header.privacy {
             note += String(format: "; differentially private: ε = %.2f, δ = %.0e", privacy.epsilon, privacy.delta)
         }
