@@ -4,32 +4,32 @@ import Timelines
 /// A disease-progression template: what the literature says about a disease's natural history,
 /// as data. Loaded and validated from JSON by `DiseaseTemplate.load(from:)`.
 public struct DiseaseTemplate: Sendable {
-    public var id: String
-    public var name: String
-    public var description: String
-    public var version: String
+    public internal(set) var id: String
+    public internal(set) var name: String
+    public internal(set) var description: String
+    public internal(set) var version: String
     /// Citation keys → full references.
-    public var sources: [String: String]
-    public var condition: Concept
-    public var population: Population
-    public var attributes: [AttributeDefinition]
-    public var randomEffects: [String]
+    public internal(set) var sources: [String: String]
+    public internal(set) var condition: Concept
+    public internal(set) var population: Population
+    public internal(set) var attributes: [AttributeDefinition]
+    public internal(set) var randomEffects: [String]
     /// Lower-triangular Cholesky factor of the random effects' correlation matrix (row-major).
-    public var randomEffectCholesky: [Double]
-    public var onset: Onset
-    public var diagnosis: Diagnosis
-    public var measures: [MeasureDefinition]
-    public var events: [EventDefinition]
-    public var treatments: [TreatmentDefinition]
-    public var visits: VisitSchedule
-    public var mortality: Mortality
+    public internal(set) var randomEffectCholesky: [Double]
+    public internal(set) var onset: Onset
+    public internal(set) var diagnosis: Diagnosis
+    public internal(set) var measures: [MeasureDefinition]
+    public internal(set) var events: [EventDefinition]
+    public internal(set) var treatments: [TreatmentDefinition]
+    public internal(set) var visits: VisitSchedule
+    public internal(set) var mortality: Mortality
     /// State names by index: `onset`, `diagnosis`, then events, then treatments.
-    public var stateNames: [String]
+    public internal(set) var stateNames: [String]
     /// Per state: the effects that apply while it is active (from its event or treatment).
-    public var stateEffects: [[StateEffect]]
+    public internal(set) var stateEffects: [[StateEffect]]
     /// A digest of what the simulator and a model read from the template (prose excluded), naming
     /// which template a model was trained with.
-    public var digest: String
+    public internal(set) var digest: String
 
     public static let onsetState = 0
     public static let diagnosisState = 1
@@ -46,9 +46,9 @@ public struct DiseaseTemplate: Sendable {
 
 /// Who is born with the disease: birth-date window and sex ratio.
 public struct Population: Sendable {
-    public var birthFrom: CalendarDay
-    public var birthTo: CalendarDay
-    public var maleProbability: Double
+    public internal(set) var birthFrom: CalendarDay
+    public internal(set) var birthTo: CalendarDay
+    public internal(set) var maleProbability: Double
 }
 
 /// A lifelong patient attribute.
@@ -59,13 +59,13 @@ public struct AttributeDefinition: Sendable {
         case categorical(values: [String], male: [Double], female: [Double])
     }
 
-    public var id: String
-    public var concept: Concept
-    public var kind: Kind
+    public internal(set) var id: String
+    public internal(set) var concept: Concept
+    public internal(set) var kind: Kind
     /// Codes for each categorical value (empty for continuous attributes).
-    public var valueConcepts: [Concept]
+    public internal(set) var valueConcepts: [Concept]
     /// Whether the attribute is written as an Observation at the first visit.
-    public var recordedAtFirstVisit: Bool
+    public internal(set) var recordedAtFirstVisit: Bool
 
     public var isCategorical: Bool {
         if case .categorical = kind { return true }
@@ -80,8 +80,8 @@ public struct AttributeDefinition: Sendable {
 
 /// Age at symptom onset.
 public struct Onset: Sendable {
-    public var probability: Predictor
-    public var age: Distribution
+    public internal(set) var probability: Predictor
+    public internal(set) var age: Distribution
 }
 
 /// Age at diagnosis: a delay after onset, or an age of its own (e.g. family screening).
@@ -91,31 +91,31 @@ public struct Diagnosis: Sendable {
         case age(Distribution)
     }
 
-    public var probability: Predictor
-    public var timing: Timing
+    public internal(set) var probability: Predictor
+    public internal(set) var timing: Timing
 }
 
 /// A continuous measure (score, lab value, organ volume) with a piecewise trajectory.
 public struct MeasureDefinition: Sendable {
-    public var id: String
-    public var concept: Concept
+    public internal(set) var id: String
+    public internal(set) var concept: Concept
     /// The state at which the trajectory starts (nil: birth).
-    public var startState: Int?
-    public var initial: Predictor
+    public internal(set) var startState: Int?
+    public internal(set) var initial: Predictor
     /// Change per year; may depend on states (phase, milestones, treatments).
-    public var slope: Predictor
-    public var floor: Double
-    public var ceiling: Double
-    public var noiseSD: Double
-    public var noiseCV: Double
+    public internal(set) var slope: Predictor
+    public internal(set) var floor: Double
+    public internal(set) var ceiling: Double
+    public internal(set) var noiseSD: Double
+    public internal(set) var noiseCV: Double
     /// Chance that a visit records this measure.
-    public var observeProbability: Double
+    public internal(set) var observeProbability: Double
     /// Record at every n-th visit only (1 = every visit).
-    public var observeEvery: Int
+    public internal(set) var observeEvery: Int
     /// The state from which the measure is recorded (nil: from the first visit).
-    public var observeFrom: Int?
+    public internal(set) var observeFrom: Int?
     /// A state during which the measure is not recorded (e.g. spleen volume after splenectomy).
-    public var observeUnless: Int?
+    public internal(set) var observeUnless: Int?
 }
 
 /// A milestone or complication: a dated event that enters a state and may be recorded.
@@ -131,31 +131,31 @@ public struct EventDefinition: Sendable {
         case incidence(probability: Predictor, delay: Distribution, fromState: Int?)
     }
 
-    public var id: String
-    public var concept: Concept
-    public var record: Record
+    public internal(set) var id: String
+    public internal(set) var concept: Concept
+    public internal(set) var record: Record
     /// States that must be active for the event to happen.
-    public var requiredStates: UInt64
-    public var trigger: Trigger
-    public var recurrent: Bool
+    public internal(set) var requiredStates: UInt64
+    public internal(set) var trigger: Trigger
+    public internal(set) var recurrent: Bool
     /// What the event changes from then on (e.g. splenectomy raising platelets).
-    public var effects: [StateEffect]
+    public internal(set) var effects: [StateEffect]
 }
 
 /// A treatment: who starts it and when, and what it changes.
 public struct TreatmentDefinition: Sendable {
     public enum Record: String, Sendable { case medicationStatement, procedure }
 
-    public var id: String
-    public var concept: Concept
-    public var record: Record
-    public var availableFrom: CalendarDay?
-    public var requiredStates: UInt64
-    public var minimumAge: Double
-    public var probability: Predictor
-    public var delay: Distribution
-    public var stopRatePerYear: Double
-    public var effects: [StateEffect]
+    public internal(set) var id: String
+    public internal(set) var concept: Concept
+    public internal(set) var record: Record
+    public internal(set) var availableFrom: CalendarDay?
+    public internal(set) var requiredStates: UInt64
+    public internal(set) var minimumAge: Double
+    public internal(set) var probability: Predictor
+    public internal(set) var delay: Distribution
+    public internal(set) var stopRatePerYear: Double
+    public internal(set) var effects: [StateEffect]
 }
 
 /// What an event or treatment changes while its state is active.
@@ -176,25 +176,25 @@ public enum StateEffect: Sendable {
 /// When visits happen (and so when measures are observed).
 public struct VisitSchedule: Sendable {
     public struct Rule: Sendable {
-        public var state: Int?
-        public var withinYears: Double?
-        public var intervalYears: Double
+        public internal(set) var state: Int?
+        public internal(set) var withinYears: Double?
+        public internal(set) var intervalYears: Double
     }
 
     /// Visits start when this state is entered.
-    public var fromState: Int
-    public var rules: [Rule]
-    public var jitterDays: Double
-    public var missProbability: Double
+    public internal(set) var fromState: Int
+    public internal(set) var rules: [Rule]
+    public internal(set) var jitterDays: Double
+    public internal(set) var missProbability: Double
 }
 
 /// Background (life-table) mortality plus the disease's own.
 public struct Mortality: Sendable {
     /// Gompertz–Makeham hazard a + b·exp(c·age) per year, per sex.
     public struct GompertzMakeham: Sendable {
-        public var a: Double
-        public var b: Double
-        public var c: Double
+        public internal(set) var a: Double
+        public internal(set) var b: Double
+        public internal(set) var c: Double
 
         public func hazard(atAge x: Double) -> Double { a + b * Foundation.exp(c * x) }
 
@@ -204,13 +204,13 @@ public struct Mortality: Sendable {
         }
     }
 
-    public var male: GompertzMakeham
-    public var female: GompertzMakeham
+    public internal(set) var male: GompertzMakeham
+    public internal(set) var female: GompertzMakeham
     /// Multiplies the background hazard (state-dependent).
-    public var hazardRatio: Predictor
+    public internal(set) var hazardRatio: Predictor
     /// Added per year (state-dependent), times a piecewise multiplier by age.
-    public var excess: Predictor
-    public var excessAgeKnots: [(time: Double, multiplier: Double)]
+    public internal(set) var excess: Predictor
+    public internal(set) var excessAgeKnots: [(time: Double, multiplier: Double)]
 
     public func background(for sex: Sex) -> GompertzMakeham { sex == .male ? male : female }
 }

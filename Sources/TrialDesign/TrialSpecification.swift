@@ -4,28 +4,28 @@ import Timelines
 /// the arms, and how `trial-sim` simulates it. Read from JSON by `TrialSpecification.load(from:)`
 /// (format in docs/trial-specification.md).
 public struct TrialSpecification: Sendable {
-    public var id: String
-    public var title: String
-    public var description: String
+    public internal(set) var id: String
+    public internal(set) var title: String
+    public internal(set) var description: String
     /// The disease template id.
-    public var disease: String
-    public var eligibility: Eligibility
-    public var index: IndexRule
-    public var endpoint: Endpoint
+    public internal(set) var disease: String
+    public internal(set) var eligibility: Eligibility
+    public internal(set) var index: IndexRule
+    public internal(set) var endpoint: Endpoint
     /// Visit times in months after the index date, ascending, starting with 0 (the baseline visit).
-    public var visitMonths: [Double]
-    public var arms: [TrialArm]
+    public internal(set) var visitMonths: [Double]
+    public internal(set) var arms: [TrialArm]
     /// The investigational treatment, when it is one of the template's treatments.
-    public var intervention: Intervention
+    public internal(set) var intervention: Intervention
     /// Baseline covariates for the propensity score and the balance table (nil: the default set).
-    public var covariates: [String]?
+    public internal(set) var covariates: [String]?
     /// How far before the index date a value still counts as the baseline value.
-    public var baselineWindowDays: Int
+    public internal(set) var baselineWindowDays: Int
     /// How far from its nominal date a recorded visit may lie and still count as that visit.
-    public var visitWindowDays: Int
-    public var simulation: SimulationSettings
+    public internal(set) var visitWindowDays: Int
+    public internal(set) var simulation: SimulationSettings
     /// The file the specification was read from (for messages).
-    public var file: String
+    public internal(set) var file: String
     /// JSON path → line, so that problems found against the template can name the line.
     var lines: [String: Int] = [:]
 
@@ -41,8 +41,8 @@ public struct TrialSpecification: Sendable {
 
 /// A closed range with optional ends; an absent end is unbounded.
 public struct ValueRange: Sendable, Hashable, CustomStringConvertible {
-    public var minimum: Double?
-    public var maximum: Double?
+    public internal(set) var minimum: Double?
+    public internal(set) var maximum: Double?
 
     /// A range; nil ends are unbounded.
     public init(minimum: Double? = nil, maximum: Double? = nil) {
@@ -75,14 +75,14 @@ public struct ValueRange: Sendable, Hashable, CustomStringConvertible {
 public struct Eligibility: Sendable {
     /// A range on one named quantity (a measure, an attribute).
     public struct NamedRange: Sendable {
-        public var id: String
-        public var range: ValueRange
+        public internal(set) var id: String
+        public internal(set) var range: ValueRange
     }
 
     /// Allowed values of a categorical attribute.
     public struct AllowedCategories: Sendable {
-        public var attribute: String
-        public var values: [String]
+        public internal(set) var attribute: String
+        public internal(set) var values: [String]
     }
 
     /// Whether earlier treatment is allowed.
@@ -93,9 +93,9 @@ public struct Eligibility: Sendable {
         case required
     }
 
-    public var age: ValueRange?
+    public internal(set) var age: ValueRange?
     /// Allowed sexes; nil means both.
-    public var sexes: [Sex]?
+    public internal(set) var sexes: [Sex]?
     public var categories: [AllowedCategories] = []
     /// Ranges on continuous attributes (e.g. GAA1 repeat length).
     public var attributes: [NamedRange] = []
@@ -103,15 +103,15 @@ public struct Eligibility: Sendable {
     /// simulated patients).
     public var measures: [NamedRange] = []
     /// Years since symptom onset.
-    public var diseaseDuration: ValueRange?
+    public internal(set) var diseaseDuration: ValueRange?
     /// Events that must not have happened by the index date (e.g. loss of ambulation).
     public var absentEvents: [String] = []
     /// Events that must have happened by the index date.
     public var presentEvents: [String] = []
     public var priorTreatment: PriorTreatment = .excluded
     /// The index date must fall in this calendar window.
-    public var calendarFrom: CalendarDay?
-    public var calendarTo: CalendarDay?
+    public internal(set) var calendarFrom: CalendarDay?
+    public internal(set) var calendarTo: CalendarDay?
 
     /// No criteria (everyone diagnosed and alive is eligible).
     public init() {}
@@ -135,10 +135,10 @@ public struct IndexRule: Sendable {
         case firstEligibleVisit = "first-eligible-visit"
     }
 
-    public var choice: Choice
-    public var treated: Treated
+    public internal(set) var choice: Choice
+    public internal(set) var treated: Treated
     /// Grid step, in days, on which the eligible period is scanned.
-    public var resolutionDays: Double
+    public internal(set) var resolutionDays: Double
 }
 
 /// The primary endpoint.
@@ -187,19 +187,19 @@ public struct TrialArm: Sendable {
     public enum Role: String, Sendable { case treated, control }
 
     /// The arm's code (ResearchSubject.assignedArm, ResearchStudy.arm.name).
-    public var id: String
-    public var name: String
-    public var role: Role
+    public internal(set) var id: String
+    public internal(set) var name: String
+    public internal(set) var role: Role
     /// Planned size, when given.
-    public var size: Int?
+    public internal(set) var size: Int?
 }
 
 /// The investigational treatment.
 public struct Intervention: Sendable {
-    public var name: String
+    public internal(set) var name: String
     /// The template treatment it is, when it is one (its MedicationStatement marks the index date
     /// of treated patients read from files).
-    public var treatment: String?
+    public internal(set) var treatment: String?
 }
 
 /// How a treatment effect is imposed on simulated treated patients.

@@ -2,7 +2,7 @@ import Foundation
 import Simulation
 import Testing
 import Timelines
-import TrialDesign
+@testable import TrialDesign
 
 /// Treated patients read from records (here: simulated records, as an imported file would give):
 /// index date at the start of the intervention, the same extractor as the pool, and a clear
