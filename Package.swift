@@ -2,8 +2,12 @@
 import Foundation
 import PackageDescription
 
-/// Release-mode settings for numeric hot paths; debug builds keep every check.
-let fast: [SwiftSetting] = [
+/// Release builds of the two matrix-kernel modules drop bounds, overflow, precondition and
+/// exclusivity checks: their inner loops index flat buffers, where the checks cost measurable
+/// GEMM and training throughput (their tests still run with the checks, at -O in debug). Every
+/// other module keeps them in release (plain -O): the JSON parser and the record importer read
+/// untrusted files, and a failed check there must stop the run rather than read out of bounds.
+let uncheckedInRelease: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
@@ -23,11 +27,12 @@ let kernelTarget: [SwiftSetting] = {
 /// Compute-heavy modules are optimised in debug builds too: `swift test` builds for debugging,
 /// and statistical tests that train models or simulate thousands of lives would otherwise take
 /// tens of minutes. Assertions and overflow checks stay on (-O, not -Ounchecked).
-let optimizedInDebug: [SwiftSetting] = fast + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
-/// A library module with the project's settings.
+/// A library module with the project's settings: release builds use the default -O with every
+/// check on; `optimized` modules are built with -O in debug too.
 func library(_ name: String, _ dependencies: [Target.Dependency] = [], optimized: Bool = false) -> Target {
-    .target(name: name, dependencies: dependencies, swiftSettings: optimized ? optimizedInDebug : fast)
+    .target(name: name, dependencies: dependencies, swiftSettings: optimized ? optimizedInDebug : [])
 }
 
 let package = Package(
@@ -45,8 +50,8 @@ let package = Package(
         library("Plotting"),
         library("CommandLineParsing"),
         library("DifferentialPrivacy", ["Randomness"]),
-        .target(name: "DenseKernels", swiftSettings: optimizedInDebug + kernelTarget),
-        library("NeuralNetworks", ["DenseKernels", "Randomness"], optimized: true),
+        .target(name: "DenseKernels", swiftSettings: optimizedInDebug + uncheckedInRelease + kernelTarget),
+        .target(name: "NeuralNetworks", dependencies: ["DenseKernels", "Randomness"], swiftSettings: optimizedInDebug + uncheckedInRelease),
         // The domain: timelines, templates, simulation, FHIR, calibration.
         library("Timelines"),
         library("DiseaseModeling", ["Randomness", "Serialization", "Timelines"], optimized: true),
@@ -64,12 +69,12 @@ let package = Package(
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
                                   "Parallelism", "Plotting", "Randomness", "RecordImport", "Serialization", "Simulation",
                                   "Statistics", "Timelines", "TrialDesign"]),
-        .executableTarget(name: "zebra", dependencies: ["ZebraCommands"], swiftSettings: fast),
+        .executableTarget(name: "zebra", dependencies: ["ZebraCommands"]),
         .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness"],
-                          path: "Benchmarks/NNBench", swiftSettings: fast),
+                          path: "Benchmarks/NNBench"),
         .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Learning", "NeuralNetworks", "Parallelism",
                                                               "Randomness", "Serialization", "Simulation"],
-                          path: "Benchmarks/ZebraBench", swiftSettings: fast),
+                          path: "Benchmarks/ZebraBench"),
 
         .target(name: "ZebraTestSupport", dependencies: ["DiseaseModeling"], path: "Tests/ZebraTestSupport"),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
