@@ -42,7 +42,9 @@ let package = Package(
         .executable(name: "zebra", targets: ["zebra"]),
     ],
     targets: [
-        // Foundations: random streams, parallel maps, JSON and files, statistics, plots, CLI parsing.
+        // Foundations: shared utilities, random streams, parallel maps, JSON and files, statistics,
+        // plots, CLI parsing.
+        library("ZebraSupport", [], optimized: true),
         library("Randomness", [], optimized: true),
         library("Parallelism"),
         library("Serialization"),
@@ -77,6 +79,7 @@ let package = Package(
                           path: "Benchmarks/ZebraBench"),
 
         .target(name: "ZebraTestSupport", dependencies: ["DiseaseModeling"], path: "Tests/ZebraTestSupport"),
+        .testTarget(name: "ZebraSupportTests", dependencies: ["ZebraSupport"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization", "ZebraTestSupport"]),
         .testTarget(name: "TimelinesTests", dependencies: ["Timelines"]),
