@@ -45,11 +45,11 @@ let package = Package(
         // Foundations: shared utilities, random streams, parallel maps, JSON and files, statistics,
         // plots, CLI parsing.
         library("ZebraSupport", [], optimized: true),
-        library("Randomness", [], optimized: true),
+        library("Randomness", ["ZebraSupport"], optimized: true),
         library("Parallelism"),
         library("Serialization"),
         library("Statistics", ["Randomness"], optimized: true),
-        library("Plotting"),
+        library("Plotting", ["ZebraSupport"]),
         library("CommandLineParsing"),
         library("DifferentialPrivacy", ["Randomness"]),
         .target(name: "DenseKernels", swiftSettings: optimizedInDebug + uncheckedInRelease + kernelTarget),
@@ -57,8 +57,8 @@ let package = Package(
         // The domain: timelines, templates, simulation, FHIR, calibration.
         library("Timelines"),
         library("DiseaseModeling", ["Randomness", "Serialization", "Timelines"], optimized: true),
-        library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines"], optimized: true),
-        library("FHIRExport", ["Parallelism", "Serialization", "Timelines"]),
+        library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines", "ZebraSupport"], optimized: true),
+        library("FHIRExport", ["Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines"]),
         library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
@@ -80,7 +80,7 @@ let package = Package(
 
         .target(name: "ZebraTestSupport", dependencies: ["DiseaseModeling"], path: "Tests/ZebraTestSupport"),
         .testTarget(name: "ZebraSupportTests", dependencies: ["ZebraSupport"]),
-        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "ZebraSupport"]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization", "ZebraTestSupport"]),
         .testTarget(name: "TimelinesTests", dependencies: ["Timelines"]),
         .testTarget(name: "DiseaseModelingTests", dependencies: ["DiseaseModeling", "ZebraTestSupport"]),
