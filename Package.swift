@@ -66,7 +66,7 @@ let package = Package(
         library("TrialDesign", ["DiseaseModeling", "Learning", "Parallelism", "Plotting", "Randomness", "Serialization",
                                 "Simulation", "Statistics", "Timelines"]),
         library("Evaluation", ["DiseaseModeling", "Learning", "Parallelism", "Plotting", "Randomness", "Serialization",
-                               "Simulation", "Statistics", "Timelines"], optimized: true),
+                               "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
                                   "Parallelism", "Plotting", "Randomness", "RecordImport", "Serialization", "Simulation",
