@@ -5,6 +5,7 @@ import NeuralNetworks
 import Parallelism
 import Randomness
 import Simulation
+import ZebraSupport
 
 /// Training and sampling throughput of the sequence VAE, and the shapes for the PyTorch twin
 /// (Benchmarks/pytorch_vae.py), which builds the same architecture on data of the same shapes.
@@ -58,7 +59,7 @@ struct VAEBenchmark {
                              perSecond, 1000 * Double(batch) / perSecond, sampling, full))
             }
         }
-        print(String(format: "peak RSS %.1f MB", peakRSSMegabytes()))
+        print(String(format: "peak RSS %.1f MB", peakResidentMegabytes() ?? .nan))
     }
 
     /// Patients/s of the decoder alone: z, then `steps` GRU steps with the head and sampling,

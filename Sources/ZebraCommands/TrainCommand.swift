@@ -5,6 +5,7 @@ import Learning
 import Parallelism
 import RecordImport
 import Timelines
+import ZebraSupport
 
 struct TrainCommand: ZebraCommand {
     static let specification = CommandSpecification(
