@@ -1,6 +1,5 @@
 import Foundation
 import DiseaseModeling
-import Learning
 import Parallelism
 import Simulation
 import Timelines

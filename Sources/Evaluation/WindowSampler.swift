@@ -1,5 +1,5 @@
-import Learning
 import Randomness
+import Simulation
 import Statistics
 import ZebraSupport
 

@@ -4,6 +4,7 @@ import Foundation
 import Learning
 import Parallelism
 import RecordImport
+import Simulation
 import Timelines
 import ZebraSupport
 
