@@ -63,9 +63,11 @@ let package = Package(
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines", "ZebraSupport"]),
         library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
-        library("TrialDesign", ["DiseaseModeling", "Learning", "Parallelism", "Plotting", "Randomness", "Serialization",
+        // Trial design and evaluation reach a trained model only through Simulation's protocols
+        // (ScheduledObservationGenerator, RecordLikelihood); ZebraCommands passes Learning's types in.
+        library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
                                 "Simulation", "Statistics", "Timelines"]),
-        library("Evaluation", ["DiseaseModeling", "Learning", "Parallelism", "Plotting", "Randomness", "Serialization",
+        library("Evaluation", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
                                "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
@@ -103,7 +105,7 @@ let package = Package(
                                    "Statistics", "Timelines", "ZebraCommands", "ZebraTestSupport"]),
         .testTarget(name: "RecordImportTests", dependencies: ["DiseaseModeling", "FHIRExport", "RecordImport", "Serialization",
                                                               "Simulation", "Timelines", "ZebraCommands"]),
-        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Randomness", "RecordImport", "Simulation", "Statistics",
+        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Learning", "Randomness", "RecordImport", "Simulation", "Statistics",
                                                              "Timelines", "TrialDesign", "ZebraCommands"]),
     ]
 )

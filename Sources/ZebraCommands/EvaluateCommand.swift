@@ -2,6 +2,7 @@ import CommandLineParsing
 import DiseaseModeling
 import Evaluation
 import Foundation
+import Learning
 import RecordImport
 import Serialization
 import Simulation

@@ -12,8 +12,8 @@ import Timelines
     static func plans() throws -> (template: TrialPlan, model: TrialPlan) {
         let template = try Fixtures.plan("friedreich-ataxia-moxie.json")
         var model = template
-        model.observationModel = try ModelCheckpoint.read(from: "\(Fixtures.models)/friedreich-ataxia.model",
-                                                          template: template.template).model()
+        let trained = try ModelCheckpoint.read(from: "\(Fixtures.models)/friedreich-ataxia.model", template: template.template).model()
+        model.observationModel = ModelGenerator(template: template.template, model: trained)
         model.generatorDescription = "template + model (test)"
         return (template, model)
     }
