@@ -60,7 +60,7 @@ let package = Package(
         library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines", "ZebraSupport"], optimized: true),
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
-        library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Simulation", "Timelines", "ZebraSupport"]),
+        library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
         library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // Trial design and evaluation reach a trained model only through Simulation's protocols
