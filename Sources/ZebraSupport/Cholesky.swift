@@ -12,9 +12,7 @@ package struct CholeskyPivotFailure: Error, Sendable, Equatable {
     }
 }
 
-/// The lower-triangular Cholesky factor `L` (`A = L Lᵀ`, row-major `n × n`, zeros above the
-/// diagonal) of the symmetric matrix `a`, read from its lower triangle; fails at the first pivot
-/// that is not finite or not above `minimumPivot`.
+/// The row-major lower Cholesky factor of symmetric `a` (lower triangle read); fails at the first pivot not finite or not above `minimumPivot`.
 package func choleskyLower(_ a: [Double], dimension n: Int, minimumPivot: Double) -> Result<[Double], CholeskyPivotFailure> {
     precondition(a.count == n * n, "Cholesky: \(a.count) entries for a \(n) × \(n) matrix")
     var l = [Double](repeating: 0, count: n * n)

@@ -1,5 +1,4 @@
-/// The type-7 sample quantile (R's and NumPy's default) of data sorted ascending: linear
-/// interpolation between order statistics at `h = (n − 1) p`; nil for empty data.
+/// The type-7 quantile (R's and NumPy's default, `h = (n − 1) p`) of data sorted ascending; nil for empty data.
 package func quantile(sorted x: [Double], _ p: Double) -> Double? {
     precondition(p >= 0 && p <= 1, "quantile probability must lie in [0, 1], got \(p)")
     guard !x.isEmpty else { return nil }
@@ -14,8 +13,7 @@ package func quantile(_ x: [Double], _ p: Double) -> Double? {
     quantile(sorted: x.sorted(), p)
 }
 
-/// The median by the midpoint rule (the middle value, or the mean of the two middle values);
-/// nil for empty data. Equal to the type-7 quantile at 0.5 up to the last bit.
+/// The median by the midpoint rule (as the type-7 quantile at 0.5, up to the last bit); nil for empty data.
 package func median(_ x: [Double]) -> Double? {
     guard !x.isEmpty else { return nil }
     let s = x.sorted()

@@ -1,7 +1,6 @@
 import Foundation
 
-/// This process's peak resident set size in MiB (`VmHWM` of /proc/self/status), or nil where
-/// there is no /proc (macOS) or the line is missing.
+/// This process's peak resident set size in MiB (`VmHWM` in /proc/self/status); nil without /proc.
 package func peakResidentMegabytes() -> Double? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
     return peakResidentMegabytes(procStatus: status)

@@ -1,6 +1,4 @@
-/// The SplitMix64 generator (Steele, Lea and Flood 2014): seeds random streams and hashes
-/// counters into identifiers. Its output for a given state is fixed for good: every cohort's
-/// random streams and every resource id depend on it.
+/// The SplitMix64 generator (Steele, Lea and Flood 2014), which seeds random streams and hashes ids: its output must never change.
 @usableFromInline
 package struct SplitMix64: Sendable {
     /// The golden-ratio increment added to the state before each output.

@@ -1,7 +1,7 @@
-/// Calls `body` with each of the 36 ASCII bytes of the version-4 UUID made from 128 bits
-/// (`high` first, version and variant bits overwritten), lowercase hex with hyphens.
+/// Calls `body` with each of the 36 bytes of the lowercase version-4 UUID text of 128 bits (`high` first).
 @inlinable
 package func forEachUUIDByte(_ high: UInt64, _ low: UInt64, _ body: (UInt8) -> Void) {
+    /// The lowercase hex digit of `v` (0...15) as ASCII.
     @inline(__always) func hex(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
     for i in 0..<16 {
         var b = UInt8(truncatingIfNeeded: (i < 8 ? high : low) >> (56 - 8 * UInt64(i % 8)))
