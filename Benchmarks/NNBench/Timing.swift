@@ -23,16 +23,6 @@ enum Timing {
         }
         return samples.min()!
     }
-
-    /// Peak resident set size in MiB, from VmHWM in /proc/self/status (nil where there is none).
-    static func peakResidentMiB() -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let digits = line.split(separator: " ").compactMap { Double($0) }
-            if let kib = digits.first { return kib / 1024 }
-        }
-        return nil
-    }
 }
 
 /// Left-justifies text in a column.

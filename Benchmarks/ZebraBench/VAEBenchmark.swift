@@ -4,7 +4,9 @@ import Learning
 import NeuralNetworks
 import Parallelism
 import Randomness
+import Serialization
 import Simulation
+import ZebraSupport
 
 /// Training and sampling throughput of the sequence VAE, and the shapes for the PyTorch twin
 /// (Benchmarks/pytorch_vae.py), which builds the same architecture on data of the same shapes.
@@ -58,7 +60,7 @@ struct VAEBenchmark {
                              perSecond, 1000 * Double(batch) / perSecond, sampling, full))
             }
         }
-        print(String(format: "peak RSS %.1f MB", peakRSSMegabytes()))
+        print(String(format: "peak RSS %.1f MB", peakResidentMegabytes() ?? .nan))
     }
 
     /// Patients/s of the decoder alone: z, then `steps` GRU steps with the head and sampling,
@@ -85,14 +87,16 @@ struct VAEBenchmark {
     }
 
     func writeShapes(schema: SequenceSchema, lengths: [Int]) throws {
-        let shapes: [String: Any] = [
-            "encoder_input": schema.encoderInputWidth,
-            "decoder_input": schema.decoderInputWidth(latent: latent),
-            "measures": schema.measures, "events": schema.events, "latent": latent,
-            "hidden": hiddenSizes, "batch": batch, "epochs": epochs, "lengths": lengths,
-            "sample_patients": samplePatients, "sample_steps": 40,
-        ]
-        let data = try JSONSerialization.data(withJSONObject: shapes, options: [.sortedKeys])
+        func integers(_ values: [Int]) -> ReportJSON { .array(values.map { .integer($0) }) }
+        let shapes: ReportJSON = .object([
+            ("batch", .integer(batch)),
+            ("decoder_input", .integer(schema.decoderInputWidth(latent: latent))),
+            ("encoder_input", .integer(schema.encoderInputWidth)),
+            ("epochs", .integer(epochs)), ("events", .integer(schema.events)), ("hidden", integers(hiddenSizes)),
+            ("latent", .integer(latent)), ("lengths", integers(lengths)), ("measures", .integer(schema.measures)),
+            ("sample_patients", .integer(samplePatients)), ("sample_steps", .integer(40)),
+        ])
+        let data = Data(shapes.bytes())
         try FileManager.default.createDirectory(atPath: (shapesPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: shapesPath))
     }

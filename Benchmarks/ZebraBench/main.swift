@@ -4,6 +4,7 @@ import Foundation
 import Parallelism
 import Serialization
 import Simulation
+import ZebraSupport
 
 /// zebra-bench: end-to-end simulation + FHIR ndjson throughput and peak memory; and (`vae`) the
 /// sequence model's training and sampling throughput.
@@ -47,15 +48,6 @@ struct Options {
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("zebra-bench: \(message)\n".utf8))
     exit(2)
-}
-
-func peakRSSMegabytes() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let parts = line.split(separator: " ")
-        if parts.count >= 2, let kb = Double(parts[1]) { return kb / 1024 }
-    }
-    return .nan
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -109,7 +101,7 @@ for id in ids {
             String(format: "%11d", summary.resources),
             String(format: "%9.1f", mb),
             String(format: "%9.2f", summary.seconds),
-            String(format: "%12.1f", peakRSSMegabytes()),
+            String(format: "%12.1f", peakResidentMegabytes() ?? .nan),
         ]
         print(cells.joined(separator: " "))
     } catch {
@@ -117,4 +109,4 @@ for id in ids {
     }
 }
 print(String(format: "all diseases: %.0f resources/s end to end; peak RSS %.1f MB",
-             Double(totalResources) / totalSeconds, peakRSSMegabytes()))
+             Double(totalResources) / totalSeconds, peakResidentMegabytes() ?? .nan))

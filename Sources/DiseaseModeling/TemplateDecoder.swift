@@ -1,6 +1,7 @@
 import Foundation
 import Serialization
 import Timelines
+import ZebraSupport
 
 /// Turns a template's JSON into a validated `DiseaseTemplate`, collecting every problem.
 final class TemplateDecoder {
@@ -268,7 +269,7 @@ final class TemplateDecoder {
             matrix[a * n + b] = r
             matrix[b * n + a] = r
         }
-        guard let factor = choleskyFactor(matrix, n) else {
+        guard case .success(let factor) = choleskyLower(matrix, dimension: n, minimumPivot: 1e-12) else {
             reader.report("$.correlations", correlations, "the correlations do not form a valid (positive definite) correlation matrix")
             return (names, matrix)
         }
@@ -297,22 +298,4 @@ final class TemplateDecoder {
             return fallback
         }
     }
-}
-
-/// The lower-triangular Cholesky factor of a symmetric matrix, or nil if not positive definite.
-func choleskyFactor(_ a: [Double], _ n: Int) -> [Double]? {
-    var l = [Double](repeating: 0, count: n * n)
-    for i in 0..<n {
-        for j in 0...i {
-            var sum = a[i * n + j]
-            for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
-            if i == j {
-                if sum <= 1e-12 { return nil }
-                l[i * n + i] = sum.squareRoot()
-            } else {
-                l[i * n + j] = sum / l[j * n + j]
-            }
-        }
-    }
-    return l
 }

@@ -51,74 +51,42 @@ extension Evaluation {
         }
     }
 
-    /// Numbers as JSON: integers plainly, others to 6 significant digits (deterministic).
-    static func number(_ x: Double?) -> String {
-        guard let x, x.isFinite else { return "null" }
-        if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
-        return String(format: "%.6g", x)
-    }
+    /// The layout of `metrics.json`: flat objects (a figure, the inputs) on one line, notes one
+    /// per line, non-integral numbers to 6 significant digits.
+    static let metricsLayout = ReportJSON.Layout(flatObjectsInline: true, scalarArraysInline: false, significantDigits: 6)
 
     /// `metrics.json`: run details, the summary and every figure with its definition, keys in a
     /// fixed order (the same inputs and seed give the same bytes).
     public func metricsJSON() -> [UInt8] {
-        var w = ByteWriter()
-        func key(_ k: String, _ indent: String = "  ") {
-            w.rawString(indent)
-            w.jsonString(k)
-            w.raw(": ")
-        }
-        func string(_ s: String?) { if let s { w.jsonString(s) } else { w.raw("null") } }
-        w.raw("{\n")
-        key("format"); w.raw("\"zebra-evaluation\",\n")
-        key("formatVersion"); w.raw("1,\n")
-        key("disease"); string(disease); w.raw(",\n")
-        key("templateVersion"); string(templateVersion); w.raw(",\n")
-        key("seed"); w.rawString(String(seed)); w.raw(",\n")
-        key("inputs"); w.raw("{")
-        for (i, k) in ["real", "synthetic", "holdout", "model"].enumerated() {
-            w.raw(i == 0 ? "" : ", ")
-            w.jsonString(k); w.raw(": "); string(sources[k])
-        }
-        w.raw("},\n")
-        key("patients"); w.rawString("{\"real\": \(patients.real), \"synthetic\": \(patients.synthetic), \"holdout\": \(patients.holdout.map(String.init) ?? "null")},\n")
-        key("windows")
-        w.rawString("{\"sampled\": \(windowing.sampled), \"policy\": \"\(windowing.policy.rawValue)\", "
-            + "\"realMedianSpanYears\": \(Self.number(windowing.realMedianSpanYears)), \"realMedianVisits\": \(Self.number(windowing.realMedianVisits)), "
-            + "\"syntheticMedianSpanYears\": \(Self.number(windowing.syntheticMedianSpanYears)), "
-            + "\"syntheticMedianVisits\": \(Self.number(windowing.syntheticMedianVisits)), "
-            + "\"fallbacks\": \(windowing.fallbacks), \"reused\": \(windowing.reused), \"dropped\": \(windowing.dropped)},\n")
-        key("summary"); w.raw("[")
-        for (i, h) in headlines.enumerated() {
-            w.raw(i == 0 ? "\n" : ",\n")
-            w.rawString("    {\"section\": \"\(h.section.rawValue)\", \"title\": ")
-            w.jsonString(h.title)
-            w.rawString(", \"metric\": ")
-            w.jsonString(h.metric)
-            w.rawString(", \"value\": \(Self.number(h.value)), \"baseline\": \(Self.number(h.baseline)), \"flag\": \"\(h.flag.rawValue)\", \"rule\": ")
-            w.jsonString(h.rule)
-            w.raw("}")
-        }
-        w.raw("\n  ],\n")
-        key("metrics"); w.raw("[")
-        for (i, m) in metrics.enumerated() {
-            w.raw(i == 0 ? "\n" : ",\n")
-            w.rawString("    {\"section\": \"\(m.section.rawValue)\", \"name\": ")
-            w.jsonString(m.name)
-            w.rawString(", \"group\": ")
-            string(m.group)
-            w.rawString(", \"value\": \(Self.number(m.value)), \"baseline\": \(Self.number(m.baseline)), \"unit\": ")
-            string(m.unit)
-            w.rawString(", \"definition\": ")
-            w.jsonString(m.definition)
-            w.raw("}")
-        }
-        w.raw("\n  ],\n")
-        key("notes"); w.raw("[")
-        for (i, n) in notes.enumerated() {
-            w.raw(i == 0 ? "\n    " : ",\n    ")
-            w.jsonString(n)
-        }
-        w.raw("\n  ]\n}\n")
-        return w.bytes
+        let w = windowing
+        let document: ReportJSON = .object([
+            ("format", .string("zebra-evaluation")),
+            ("formatVersion", .integer(1)),
+            ("disease", .string(disease)),
+            ("templateVersion", .string(templateVersion)),
+            ("seed", .unsigned(seed)),
+            ("inputs", .object(["real", "synthetic", "holdout", "model"].map { ($0, .nullable(sources[$0])) })),
+            ("patients", .object([("real", .integer(patients.real)), ("synthetic", .integer(patients.synthetic)),
+                                  ("holdout", patients.holdout.map { .integer($0) } ?? .null)])),
+            ("windows", .object([
+                ("sampled", .bool(w.sampled)), ("policy", .string(w.policy.rawValue)),
+                ("realMedianSpanYears", .finite(w.realMedianSpanYears)), ("realMedianVisits", .finite(w.realMedianVisits)),
+                ("syntheticMedianSpanYears", .finite(w.syntheticMedianSpanYears)),
+                ("syntheticMedianVisits", .finite(w.syntheticMedianVisits)),
+                ("fallbacks", .integer(w.fallbacks)), ("reused", .integer(w.reused)), ("dropped", .integer(w.dropped)),
+            ])),
+            ("summary", .array(headlines.map { h in
+                .object([("section", .string(h.section.rawValue)), ("title", .string(h.title)), ("metric", .string(h.metric)),
+                         ("value", .finite(h.value)), ("baseline", .finite(h.baseline)), ("flag", .string(h.flag.rawValue)),
+                         ("rule", .string(h.rule))])
+            })),
+            ("metrics", .array(metrics.map { m in
+                .object([("section", .string(m.section.rawValue)), ("name", .string(m.name)), ("group", .nullable(m.group)),
+                         ("value", .finite(m.value)), ("baseline", .finite(m.baseline)), ("unit", .nullable(m.unit)),
+                         ("definition", .string(m.definition))])
+            })),
+            ("notes", .array(notes.map { .string($0) })),
+        ])
+        return document.bytes(layout: Self.metricsLayout)
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import DiseaseModeling
-import Learning
 import Parallelism
 import Simulation
 import Timelines
+import ZebraSupport
 
 /// Settings of an evaluation.
 public struct EvaluationOptions: Sendable {
@@ -168,10 +168,10 @@ public struct Evaluation: Sendable {
                                                 syntheticSpans: whole.map(\.spanYears), syntheticVisits: whole.map { Double($0.visits.count) })
         }
         var summary = WindowingSummary(sampled: sample && !real.isEmpty, policy: options.windows,
-                                       realMedianSpanYears: WindowSampler.median(real.map(\.spanYears)),
-                                       realMedianVisits: WindowSampler.median(real.map { Double($0.visits.count) }),
-                                       syntheticMedianSpanYears: WindowSampler.median(whole.map(\.spanYears)),
-                                       syntheticMedianVisits: WindowSampler.median(whole.map { Double($0.visits.count) }),
+                                       realMedianSpanYears: median(real.map(\.spanYears)),
+                                       realMedianVisits: median(real.map { Double($0.visits.count) }),
+                                       syntheticMedianSpanYears: median(whole.map(\.spanYears)),
+                                       syntheticMedianVisits: median(whole.map { Double($0.visits.count) }),
                                        fallbacks: 0, reused: 0, dropped: timelines.count - whole.count)
         guard summary.sampled else { return (whole, summary) }
         let drawn = WindowSampler(real: real, seed: options.seed).windows(of: sequences)
@@ -182,7 +182,7 @@ public struct Evaluation: Sendable {
 
     static func windowingNotes(_ w: WindowingSummary, realRecords: Int, realWindows: Int,
                                holdoutRecords: Int?, holdoutWindows: Int?) -> [String] {
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
+        func f(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "n/a" }
         var notes: [String] = []
         if w.sampled {
             notes.append("Like with like: the synthetic records (median \(f(w.syntheticMedianSpanYears)) years, \(f(w.syntheticMedianVisits)) visits) were cut to registry-like windows (median \(f(w.realMedianSpanYears)) years, \(f(w.realMedianVisits)) visits in the real records): as many windows as synthetic records, each starting where a randomly drawn real window starts (years since diagnosis, else age) in a synthetic record that reaches it, followed up for a time drawn from the real follow-up distribution (Kaplan–Meier, deaths censored), with death when it comes first (policy \(w.policy.rawValue); \(w.reused) records gave more than one window; \(w.fallbacks) windows were taken at the end of a record because no record reached the drawn start).")

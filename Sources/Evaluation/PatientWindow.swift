@@ -1,5 +1,4 @@
 import DiseaseModeling
-import Learning
 import Simulation
 import Timelines
 

@@ -1,6 +1,7 @@
-import Learning
 import Randomness
+import Simulation
 import Statistics
+import ZebraSupport
 
 /// How synthetic records are turned into observation windows.
 public enum WindowPolicy: String, Sendable, CaseIterable {
@@ -17,11 +18,12 @@ public struct WindowingSummary: Sendable {
     /// Whether windows were sampled (false: records used as they are).
     public var sampled: Bool
     public var policy: WindowPolicy
-    public var realMedianSpanYears: Double
-    public var realMedianVisits: Double
-    /// Of the synthetic records before windowing.
-    public var syntheticMedianSpanYears: Double
-    public var syntheticMedianVisits: Double
+    /// Of the real records (nil when there are none).
+    public var realMedianSpanYears: Double?
+    public var realMedianVisits: Double?
+    /// Of the synthetic records before windowing (nil when there are none).
+    public var syntheticMedianSpanYears: Double?
+    public var syntheticMedianVisits: Double?
     /// Windows taken at the end of a record because no record reached the drawn start.
     public var fallbacks: Int
     /// Synthetic records that gave more than one window.
@@ -85,16 +87,18 @@ public struct WindowSampler: Sendable {
         }
         followUpTimes = times
         followUpCDF = cdf
-        deathGrace = Self.median(real.flatMap(\.gaps)) / 2
+        // Without a single gap (every real record has one visit) there is no grace period.
+        deathGrace = (median(real.flatMap(\.gaps)) ?? 0) / 2
     }
 
     /// Whether synthetic records are long enough, relative to the real windows, to need cutting:
     /// their median span exceeds 1.5 × the real median + 1 year, or their median visit count
-    /// 1.5 × the real median + 1.
+    /// 1.5 × the real median + 1. False when either side has no records (nothing to cut, or
+    /// nothing to cut to).
     public static func needsWindows(realSpans: [Double], realVisits: [Double],
                                     syntheticSpans: [Double], syntheticVisits: [Double]) -> Bool {
-        let rs = median(realSpans), ss = median(syntheticSpans)
-        let rv = median(realVisits), sv = median(syntheticVisits)
+        guard let rs = median(realSpans), let ss = median(syntheticSpans),
+              let rv = median(realVisits), let sv = median(syntheticVisits) else { return false }
         return ss > 1.5 * rs + 1 || sv > 1.5 * rv + 1
     }
 
@@ -162,11 +166,5 @@ public struct WindowSampler: Sendable {
             if let window { out.append(window) }
         }
         return (out, fallbacks, uses.filter { $0 > 1 }.count)
-    }
-
-    static func median(_ x: [Double]) -> Double {
-        guard !x.isEmpty else { return 0 }
-        let s = x.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

@@ -1,5 +1,6 @@
 import Serialization
 import Timelines
+import ZebraSupport
 
 /// Writes patient timelines as FHIR R4 JSON, byte by byte, without Foundation's encoder.
 ///
@@ -82,15 +83,13 @@ struct ResourceIdentifiers {
     private var counter: UInt64 = 0
 
     init(patientID: String) {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in patientID.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        key = h
+        key = fnv1a64(patientID)
     }
 
     /// The next id, written as UUID text into `w`.
     mutating func next(into w: inout ByteWriter) {
         counter += 1
-        let high = SplitMix64.mix(key &+ counter &* 0x9E37_79B9_7F4A_7C15)
+        let high = SplitMix64.mix(key &+ counter &* SplitMix64.increment)
         let low = SplitMix64.mix(high ^ key ^ counter)
         writeUUID(high, low, into: &w)
     }
@@ -98,27 +97,7 @@ struct ResourceIdentifiers {
 
 /// Writes 128 bits as a version-4 UUID (36 characters).
 func writeUUID(_ high: UInt64, _ low: UInt64, into w: inout ByteWriter) {
-    let hex: StaticString = "0123456789abcdef"
-    hex.withUTF8Buffer { digits in
-        for i in 0..<16 {
-            var b = UInt8(truncatingIfNeeded: (i < 8 ? high : low) >> (56 - 8 * UInt64(i % 8)))
-            if i == 6 { b = (b & 0x0F) | 0x40 }
-            if i == 8 { b = (b & 0x3F) | 0x80 }
-            if i == 4 || i == 6 || i == 8 || i == 10 { w.byte(UInt8(ascii: "-")) }
-            w.byte(digits[Int(b >> 4)])
-            w.byte(digits[Int(b & 0xF)])
-        }
-    }
-}
-
-/// Local SplitMix64 finaliser (the exporter does not depend on the random-number module).
-enum SplitMix64 {
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    forEachUUIDByte(high, low) { w.byte($0) }
 }
 
 extension ByteWriter {

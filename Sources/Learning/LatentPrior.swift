@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNetworks
+import ZebraSupport
 
 /// The distribution generation draws z from: a Gaussian fitted to the aggregate posterior of
 /// the training records (the mixture of their q(z|x)), not the N(0, I) prior.
@@ -30,19 +31,7 @@ public struct LatentPrior: Sendable, Codable, Equatable {
             for i in 0..<d { for j in 0..<d { c[i * d + j] += (Double(mu[i]) - m[i]) * (Double(mu[j]) - m[j]) / (n - 1) } }
         }
         for lv in logVariances { for k in 0..<d { c[k * d + k] += exp(Double(lv[k])) / n } }
-        var l = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var sum = c[i * d + j]
-                for k in 0..<j { sum -= l[i * d + k] * l[j * d + k] }
-                if i == j {
-                    guard sum > 1e-9 else { return standard(dimensions: d) }
-                    l[i * d + i] = sum.squareRoot()
-                } else {
-                    l[i * d + j] = sum / l[j * d + j]
-                }
-            }
-        }
+        guard case .success(let l) = choleskyLower(c, dimension: d, minimumPivot: 1e-9) else { return standard(dimensions: d) }
         return LatentPrior(mean: m, cholesky: l)
     }
 

@@ -3,13 +3,7 @@ import Foundation
 import Randomness
 import Simulation
 
-/// The model's recorded value of one measure at one visit: a mean and the SD of a recording.
-public struct ModelledValue: Sendable {
-    public var mean: Double
-    public var sd: Double
-}
-
-extension ModelGenerator {
+extension ModelGenerator: ScheduledObservationGenerator {
     /// What the model expects a record to show at a fixed schedule of visits (a trial's): per
     /// visit and measure, the mean recorded value and its SD, on the measure's own scale.
     ///

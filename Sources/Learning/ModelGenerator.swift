@@ -29,6 +29,12 @@ public struct ModelGenerator: Sendable {
         builder = TimelineBuilder(template: simulator.template, concepts: simulator.concepts)
     }
 
+    /// A generator for `template` with default simulation options, for visit schedules the caller
+    /// fixes (a trial's, through `scheduledValues`).
+    public init(template: DiseaseTemplate, model: SequenceVAE) {
+        self.init(simulator: CohortSimulator(template: template, options: SimulationOptions()), model: model)
+    }
+
     public func patient(_ index: Int) -> SimulatedPatient {
         var base = simulator.patient(index)
         guard let first = base.firstVisitAge else { return base }

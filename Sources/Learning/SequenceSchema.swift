@@ -1,5 +1,6 @@
 import DiseaseModeling
 import Foundation
+import Simulation
 import Statistics
 
 /// The feature layout of the sequence model for one template, with the normalisation fitted on

@@ -1,4 +1,5 @@
 import Foundation
+import ZebraSupport
 
 /// One named sample for a histogram overlay.
 public struct HistogramSample: Sendable, Equatable {
@@ -87,7 +88,7 @@ public struct HistogramChart: Sendable, Equatable {
         guard data.count >= 2 else { return points.map { _ in 0 } }
         let mean = data.reduce(0, +) / n
         let sd = (data.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
-        let iqr = quantile(data, 0.75) - quantile(data, 0.25)
+        let iqr = ZebraSupport.quantile(sorted: data, 0.75)! - ZebraSupport.quantile(sorted: data, 0.25)!
         var spread = Swift.min(sd, iqr / 1.34)
         if !(spread > 0) { spread = sd > 0 ? sd : 1 }
         let h = 0.9 * spread * Foundation.pow(n, -0.2)
@@ -100,13 +101,6 @@ public struct HistogramChart: Sendable, Equatable {
             }
             return total * norm
         }
-    }
-
-    private static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        let position = p * Double(sorted.count - 1)
-        let i = Int(position.rounded(.down))
-        let j = Swift.min(i + 1, sorted.count - 1)
-        return sorted[i] + (position - Double(i)) * (sorted[j] - sorted[i])
     }
 
     private func curvePoints(edges: [Double]) -> [Double] {

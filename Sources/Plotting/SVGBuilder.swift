@@ -1,4 +1,5 @@
 import Foundation
+import ZebraSupport
 
 /// Appends SVG elements to a string; every number passes through `SVGFormat` and every text
 /// through `SVGFormat.escape`, so output is deterministic and well formed.
@@ -86,7 +87,7 @@ struct SVGBuilder {
     /// The complete document. The clip-path id is a hash of the body, so two different charts
     /// inlined in one HTML page do not share an id while each chart stays byte-for-byte stable.
     func document(title: String, clip: PlotFrame?) -> String {
-        let id = "clip-" + String(Self.fnv1a(body), radix: 16)
+        let id = "clip-" + String(fnv1a64(body), radix: 16)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(p(width))\" "
             + "height=\"\(p(height))\" viewBox=\"0 0 \(p(width)) \(p(height))\" role=\"img\" "
@@ -117,15 +118,6 @@ struct SVGBuilder {
             penDown = true
         }
         return d
-    }
-
-    static func fnv1a(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in s.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        return h
     }
 
     private func p(_ v: Double) -> String { SVGFormat.px(v) }

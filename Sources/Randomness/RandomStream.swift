@@ -1,3 +1,5 @@
+import ZebraSupport
+
 /// A seedable xoshiro256** generator: one independent stream per patient (or per task).
 ///
 /// The state is derived from a `(seed, stream)` pair through SplitMix64, so stream `k` of seed `s`
@@ -66,29 +68,6 @@ public struct RandomStream: Sendable {
             }
         }
         return Int(product.high)
-    }
-}
-
-/// The SplitMix64 generator, used to seed streams and to hash counters into identifiers.
-public struct SplitMix64: Sendable {
-    public var state: UInt64
-
-    @inlinable
-    public init(state: UInt64) { self.state = state }
-
-    @inlinable
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SplitMix64.mix(state)
-    }
-
-    /// The SplitMix64 finaliser: a bijective 64-bit hash.
-    @inlinable
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

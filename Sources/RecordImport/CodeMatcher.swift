@@ -1,5 +1,4 @@
 import DiseaseModeling
-import Simulation
 import Timelines
 
 /// Finds which part of a template a record's codes stand for.

@@ -1,3 +1,5 @@
+import ZebraSupport
+
 /// What an import read, kept and skipped, and why.
 ///
 /// Counts are exact; `problems` holds the first `maximumProblems` problems verbatim (all of them
@@ -95,15 +97,4 @@ public struct ImportReport: Sendable {
         }
         return n == 1 ? words : words + "s"
     }
-}
-
-/// `1234567` → `1,234,567`.
-func formatCount(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, ch) in digits.reversed().enumerated() {
-        if i > 0 && i % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return (n < 0 ? "-" : "") + String(out.reversed())
 }

@@ -1,6 +1,5 @@
 import DiseaseModeling
 import Serialization
-import Simulation
 import Timelines
 
 /// One patient as read so far: details, visits and facts, before the timeline is laid out.

@@ -2,7 +2,6 @@ import DiseaseModeling
 import Foundation
 import Parallelism
 import Serialization
-import Simulation
 import Timelines
 
 /// A user's seed records for one disease, read into timelines shaped like simulated ones.

@@ -3,6 +3,7 @@ import Foundation
 import Parallelism
 import Randomness
 import Timelines
+import ZebraSupport
 
 /// A simulated patient: the record (timeline) and the truth behind it (latent course).
 public struct SimulatedPatient: Sendable {
@@ -110,24 +111,4 @@ public struct CohortSimulator: Sendable {
         let lower = range.lowerBound
         return parallelMap(count: range.count, threads: threads) { self.patient(lower + $0) }
     }
-}
-
-/// A version-4 UUID string from 128 random bits.
-public func uuidString(_ high: UInt64, _ low: UInt64) -> String {
-    var bytes = [UInt8](repeating: 0, count: 16)
-    for i in 0..<8 {
-        bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
-        bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
-    }
-    bytes[6] = (bytes[6] & 0x0F) | 0x40
-    bytes[8] = (bytes[8] & 0x3F) | 0x80
-    let hex = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(36)
-    for (i, b) in bytes.enumerated() {
-        if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-        out.append(hex[Int(b >> 4)])
-        out.append(hex[Int(b & 0xF)])
-    }
-    return String(decoding: out, as: UTF8.self)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ZebraSupport
 
 /// Descriptive statistics of samples: location, spread, quantiles and histograms.
 ///
@@ -96,11 +97,7 @@ public enum Descriptive {
         if !(p >= 0 && p <= 1) {
             throw StatisticsError.invalidArgument("quantile probability must lie in [0, 1], got \(p)")
         }
-        let h = Double(x.count - 1) * p
-        let lo = Int(h.rounded(.down))
-        if lo >= x.count - 1 { return x[x.count - 1] }
-        let frac = h - Double(lo)
-        return x[lo] + frac * (x[lo + 1] - x[lo])
+        return ZebraSupport.quantile(sorted: x, p)!
     }
 
     /// The median (type-7 quantile at 0.5, i.e. the usual midpoint rule for even counts).

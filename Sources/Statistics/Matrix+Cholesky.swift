@@ -1,4 +1,5 @@
 import Foundation
+import ZebraSupport
 
 /// The Cholesky factorization `A = L Lᵀ` of a symmetric positive definite matrix.
 public struct CholeskyFactorization: Sendable, Equatable {
@@ -31,22 +32,14 @@ public struct CholeskyFactorization: Sendable, Equatable {
         let n = a.rows
         var maxDiag = 0.0
         for i in 0..<n { maxDiag = Swift.max(maxDiag, Swift.abs(a[i, i])) }
-        var l = Matrix(rows: n, columns: n)
-        for j in 0..<n {
-            var d = a[j, j]
-            for k in 0..<j { d -= l[j, k] * l[j, k] }
-            if !(d > relativeTolerance * maxDiag) || !d.isFinite {
-                return .failure(PivotFailure(pivot: j, value: d, maxDiagonal: maxDiag))
-            }
-            let ljj = d.squareRoot()
-            l[j, j] = ljj
-            for i in (j + 1)..<Swift.max(j + 1, n) {
-                var s = a[i, j]
-                for k in 0..<j { s -= l[i, k] * l[j, k] }
-                l[i, j] = s / ljj
-            }
+        switch choleskyLower(a.elements, dimension: n, minimumPivot: relativeTolerance * maxDiag) {
+        case .success(let elements):
+            var l = Matrix(rows: n, columns: n)
+            l.elements = elements
+            return .success(l)
+        case .failure(let f):
+            return .failure(PivotFailure(pivot: f.pivot, value: f.value, maxDiagonal: maxDiag))
         }
-        return .success(l)
     }
 
     /// Wraps an already computed lower factor.

@@ -1,5 +1,6 @@
 import Foundation
 import Plotting
+import Serialization
 import Statistics
 
 extension ControlArmResult {

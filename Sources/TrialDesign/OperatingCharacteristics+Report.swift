@@ -1,5 +1,6 @@
 import Foundation
 import Plotting
+import Serialization
 
 extension TrialDesignKind {
     /// A label short enough for a chart axis.

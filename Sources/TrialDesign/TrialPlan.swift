@@ -1,5 +1,4 @@
 import DiseaseModeling
-import Learning
 import Simulation
 import Timelines
 
@@ -29,10 +28,11 @@ public struct TrialPlan: Sendable {
     public let endpointVisit: Int
     /// The endpoint time in years.
     public var horizonYears: Double { specification.endpoint.months / 12 }
-    /// A trained sequence model: when set, simulated patients' measures at trial visits are the
-    /// model's (its departures from the template for each patient, and its recording spread)
-    /// rather than the template's trajectory plus the template's noise.
-    public var observationModel: SequenceVAE?
+    /// A trained sequence model (Learning's `ModelGenerator`): when set, simulated patients'
+    /// measures at trial visits are the model's (its departures from the template for each
+    /// patient, and its recording spread) rather than the template's trajectory plus the
+    /// template's noise.
+    public var observationModel: (any ScheduledObservationGenerator)?
     /// How patients are generated, for reports: "template", or the model file and its digest.
     public var generatorDescription = "template"
 

@@ -1,5 +1,4 @@
 import DiseaseModeling
-import Learning
 import Randomness
 import Simulation
 import Timelines
@@ -19,14 +18,12 @@ enum ImposedEffect: Sendable {
 struct TrialRecordBuilder: Sendable {
     let plan: TrialPlan
     let models: [ObservationModel]
-    let generator: ModelGenerator?
+    let generator: (any ScheduledObservationGenerator)?
 
     init(plan: TrialPlan) {
         self.plan = plan
         models = plan.template.measures.map(ObservationModel.init)
-        generator = plan.observationModel.map {
-            ModelGenerator(simulator: CohortSimulator(template: plan.template, options: SimulationOptions()), model: $0)
-        }
+        generator = plan.observationModel
     }
 
     /// The noise-free endpoint measure at `age` with the effect imposed (`reference` is the value at the index date).

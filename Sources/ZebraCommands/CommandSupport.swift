@@ -4,6 +4,7 @@ import Learning
 import Foundation
 import Parallelism
 import Timelines
+import ZebraSupport
 
 /// A failure that ends a command: the message for stderr and the exit code.
 public struct CommandError: Error, Sendable, CustomStringConvertible {
@@ -96,28 +97,8 @@ func loadTemplate(_ id: String, _ arguments: ParsedArguments) throws(CommandErro
     }
 }
 
-func formatCount(_ n: Int) -> String {
-    let s = String(n)
-    var out = ""
-    for (i, ch) in s.reversed().enumerated() {
-        if i > 0 && i % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return String(out.reversed())
-}
-
 func formatRate(_ x: Double) -> String {
     x >= 100 ? formatCount(Int(x.rounded())) : String(format: "%.1f", x)
-}
-
-/// Peak resident set size of this process in MB (VmHWM), or nil where /proc is missing.
-public func peakResidentMegabytes() -> Double? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let parts = line.split(separator: " ").filter { !$0.isEmpty }
-        if parts.count >= 2, let kb = Double(parts[1]) { return kb / 1024 }
-    }
-    return nil
 }
 
 /// Refuses an end date before anyone in the template could be born: such a run would write only

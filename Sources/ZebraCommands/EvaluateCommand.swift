@@ -7,6 +7,7 @@ import RecordImport
 import Serialization
 import Simulation
 import Timelines
+import ZebraSupport
 
 struct EvaluateCommand: ZebraCommand {
     static let specification = CommandSpecification(

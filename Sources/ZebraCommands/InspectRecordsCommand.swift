@@ -4,6 +4,7 @@ import Foundation
 import RecordImport
 import Simulation
 import Timelines
+import ZebraSupport
 
 struct InspectRecordsCommand: ZebraCommand {
     static let specification = CommandSpecification(

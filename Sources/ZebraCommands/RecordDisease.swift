@@ -4,6 +4,7 @@ import Foundation
 import RecordImport
 import Serialization
 import Timelines
+import ZebraSupport
 
 /// How many patients of a set of records carry each template's disease Condition.
 struct DiseaseCensus {

@@ -7,6 +7,7 @@ import Parallelism
 import Serialization
 import Simulation
 import Timelines
+import ZebraSupport
 
 struct SimulateCommand: ZebraCommand {
     static let specification = CommandSpecification(

@@ -3,6 +3,7 @@ import Foundation
 import Randomness
 import RecordImport
 import Serialization
+import ZebraSupport
 
 struct SplitRecordsCommand: ZebraCommand {
     static let specification = CommandSpecification(

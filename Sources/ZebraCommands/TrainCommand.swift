@@ -4,7 +4,9 @@ import Foundation
 import Learning
 import Parallelism
 import RecordImport
+import Simulation
 import Timelines
+import ZebraSupport
 
 struct TrainCommand: ZebraCommand {
     static let specification = CommandSpecification(

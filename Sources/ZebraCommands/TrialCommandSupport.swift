@@ -1,6 +1,7 @@
 import CommandLineParsing
 import DiseaseModeling
 import Foundation
+import Learning
 import RecordImport
 import Simulation
 import Timelines
@@ -30,7 +31,7 @@ enum TrialOptions {
 func loadTrialPlan(_ arguments: ParsedArguments, console: Console) throws -> TrialPlan {
     var plan = try loadTrialPlanIgnoringModel(arguments)
     if let loaded = try loadModel(arguments, template: plan.template, console: console) {
-        plan.observationModel = loaded.model
+        plan.observationModel = ModelGenerator(template: plan.template, model: loaded.model)
         plan.generatorDescription = "template + model \(loaded.path) (sha256 \(loaded.digest))"
     }
     return plan

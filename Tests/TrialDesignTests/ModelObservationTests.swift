@@ -13,8 +13,8 @@ import ZebraTestSupport
     static func plans() throws -> (template: TrialPlan, model: TrialPlan) {
         let template = try Fixtures.plan("friedreich-ataxia-moxie.json")
         var model = template
-        model.observationModel = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model",
-                                                          template: template.template).model()
+        let trained = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model", template: template.template).model()
+        model.observationModel = ModelGenerator(template: template.template, model: trained)
         model.generatorDescription = "template + model (test)"
         return (template, model)
     }

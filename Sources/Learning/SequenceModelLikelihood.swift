@@ -1,15 +1,7 @@
 import DiseaseModeling
-import Learning
 import Parallelism
 import Simulation
 import Timelines
-
-/// A per-record likelihood, for the likelihood-based membership-inference attack.
-public protocol RecordLikelihood: Sendable {
-    /// Per timeline: a negative log-likelihood (or a bound on it), lower meaning more likely;
-    /// NaN for a record the model cannot score (no visits).
-    func negativeLogLikelihoods(_ timelines: [PatientTimeline]) -> [Double]
-}
 
 /// The trained sequence model's negative ELBO of each record, with the latent code at its
 /// posterior mean (deterministic): what an attacker holding the model would compute.

@@ -1,5 +1,4 @@
 import DiseaseModeling
-import Simulation
 import Timelines
 
 /// One patient's record as the sequence model sees it: who they are, what is known of their
@@ -9,6 +8,12 @@ public struct PatientSequence: Sendable {
         public var age: Double
         /// Per measure: the observed value, or NaN when not recorded at this visit.
         public var values: [Double]
+
+        /// A visit at `age` with per-measure `values` (NaN: not recorded).
+        public init(age: Double, values: [Double]) {
+            self.age = age
+            self.values = values
+        }
     }
 
     public var id: String
@@ -25,6 +30,23 @@ public struct PatientSequence: Sendable {
     public var treatmentPeriods: [[(start: Double, stop: Double?)]]
     public var deathAge: Double?
     public var visits: [Visit]
+
+    /// A sequence from its parts (a record's facts as the model sees them).
+    public init(id: String, sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?], onsetAge: Double?,
+                diagnosisAge: Double?, eventAges: [Double?], treatmentPeriods: [[(start: Double, stop: Double?)]],
+                deathAge: Double?, visits: [Visit]) {
+        self.id = id
+        self.sex = sex
+        self.birth = birth
+        self.categories = categories
+        self.numbers = numbers
+        self.onsetAge = onsetAge
+        self.diagnosisAge = diagnosisAge
+        self.eventAges = eventAges
+        self.treatmentPeriods = treatmentPeriods
+        self.deathAge = deathAge
+        self.visits = visits
+    }
 
     /// The history the template's expected course is computed from, up to `age` for events.
     public func history(eventsUntil age: Double = .infinity) -> KnownHistory {

@@ -1,4 +1,3 @@
-import DiseaseModeling
 import Timelines
 
 /// A template's concepts in one table, with the index of each part's concept.
