@@ -29,10 +29,13 @@ let kernelTarget: [SwiftSetting] = {
 /// tens of minutes. Assertions and overflow checks stay on (-O, not -Ounchecked).
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// Each module's README.md says what it owns; it is documentation, not a resource.
+let moduleReadme = ["README.md"]
+
 /// A library module with the project's settings: release builds use the default -O with every
 /// check on; `optimized` modules are built with -O in debug too.
 func library(_ name: String, _ dependencies: [Target.Dependency] = [], optimized: Bool = false) -> Target {
-    .target(name: name, dependencies: dependencies, swiftSettings: optimized ? optimizedInDebug : [])
+    .target(name: name, dependencies: dependencies, exclude: moduleReadme, swiftSettings: optimized ? optimizedInDebug : [])
 }
 
 let package = Package(
@@ -52,8 +55,9 @@ let package = Package(
         library("Plotting", ["ZebraSupport"]),
         library("CommandLineParsing"),
         library("DifferentialPrivacy", ["Randomness"]),
-        .target(name: "DenseKernels", swiftSettings: optimizedInDebug + uncheckedInRelease + kernelTarget),
-        .target(name: "NeuralNetworks", dependencies: ["DenseKernels", "Randomness"], swiftSettings: optimizedInDebug + uncheckedInRelease),
+        .target(name: "DenseKernels", exclude: moduleReadme, swiftSettings: optimizedInDebug + uncheckedInRelease + kernelTarget),
+        .target(name: "NeuralNetworks", dependencies: ["DenseKernels", "Randomness"], exclude: moduleReadme,
+                swiftSettings: optimizedInDebug + uncheckedInRelease),
         // The domain: timelines, templates, simulation, FHIR, calibration.
         library("Timelines"),
         library("DiseaseModeling", ["Randomness", "Serialization", "Timelines", "ZebraSupport"], optimized: true),
@@ -61,6 +65,7 @@ let package = Package(
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
+        library("RecordChecks", ["DiseaseModeling", "Timelines", "ZebraSupport"]),
         library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
                              "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // Trial design and evaluation reach a trained model only through Simulation's protocols
@@ -70,10 +75,10 @@ let package = Package(
         library("Evaluation", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
                                "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // The command-line tool.
-        library("ZebraCommands", ["Calibration", "CommandLineParsing", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
+        library("ZebraCommands", ["Calibration", "CommandLineParsing", "RecordChecks", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
                                   "Parallelism", "Plotting", "Randomness", "RecordImport", "Serialization", "Simulation",
                                   "Statistics", "Timelines", "TrialDesign", "ZebraSupport"]),
-        .executableTarget(name: "zebra", dependencies: ["Serialization", "ZebraCommands"]),
+        .executableTarget(name: "zebra", dependencies: ["Serialization", "ZebraCommands"], exclude: moduleReadme),
         .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness", "ZebraSupport"],
                           path: "Benchmarks/NNBench"),
         .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Learning", "NeuralNetworks", "Parallelism",
@@ -84,6 +89,8 @@ let package = Package(
         .testTarget(name: "ZebraSupportTests", dependencies: ["ZebraSupport"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness", "ZebraSupport"]),
         .testTarget(name: "CommandLineParsingTests", dependencies: ["CommandLineParsing"]),
+        .testTarget(name: "RecordChecksTests",
+                    dependencies: ["DiseaseModeling", "RecordChecks", "Simulation", "Timelines", "ZebraTestSupport"]),
         .testTarget(name: "SerializationTests", dependencies: ["Serialization", "ZebraTestSupport"]),
         .testTarget(name: "TimelinesTests", dependencies: ["Timelines"]),
         .testTarget(name: "DiseaseModelingTests", dependencies: ["DiseaseModeling", "ZebraTestSupport"]),

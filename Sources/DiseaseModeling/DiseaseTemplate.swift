@@ -30,6 +30,8 @@ public struct DiseaseTemplate: Sendable {
     /// A digest of what the simulator and a model read from the template (prose excluded), naming
     /// which template a model was trained with.
     public internal(set) var digest: String
+    /// What no record of the disease may show, beside the rules every template implies.
+    package internal(set) var rules: [RecordRule] = []
 
     public static let onsetState = 0
     public static let diagnosisState = 1

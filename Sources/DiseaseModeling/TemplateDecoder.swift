@@ -14,7 +14,7 @@ final class TemplateDecoder {
     static let topKeys: Set<String> = [
         "$schema", "format", "formatVersion", "id", "name", "description", "version", "sources", "condition",
         "population", "attributes", "randomEffects", "correlations", "onset", "diagnosis", "measures",
-        "events", "treatments", "visits", "mortality", "notes",
+        "events", "treatments", "visits", "mortality", "rules", "notes",
     ]
 
     init(file: String) { reader = JSONDocumentReader(file: file) }
@@ -66,6 +66,7 @@ final class TemplateDecoder {
         }
         template.visits = visits(need("visits"), "$.visits")
         template.mortality = mortality(need("mortality"), "$.mortality")
+        template.rules = rules(top["rules"], template: template)
         template.stateNames = symbols.states.sorted { $0.value < $1.value }.map(\.key)
         template.stateEffects = Array(repeating: [], count: template.stateNames.count)
         if template.stateNames.count == 2 + template.events.count + template.treatments.count {

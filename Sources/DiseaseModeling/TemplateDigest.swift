@@ -3,12 +3,13 @@ import Serialization
 
 /// The digest that names which template a model was trained with: a SHA-256 of what the
 /// simulator and the model read, not of the file's bytes. Prose (descriptions, sources, notes,
-/// code displays, the name and version) and key order do not count, so editing a description
-/// does not invalidate a trained model, while changing any number, code or rule does.
+/// code displays, the name and version), the record rules (they only check) and key order do not
+/// count, so editing a description does not invalidate a trained model, while changing any
+/// number, code or simulation rule does.
 enum TemplateDigest {
-    /// Keys whose values never change what is simulated or learned.
+    /// Keys whose values never change what is simulated or learned (the record rules only check).
     static let proseKeys: Set<String> = ["$schema", "name", "description", "version", "sources", "source", "note", "notes",
-                                         "display"]
+                                         "display", "rules"]
 
     static func of(_ root: JSONNode) -> String {
         var bytes: [UInt8] = []

@@ -8,7 +8,7 @@ public enum Zebra {
 
     static var commands: [any ZebraCommand.Type] {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
-         InspectRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self,
+         InspectRecordsCommand.self, CheckRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self,
          SplitRecordsCommand.self, EvaluateCommand.self]
     }
 
