@@ -7,13 +7,19 @@ import Serialization
 /// count, so editing a description does not invalidate a trained model, while changing any
 /// number, code or simulation rule does.
 enum TemplateDigest {
-    /// Keys whose values never change what is simulated or learned (the record rules only check).
+    /// Keys whose values never change what is simulated or learned, wherever they stand.
     static let proseKeys: Set<String> = ["$schema", "name", "description", "version", "sources", "source", "note", "notes",
-                                         "display", "rules"]
+                                         "display"]
+    /// Top-level keys of the same kind: the record rules only check (`visits.rules` is a schedule).
+    static let topLevelProseKeys: Set<String> = ["rules"]
 
     static func of(_ root: JSONNode) -> String {
         var bytes: [UInt8] = []
-        append(root, to: &bytes)
+        var top = root
+        if case .object(let members) = root.value {
+            top.value = .object(members.filter { !topLevelProseKeys.contains($0.key) })
+        }
+        append(top, to: &bytes)
         return SHA256.hexDigest(of: bytes)
     }
 

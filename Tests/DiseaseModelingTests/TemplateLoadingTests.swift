@@ -178,11 +178,21 @@ import ZebraTestSupport
         (#""rate": 0.05"#, #""rate": 0.06"#),
         (#""code": "456""#, #""code": "457""#),
         (#""intervalMonths": 12"#, #""intervalMonths": 6"#),
+        // A key that is prose at the top (the record rules) is a model input elsewhere (the visit rules).
+        (#""rules": [{"intervalMonths": 12}]"#, #""rules": [{"intervalMonths": 12}, {"intervalMonths": 3}]"#),
     ])
     func modelInputEditsChangeTheDigest(old: String, new: String) throws {
         let text = TestSupport.minimalTemplate
         #expect(text.contains(old))
         #expect(try digest(text) != digest(text.replacingOccurrences(of: old, with: new)))
+    }
+
+    @Test func recordRulesDoNotCount() throws {
+        let text = TestSupport.minimalTemplate
+        let withRules = String(text.dropLast(text.count - (text.lastIndex(of: "}")!.utf16Offset(in: text))))
+            + #", "rules": [{"id": "r", "text": "score stays up", "after": "milestone", "measure": "score", "atLeast": 1}]}"#
+        #expect(try DiseaseTemplate.decode(Array(withRules.utf8), file: "toy.json").rules.count == 1)
+        #expect(try digest(text) == digest(withRules))
     }
 
     @Test func keyOrderDoesNotCount() throws {
