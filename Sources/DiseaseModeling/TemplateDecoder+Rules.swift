@@ -19,16 +19,16 @@ extension TemplateDecoder {
         let text = reader.string(reader.required(m, "text", path, parent: node), "\(path).text") ?? id
         checkSource(m["source"], "\(path).source")
         let source = m["source"]?.stringValue
-        guard let measureName = reader.string(reader.required(m, "measure", path, parent: node), "\(path).measure") else {
-            return nil
-        }
+        let measureNode = reader.required(m, "measure", path, parent: node)
+        guard let measureName = reader.string(measureNode, "\(path).measure") else { return nil }
         guard let measure = template.measureIndex(measureName) else {
             reader.report("\(path).measure", m["measure"], "no measure named \"\(measureName)\"")
             return nil
         }
         if let fall = m["maxFall"] {
             guard m["after"] == nil, m["atLeast"] == nil, m["below"] == nil else {
-                reader.report(path, node, "a rule has either \"maxFall\" or \"after\" with \"atLeast\"/\"below\", not both")
+                reader.report(path, node,
+                              "a rule has either \"maxFall\" or \"after\" with \"atLeast\"/\"below\", not both")
                 return nil
             }
             guard let points = reader.number(fall, "\(path).maxFall", in: 1e-9...1e9) else { return nil }
@@ -44,7 +44,8 @@ extension TemplateDecoder {
             return nil
         }
         guard template.events[event].record != .none else {
-            reader.report("\(path).after", m["after"], "event \"\(eventName)\" is not recorded, so no record can show it")
+            reader.report("\(path).after", m["after"],
+                          "event \"\(eventName)\" is not recorded, so no record can show it")
             return nil
         }
         let atLeast = reader.number(m["atLeast"], "\(path).atLeast")

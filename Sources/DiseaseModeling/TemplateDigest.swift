@@ -8,8 +8,9 @@ import Serialization
 /// number, code or simulation rule does.
 enum TemplateDigest {
     /// Keys whose values never change what is simulated or learned, wherever they stand.
-    static let proseKeys: Set<String> = ["$schema", "name", "description", "version", "sources", "source", "note", "notes",
-                                         "display"]
+    static let proseKeys: Set<String> = [
+        "$schema", "name", "description", "version", "sources", "source", "note", "notes", "display",
+    ]
     /// Top-level keys of the same kind: the record rules only check (`visits.rules` is a schedule).
     static let topLevelProseKeys: Set<String> = ["rules"]
 

@@ -54,8 +54,8 @@ package struct CheckReport: Sendable {
             let id = r.rule.id.padding(toLength: width, withPad: " ", startingAt: 0)
             let status = r.holds ? "ok  " : "FAIL"
             if r.rule.isContradiction {
-                lines.append("  \(status) \(id)  \(counted(r.occurrences, "violation")) in \(counted(r.patients, "patient")) "
-                    + "— \(r.rule.text)")
+                lines.append("  \(status) \(id)  \(counted(r.occurrences, "violation")) in "
+                    + "\(counted(r.patients, "patient")) — \(r.rule.text)")
             } else {
                 let share = r.pairs > 0 ? 100 * Double(r.occurrences) / Double(r.pairs) : 0
                 let noise = r.pairs > 0 ? 100 * r.expected / Double(r.pairs) : 0

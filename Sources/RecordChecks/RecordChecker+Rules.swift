@@ -29,7 +29,8 @@ extension RecordChecker {
             for (m, measure) in template.measures.enumerated() {
                 guard let state = measure.observeUnless, let (label, day) = firstRecorded(state: state, record),
                       let v = record.values[m].first(where: { $0.day > day }) else { continue }
-                found.violations.append("\(measure.id) \(format(v.value)) on \(v.day.iso), after \(label) on \(day.iso)")
+                found.violations.append("\(measure.id) \(format(v.value)) on \(v.day.iso), "
+                    + "after \(label) on \(day.iso)")
             }
         case .oneTimeEventRepeated:
             for (e, event) in template.events.enumerated() where !event.recurrent && record.eventDays[e].count > 1 {
@@ -40,11 +41,13 @@ extension RecordChecker {
             for (i, treatment) in template.treatments.enumerated() {
                 guard let available = treatment.availableFrom,
                       let start = record.starts[i].first(where: { $0 < available }) else { continue }
-                found.violations.append("\(treatment.id) started on \(start.iso), before it was available on \(available.iso)")
+                found.violations.append("\(treatment.id) started on \(start.iso), "
+                    + "before it was available on \(available.iso)")
             }
         case .stopBeforeStart:
             for (i, treatment) in template.treatments.enumerated() {
-                guard let stop = record.stops[i].first, record.starts[i].first.map({ stop < $0 }) ?? true else { continue }
+                guard let stop = record.stops[i].first,
+                      record.starts[i].first.map({ stop < $0 }) ?? true else { continue }
                 found.violations.append("\(treatment.id) stopped on \(stop.iso) before any start")
             }
         }

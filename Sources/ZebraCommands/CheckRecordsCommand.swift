@@ -19,7 +19,8 @@ struct CheckRecordsCommand: ZebraCommand {
 
     static let disease = Option<String?>("disease", "id", help: "Template id (default: the disease the records name).")
     static let records = Option<String>.required("records", "path", help: "Folder or file of records to check.")
-    static let examples = Option<Int>("examples", "n", default: 3, in: 0...1000, help: "Example patients per broken rule.")
+    static let examples = Option<Int>("examples", "n", default: 3, in: 0...1000,
+                                      help: "Example patients per broken rule.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let path = arguments[Self.records]

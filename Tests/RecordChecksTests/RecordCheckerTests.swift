@@ -46,13 +46,14 @@ import ZebraTestSupport
                                                      concept: c.measures[spleen], value: 12))
         }
         // 2. A visit before birth (patient 2); 3. platelets above the ceiling (patient 3).
-        timelines[2].events.append(TimelineEvent(day: timelines[2].birth.adding(years: -1), kind: .encounter, concept: 0))
+        timelines[2].events.append(TimelineEvent(day: timelines[2].birth.adding(years: -1), kind: .encounter,
+                                                 concept: 0))
         let platelets = try #require(template.measureIndex("platelets"))
         timelines[3].events.append(TimelineEvent(day: timelines[3].birth.adding(years: 30), kind: .quantity,
                                                  concept: c.measures[platelets], value: 5_000))
         // 4. ERT started in 1980, before it was available (patient 4).
-        timelines[4].events.append(TimelineEvent(day: try #require(CalendarDay(iso: "1980-06-01")), kind: .medicationStart,
-                                                 concept: c.treatments[0]))
+        let early = try #require(CalendarDay(iso: "1980-06-01"))
+        timelines[4].events.append(TimelineEvent(day: early, kind: .medicationStart, concept: c.treatments[0]))
         #expect(treatment.availableFrom != nil)
         let report = checker.check(timelines)
         let removed = try result(report, "measured-after-it-ends")
