@@ -169,16 +169,16 @@ struct EligibilityScan: Sendable {
         return "no simulated patient meets all criteria at once"
     }
 
-    /// The criterion the fewest rejected courses meet on its own, with its share: the one to widen.
-    func narrowest(_ courses: [LatentCourse]) -> String? {
+    /// How often each criterion is met on its own by the courses that were not eligible, rarest
+    /// first: with every share high, it is the combination that is rare.
+    func criterionShares(_ courses: [LatentCourse]) -> String? {
         guard !courses.isEmpty else { return nil }
         let coarse = max(step, 0.1)
         let shares = orderedCriteria.map { c in
-            (c, Double(courses.filter { !eligibleAges($0, c == .diagnosed ? [c] : [.diagnosed, c], firstOnly: true,
-                                                      step: coarse).isEmpty }.count) / Double(courses.count))
+            (describe(c), Double(courses.filter { !eligibleAges($0, c == .diagnosed ? [c] : [.diagnosed, c], firstOnly: true,
+                                                              step: coarse).isEmpty }.count) / Double(courses.count))
         }
-        guard let (criterion, share) = shares.min(by: { $0.1 < $1.1 }) else { return nil }
-        return "\"\(describe(criterion))\" (met by " + String(format: "%.1f %%", 100 * share)
-            + " of the simulated lives that were not eligible)"
+        return shares.sorted { $0.1 < $1.1 }.map { "\"\($0.0)\" " + String(format: "%.1f %%", 100 * $0.1) }
+            .joined(separator: ", ")
     }
 }

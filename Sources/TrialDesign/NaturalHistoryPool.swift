@@ -124,7 +124,9 @@ public struct PoolSampler: Sendable {
                     + "were eligible (" + String(format: "%.3f %%", 100 * Double(eligible) / Double(max(simulated, 1)))
                     + "), so \(count) eligible patients would take about "
                     + (projected == Int.max ? "more" : "\(projected)") + " lives, past the limit of \(limit)"
-                if let narrowest = scan.narrowest(rejected) { reason += "; the narrowest criterion is \(narrowest)" }
+                if let shares = scan.criterionShares(rejected) {
+                    reason += "; each criterion alone is met by (of the lives not eligible): \(shares)"
+                }
                 throw TrialDesignError(reason + ". Widen the trial's eligibility, or ask for fewer patients")
             }
             if let progress, simulated > 0, simulated % (16 * Self.batch) == 0 {

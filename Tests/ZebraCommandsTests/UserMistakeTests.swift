@@ -90,6 +90,79 @@ import ZebraTestSupport
     }
 }
 
+extension UserMistakeTests {
+    @Test func anEndDateBeforeAnyBirthIsRefusedAtOnce() throws {
+        let out = try TestSupport.temporaryDirectory() + "/old"
+        let (code, _, err) = run(["simulate", "--end-date", "1800-01-01", "--patients", "1000", "--out", out])
+        #expect(code == 64)
+        #expect(err.contains("'--end-date' 1800-01-01 is before the first birth template \"fabry\" allows (1930-01-01"),
+                "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func theShippedModelNoteNamesNoPathACloneLacks() throws {
+        let out = try TestSupport.temporaryDirectory() + "/default"
+        let (code, _, err) = run(["simulate", "--disease", "fabry", "--patients", "3", "--out", out])
+        #expect(code == 0, "\(err)")
+        #expect(err.contains("(shipped; trained on 300 demonstration patients simulated from the template"), "\(err)")
+        #expect(err.contains("--template-only turns it off"))
+        #expect(!err.contains("Output/demo-seeds"))
+    }
+
+    @Test func versionAndMisspeltCommands() {
+        let console = Console(capturing: true)
+        #expect(Zebra.main(["--version"], console: console) == 0)
+        #expect(console.captured == "zebra \(Zebra.version)\n")
+        let typo = Console(capturing: true)
+        #expect(Zebra.main(["simualte"], console: typo) == 64)
+        #expect(typo.errorOutput.contains("unknown command 'simualte'; did you mean 'simulate'?"))
+    }
+
+    @Test func splitRecordsRefusesOneFolderForBothHalvesBeforeWriting() throws {
+        let root = try TestSupport.temporaryDirectory()
+        try records("fabry", patients: 10, into: root + "/all")
+        let (code, _, err) = run(["split-records", "--records", root + "/all", "--out-a", root + "/half",
+                                  "--out-b", root + "/half"])
+        #expect(code == 64)
+        #expect(err.contains("--out-a and --out-b must be two separate folders"), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/half"))
+        let (inside, _, insideErr) = run(["split-records", "--records", root + "/all", "--out-a", root + "/all/a",
+                                          "--out-b", root + "/b"])
+        #expect(inside == 64)
+        #expect(insideErr.contains("overlaps the records"), "\(insideErr)")
+    }
+
+    @Test func evaluateRefusesSyntheticRecordsOfAnotherDisease() throws {
+        let root = try TestSupport.temporaryDirectory()
+        try records("friedreich-ataxia", patients: 20, into: root + "/real")
+        try records("gaucher", patients: 20, into: root + "/synthetic")
+        let (code, _, err) = run(["evaluate", "--real", root + "/real", "--synthetic", root + "/synthetic",
+                                  "--out", root + "/evaluation", "--folds", "2"])
+        #expect(code == 1)
+        #expect(err.contains("synthetic records at \(root)/synthetic are not Friedreich ataxia records"), "\(err)")
+        #expect(err.contains("--disease gaucher"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/evaluation"))
+    }
+
+    @Test func aNarrowEligibilityRuleStopsEarlyNamingEachCriterion() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let moxie = try String(contentsOfFile: TestSupport.modelsDirectory + "/trials/friedreich-ataxia-moxie.json",
+                               encoding: .utf8)
+        let narrow = moxie
+            .replacingOccurrences(of: #""age": {"min": 16, "max": 40}"#, with: #""age": {"min": 16, "max": 16.3}"#)
+            .replacingOccurrences(of: #""mfars": {"min": 20, "max": 80}"#, with: #""mfars": {"min": 58, "max": 60}"#)
+            .replacingOccurrences(of: #""to": "2020-12-31""#, with: #""to": "2005-06-30""#)
+        #expect(narrow != moxie)
+        try writeFileAtomically(Array(narrow.utf8), to: root + "/narrow.json")
+        let (code, _, err) = run(["control-arm", "--trial", root + "/narrow.json", "--simulate-treated", "50",
+                                  "--template-only", "--out", root + "/arm"])
+        #expect(code == 1)
+        #expect(err.contains("the eligibility criteria are too narrow"), "\(err)")
+        #expect(err.contains("\"age 16–16.3 years\""), "\(err)")
+        #expect(!err.contains("pool size"))
+    }
+}
+
 /// Reads the record digests a checkpoint keeps.
 enum ModelCheckpointProbe {
     static func digests(_ path: String) throws -> [String] {
