@@ -3,12 +3,12 @@ import Simulation
 import Timelines
 
 /// Runs the calibration checks defined for a template's disease.
-public enum Calibration {
+package enum Calibration {
     /// The diseases with calibration targets.
-    public static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
+    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
 
     /// Simulates `patients` patients per cohort and compares with the published figures.
-    public static func run(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int) throws(CalibrationError) -> CalibrationReport {
+    package static func run(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int) throws(CalibrationError) -> CalibrationReport {
         let checks: [CalibrationCheck]
         let cohorts = CalibrationCohorts(template: template, patients: patients, seed: seed, threads: threads)
         switch template.id {

@@ -2,9 +2,9 @@ import Randomness
 import Statistics
 
 /// An AUC with its DeLong standard error.
-public struct ScoredAUC: Sendable, Equatable {
-    public var auc: Double
-    public var standardError: Double
+package struct ScoredAUC: Sendable, Equatable {
+    package var auc: Double
+    package var standardError: Double
 
     init(_ result: AUCResult) {
         auc = result.auc
@@ -13,10 +13,10 @@ public struct ScoredAUC: Sendable, Equatable {
 }
 
 /// Ridge logistic regression on patient features: fitting, scoring, cross-validation.
-public enum RidgeClassifier {
+package enum RidgeClassifier {
     /// Fits `P(y) = logistic(xβ)` with an L2 penalty `ridge` on the non-intercept coefficients;
     /// nil when the fit fails (too few rows, or an outcome of one class only).
-    public static func fit(_ x: FeatureMatrix, _ y: [Bool], names: [String], ridge: Double) -> LogisticRegressionFit? {
+    package static func fit(_ x: FeatureMatrix, _ y: [Bool], names: [String], ridge: Double) -> LogisticRegressionFit? {
         guard x.rows == y.count, y.contains(true), y.contains(false) else { return nil }
         let regressors = (0..<x.columns).map { Regressor(names[$0], x.column($0)) }
         return try? LogisticRegression.fit(outcome: y, regressors: regressors,
@@ -24,7 +24,7 @@ public enum RidgeClassifier {
     }
 
     /// Linear predictors (log-odds) of `x` under `fit`.
-    public static func scores(_ fit: LogisticRegressionFit, _ x: FeatureMatrix) -> [Double] {
+    package static func scores(_ fit: LogisticRegressionFit, _ x: FeatureMatrix) -> [Double] {
         (0..<x.rows).map { (try? fit.linearPredictor(Array(x.row($0)))) ?? 0 }
     }
 
@@ -32,7 +32,7 @@ public enum RidgeClassifier {
     /// be fitted. Rows with identical features share a fold, so that a copied record is never
     /// scored by a model trained on its own copy (which would push its score to the other
     /// class); groups are assigned by a seeded shuffle, round-robin within each class mix.
-    public static func crossValidatedScores(_ x: FeatureMatrix, _ y: [Bool], names: [String], ridge: Double,
+    package static func crossValidatedScores(_ x: FeatureMatrix, _ y: [Bool], names: [String], ridge: Double,
                                             folds: Int, rng: inout RandomStream) -> [Double]? {
         var groupOf: [[Double]: Int] = [:]
         var members: [[Int]] = []
@@ -66,18 +66,18 @@ public enum RidgeClassifier {
     }
 
     /// The AUC of `scores` for outcomes `y` (needs two of each class).
-    public static func auc(_ scores: [Double], _ y: [Bool]) -> ScoredAUC? {
+    package static func auc(_ scores: [Double], _ y: [Bool]) -> ScoredAUC? {
         let pos = y.indices.filter { y[$0] }.map { scores[$0] }, neg = y.indices.filter { !y[$0] }.map { scores[$0] }
         return (try? TwoSample.auc(positives: pos, negatives: neg)).map(ScoredAUC.init)
     }
 }
 
 /// The detection score: how well a classifier tells real from synthetic patients.
-public enum Detection {
+package enum Detection {
     /// The cross-validated AUC of a ridge logistic regression separating `other` (positive) from
     /// `real` on patient features, with balanced classes (the larger sample subsampled at
     /// random). 0.5 means indistinguishable.
-    public static func auc(real: FeatureMatrix, other: FeatureMatrix, names: [String], folds: Int, ridge: Double,
+    package static func auc(real: FeatureMatrix, other: FeatureMatrix, names: [String], folds: Int, ridge: Double,
                            seed: UInt64) -> ScoredAUC? {
         var rng = RandomStream(seed: seed, stream: 0x4445_5445_4354)
         let n = min(real.rows, other.rows)

@@ -41,7 +41,7 @@ extension Evaluation {
 
     /// A self-contained HTML report (inline CSS and SVG, no scripts, nothing fetched): a summary
     /// table with traffic lights, then Fidelity, Privacy, Fairness and Notes.
-    public func htmlReport() -> String {
+    package func htmlReport() -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<title>Zebra evaluation: \(Self.escape(diseaseName))</title>\n<style>\n\(Self.style)\n</style>\n</head>\n<body>\n"
         h += "<h1>Synthetic data evaluation: \(Self.escape(diseaseName))</h1>\n<table class=\"meta\">\n"

@@ -57,7 +57,7 @@ extension Evaluation {
 
     /// `metrics.json`: run details, the summary and every figure with its definition, keys in a
     /// fixed order (the same inputs and seed give the same bytes).
-    public func metricsJSON() -> [UInt8] {
+    package func metricsJSON() -> [UInt8] {
         let w = windowing
         let document: ReportJSON = .object([
             ("format", .string("zebra-evaluation")),

@@ -6,36 +6,36 @@ import Timelines
 import ZebraSupport
 
 /// Settings of an evaluation.
-public struct EvaluationOptions: Sendable {
+package struct EvaluationOptions: Sendable {
     /// Seeds every random choice (windows, subsamples, cross-validation folds).
-    public var seed: UInt64 = 1
-    public var windows: WindowPolicy = .automatic
-    public var folds = 5
+    package var seed: UInt64 = 1
+    package var windows: WindowPolicy = .automatic
+    package var folds = 5
     /// The L2 penalty of every logistic regression (on standardised features).
-    public var ridge = 1.0
+    package var ridge = 1.0
     /// The copy tolerance in standardised feature units; default 0.01 × √dimension.
-    public var copyTolerance: Double?
-    public var threads = defaultThreadCount
+    package var copyTolerance: Double?
+    package var threads = defaultThreadCount
 
-    public init() {}
+    package init() {}
 }
 
 /// What is evaluated: real (seed) records, synthetic records and optionally holdout records of
 /// one disease, as timelines whose concepts index `TemplateConcepts(template)`.
-public struct EvaluationInput: Sendable {
-    public var template: DiseaseTemplate
-    public var real: [PatientTimeline]
-    public var synthetic: [PatientTimeline]
-    public var holdout: [PatientTimeline]?
+package struct EvaluationInput: Sendable {
+    package var template: DiseaseTemplate
+    package var real: [PatientTimeline]
+    package var synthetic: [PatientTimeline]
+    package var holdout: [PatientTimeline]?
     /// The model, for the likelihood-based membership attack.
-    public var likelihood: (any RecordLikelihood)?
+    package var likelihood: (any RecordLikelihood)?
     /// A model that saw none of the real records (e.g. the template's shipped model): the
     /// reference of the calibrated likelihood attack.
-    public var referenceLikelihood: (any RecordLikelihood)?
+    package var referenceLikelihood: (any RecordLikelihood)?
     /// Where each sample came from (shown in the report): keys `real`, `synthetic`, `holdout`, `model`.
-    public var sources: [String: String]
+    package var sources: [String: String]
 
-    public init(template: DiseaseTemplate, real: [PatientTimeline], synthetic: [PatientTimeline],
+    package init(template: DiseaseTemplate, real: [PatientTimeline], synthetic: [PatientTimeline],
                 holdout: [PatientTimeline]? = nil, likelihood: (any RecordLikelihood)? = nil,
                 referenceLikelihood: (any RecordLikelihood)? = nil, sources: [String: String] = [:]) {
         self.template = template
@@ -50,22 +50,22 @@ public struct EvaluationInput: Sendable {
 
 /// The evaluation of synthetic records against real ones: fidelity, privacy and fairness
 /// figures with definitions, headline flags, plots and notes.
-public struct Evaluation: Sendable {
-    public var disease: String
-    public var diseaseName: String
-    public var templateVersion: String
-    public var sources: [String: String]
-    public var seed: UInt64
+package struct Evaluation: Sendable {
+    package var disease: String
+    package var diseaseName: String
+    package var templateVersion: String
+    package var sources: [String: String]
+    package var seed: UInt64
     /// Windows (patients) compared: real, synthetic, holdout.
-    public var patients: (real: Int, synthetic: Int, holdout: Int?)
-    public var windowing: WindowingSummary
-    public var metrics: [Metric]
-    public var headlines: [Headline]
-    public var figures: [ReportFigure]
-    public var notes: [String]
+    package var patients: (real: Int, synthetic: Int, holdout: Int?)
+    package var windowing: WindowingSummary
+    package var metrics: [Metric]
+    package var headlines: [Headline]
+    package var figures: [ReportFigure]
+    package var notes: [String]
 
     /// Runs every check.
-    public init(_ input: EvaluationInput, options: EvaluationOptions = EvaluationOptions()) {
+    package init(_ input: EvaluationInput, options: EvaluationOptions = EvaluationOptions()) {
         let template = input.template
         let concepts = TemplateConcepts(template)
         let real = PatientWindow.wholeRecords(input.real, template: template, concepts: concepts)
@@ -149,7 +149,7 @@ public struct Evaluation: Sendable {
     }
 
     /// The first metric called `name` in `group` (nil: the overall figure).
-    public func metric(_ name: String, group: String? = nil) -> Metric? {
+    package func metric(_ name: String, group: String? = nil) -> Metric? {
         metrics.first { $0.name == name && $0.group == group }
     }
 

@@ -79,16 +79,16 @@ enum Fairness {
 }
 
 /// When a group's share in the synthetic data is flagged as misrepresenting the real data.
-public enum FairnessFlag {
+package enum FairnessFlag {
     /// A share ratio below this flags under-representation (the four-fifths rule)…
-    public static let underRatio = 0.8
+    package static let underRatio = 0.8
     /// …and above this over-representation, when the difference is also beyond 2 standard errors.
-    public static let overRatio = 1.25
-    public static let zThreshold = 2.0
+    package static let overRatio = 1.25
+    package static let zThreshold = 2.0
 
     /// −1 under-represented, +1 over-represented, 0 neither, for `k` of `n` synthetic patients
     /// in a group holding `kr` of `nr` real ones (two-proportion z with the pooled share).
-    public static func flag(real kr: Int, of nr: Int, synthetic k: Int, of n: Int) -> Int {
+    package static func flag(real kr: Int, of nr: Int, synthetic k: Int, of n: Int) -> Int {
         guard nr > 0, n > 0 else { return 0 }
         let pr = Double(kr) / Double(nr), ps = Double(k) / Double(n)
         let pooled = Double(kr + k) / Double(nr + n)

@@ -2,24 +2,24 @@ import DiseaseModeling
 import Timelines
 
 /// Patient feature vectors in row-major order.
-public struct FeatureMatrix: Sendable {
-    public var rows: Int
-    public var columns: Int
-    public var values: [Double]
+package struct FeatureMatrix: Sendable {
+    package var rows: Int
+    package var columns: Int
+    package var values: [Double]
 
-    public init(rows: Int, columns: Int, values: [Double]) {
+    package init(rows: Int, columns: Int, values: [Double]) {
         precondition(values.count == rows * columns, "feature matrix size")
         self.rows = rows
         self.columns = columns
         self.values = values
     }
 
-    public func row(_ i: Int) -> ArraySlice<Double> { values[(i * columns)..<((i + 1) * columns)] }
+    package func row(_ i: Int) -> ArraySlice<Double> { values[(i * columns)..<((i + 1) * columns)] }
 
-    public func column(_ j: Int) -> [Double] { (0..<rows).map { values[$0 * columns + j] } }
+    package func column(_ j: Int) -> [Double] { (0..<rows).map { values[$0 * columns + j] } }
 
     /// The rows `indices`, in that order.
-    public func selecting(rows indices: [Int]) -> FeatureMatrix {
+    package func selecting(rows indices: [Int]) -> FeatureMatrix {
         var out: [Double] = []
         out.reserveCapacity(indices.count * columns)
         for i in indices { out += row(i) }
@@ -27,7 +27,7 @@ public struct FeatureMatrix: Sendable {
     }
 
     /// Rows of `self` followed by rows of `other`.
-    public func appending(_ other: FeatureMatrix) -> FeatureMatrix {
+    package func appending(_ other: FeatureMatrix) -> FeatureMatrix {
         precondition(other.columns == columns, "feature matrix columns")
         return FeatureMatrix(rows: rows + other.rows, columns: columns, values: values + other.values)
     }
@@ -45,21 +45,21 @@ public struct FeatureMatrix: Sendable {
 /// the mean gap between visits in years (with a missing flag for a single visit). A missing
 /// value is imputed with the seed mean of that feature before standardising; every column,
 /// flags included, is then centred and scaled by the seed mean and SD (SD 0 → 1).
-public struct FeatureSpace: Sendable {
+package struct FeatureSpace: Sendable {
     /// Column names, unique.
-    public let names: [String]
+    package let names: [String]
     /// Per template attribute: the columns that carry it (values and missing flag).
-    public let attributeColumns: [[Int]]
+    package let attributeColumns: [[Int]]
     /// The sex column.
-    public let sexColumn: Int
+    package let sexColumn: Int
     /// Seed means and SDs of the raw columns, and the values that impute missing ones.
-    public let standardiser: Standardiser
+    package let standardiser: Standardiser
     let template: DiseaseTemplate
     /// Template events that appear in records (`record != none`).
     let recordedEvents: [Int]
 
     /// The feature space of `template`, standardised on `reference` (the seed windows).
-    public init(template: DiseaseTemplate, reference: [PatientWindow]) {
+    package init(template: DiseaseTemplate, reference: [PatientWindow]) {
         self.template = template
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         recordedEvents = recorded
@@ -78,7 +78,7 @@ public struct FeatureSpace: Sendable {
                                     columns: names.count)
     }
 
-    public var dimension: Int { names.count }
+    package var dimension: Int { names.count }
 
     /// The raw features of a window, NaN where missing (flags are never missing).
     static func raw(_ w: PatientWindow, template: DiseaseTemplate, recordedEvents: [Int]) -> [Double] {
@@ -96,20 +96,20 @@ public struct FeatureSpace: Sendable {
     }
 
     /// The standardised, imputed features of `windows`.
-    public func matrix(_ windows: [PatientWindow]) -> FeatureMatrix {
+    package func matrix(_ windows: [PatientWindow]) -> FeatureMatrix {
         standardiser.apply(windows.map { Self.raw($0, template: template, recordedEvents: recordedEvents) })
     }
 }
 
 /// Imputes missing values (NaN) with the reference mean of the observed values, then centres
 /// and scales every column by the reference mean and SD (SD 0 → 1).
-public struct Standardiser: Sendable {
-    public let imputation: [Double]
-    public let means: [Double]
-    public let deviations: [Double]
+package struct Standardiser: Sendable {
+    package let imputation: [Double]
+    package let means: [Double]
+    package let deviations: [Double]
 
     /// Means and SDs of `reference` rows of `columns` raw values.
-    public init(reference rows: [[Double]], columns p: Int) {
+    package init(reference rows: [[Double]], columns p: Int) {
         var imputation = [Double](repeating: 0, count: p)
         for j in 0..<p {
             let observed = rows.compactMap { $0[j].isNaN ? nil : $0[j] }
@@ -132,7 +132,7 @@ public struct Standardiser: Sendable {
     }
 
     /// The standardised, imputed rows.
-    public func apply(_ rows: [[Double]]) -> FeatureMatrix {
+    package func apply(_ rows: [[Double]]) -> FeatureMatrix {
         let p = means.count
         var values: [Double] = []
         values.reserveCapacity(rows.count * p)

@@ -1,11 +1,11 @@
 /// The nearest neighbour of each record among others, by Euclidean distance of standardised
 /// patient features (brute force: cohorts here are hundreds to a few thousand records).
-public enum NearestNeighbours {
+package enum NearestNeighbours {
     /// For each row of `queries`, the distance to and index of the nearest row of `references`
     /// (the lowest index among ties). `columns` restricts the distance to some features (all when
     /// nil); `excludingSelf` skips the reference with the query's own index, for a sample
     /// against itself (leave-one-out).
-    public static func nearest(from queries: FeatureMatrix, to references: FeatureMatrix, columns: [Int]? = nil,
+    package static func nearest(from queries: FeatureMatrix, to references: FeatureMatrix, columns: [Int]? = nil,
                                excludingSelf: Bool = false) -> [(distance: Double, index: Int)] {
         precondition(queries.columns == references.columns, "feature dimensions differ")
         let p = queries.columns
@@ -49,7 +49,7 @@ public enum NearestNeighbours {
     }
 
     /// Distances only.
-    public static func distances(from queries: FeatureMatrix, to references: FeatureMatrix,
+    package static func distances(from queries: FeatureMatrix, to references: FeatureMatrix,
                                  excludingSelf: Bool = false) -> [Double] {
         nearest(from: queries, to: references, excludingSelf: excludingSelf).map(\.distance)
     }

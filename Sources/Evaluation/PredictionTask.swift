@@ -3,8 +3,8 @@ import Statistics
 
 /// A clinical prediction made from what is known at a window's first visit, for the
 /// train-on-synthetic, test-on-real (TSTR) comparison.
-public struct PredictionTask: Sendable {
-    public enum Outcome: Sendable {
+package struct PredictionTask: Sendable {
+    package enum Outcome: Sendable {
         /// The event is first recorded after the first visit, by the window's end (patients who
         /// had it at the first visit are not eligible).
         case eventWithinWindow(event: String)
@@ -17,12 +17,12 @@ public struct PredictionTask: Sendable {
         case slopeAboveMedian(measure: String)
     }
 
-    public var description: String
-    public var outcome: Outcome
+    package var description: String
+    package var outcome: Outcome
 
     /// The tasks to try for `template`, in order of preference: the first whose outcome has at
     /// least 5 patients of each class in both samples is used.
-    public static func candidates(for template: DiseaseTemplate) -> [PredictionTask] {
+    package static func candidates(for template: DiseaseTemplate) -> [PredictionTask] {
         var tasks: [PredictionTask] = []
         func has(measure: String) -> Bool { template.measureIndex(measure) != nil }
         func has(event: String) -> Bool { template.eventIndex(event) != nil }
@@ -94,13 +94,13 @@ public struct PredictionTask: Sendable {
 /// `FeatureSpace`); per measure the first value observed within a year of the first visit (with
 /// a missing flag); per recorded event whether it was recorded by the first visit; per treatment
 /// whether it was on at the first visit. Imputed and standardised on the seed records.
-public struct BaselineFeatureSpace: Sendable {
-    public let names: [String]
+package struct BaselineFeatureSpace: Sendable {
+    package let names: [String]
     let template: DiseaseTemplate
     let recordedEvents: [Int]
     let standardiser: Standardiser
 
-    public init(template: DiseaseTemplate, reference: [PatientWindow]) {
+    package init(template: DiseaseTemplate, reference: [PatientWindow]) {
         self.template = template
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         recordedEvents = recorded
@@ -123,7 +123,7 @@ public struct BaselineFeatureSpace: Sendable {
         return f
     }
 
-    public func matrix(_ windows: [PatientWindow]) -> FeatureMatrix {
+    package func matrix(_ windows: [PatientWindow]) -> FeatureMatrix {
         standardiser.apply(windows.map { Self.raw($0, template: template, recordedEvents: recordedEvents) })
     }
 }

@@ -4,7 +4,7 @@ import Statistics
 import ZebraSupport
 
 /// How synthetic records are turned into observation windows.
-public enum WindowPolicy: String, Sendable, CaseIterable {
+package enum WindowPolicy: String, Sendable, CaseIterable {
     /// Sample windows when the synthetic records are clearly longer than the real ones.
     case automatic
     /// Always sample windows from the synthetic records.
@@ -14,22 +14,22 @@ public enum WindowPolicy: String, Sendable, CaseIterable {
 }
 
 /// What was done to the synthetic records, for the report.
-public struct WindowingSummary: Sendable {
+package struct WindowingSummary: Sendable {
     /// Whether windows were sampled (false: records used as they are).
-    public var sampled: Bool
-    public var policy: WindowPolicy
+    package var sampled: Bool
+    package var policy: WindowPolicy
     /// Of the real records (nil when there are none).
-    public var realMedianSpanYears: Double?
-    public var realMedianVisits: Double?
+    package var realMedianSpanYears: Double?
+    package var realMedianVisits: Double?
     /// Of the synthetic records before windowing (nil when there are none).
-    public var syntheticMedianSpanYears: Double?
-    public var syntheticMedianVisits: Double?
+    package var syntheticMedianSpanYears: Double?
+    package var syntheticMedianVisits: Double?
     /// Windows taken at the end of a record because no record reached the drawn start.
-    public var fallbacks: Int
+    package var fallbacks: Int
     /// Synthetic records that gave more than one window.
-    public var reused: Int
+    package var reused: Int
     /// Synthetic records without visits (dropped).
-    public var dropped: Int
+    package var dropped: Int
 }
 
 /// Cuts long synthetic records into windows as a registry would have recorded them: enrolment
@@ -52,7 +52,7 @@ public struct WindowingSummary: Sendable {
 /// visits in that time; a death belongs to it when it falls within the follow-up plus half the
 /// real median gap between visits (a registry learns of a death before the next visit).
 /// Deterministic for a seed.
-public struct WindowSampler: Sendable {
+package struct WindowSampler: Sendable {
     struct Donor: Sendable {
         var startDuration: Double?
         var startAge: Double
@@ -64,7 +64,7 @@ public struct WindowSampler: Sendable {
     let followUpCDF: [Double]
     /// Years past the follow-up within which a death still belongs to the window.
     let deathGrace: Double
-    public let seed: UInt64
+    package let seed: UInt64
 
     /// Years a visit may fall before the donor's start and still open the window.
     static let earlyTolerance = 0.5
@@ -75,7 +75,7 @@ public struct WindowSampler: Sendable {
     static let attempts = 25
 
     /// A sampler drawing windows like `real` (which must not be empty).
-    public init(real: [PatientWindow], seed: UInt64) {
+    package init(real: [PatientWindow], seed: UInt64) {
         donors = real.map { Donor(startDuration: $0.durationAtStart, startAge: $0.startAge) }
         self.seed = seed
         var times: [Double] = [], cdf: [Double] = []
@@ -95,7 +95,7 @@ public struct WindowSampler: Sendable {
     /// their median span exceeds 1.5 × the real median + 1 year, or their median visit count
     /// 1.5 × the real median + 1. False when either side has no records (nothing to cut, or
     /// nothing to cut to).
-    public static func needsWindows(realSpans: [Double], realVisits: [Double],
+    package static func needsWindows(realSpans: [Double], realVisits: [Double],
                                     syntheticSpans: [Double], syntheticVisits: [Double]) -> Bool {
         guard let rs = median(realSpans), let ss = median(syntheticSpans),
               let rv = median(realVisits), let sv = median(syntheticVisits) else { return false }
@@ -127,7 +127,7 @@ public struct WindowSampler: Sendable {
 
     /// One window per synthetic record (records without visits are dropped), with the number
     /// of fallbacks and of records used for more than one window.
-    public func windows(of sequences: [PatientSequence]) -> (windows: [PatientWindow], fallbacks: Int, reused: Int) {
+    package func windows(of sequences: [PatientSequence]) -> (windows: [PatientWindow], fallbacks: Int, reused: Int) {
         let records = sequences.filter { !$0.visits.isEmpty }
         guard !records.isEmpty, !donors.isEmpty else { return ([], 0, 0) }
         let ages = records.map { $0.visits.map(\.age) }

@@ -3,7 +3,7 @@ import Timelines
 
 extension FHIRSerializer {
     /// Appends one patient's resources to per-type ndjson buffers (`Type/id` references).
-    public func appendNDJSON(_ timeline: PatientTimeline, to buffers: inout ResourceBuffers) {
+    package func appendNDJSON(_ timeline: PatientTimeline, to buffers: inout ResourceBuffers) {
         var emitter = ResourceEmitter(serializer: self, timeline: timeline, urn: false)
         emitter.emit { type, _, write in
             write(&buffers.writers[type.rawValue])
@@ -13,7 +13,7 @@ extension FHIRSerializer {
     }
 
     /// One patient as a `Bundle` (`urn:uuid` references); `transaction` adds PUT requests.
-    public func bundle(_ timeline: PatientTimeline, transaction: Bool) -> (bytes: [UInt8], counts: [Int]) {
+    package func bundle(_ timeline: PatientTimeline, transaction: Bool) -> (bytes: [UInt8], counts: [Int]) {
         var w = ByteWriter(capacity: 16_384)
         var ids = ResourceIdentifiers(patientID: timeline.id + "#bundle")
         w.raw("{\"resourceType\":\"Bundle\",\"id\":\"")

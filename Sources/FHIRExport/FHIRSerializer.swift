@@ -7,7 +7,7 @@ import ZebraSupport
 /// Every concept's `CodeableConcept` is serialised once up front; per resource only ids, dates,
 /// values and references are written. Resource ids are UUIDs hashed from the patient id and a
 /// counter, so the same timeline always gives the same bytes.
-public struct FHIRSerializer: Sendable {
+package struct FHIRSerializer: Sendable {
     let codeFragments: [[UInt8]]
     let unitFragments: [[UInt8]?]
     let categoryFragments: [[UInt8]?]
@@ -19,7 +19,7 @@ public struct FHIRSerializer: Sendable {
     ///   - concepts: the cohort's concept table.
     ///   - source: a URI naming what made the data (`meta.source` of each Patient).
     ///   - patientTags: extra `meta.tag` codings on each Patient (e.g. the privacy guarantee).
-    public init(concepts: ConceptTable, source: String, patientTags: [ClinicalCode] = []) {
+    package init(concepts: ConceptTable, source: String, patientTags: [ClinicalCode] = []) {
         var codes: [[UInt8]] = []
         var units: [[UInt8]?] = []
         var categories: [[UInt8]?] = []

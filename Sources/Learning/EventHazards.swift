@@ -10,14 +10,14 @@ import Simulation
 /// events, too few to learn a rate from; so the prediction is the template's interval
 /// probability (as log-odds) plus what the model learns on top. With little evidence the
 /// learned part stays small and generated event rates stay those of the literature.
-public struct EventHazards: Sendable, Codable, Equatable {
+package struct EventHazards: Sendable, Codable, Equatable {
     /// Per event, hazard per year in one-year age bands from 0 to `bands`.
-    public var hazards: [[Double]]
-    public static let bands = 110
+    package var hazards: [[Double]]
+    package static let bands = 110
 
     /// Hazards estimated from `patients` whole lives simulated from the template (events after
     /// diagnosis over person-years after diagnosis, event-free and alive).
-    public static func estimate(template: DiseaseTemplate, eventIndices: [Int], patients: Int = 20_000,
+    package static func estimate(template: DiseaseTemplate, eventIndices: [Int], patients: Int = 20_000,
                                 seed: UInt64 = 0x4A5A, threads: Int) -> EventHazards {
         let options = SimulationOptions(seed: seed, endDate: nil, treatmentsEnabled: true, requireDiagnosis: false)
         let people = CohortSimulator(template: template, options: options).patients(0..<patients, threads: threads)
@@ -57,7 +57,7 @@ public struct EventHazards: Sendable, Codable, Equatable {
     }
 
     /// Log-odds of the event happening between two ages, for an event-free patient.
-    public func logOdds(event j: Int, from a: Double, to b: Double) -> Float {
+    package func logOdds(event j: Int, from a: Double, to b: Double) -> Float {
         guard j < hazards.count, b > a else { return -14 }
         var cumulative = 0.0
         var age = max(a, 0)

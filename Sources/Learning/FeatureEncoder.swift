@@ -3,34 +3,34 @@ import Foundation
 import Simulation
 
 /// A patient's visits as model inputs and training targets (row-major, one row per visit).
-public struct EncodedSequence: Sendable {
-    public var steps: Int
-    public var staticFeatures: [Float]
+package struct EncodedSequence: Sendable {
+    package var steps: Int
+    package var staticFeatures: [Float]
     /// steps × contextWidth.
-    public var context: [Float]
+    package var context: [Float]
     /// steps × observationWidth: residual and observed flag per measure.
-    public var observation: [Float]
+    package var observation: [Float]
     /// steps × measures: normalised residual targets (0 where not observed) and observed flags.
-    public var residualTarget: [Float]
-    public var observed: [Float]
+    package var residualTarget: [Float]
+    package var observed: [Float]
     /// steps × events: 1 when the event happened since the previous visit; weight 1 only for
     /// visits after the first and events not yet recorded.
-    public var eventTarget: [Float]
-    public var eventWeight: [Float]
+    package var eventTarget: [Float]
+    package var eventWeight: [Float]
     /// steps × events: the template's log-odds of each event since the previous visit.
-    public var eventOffset: [Float]
+    package var eventOffset: [Float]
     /// steps: log years to the next visit (weight 0 at the last visit), and end-of-sequence flags.
-    public var gapTarget: [Float]
-    public var gapWeight: [Float]
-    public var endTarget: [Float]
+    package var gapTarget: [Float]
+    package var gapWeight: [Float]
+    package var endTarget: [Float]
 }
 
 /// Turns patient sequences into features, using the template's expected course for each patient.
-public struct FeatureEncoder: Sendable {
-    public let schema: SequenceSchema
-    public let template: DiseaseTemplate
+package struct FeatureEncoder: Sendable {
+    package let schema: SequenceSchema
+    package let template: DiseaseTemplate
 
-    public init(schema: SequenceSchema, template: DiseaseTemplate) {
+    package init(schema: SequenceSchema, template: DiseaseTemplate) {
         self.schema = schema
         self.template = template
     }
@@ -38,7 +38,7 @@ public struct FeatureEncoder: Sendable {
     /// The smallest gap between visits the model works with (one day).
     static let minimumGapYears = 1.0 / 365.25
 
-    public func staticFeatures(_ s: PatientSequence) -> [Float] {
+    package func staticFeatures(_ s: PatientSequence) -> [Float] {
         var f: [Float] = [s.sex == .male ? 1 : 0]
         for (i, slot) in schema.attributes.enumerated() {
             if slot.categories > 0 {
@@ -59,7 +59,7 @@ public struct FeatureEncoder: Sendable {
     }
 
     /// Context of one visit: where it falls in the course and what the template expects there.
-    public func context(age: Double, previousAge: Double?, onsetAge: Double?, diagnosisAge: Double?,
+    package func context(age: Double, previousAge: Double?, onsetAge: Double?, diagnosisAge: Double?,
                         expected: [Double], treatmentOn: [Bool], treatmentYears: [Double],
                         eventStatus: [Bool]) -> [Float] {
         var f: [Float] = [
@@ -90,7 +90,7 @@ public struct FeatureEncoder: Sendable {
         ExpectedCourse.compute(template: template, history: s.history(eventsUntil: cutoff), until: age)
     }
 
-    public func encode(_ s: PatientSequence) -> EncodedSequence {
+    package func encode(_ s: PatientSequence) -> EncodedSequence {
         let steps = s.visits.count
         let (m, e) = (schema.measures, schema.events)
         var out = EncodedSequence(

@@ -8,20 +8,20 @@ import ZebraSupport
 /// A VAE's aggregate posterior rarely fills N(0, I) exactly; drawing from the prior then asks the
 /// decoder for latent codes no training patient had, and the generated cohort is more varied than
 /// the data (ex-post density estimation, Ghosh et al. 2020).
-public struct LatentPrior: Sendable, Codable, Equatable {
-    public var mean: [Double]
+package struct LatentPrior: Sendable, Codable, Equatable {
+    package var mean: [Double]
     /// Lower-triangular Cholesky factor of the covariance, row-major.
-    public var cholesky: [Double]
+    package var cholesky: [Double]
 
     /// The standard normal N(0, I).
-    public static func standard(dimensions: Int) -> LatentPrior {
+    package static func standard(dimensions: Int) -> LatentPrior {
         var l = [Double](repeating: 0, count: dimensions * dimensions)
         for i in 0..<dimensions { l[i * dimensions + i] = 1 }
         return LatentPrior(mean: [Double](repeating: 0, count: dimensions), cholesky: l)
     }
 
     /// Fits mean(μ_i) and cov(μ_i) + mean(diag σ²_i) from posterior means and log-variances.
-    public static func fit(means: [[Float]], logVariances: [[Float]], dimensions d: Int) -> LatentPrior {
+    package static func fit(means: [[Float]], logVariances: [[Float]], dimensions d: Int) -> LatentPrior {
         guard means.count >= 2 else { return standard(dimensions: d) }
         let n = Double(means.count)
         var m = [Double](repeating: 0, count: d)
@@ -36,7 +36,7 @@ public struct LatentPrior: Sendable, Codable, Equatable {
     }
 
     /// z = mean + L ε for standard-normal ε.
-    public func sample(_ epsilon: [Double]) -> [Float] {
+    package func sample(_ epsilon: [Double]) -> [Float] {
         let d = mean.count
         return (0..<d).map { i in
             var v = mean[i]
@@ -48,7 +48,7 @@ public struct LatentPrior: Sendable, Codable, Equatable {
 
 extension SequenceVAE {
     /// Posterior means and log-variances of q(z|x) for each sequence.
-    public func posterior(_ data: [EncodedSequence]) -> (means: [[Float]], logVariances: [[Float]]) {
+    package func posterior(_ data: [EncodedSequence]) -> (means: [[Float]], logVariances: [[Float]]) {
         var means: [[Float]] = [], logVariances: [[Float]] = []
         let l = configuration.latent
         var workspace = PassWorkspace()

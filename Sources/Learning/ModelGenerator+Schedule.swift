@@ -10,7 +10,7 @@ extension ModelGenerator: ScheduledObservationGenerator {
     /// The record starts at the first scheduled visit (as a registry record starts at enrolment);
     /// the course (events, treatments) is the template's; the patient's latent code is drawn from
     /// `random`, so each patient keeps their own departures from the template across visits.
-    public func scheduledValues(for patient: SimulatedPatient, at ages: [Double], random: inout RandomStream) -> [[ModelledValue]] {
+    package func scheduledValues(for patient: SimulatedPatient, at ages: [Double], random: inout RandomStream) -> [[ModelledValue]] {
         guard let first = ages.first else { return [] }
         let template = simulator.template
         let schema = model.schema

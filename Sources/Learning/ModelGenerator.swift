@@ -12,9 +12,9 @@ import Timelines
 /// which measures are recorded, their values as departures from the template's expectation for
 /// this patient, and the milestones and complications since the previous visit. Patient `i`
 /// depends only on the seed and `i`, as in template-only simulation.
-public struct ModelGenerator: Sendable {
-    public let simulator: CohortSimulator
-    public let model: SequenceVAE
+package struct ModelGenerator: Sendable {
+    package let simulator: CohortSimulator
+    package let model: SequenceVAE
     let encoder: FeatureEncoder
     let builder: TimelineBuilder
 
@@ -22,7 +22,7 @@ public struct ModelGenerator: Sendable {
     static let gapRange = (1.0 / 52, 5.0)
     static let maximumVisits = 400
 
-    public init(simulator: CohortSimulator, model: SequenceVAE) {
+    package init(simulator: CohortSimulator, model: SequenceVAE) {
         self.simulator = simulator
         self.model = model
         encoder = FeatureEncoder(schema: model.schema, template: simulator.template)
@@ -31,11 +31,11 @@ public struct ModelGenerator: Sendable {
 
     /// A generator for `template` with default simulation options, for visit schedules the caller
     /// fixes (a trial's, through `scheduledValues`).
-    public init(template: DiseaseTemplate, model: SequenceVAE) {
+    package init(template: DiseaseTemplate, model: SequenceVAE) {
         self.init(simulator: CohortSimulator(template: template, options: SimulationOptions()), model: model)
     }
 
-    public func patient(_ index: Int) -> SimulatedPatient {
+    package func patient(_ index: Int) -> SimulatedPatient {
         var base = simulator.patient(index)
         guard let first = base.firstVisitAge else { return base }
         let template = simulator.template

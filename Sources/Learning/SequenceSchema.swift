@@ -6,56 +6,56 @@ import Statistics
 /// The feature layout of the sequence model for one template, with the normalisation fitted on
 /// the training records. Stored in every checkpoint so that a model reads records exactly as it
 /// was trained on them.
-public struct SequenceSchema: Sendable, Codable, Equatable {
-    public struct AttributeSlot: Sendable, Codable, Equatable {
-        public var id: String
+package struct SequenceSchema: Sendable, Codable, Equatable {
+    package struct AttributeSlot: Sendable, Codable, Equatable {
+        package var id: String
         /// Number of categorical values; 0 for a continuous attribute.
-        public var categories: Int
-        public var mean: Double
-        public var sd: Double
+        package var categories: Int
+        package var mean: Double
+        package var sd: Double
     }
 
-    public var templateID: String
-    public var measureIDs: [String]
+    package var templateID: String
+    package var measureIDs: [String]
     /// Template indices of the events the model generates (those a record can show).
-    public var eventIndices: [Int]
-    public var eventIDs: [String]
-    public var treatmentIDs: [String]
-    public var attributes: [AttributeSlot]
+    package var eventIndices: [Int]
+    package var eventIDs: [String]
+    package var treatmentIDs: [String]
+    package var attributes: [AttributeSlot]
     /// Per measure: whether values are modelled on the log scale (strictly positive, skewed
     /// measures such as lyso-Gb3, spleen volume or chitotriosidase, where departures multiply).
-    public var logScale: [Bool]
+    package var logScale: [Bool]
     /// Mean and SD of each measure on its modelling scale.
-    public var measureMean: [Double]
-    public var measureSD: [Double]
+    package var measureMean: [Double]
+    package var measureSD: [Double]
     /// The template's event rates by age: the offset of the model's event predictions.
-    public var eventHazards: EventHazards
+    package var eventHazards: EventHazards
 
-    public var measures: Int { measureIDs.count }
-    public var events: Int { eventIDs.count }
-    public var treatments: Int { treatmentIDs.count }
+    package var measures: Int { measureIDs.count }
+    package var events: Int { eventIDs.count }
+    package var treatments: Int { treatmentIDs.count }
 
     /// sex, attributes (one-hot, or standardised value + known flag), onset age + known flag,
     /// diagnosis age, birth year.
-    public var staticWidth: Int {
+    package var staticWidth: Int {
         1 + attributes.reduce(0) { $0 + ($1.categories > 0 ? $1.categories : 2) } + 4
     }
 
     /// age, time since onset, time since diagnosis, first-visit flag, log gap from the previous
     /// visit, the template's expected value of each measure, treatment status and years on it,
     /// and the status of each event at the previous visit.
-    public var contextWidth: Int { 5 + measures + 2 * treatments + events }
+    package var contextWidth: Int { 5 + measures + 2 * treatments + events }
 
     /// Residual from the expectation and an observed flag, per measure.
-    public var observationWidth: Int { 2 * measures }
+    package var observationWidth: Int { 2 * measures }
 
-    public var encoderInputWidth: Int { staticWidth + contextWidth + observationWidth }
+    package var encoderInputWidth: Int { staticWidth + contextWidth + observationWidth }
 
     /// Residual mean and log-variance, observation logit per measure; event logits; end of
     /// sequence; log-gap mean and log-variance.
-    public var decoderOutputWidth: Int { 3 * measures + events + 3 }
+    package var decoderOutputWidth: Int { 3 * measures + events + 3 }
 
-    public func decoderInputWidth(latent: Int) -> Int { latent + staticWidth + contextWidth + observationWidth }
+    package func decoderInputWidth(latent: Int) -> Int { latent + staticWidth + contextWidth + observationWidth }
 
     /// Log scale when the measure cannot reach zero and its values are more symmetric in logs.
     static func prefersLogScale(_ values: [Double], floor: Double) -> Bool {
@@ -70,18 +70,18 @@ public struct SequenceSchema: Sendable, Codable, Equatable {
     }
 
     /// A value on the measure's modelling scale.
-    public func transformed(_ value: Double, measure m: Int) -> Double {
+    package func transformed(_ value: Double, measure m: Int) -> Double {
         logScale[m] ? Foundation.log(max(value, 1e-9)) : value
     }
 
     /// A value back from the modelling scale.
-    public func untransformed(_ value: Double, measure m: Int) -> Double {
+    package func untransformed(_ value: Double, measure m: Int) -> Double {
         logScale[m] ? Foundation.exp(value) : value
     }
 
     /// The layout for `template`, normalised on `sequences` (template expectations fill in
     /// measures that the records never show).
-    public static func fit(template: DiseaseTemplate, sequences: [PatientSequence], threads: Int = 1) -> SequenceSchema {
+    package static func fit(template: DiseaseTemplate, sequences: [PatientSequence], threads: Int = 1) -> SequenceSchema {
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         var means: [Double] = [], sds: [Double] = [], logScale: [Bool] = []
         for m in template.measures.indices {

@@ -3,24 +3,24 @@ import NeuralNetworks
 import Randomness
 
 /// The terms of the training objective for one batch (per-sequence means).
-public struct LossTerms: Sendable, Codable, Equatable {
-    public var values = 0.0
-    public var observed = 0.0
-    public var events = 0.0
-    public var visits = 0.0
-    public var kl = 0.0
+package struct LossTerms: Sendable, Codable, Equatable {
+    package var values = 0.0
+    package var observed = 0.0
+    package var events = 0.0
+    package var visits = 0.0
+    package var kl = 0.0
     /// The objective with β = 1 and no free bits: the negative ELBO.
-    public var total: Double { values + observed + events + visits + kl }
+    package var total: Double { values + observed + events + visits + kl }
 
-    public init() {}
+    package init() {}
 
-    public static func + (a: LossTerms, b: LossTerms) -> LossTerms {
+    package static func + (a: LossTerms, b: LossTerms) -> LossTerms {
         var r = a
         r.values += b.values; r.observed += b.observed; r.events += b.events; r.visits += b.visits; r.kl += b.kl
         return r
     }
 
-    public func scaled(_ s: Double) -> LossTerms {
+    package func scaled(_ s: Double) -> LossTerms {
         var r = self
         r.values *= s; r.observed *= s; r.events *= s; r.visits *= s; r.kl *= s
         return r
@@ -28,15 +28,15 @@ public struct LossTerms: Sendable, Codable, Equatable {
 }
 
 /// Reusable buffers of one forward/backward pass.
-public struct PassWorkspace: Sendable {
+package struct PassWorkspace: Sendable {
     var encoderTrace = GRUTrace()
     var decoderTrace = GRUTrace()
-    public init() {}
+    package init() {}
 }
 
 extension SequenceVAE {
     /// The objective's terms for a batch, without gradients.
-    public func loss(_ batch: [EncodedSequence], noise: [Float], parameters: [Float], workspace: inout PassWorkspace) -> LossTerms {
+    package func loss(_ batch: [EncodedSequence], noise: [Float], parameters: [Float], workspace: inout PassWorkspace) -> LossTerms {
         var none: [Float] = []
         return pass(batch, noise: noise, beta: 1, freeBits: 0, parameters: parameters, gradients: &none,
                     computeGradients: false, workspace: &workspace)
@@ -45,7 +45,7 @@ extension SequenceVAE {
     /// Forward and backward pass over a batch, for a given noise ε (batch × latent; zeros decode
     /// the posterior mean). Adds the parameter gradients of the batch's mean objective
     /// (β-weighted KL with free bits) to `gradients`; returns the unweighted terms.
-    public func pass(_ unsorted: [EncodedSequence], noise unsortedNoise: [Float], beta: Float, freeBits: Float,
+    package func pass(_ unsorted: [EncodedSequence], noise unsortedNoise: [Float], beta: Float, freeBits: Float,
                      parameters: [Float], gradients: inout [Float], computeGradients: Bool = true,
                      workspace: inout PassWorkspace) -> LossTerms {
         // Longest first: the GRUs then skip sequences that have ended (the loss is a sum, so the
@@ -125,7 +125,7 @@ extension SequenceVAE {
     }
 
     /// Visit positions with their own residual calibration: first, second, third and later.
-    public static let calibrationBuckets = 3
+    package static let calibrationBuckets = 3
 
     /// Per measure and visit position, the factor that makes the decoder's residual spread match
     /// the data when each record is decoded from its posterior mean (measure-major).
@@ -134,7 +134,7 @@ extension SequenceVAE {
     /// at the first visits, where the decoder has seen least; at generation a single code is
     /// decoded sharply, so that blur would come back as extra visit-to-visit noise. The factor is
     /// √(mean of (r − μ)²/σ²) over the training observations in each cell.
-    public func residualCalibration(_ data: [EncodedSequence]) -> [Double] {
+    package func residualCalibration(_ data: [EncodedSequence]) -> [Double] {
         let m = schema.measures, o = outputs, buckets = Self.calibrationBuckets
         var sums = [Double](repeating: 0, count: m * buckets), counts = [Double](repeating: 0, count: m * buckets)
         var workspace = PassWorkspace()
@@ -160,7 +160,7 @@ extension SequenceVAE {
     }
 
     /// Posterior means and log-variances for a batch (encoder only).
-    public func encode(_ batch: [EncodedSequence], workspace: inout PassWorkspace) -> (mean: [Float], logVariance: [Float]) {
+    package func encode(_ batch: [EncodedSequence], workspace: inout PassWorkspace) -> (mean: [Float], logVariance: [Float]) {
         let r = encoderPass(batch, workspace: &workspace, parameters: store.values)
         return (r.mean, r.logVariance)
     }
@@ -199,7 +199,7 @@ extension SequenceVAE {
     /// event: a N(0, 1) prior on the departure (λ = ½). Chosen on Friedreich ataxia demonstration
     /// records, where without it the two diabetes cases among 300 seed patients halved the
     /// generated diabetes rate over decades; with it the rate by decade follows the template's.
-    public static let eventAdjustmentPenalty: Float = 0.5
+    package static let eventAdjustmentPenalty: Float = 0.5
 
     /// The reconstruction terms and their gradients with respect to the decoder head's outputs.
     func headLoss(_ batch: [EncodedSequence], out: [Float], dOut: inout [Float], steps: Int, scale: Float) -> LossTerms {
@@ -259,7 +259,7 @@ extension SequenceVAE {
 
 extension SequenceVAE {
     /// The decoder head's outputs for given latent codes (diagnostics and evaluation).
-    public func decoderOutputs(_ batch: [EncodedSequence], z: [Float]) -> [Float] {
+    package func decoderOutputs(_ batch: [EncodedSequence], z: [Float]) -> [Float] {
         var workspace = PassWorkspace()
         return decoderForward(batch, z: z, workspace: &workspace, parameters: store.values)
     }

@@ -3,11 +3,11 @@ import NeuralNetworks
 import Randomness
 
 /// Sizes of the sequence VAE.
-public struct ModelConfiguration: Sendable, Codable, Equatable {
-    public var hidden: Int
-    public var latent: Int
+package struct ModelConfiguration: Sendable, Codable, Equatable {
+    package var hidden: Int
+    package var latent: Int
 
-    public init(hidden: Int = 64, latent: Int = 8) {
+    package init(hidden: Int = 64, latent: Int = 8) {
         self.hidden = hidden
         self.latent = latent
     }
@@ -17,21 +17,21 @@ public struct ModelConfiguration: Sendable, Codable, Equatable {
 /// conditioned at every visit on z, the static covariates and the template's expectation,
 /// generates each visit (which measures are recorded and their values, events since the last
 /// visit, whether the record ends, and the gap to the next visit). See docs/sequence-vae.md.
-public struct SequenceVAE: Sendable {
-    public let schema: SequenceSchema
-    public let configuration: ModelConfiguration
-    public var store: ParameterStore
+package struct SequenceVAE: Sendable {
+    package let schema: SequenceSchema
+    package let configuration: ModelConfiguration
+    package var store: ParameterStore
     /// What generation draws z from (fitted after training; N(0, I) until then).
-    public var latentPrior: LatentPrior
+    package var latentPrior: LatentPrior
     /// Per measure and visit position (`calibrationBuckets`), the factor applied to the
     /// decoder's residual SD at generation.
-    public var residualScale: [Double]
+    package var residualScale: [Double]
     let encoder: GRU
     let encoderHead: Linear
     let decoder: GRU
     let decoderHead: Linear
 
-    public init(schema: SequenceSchema, configuration: ModelConfiguration, seed: UInt64) {
+    package init(schema: SequenceSchema, configuration: ModelConfiguration, seed: UInt64) {
         self.schema = schema
         self.configuration = configuration
         var random = RandomStream(seed: seed, stream: 0x5EED)
@@ -46,7 +46,7 @@ public struct SequenceVAE: Sendable {
         residualScale = [Double](repeating: 1, count: schema.measures * SequenceVAE.calibrationBuckets)
     }
 
-    public var parameterCount: Int { store.count }
+    package var parameterCount: Int { store.count }
 
     /// Column offsets of the decoder head's outputs.
     struct Outputs {
@@ -66,12 +66,12 @@ public struct SequenceVAE: Sendable {
 
 extension SequenceVAE {
     /// One decoder GRU step for one patient (generation).
-    public func decoderStep(input: [Float], hidden: [Float]) -> [Float] {
+    package func decoderStep(input: [Float], hidden: [Float]) -> [Float] {
         decoder.step(input: input, state: hidden, parameters: store.values)
     }
 
     /// The decoder head's outputs for one hidden state.
-    public func decoderHeadOutput(_ hidden: [Float]) -> [Float] {
+    package func decoderHeadOutput(_ hidden: [Float]) -> [Float] {
         decoderHead.forward(hidden, batch: 1, parameters: store.values)
     }
 }

@@ -4,13 +4,13 @@ import NeuralNetworks
 import Randomness
 
 /// The privacy target of DP-SGD training.
-public struct PrivacyTarget: Sendable, Codable, Equatable {
-    public var epsilon: Double
-    public var delta: Double
+package struct PrivacyTarget: Sendable, Codable, Equatable {
+    package var epsilon: Double
+    package var delta: Double
     /// Per-example gradient norm bound C.
-    public var clipNorm: Double
+    package var clipNorm: Double
 
-    public init(epsilon: Double, delta: Double, clipNorm: Double = 1) {
+    package init(epsilon: Double, delta: Double, clipNorm: Double = 1) {
         self.epsilon = epsilon
         self.delta = delta
         self.clipNorm = clipNorm
@@ -18,15 +18,15 @@ public struct PrivacyTarget: Sendable, Codable, Equatable {
 }
 
 /// A DP training problem that cannot be run as asked.
-public struct PrivacyTrainingError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct PrivacyTrainingError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }
 
 extension Trainer {
     /// The noise multiplier and the guarantee for `records` examples trained for the planned
     /// epochs (Poisson sampling at q = batch / records, steps = epochs / q).
-    public func privacyPlan(records: Int, target: PrivacyTarget) throws(PrivacyTrainingError) -> PrivacyGuarantee {
+    package func privacyPlan(records: Int, target: PrivacyTarget) throws(PrivacyTrainingError) -> PrivacyGuarantee {
         guard records >= 2 else { throw PrivacyTrainingError(message: "DP-SGD needs at least 2 training records") }
         let q = min(1, Double(options.batchSize) / Double(records))
         let steps = max(1, Int((Double(options.epochs) / q).rounded()))
@@ -47,7 +47,7 @@ extension Trainer {
     /// Rényi-DP accountant so that the planned steps meet (ε, δ). No validation split, no early
     /// stopping and no model selection: they would look at the data outside the mechanism.
     @discardableResult
-    public func trainPrivately(_ model: inout SequenceVAE, data: [EncodedSequence], guarantee: PrivacyGuarantee,
+    package func trainPrivately(_ model: inout SequenceVAE, data: [EncodedSequence], guarantee: PrivacyGuarantee,
                                clipNorm: Double, progress: (EpochReport) -> Void = { _ in }) -> TrainingSummary {
         let start = Date()
         var adam = Adam(parameterCount: model.parameterCount, learningRate: options.learningRate)

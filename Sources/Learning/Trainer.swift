@@ -4,50 +4,50 @@ import Parallelism
 import Randomness
 
 /// How a model is trained.
-public struct TrainingOptions: Sendable, Codable, Equatable {
-    public var epochs = 200
-    public var batchSize = 32
-    public var learningRate: Float = 3e-3
-    public var clipNorm: Float = 5
+package struct TrainingOptions: Sendable, Codable, Equatable {
+    package var epochs = 200
+    package var batchSize = 32
+    package var learningRate: Float = 3e-3
+    package var clipNorm: Float = 5
     /// KL weight rises linearly from 0 to 1 over this many epochs (annealing against posterior collapse).
-    public var klWarmupEpochs = 30
+    package var klWarmupEpochs = 30
     /// Per-dimension KL floor in nats ("free bits").
-    public var freeBits: Float = 0.05
+    package var freeBits: Float = 0.05
     /// The KL weight reached after warm-up (β of a β-VAE; 1 is the ELBO).
-    public var klWeight: Float = 1
+    package var klWeight: Float = 1
     /// Stop when validation loss has not improved for this many epochs (keeping the best model).
-    public var patience = 25
-    public var validationFraction = 0.2
-    public var seed: UInt64 = 1
+    package var patience = 25
+    package var validationFraction = 0.2
+    package var seed: UInt64 = 1
     /// Gradient shards: fixed, so that the thread count does not change the result.
-    public var shards = 4
-    public var threads = defaultThreadCount
+    package var shards = 4
+    package var threads = defaultThreadCount
 
-    public init() {}
+    package init() {}
 }
 
 /// One epoch's report.
-public struct EpochReport: Sendable, Codable {
-    public var epoch: Int
-    public var beta: Float
-    public var training: LossTerms
-    public var validation: LossTerms?
-    public var seconds: Double
-    public var improved: Bool
+package struct EpochReport: Sendable, Codable {
+    package var epoch: Int
+    package var beta: Float
+    package var training: LossTerms
+    package var validation: LossTerms?
+    package var seconds: Double
+    package var improved: Bool
 }
 
 /// What a training run did.
-public struct TrainingSummary: Sendable, Codable {
-    public var epochs: [EpochReport]
-    public var bestEpoch: Int
-    public var trainingSequences: Int
-    public var validationSequences: Int
-    public var seconds: Double
-    public var stoppedEarly: Bool
+package struct TrainingSummary: Sendable, Codable {
+    package var epochs: [EpochReport]
+    package var bestEpoch: Int
+    package var trainingSequences: Int
+    package var validationSequences: Int
+    package var seconds: Double
+    package var stoppedEarly: Bool
 
-    public var bestValidationLoss: Double? { epochs.first { $0.epoch == bestEpoch }?.validation?.total }
+    package var bestValidationLoss: Double? { epochs.first { $0.epoch == bestEpoch }?.validation?.total }
     /// Training sequences processed per second (forward, backward and update).
-    public var sequencesPerSecond: Double {
+    package var sequencesPerSecond: Double {
         Double(trainingSequences * epochs.count) / max(epochs.reduce(0) { $0 + $1.seconds }, 1e-9)
     }
 }
@@ -55,13 +55,13 @@ public struct TrainingSummary: Sendable, Codable {
 /// Trains a `SequenceVAE` with Adam, global-norm clipping, KL annealing and free bits, early
 /// stopping on a validation split. Deterministic for a seed: batches, noise and the gradient
 /// reduction order depend on the seed and the shard count only.
-public struct Trainer {
-    public var options: TrainingOptions
+package struct Trainer {
+    package var options: TrainingOptions
 
-    public init(options: TrainingOptions) { self.options = options }
+    package init(options: TrainingOptions) { self.options = options }
 
     /// Splits sequences into training and validation sets (by patient, seeded).
-    public func split(_ data: [EncodedSequence]) -> (training: [EncodedSequence], validation: [EncodedSequence]) {
+    package func split(_ data: [EncodedSequence]) -> (training: [EncodedSequence], validation: [EncodedSequence]) {
         var random = RandomStream(seed: options.seed, stream: 0xDA7A)
         let order = random.shuffledIndices(data.count)
         let nValidation = data.count >= 10 ? Int((Double(data.count) * options.validationFraction).rounded()) : 0
@@ -72,7 +72,7 @@ public struct Trainer {
 
     /// Trains `model` in place; `progress` is called after every epoch.
     @discardableResult
-    public func train(_ model: inout SequenceVAE, training: [EncodedSequence], validation: [EncodedSequence],
+    package func train(_ model: inout SequenceVAE, training: [EncodedSequence], validation: [EncodedSequence],
                       progress: (EpochReport) -> Void = { _ in }) -> TrainingSummary {
         let start = Date()
         var adam = Adam(parameterCount: model.parameterCount, learningRate: options.learningRate)
@@ -144,7 +144,7 @@ public struct Trainer {
     }
 
     /// Mean objective on `data` with the posterior mean (deterministic).
-    public func evaluate(_ model: SequenceVAE, _ data: [EncodedSequence]) -> LossTerms {
+    package func evaluate(_ model: SequenceVAE, _ data: [EncodedSequence]) -> LossTerms {
         let latent = model.configuration.latent
         let chunks = stride(from: 0, to: data.count, by: 64).map { Array(data[$0..<min($0 + 64, data.count)]) }
         let results: [LossTerms] = parallelMap(count: chunks.count, threads: options.threads) { i in

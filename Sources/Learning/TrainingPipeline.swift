@@ -5,15 +5,15 @@ import Simulation
 import Timelines
 
 /// Pre-training on template-simulated registry records, then fine-tuning on the seed records.
-public struct TrainingPipeline: Sendable {
-    public var template: DiseaseTemplate
-    public var configuration: ModelConfiguration
-    public var options: TrainingOptions
+package struct TrainingPipeline: Sendable {
+    package var template: DiseaseTemplate
+    package var configuration: ModelConfiguration
+    package var options: TrainingOptions
     /// Template-simulated registry-extract patients to pre-train on (0: no pre-training).
-    public var pretrainPatients: Int
-    public var pretrainEpochs: Int
+    package var pretrainPatients: Int
+    package var pretrainEpochs: Int
 
-    public init(template: DiseaseTemplate, configuration: ModelConfiguration = ModelConfiguration(),
+    package init(template: DiseaseTemplate, configuration: ModelConfiguration = ModelConfiguration(),
                 options: TrainingOptions = TrainingOptions(), pretrainPatients: Int = 1000, pretrainEpochs: Int = 40) {
         self.template = template
         self.configuration = configuration
@@ -23,17 +23,17 @@ public struct TrainingPipeline: Sendable {
     }
 
     /// Which phase an epoch report belongs to.
-    public enum Phase: String, Sendable { case pretraining, fineTuning = "fine-tuning" }
+    package enum Phase: String, Sendable { case pretraining, fineTuning = "fine-tuning" }
 
-    public struct Result: Sendable {
-        public var checkpoint: ModelCheckpoint
-        public var model: SequenceVAE
-        public var pretraining: TrainingSummary?
-        public var fineTuning: TrainingSummary
+    package struct Result: Sendable {
+        package var checkpoint: ModelCheckpoint
+        package var model: SequenceVAE
+        package var pretraining: TrainingSummary?
+        package var fineTuning: TrainingSummary
     }
 
     /// Template-simulated registry extracts: the pre-training records.
-    public func simulatedRegistry(patients: Int, seed: UInt64) -> [PatientSequence] {
+    package func simulatedRegistry(patients: Int, seed: UInt64) -> [PatientSequence] {
         var options = SimulationOptions(seed: seed)
         options.registry = RegistryProtocol(opened: CalendarDay(year: 1995, month: 1, day: 1), meanFollowUpYears: 8,
                                             enrolmentClosesYearsBeforeExtract: 1)
@@ -44,12 +44,12 @@ public struct TrainingPipeline: Sendable {
     }
 
     /// Encodes sequences in parallel (each needs the template's expected course).
-    public func encode(_ sequences: [PatientSequence], schema: SequenceSchema) -> [EncodedSequence] {
+    package func encode(_ sequences: [PatientSequence], schema: SequenceSchema) -> [EncodedSequence] {
         let encoder = FeatureEncoder(schema: schema, template: template)
         return parallelMap(count: sequences.count, threads: options.threads) { encoder.encode(sequences[$0]) }
     }
 
-    public func run(seed sequences: [PatientSequence], seedLabel: String,
+    package func run(seed sequences: [PatientSequence], seedLabel: String,
                     progress: (Phase, EpochReport) -> Void = { _, _ in }) -> Result {
         // Without a privacy target nothing can throw.
         try! run(seed: sequences, seedLabel: seedLabel, privacy: nil, progress: progress)
@@ -58,7 +58,7 @@ public struct TrainingPipeline: Sendable {
     /// Trains on the seed records; with a privacy target, fine-tuning is DP-SGD and nothing else
     /// touches the seed records: normalisation, the latent prior and the residual calibration
     /// come from template-simulated records, and there is no validation split or model selection.
-    public func run(seed sequences: [PatientSequence], seedLabel: String, privacy: PrivacyTarget?,
+    package func run(seed sequences: [PatientSequence], seedLabel: String, privacy: PrivacyTarget?,
                     progress: (Phase, EpochReport) -> Void = { _, _ in }) throws(PrivacyTrainingError) -> Result {
         let simulatedSequences = privacy != nil || pretrainPatients > 0
             ? simulatedRegistry(patients: max(pretrainPatients, privacy != nil ? 300 : 0), seed: options.seed &+ 0x9E37) : []

@@ -2,11 +2,11 @@ import DenseKernels
 import Foundation
 
 /// Elementwise nonlinearities with their derivatives.
-public enum Activation: String, Sendable, Codable, CaseIterable {
+package enum Activation: String, Sendable, Codable, CaseIterable {
     case identity, tanh, sigmoid, relu, softplus
 
     /// y = f(x) in place.
-    public func apply(_ x: UnsafeMutableBufferPointer<Float>) {
+    package func apply(_ x: UnsafeMutableBufferPointer<Float>) {
         switch self {
         case .identity: return
         case .tanh: VectorMath.tanh(x)
@@ -22,7 +22,7 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
     }
 
     /// dx = dy ⊙ f'(x). Uses the output y where that is cheaper (tanh, sigmoid), the input x otherwise.
-    public func backward(
+    package func backward(
         input x: UnsafeBufferPointer<Float>, output y: UnsafeBufferPointer<Float>,
         outputGradient dy: UnsafeBufferPointer<Float>, into dx: UnsafeMutableBufferPointer<Float>
     ) {
@@ -44,14 +44,14 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
 
 extension Activation {
     /// f(x) for an array.
-    public func forward(_ x: [Float]) -> [Float] {
+    package func forward(_ x: [Float]) -> [Float] {
         var y = x
         y.withUnsafeMutableBufferPointer { apply($0) }
         return y
     }
 
     /// dy ⊙ f'(x) for arrays; `input` is x, `output` is f(x).
-    public func backward(input: [Float], output: [Float], outputGradient: [Float]) -> [Float] {
+    package func backward(input: [Float], output: [Float], outputGradient: [Float]) -> [Float] {
         precondition(input.count == outputGradient.count && output.count == outputGradient.count,
                      "Activation.backward: length mismatch")
         var dx = [Float](repeating: 0, count: outputGradient.count)

@@ -11,7 +11,7 @@ extension GRU {
     ///   - outputGradients: steps×batch×H gradient of the loss with respect to `trace.outputs`
     ///     (nil when only the final state is used); ignored at masked steps.
     ///   - finalStateGradient: batch×H gradient with respect to `trace.finalState` (nil for none).
-    public func backward(
+    package func backward(
         _ trace: inout GRUTrace, outputGradients: [Float]?, finalStateGradient: [Float]?,
         parameters: [Float], gradients: inout [Float], computeInputGradients: Bool = true, threads: Int = 1
     ) -> GRUInputGradients {

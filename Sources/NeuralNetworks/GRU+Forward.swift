@@ -9,7 +9,7 @@ extension GRU {
     ///   - inputs: steps×batch×inputSize, time-major.
     ///   - lengths: valid steps per sequence (0...steps); the batch size is `lengths.count`.
     ///   - initialState: batch×hiddenSize, zeros when nil.
-    public func forward(
+    package func forward(
         inputs: [Float], lengths: [Int], steps: Int, initialState: [Float]? = nil,
         parameters: [Float], threads: Int = 1
     ) -> GRUTrace {
@@ -21,7 +21,7 @@ extension GRU {
     }
 
     /// `forward` into an existing trace, reusing its storage (see `GRUTrace`).
-    public func forward(
+    package func forward(
         inputs: [Float], lengths: [Int], steps: Int, initialState: [Float]? = nil,
         parameters: [Float], threads: Int = 1, into trace: inout GRUTrace
     ) {

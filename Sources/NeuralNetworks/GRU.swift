@@ -11,17 +11,17 @@ import Randomness
 /// `weightInput` is in×3H and `weightHidden` H×3H with the gate blocks in the order r, z, n along
 /// the columns (PyTorch's `weight_ih_l0` transposed); the biases are 1×3H in the same order.
 /// Sequences are stored time-major: step t of sequence b is row t·batch + b.
-public struct GRU: Sendable {
-    public let inputSize: Int
-    public let hiddenSize: Int
-    public let weightInput: ParameterTensor
-    public let weightHidden: ParameterTensor
-    public let biasInput: ParameterTensor
-    public let biasHidden: ParameterTensor
+package struct GRU: Sendable {
+    package let inputSize: Int
+    package let hiddenSize: Int
+    package let weightInput: ParameterTensor
+    package let weightHidden: ParameterTensor
+    package let biasInput: ParameterTensor
+    package let biasHidden: ParameterTensor
 
     /// Allocates the weights (Xavier uniform per gate block: fan-in the input or hidden width,
     /// fan-out H) and zero biases.
-    public init(
+    package init(
         inputSize: Int, hiddenSize: Int, name: String, store: inout ParameterStore, random: inout RandomStream
     ) {
         self.inputSize = inputSize
@@ -43,7 +43,7 @@ public struct GRU: Sendable {
     ///   - input: batch×inputSize.
     ///   - state: batch×hiddenSize, the previous hidden state.
     /// - Returns: the new state, batch×hiddenSize.
-    public func step(input: [Float], state: [Float], parameters: [Float]) -> [Float] {
+    package func step(input: [Float], state: [Float], parameters: [Float]) -> [Float] {
         let batch = state.count / hiddenSize
         let trace = forward(
             inputs: input, lengths: [Int](repeating: 1, count: batch), steps: 1,
@@ -56,18 +56,18 @@ public struct GRU: Sendable {
 ///
 /// A trace can be passed back to `forward(…, into:)` and `backward` step after step: its arrays
 /// keep their capacity, so a training loop does not allocate (and page-fault) megabytes per step.
-public struct GRUTrace: Sendable {
-    public internal(set) var steps = 0
-    public internal(set) var batch = 0
-    public internal(set) var hiddenSize = 0
+package struct GRUTrace: Sendable {
+    package internal(set) var steps = 0
+    package internal(set) var batch = 0
+    package internal(set) var hiddenSize = 0
     /// Number of valid steps of each sequence; steps at or past it are masked.
-    public internal(set) var lengths: [Int] = []
+    package internal(set) var lengths: [Int] = []
     /// steps×batch×hiddenSize hidden states, zero at masked steps.
-    public internal(set) var outputs: [Float] = []
+    package internal(set) var outputs: [Float] = []
     /// (steps+1)×batch×hiddenSize: block 0 is the initial state, block t+1 the state after step t.
     /// Past a sequence's end its state is carried unchanged, so the last block is each sequence's
     /// state after its final valid step.
-    public internal(set) var states: [Float] = []
+    package internal(set) var states: [Float] = []
     /// The inputs the pass was run on (steps×batch×inputSize).
     var inputs: [Float] = []
     /// steps×batch×3H gate activations r, z, n.
@@ -85,10 +85,10 @@ public struct GRUTrace: Sendable {
     var initialStateGradient: [Float] = []
 
     /// An empty trace, to be filled by `GRU.forward(…, into:)`.
-    public init() {}
+    package init() {}
 
     /// batch×hiddenSize state after each sequence's last valid step.
-    public var finalState: [Float] {
+    package var finalState: [Float] {
         Array(states[(steps * batch * hiddenSize)...])
     }
 }
@@ -106,9 +106,9 @@ extension Array where Element == Float {
 }
 
 /// Gradients a GRU backward pass returns (parameter gradients go to the gradient buffer).
-public struct GRUInputGradients: Sendable {
+package struct GRUInputGradients: Sendable {
     /// steps×batch×inputSize (empty when not requested); zero at masked steps.
-    public var inputs: [Float]
+    package var inputs: [Float]
     /// batch×hiddenSize gradient with respect to the initial state.
-    public var initialState: [Float]
+    package var initialState: [Float]
 }

@@ -9,7 +9,7 @@ import Dispatch
 /// runs the shards on up to `threads` threads, then adds the shard buffers to the total in shard
 /// order. Pick the shard count once (say 2 or 4) and keep it: 1 thread and 2 threads then give
 /// bitwise the same model, and the thread count is purely a speed setting.
-public struct GradientShards<Workspace: Sendable>: Sendable {
+package struct GradientShards<Workspace: Sendable>: Sendable {
     struct Shard: Sendable {
         var workspace: Workspace
         var gradient: [Float]
@@ -17,13 +17,13 @@ public struct GradientShards<Workspace: Sendable>: Sendable {
     }
 
     /// Number of shards.
-    public let count: Int
-    public let parameterCount: Int
+    package let count: Int
+    package let parameterCount: Int
     var shards: [Shard]
 
     /// `count` shards for a model of `parameterCount` parameters; `workspace(i)` makes shard i's.
     /// Memory: count × parameterCount floats, twice that after per-example use.
-    public init(count: Int, parameterCount: Int, workspace: (Int) -> Workspace) {
+    package init(count: Int, parameterCount: Int, workspace: (Int) -> Workspace) {
         precondition(count > 0, "GradientShards: need at least one shard")
         self.count = count
         self.parameterCount = parameterCount
@@ -34,7 +34,7 @@ public struct GradientShards<Workspace: Sendable>: Sendable {
 
     /// Runs `body(shard, &workspace, &gradient)` for every shard with its gradient zeroed first,
     /// adds the shard gradients to `total` in shard order and returns each body's value (a loss).
-    public mutating func sum(
+    package mutating func sum(
         into total: inout [Float], threads: Int,
         body: @Sendable (_ shard: Int, _ workspace: inout Workspace, _ gradient: inout [Float]) -> Float
     ) -> [Float] {
@@ -54,7 +54,7 @@ public struct GradientShards<Workspace: Sendable>: Sendable {
     /// Cost: one batch-of-one pass per example, where the matrix products degenerate to
     /// vector–matrix products that fill a quarter of each 4-row register tile and the per-step
     /// overheads do not amortise; nn-bench prints its throughput next to the batched one.
-    public mutating func clippedPerExampleSum(
+    package mutating func clippedPerExampleSum(
         examples: Int, clipNorm: Float, into total: inout [Float], threads: Int,
         gradient: @Sendable (_ example: Int, _ workspace: inout Workspace, _ gradient: inout [Float]) -> Void
     ) -> [Float] {

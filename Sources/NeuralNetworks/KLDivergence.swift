@@ -1,16 +1,16 @@
 import Foundation
 
 /// KL(q(z|x) ‖ N(0, I)) for a batch of diagonal Gaussians, with its gradients.
-public struct KLResult: Sendable {
+package struct KLResult: Sendable {
     /// β · Σ_d max(freeBits, KL_d): the term to add to the loss.
-    public var value: Float
+    package var value: Float
     /// KL_d: the batch-mean KL of each latent dimension, before the floor (for monitoring).
-    public var perDimension: [Float]
-    public var meanGradient: [Float]
-    public var logVarianceGradient: [Float]
+    package var perDimension: [Float]
+    package var meanGradient: [Float]
+    package var logVarianceGradient: [Float]
 }
 
-public enum KLDivergence {
+package enum KLDivergence {
     /// KL of N(mean, e^logVariance) from N(0, I) over rows×dimensions, averaged over rows.
     ///
     /// Per row and dimension, kl = ½(μ² + e^logσ² − 1 − logσ²). KL_d is its mean over the rows and
@@ -19,7 +19,7 @@ public enum KLDivergence {
     /// so a dimension with KL_d ≤ freeBits gets zero gradient; with freeBits = 0 this is the plain
     /// β-weighted KL. The floor applies to the batch mean, so a batch of one (per-example gradients)
     /// floors each example's KL on its own.
-    public static func standardNormal(
+    package static func standardNormal(
         mean: [Float], logVariance: [Float], dimensions: Int, beta: Float = 1, freeBits: Float = 0
     ) -> KLResult {
         precondition(mean.count == logVariance.count && dimensions > 0 && mean.count % dimensions == 0,

@@ -5,14 +5,14 @@ import Randomness
 ///
 /// W is stored in×out (the transpose of PyTorch's `weight`) so that the forward pass, the weight
 /// gradient and the input gradient are the three GEMM forms without any transposing.
-public struct Linear: Sendable {
-    public let inputSize: Int
-    public let outputSize: Int
-    public let weight: ParameterTensor
-    public let bias: ParameterTensor?
+package struct Linear: Sendable {
+    package let inputSize: Int
+    package let outputSize: Int
+    package let weight: ParameterTensor
+    package let bias: ParameterTensor?
 
     /// Allocates W (Xavier uniform) and, if `bias`, a zero bias in `store`.
-    public init(
+    package init(
         inputSize: Int, outputSize: Int, bias: Bool = true, name: String,
         store: inout ParameterStore, random: inout RandomStream
     ) {
@@ -27,7 +27,7 @@ public struct Linear: Sendable {
     }
 
     /// Y = X·W + b into `output` (batch×out).
-    public func forward(
+    package func forward(
         _ x: UnsafeBufferPointer<Float>, batch: Int, parameters: UnsafeBufferPointer<Float>,
         into output: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) {
@@ -38,7 +38,7 @@ public struct Linear: Sendable {
     }
 
     /// Adds dW = Xᵀ·dY and db = Σ dY to `gradients`; writes dX = dY·Wᵀ into `inputGradient` if given.
-    public func backward(
+    package func backward(
         input x: UnsafeBufferPointer<Float>, outputGradient dy: UnsafeBufferPointer<Float>, batch: Int,
         parameters: UnsafeBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
         inputGradient: UnsafeMutableBufferPointer<Float>?, threads: Int = 1
@@ -57,14 +57,14 @@ public struct Linear: Sendable {
 
 extension Linear {
     /// Y = X·W + b for a batch×in array.
-    public func forward(_ x: [Float], batch: Int, parameters: [Float], threads: Int = 1) -> [Float] {
+    package func forward(_ x: [Float], batch: Int, parameters: [Float], threads: Int = 1) -> [Float] {
         var output: [Float] = []
         forward(x, batch: batch, parameters: parameters, into: &output, threads: threads)
         return output
     }
 
     /// Y = X·W + b into `output`, reusing its storage.
-    public func forward(_ x: [Float], batch: Int, parameters: [Float], into output: inout [Float], threads: Int = 1) {
+    package func forward(_ x: [Float], batch: Int, parameters: [Float], into output: inout [Float], threads: Int = 1) {
         precondition(x.count == batch * inputSize, "Linear.forward: input is not batch × \(inputSize)")
         output.resetToZeros(count: batch * outputSize)
         withBuffers(x, parameters) { x, p in
@@ -74,7 +74,7 @@ extension Linear {
 
     /// Adds the parameter gradients to `gradients` and returns dX (batch×in).
     @discardableResult
-    public func backward(
+    package func backward(
         input x: [Float], outputGradient dy: [Float], batch: Int, parameters: [Float],
         gradients: inout [Float], computeInputGradient: Bool = true, threads: Int = 1
     ) -> [Float] {
@@ -86,7 +86,7 @@ extension Linear {
     }
 
     /// `backward` writing dX into `inputGradient` (reusing its storage; left empty when not computed).
-    public func backward(
+    package func backward(
         input x: [Float], outputGradient dy: [Float], batch: Int, parameters: [Float],
         gradients: inout [Float], inputGradient dx: inout [Float], computeInputGradient: Bool = true, threads: Int = 1
     ) {

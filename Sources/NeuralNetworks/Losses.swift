@@ -1,16 +1,16 @@
 import Foundation
 
 /// A loss value with the gradient with respect to its (single) input.
-public struct LossResult: Sendable {
-    public var value: Float
-    public var gradient: [Float]
+package struct LossResult: Sendable {
+    package var value: Float
+    package var gradient: [Float]
 }
 
 /// A Gaussian negative log-likelihood with the gradients for both of its inputs.
-public struct GaussianLossResult: Sendable {
-    public var value: Float
-    public var meanGradient: [Float]
-    public var logVarianceGradient: [Float]
+package struct GaussianLossResult: Sendable {
+    package var value: Float
+    package var meanGradient: [Float]
+    package var logVarianceGradient: [Float]
 }
 
 /// Reconstruction losses with masks, summed over the unmasked terms and multiplied by `scale`.
@@ -18,10 +18,10 @@ public struct GaussianLossResult: Sendable {
 /// A mask entry of 1 keeps a term, 0 drops it (a missing value: its target may be NaN and is never
 /// read), and values in between weight it. Pass `scale: 1 / batch` for a per-sequence mean.
 /// Sums are accumulated in Double.
-public enum Losses {
+package enum Losses {
     /// −log N(target; mean, e^logVariance) per element:
     /// ½(log 2π + logVariance + (target − mean)² e^−logVariance).
-    public static func gaussianNLL(
+    package static func gaussianNLL(
         mean: [Float], logVariance: [Float], target: [Float], mask: [Float]? = nil, scale: Float = 1
     ) -> GaussianLossResult {
         precondition(mean.count == target.count && logVariance.count == target.count, "gaussianNLL: length mismatch")
@@ -45,7 +45,7 @@ public enum Losses {
 
     /// Binary cross-entropy on logits: −[y log σ(l) + (1 − y) log(1 − σ(l))], computed stably as
     /// max(l, 0) − l·y + log(1 + e^−|l|). Targets may be soft (in [0, 1]).
-    public static func bernoulliWithLogits(
+    package static func bernoulliWithLogits(
         logits: [Float], target: [Float], mask: [Float]? = nil, scale: Float = 1
     ) -> LossResult {
         precondition(logits.count == target.count, "bernoulliWithLogits: length mismatch")
@@ -66,7 +66,7 @@ public enum Losses {
 
     /// Softmax cross-entropy of rows×classes logits against one class label per row; `mask` has one
     /// weight per row.
-    public static func softmaxCrossEntropy(
+    package static func softmaxCrossEntropy(
         logits: [Float], classes: Int, labels: [Int], mask: [Float]? = nil, scale: Float = 1
     ) -> LossResult {
         let rows = labels.count
@@ -92,7 +92,7 @@ public enum Losses {
 
     /// Squared error (prediction − target)² per element. With `scale: 1 / n` over n observed
     /// terms it is the mean squared error.
-    public static func meanSquaredError(
+    package static func meanSquaredError(
         prediction: [Float], target: [Float], mask: [Float]? = nil, scale: Float = 1
     ) -> LossResult {
         precondition(prediction.count == target.count, "meanSquaredError: length mismatch")

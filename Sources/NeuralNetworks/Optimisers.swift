@@ -5,19 +5,19 @@ import Foundation
 ///
 /// `weightDecay` is added to the gradient as an L2 term (PyTorch `Adam`), or applied directly to the
 /// parameters when `decoupledWeightDecay` is set (PyTorch `AdamW`).
-public struct Adam: Sendable, Codable {
-    public var learningRate: Float
-    public var beta1: Float
-    public var beta2: Float
-    public var epsilon: Float
-    public var weightDecay: Float
-    public var decoupledWeightDecay: Bool
+package struct Adam: Sendable, Codable {
+    package var learningRate: Float
+    package var beta1: Float
+    package var beta2: Float
+    package var epsilon: Float
+    package var weightDecay: Float
+    package var decoupledWeightDecay: Bool
     /// Number of updates taken so far.
-    public private(set) var step = 0
+    package private(set) var step = 0
     private var firstMoment: [Float]
     private var secondMoment: [Float]
 
-    public init(
+    package init(
         parameterCount: Int, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
     ) {
@@ -32,7 +32,7 @@ public struct Adam: Sendable, Codable {
     }
 
     /// One update of `parameters` from `gradients`.
-    public mutating func update(_ parameters: inout [Float], gradients: [Float]) {
+    package mutating func update(_ parameters: inout [Float], gradients: [Float]) {
         precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count,
                      "Adam: \(firstMoment.count) parameters expected")
         step += 1
@@ -56,25 +56,25 @@ public struct Adam: Sendable, Codable {
     }
 
     /// One update of a store's values from its gradients.
-    public mutating func update(_ store: inout ParameterStore) {
+    package mutating func update(_ store: inout ParameterStore) {
         update(&store.values, gradients: store.gradients)
     }
 }
 
 /// Stochastic gradient descent with optional (heavy-ball) momentum.
-public struct SGD: Sendable, Codable {
-    public var learningRate: Float
-    public var momentum: Float
+package struct SGD: Sendable, Codable {
+    package var learningRate: Float
+    package var momentum: Float
     private var velocity: [Float]
 
-    public init(parameterCount: Int, learningRate: Float, momentum: Float = 0) {
+    package init(parameterCount: Int, learningRate: Float, momentum: Float = 0) {
         self.learningRate = learningRate
         self.momentum = momentum
         velocity = [Float](repeating: 0, count: momentum == 0 ? 0 : parameterCount)
     }
 
     /// θ −= lr · g, or with momentum v = μv + g, θ −= lr · v.
-    public mutating func update(_ parameters: inout [Float], gradients: [Float]) {
+    package mutating func update(_ parameters: inout [Float], gradients: [Float]) {
         precondition(parameters.count == gradients.count, "SGD: length mismatch")
         if momentum == 0 {
             VectorOps.axpy(-learningRate, gradients, &parameters)
@@ -87,21 +87,21 @@ public struct SGD: Sendable, Codable {
     }
 
     /// One update of a store's values from its gradients.
-    public mutating func update(_ store: inout ParameterStore) {
+    package mutating func update(_ store: inout ParameterStore) {
         update(&store.values, gradients: store.gradients)
     }
 }
 
 /// Rescaling of a gradient vector to a maximum Euclidean norm.
-public enum GradientClipping {
+package enum GradientClipping {
     /// The Euclidean norm of `gradients`.
-    public static func globalNorm(_ gradients: [Float]) -> Float {
+    package static func globalNorm(_ gradients: [Float]) -> Float {
         Float(VectorOps.sumOfSquares(gradients).squareRoot())
     }
 
     /// Scales `gradients` by min(1, maxNorm / ‖gradients‖) and returns the norm before clipping.
     @discardableResult
-    public static func clipGlobalNorm(_ gradients: inout [Float], maxNorm: Float) -> Float {
+    package static func clipGlobalNorm(_ gradients: inout [Float], maxNorm: Float) -> Float {
         let norm = globalNorm(gradients)
         if norm > maxNorm { VectorOps.scale(&gradients, by: maxNorm / norm) }
         return norm

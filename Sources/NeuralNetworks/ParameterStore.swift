@@ -2,20 +2,20 @@ import Foundation
 import Randomness
 
 /// A named matrix inside a `ParameterStore`: where its values start and its row-major shape.
-public struct ParameterTensor: Sendable, Hashable, Codable {
-    public let name: String
-    public let offset: Int
-    public let rows: Int
-    public let columns: Int
+package struct ParameterTensor: Sendable, Hashable, Codable {
+    package let name: String
+    package let offset: Int
+    package let rows: Int
+    package let columns: Int
 
     /// Number of values (rows × columns).
-    public var count: Int { rows * columns }
+    package var count: Int { rows * columns }
     /// The index range of this tensor in the flat value and gradient arrays.
-    public var range: Range<Int> { offset..<(offset + count) }
+    package var range: Range<Int> { offset..<(offset + count) }
 }
 
 /// How a tensor's values are first drawn.
-public enum Initialiser: Sendable, Hashable {
+package enum Initialiser: Sendable, Hashable {
     case zeros
     case constant(Float)
     /// Uniform on [-bound, bound].
@@ -29,26 +29,26 @@ public enum Initialiser: Sendable, Hashable {
 }
 
 /// A layout mismatch when loading saved values.
-public struct ParameterStoreError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+package struct ParameterStoreError: Error, Sendable, CustomStringConvertible {
+    package let description: String
 }
 
 /// Every parameter of a model in one flat `[Float]`, with gradients in another of the same length.
 ///
 /// Layers keep `ParameterTensor` handles (offsets and shapes), so optimisers, clipping, checkpoints
 /// and per-example gradient work treat the whole model as one vector.
-public struct ParameterStore: Sendable, Codable {
-    public var values: [Float] = []
-    public var gradients: [Float] = []
-    public private(set) var tensors: [ParameterTensor] = []
+package struct ParameterStore: Sendable, Codable {
+    package var values: [Float] = []
+    package var gradients: [Float] = []
+    package private(set) var tensors: [ParameterTensor] = []
 
-    public init() {}
+    package init() {}
 
     /// Number of scalar parameters.
-    public var count: Int { values.count }
+    package var count: Int { values.count }
 
     /// Appends a rows×columns tensor, filling it from `random` in row-major order.
-    public mutating func allocate(
+    package mutating func allocate(
         _ name: String, rows: Int, columns: Int, initialiser: Initialiser, random: inout RandomStream
     ) -> ParameterTensor {
         precondition(rows > 0 && columns > 0, "a tensor needs a positive shape")
@@ -62,17 +62,17 @@ public struct ParameterStore: Sendable, Codable {
     }
 
     /// The tensor called `name`, if any.
-    public func tensor(named name: String) -> ParameterTensor? {
+    package func tensor(named name: String) -> ParameterTensor? {
         tensors.first { $0.name == name }
     }
 
     /// Sets every gradient to zero.
-    public mutating func zeroGradients() {
+    package mutating func zeroGradients() {
         gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     /// Replaces the values with saved ones after checking that the tensor layout is the same.
-    public mutating func load(_ saved: ParameterStore) throws {
+    package mutating func load(_ saved: ParameterStore) throws {
         guard saved.tensors == tensors, saved.values.count == values.count else {
             throw ParameterStoreError(description: "saved parameters have a different layout: "
                 + "\(saved.tensors.count) tensors / \(saved.values.count) values, expected "
@@ -98,7 +98,7 @@ public struct ParameterStore: Sendable, Codable {
     // Gradients are scratch state: a checkpoint carries the layout and values only.
     private enum CodingKeys: String, CodingKey { case values, tensors }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         values = try container.decode([Float].self, forKey: .values)
         tensors = try container.decode([ParameterTensor].self, forKey: .tensors)
@@ -108,7 +108,7 @@ public struct ParameterStore: Sendable, Codable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(values, forKey: .values)
         try container.encode(tensors, forKey: .tensors)

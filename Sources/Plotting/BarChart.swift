@@ -1,34 +1,34 @@
 /// One named group of bars: one value per category.
-public struct BarGroup: Sendable, Equatable {
+package struct BarGroup: Sendable, Equatable {
     /// The legend name.
-    public var name: String
+    package var name: String
     /// The bar heights, one per category; non-finite values leave a gap.
-    public var values: [Double]
+    package var values: [Double]
 
     /// A group.
-    public init(name: String, values: [Double]) {
+    package init(name: String, values: [Double]) {
         self.name = name
         self.values = values
     }
 }
 
 /// Vertical bars grouped by category, one colour per group; the y axis always includes 0.
-public struct BarChart: Sendable, Equatable {
+package struct BarChart: Sendable, Equatable {
     /// The heading above the chart; empty for none.
-    public var title: String
+    package var title: String
     /// The x-axis title; empty for none.
-    public var xLabel: String
+    package var xLabel: String
     /// The y-axis title; empty for none.
-    public var yLabel: String
+    package var yLabel: String
     /// The category names along the x axis.
-    public var categories: [String]
+    package var categories: [String]
     /// The bar groups, coloured in palette order.
-    public var groups: [BarGroup]
+    package var groups: [BarGroup]
     /// The pixel size of the SVG.
-    public var size: ChartSize
+    package var size: ChartSize
 
     /// A grouped bar chart.
-    public init(
+    package init(
         title: String = "", xLabel: String = "", yLabel: String = "", categories: [String],
         groups: [BarGroup], size: ChartSize = ChartSize()
     ) {
@@ -57,13 +57,13 @@ public struct BarChart: Sendable, Equatable {
     }
 
     /// Where the plot area lies; category i spans data x from i to i + 1.
-    public var frame: PlotFrame {
+    package var frame: PlotFrame {
         let y = yScale
         return decor.frame(size: size, xDomain: (0, Double(Swift.max(categories.count, 1))), yDomain: (y.lower, y.upper))
     }
 
     /// The chart as a self-contained SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let decor = self.decor, frame = self.frame, y = yScale
         var svg = SVGBuilder(width: size.width, height: size.height)
         svg.drawTitle(title)

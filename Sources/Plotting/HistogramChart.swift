@@ -2,14 +2,14 @@ import Foundation
 import ZebraSupport
 
 /// One named sample for a histogram overlay.
-public struct HistogramSample: Sendable, Equatable {
+package struct HistogramSample: Sendable, Equatable {
     /// The legend name.
-    public var name: String
+    package var name: String
     /// The observations; non-finite values are ignored.
-    public var values: [Double]
+    package var values: [Double]
 
     /// A sample.
-    public init(name: String, values: [Double]) {
+    package init(name: String, values: [Double]) {
         self.name = name
         self.values = values
     }
@@ -19,22 +19,22 @@ public struct HistogramSample: Sendable, Equatable {
 
 /// Overlaid histograms of two or more samples on shared bins, scaled as densities so samples of
 /// different sizes compare, optionally with a Gaussian kernel density curve for each.
-public struct HistogramChart: Sendable, Equatable {
+package struct HistogramChart: Sendable, Equatable {
     /// The heading above the chart; empty for none.
-    public var title: String
+    package var title: String
     /// The x-axis title; empty for none.
-    public var xLabel: String
+    package var xLabel: String
     /// The samples, coloured in palette order.
-    public var samples: [HistogramSample]
+    package var samples: [HistogramSample]
     /// The pixel size of the SVG.
-    public var size: ChartSize
+    package var size: ChartSize
     /// The number of shared bins; by default Sturges' rule on the largest sample, 5 to 50.
-    public var binCount: Int?
+    package var binCount: Int?
     /// Adds a kernel density estimate (Silverman's bandwidth) for each sample.
-    public var showsDensityCurves: Bool
+    package var showsDensityCurves: Bool
 
     /// A chart; the y axis is density (area 1 per sample).
-    public init(
+    package init(
         title: String = "", xLabel: String = "", samples: [HistogramSample], size: ChartSize = ChartSize(),
         binCount: Int? = nil, showsDensityCurves: Bool = false
     ) {
@@ -47,7 +47,7 @@ public struct HistogramChart: Sendable, Equatable {
     }
 
     /// The shared bin edges: equal widths over the pooled range, `bins + 1` values.
-    public var binEdges: [Double] {
+    package var binEdges: [Double] {
         var extent = DataExtent()
         for s in samples { extent.include(s.values) }
         guard !extent.isEmpty else { return [] }
@@ -63,7 +63,7 @@ public struct HistogramChart: Sendable, Equatable {
     }
 
     /// The density of `sample` in each bin: count / (n · width). The last bin is closed.
-    public static func densities(_ sample: [Double], edges: [Double]) -> [Double] {
+    package static func densities(_ sample: [Double], edges: [Double]) -> [Double] {
         guard edges.count >= 2 else { return [] }
         let bins = edges.count - 1
         let lo = edges[0], hi = edges[bins]
@@ -82,7 +82,7 @@ public struct HistogramChart: Sendable, Equatable {
 
     /// A Gaussian kernel density estimate of `sample` at `points`, bandwidth by Silverman's rule
     /// 0.9 · min(SD, IQR/1.34) · n^(−1/5).
-    public static func kernelDensity(_ sample: [Double], at points: [Double]) -> [Double] {
+    package static func kernelDensity(_ sample: [Double], at points: [Double]) -> [Double] {
         let data = sample.filter(\.isFinite).sorted()
         let n = Double(data.count)
         guard data.count >= 2 else { return points.map { _ in 0 } }
@@ -109,7 +109,7 @@ public struct HistogramChart: Sendable, Equatable {
     }
 
     /// The chart as a self-contained SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let edges = binEdges
         let densities = samples.map { Self.densities($0.values, edges: edges) }
         let grid = showsDensityCurves ? curvePoints(edges: edges) : []

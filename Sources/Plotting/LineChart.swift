@@ -1,22 +1,22 @@
 /// One named line, optionally with a shaded band such as mean ± SD or a confidence interval.
-public struct LineSeries: Sendable, Equatable {
+package struct LineSeries: Sendable, Equatable {
     /// The legend name.
-    public var name: String
+    package var name: String
     /// The x values, in drawing order.
-    public var x: [Double]
+    package var x: [Double]
     /// The y values; a non-finite value breaks the line.
-    public var y: [Double]
+    package var y: [Double]
     /// The band's lower edge at each x, if a band is drawn.
-    public var lower: [Double]?
+    package var lower: [Double]?
     /// The band's upper edge at each x, if a band is drawn.
-    public var upper: [Double]?
+    package var upper: [Double]?
     /// Draws the line dashed, e.g. for a reference or a synthetic counterpart.
-    public var dashed: Bool
+    package var dashed: Bool
     /// Marks each point with a dot.
-    public var showsPoints: Bool
+    package var showsPoints: Bool
 
     /// A series; extra values in the longer of the arrays are ignored.
-    public init(
+    package init(
         name: String, x: [Double], y: [Double], lower: [Double]? = nil, upper: [Double]? = nil,
         dashed: Bool = false, showsPoints: Bool = false
     ) {
@@ -48,24 +48,24 @@ public struct LineSeries: Sendable, Equatable {
 }
 
 /// A line chart of several named series with optional shaded bands.
-public struct LineChart: Sendable, Equatable {
+package struct LineChart: Sendable, Equatable {
     /// The heading above the chart; empty for none.
-    public var title: String
+    package var title: String
     /// The x-axis title; empty for none.
-    public var xLabel: String
+    package var xLabel: String
     /// The y-axis title; empty for none.
-    public var yLabel: String
+    package var yLabel: String
     /// The lines, coloured in palette order.
-    public var series: [LineSeries]
+    package var series: [LineSeries]
     /// The pixel size of the SVG.
-    public var size: ChartSize
+    package var size: ChartSize
     /// Pins the x axis to this range instead of the data's nice range.
-    public var xDomain: ClosedRange<Double>?
+    package var xDomain: ClosedRange<Double>?
     /// Pins the y axis to this range instead of the data's nice range.
-    public var yDomain: ClosedRange<Double>?
+    package var yDomain: ClosedRange<Double>?
 
     /// A chart; axes default to nice ranges around all finite values, bands included.
-    public init(
+    package init(
         title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
         size: ChartSize = ChartSize(), xDomain: ClosedRange<Double>? = nil, yDomain: ClosedRange<Double>? = nil
     ) {
@@ -79,7 +79,7 @@ public struct LineChart: Sendable, Equatable {
     }
 
     /// Where the plot area lies and how data maps to pixels.
-    public var frame: PlotFrame { canvas.frame }
+    package var frame: PlotFrame { canvas.frame }
 
     private var canvas: CartesianCanvas {
         var xs = DataExtent(), ys = DataExtent()
@@ -105,7 +105,7 @@ public struct LineChart: Sendable, Equatable {
     }
 
     /// The chart as a self-contained SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let canvas = self.canvas
         let isEmpty = series.allSatisfy { s in (0..<s.count).allSatisfy { !(s.x[$0].isFinite && s.y[$0].isFinite) } }
         return canvas.render(isEmpty: isEmpty) { svg, frame in

@@ -1,29 +1,29 @@
 /// A "love plot": standardized mean differences per covariate before and after adjustment (or
 /// real against synthetic), as a horizontal dot plot with reference lines at ±threshold.
-public struct LovePlot: Sendable, Equatable {
+package struct LovePlot: Sendable, Equatable {
     /// The heading above the chart; empty for none.
-    public var title: String
+    package var title: String
     /// The x-axis title; empty for none.
-    public var xLabel: String
+    package var xLabel: String
     /// The covariate names, one row each, top to bottom.
-    public var covariates: [String]
+    package var covariates: [String]
     /// The SMD of each covariate before; non-finite values are not drawn.
-    public var before: [Double]
+    package var before: [Double]
     /// The SMD of each covariate after; non-finite values are not drawn.
-    public var after: [Double]
+    package var after: [Double]
     /// The legend name of the open dots.
-    public var beforeLabel: String
+    package var beforeLabel: String
     /// The legend name of the filled dots.
-    public var afterLabel: String
+    package var afterLabel: String
     /// Where the dashed balance lines go (0.1 is the usual rule of thumb).
-    public var threshold: Double
+    package var threshold: Double
     /// Plots |SMD| on an axis starting at 0 instead of signed SMDs.
-    public var absolute: Bool
+    package var absolute: Bool
     /// The chart size; by default the height grows with the number of covariates.
-    public var size: ChartSize
+    package var size: ChartSize
 
     /// A love plot; rows beyond the shortest of the three arrays are dropped.
-    public init(
+    package init(
         title: String = "", xLabel: String = "Standardized mean difference", covariates: [String],
         before: [Double], after: [Double], beforeLabel: String = "Before", afterLabel: String = "After",
         threshold: Double = 0.1, absolute: Bool = false, size: ChartSize? = nil
@@ -68,13 +68,13 @@ public struct LovePlot: Sendable, Equatable {
     }
 
     /// Where the plot area lies; row i is centred at data y = i + 0.5, counted from the top.
-    public var frame: PlotFrame {
+    package var frame: PlotFrame {
         let x = xScale
         return decor.frame(size: size, xDomain: (x.lower, x.upper), yDomain: (Double(Swift.max(rows, 1)), 0))
     }
 
     /// The chart as a self-contained SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let decor = self.decor, frame = self.frame, x = xScale
         var svg = SVGBuilder(width: size.width, height: size.height)
         svg.drawTitle(title)

@@ -1,22 +1,22 @@
 import Foundation
 
 /// An axis range widened to round numbers, with tick marks on a 1–2–5 grid.
-public struct NiceScale: Sendable, Equatable {
+package struct NiceScale: Sendable, Equatable {
     /// The lower end of the axis.
-    public let lower: Double
+    package let lower: Double
     /// The upper end of the axis.
-    public let upper: Double
+    package let upper: Double
     /// The distance between ticks: 1, 2 or 5 times a power of ten.
-    public let step: Double
+    package let step: Double
     /// The tick values, from the lowest to the highest inside `lower...upper`.
-    public let ticks: [Double]
+    package let ticks: [Double]
     /// How many decimals the tick labels need to tell the ticks apart.
-    public let decimals: Int
+    package let decimals: Int
 
     /// A scale covering `minimum...maximum` with about `targetTickCount` ticks. With
     /// `expand` the ends move out to the enclosing ticks; otherwise the range is kept as given.
     /// Non-finite input gives 0...1; an empty range is widened around its value.
-    public init(minimum: Double, maximum: Double, targetTickCount: Int = 5, expand: Bool = true) {
+    package init(minimum: Double, maximum: Double, targetTickCount: Int = 5, expand: Bool = true) {
         var lo = Swift.min(minimum, maximum), hi = Swift.max(minimum, maximum)
         if !lo.isFinite || !hi.isFinite {
             lo = 0
@@ -53,13 +53,13 @@ public struct NiceScale: Sendable, Equatable {
     }
 
     /// The tick labels, each with `decimals` decimals.
-    public var labels: [String] {
+    package var labels: [String] {
         ticks.map { SVGFormat.fixed($0, decimals: decimals) }
     }
 
     /// The 1–2–5 step nearest to `raw` on a log scale, as (mantissa, power of ten): the
     /// switch points √2, √10 and √50 are the geometric midpoints between neighbours.
-    public static func niceStep(raw: Double) -> (mantissa: Int, exponent: Int) {
+    package static func niceStep(raw: Double) -> (mantissa: Int, exponent: Int) {
         guard raw.isFinite, raw > 0 else { return (1, 0) }
         var exponent = Int(Foundation.log10(raw).rounded(.down))
         let fraction = raw / value(1, exponent: exponent)
@@ -87,18 +87,18 @@ public struct NiceScale: Sendable, Equatable {
 
 /// A linear map from a data interval onto a pixel interval (which may run backwards, as the
 /// y axis does).
-public struct LinearScale: Sendable, Equatable {
+package struct LinearScale: Sendable, Equatable {
     /// The data value mapped to `rangeStart`.
-    public let domainLower: Double
+    package let domainLower: Double
     /// The data value mapped to `rangeEnd`.
-    public let domainUpper: Double
+    package let domainUpper: Double
     /// The pixel position of `domainLower`.
-    public let rangeStart: Double
+    package let rangeStart: Double
     /// The pixel position of `domainUpper`.
-    public let rangeEnd: Double
+    package let rangeEnd: Double
 
     /// Creates the map; a zero-width domain maps everything to the middle of the range.
-    public init(domainLower: Double, domainUpper: Double, rangeStart: Double, rangeEnd: Double) {
+    package init(domainLower: Double, domainUpper: Double, rangeStart: Double, rangeEnd: Double) {
         self.domainLower = domainLower
         self.domainUpper = domainUpper
         self.rangeStart = rangeStart
@@ -106,7 +106,7 @@ public struct LinearScale: Sendable, Equatable {
     }
 
     /// The pixel position of the data value `v`.
-    public func map(_ v: Double) -> Double {
+    package func map(_ v: Double) -> Double {
         let width = domainUpper - domainLower
         if width == 0 { return 0.5 * (rangeStart + rangeEnd) }
         return rangeStart + (v - domainLower) / width * (rangeEnd - rangeStart)

@@ -1,8 +1,8 @@
 /// Colours that stay distinguishable under the common colour-vision deficiencies.
-public enum Palette {
+package enum Palette {
     /// The Okabe–Ito palette (Okabe & Ito 2002), ordered for charts: the strongest contrasts on
     /// white first, yellow last because it is faint on a white background.
-    public static let okabeIto: [String] = [
+    package static let okabeIto: [String] = [
         "#0072B2",  // blue
         "#D55E00",  // vermillion
         "#009E73",  // bluish green
@@ -14,7 +14,7 @@ public enum Palette {
     ]
 
     /// The colour of series `index`, cycling when there are more series than colours.
-    public static func color(_ index: Int) -> String {
+    package static func color(_ index: Int) -> String {
         let n = okabeIto.count
         return okabeIto[((index % n) + n) % n]
     }

@@ -1,36 +1,36 @@
 /// The pixel size of a chart.
-public struct ChartSize: Sendable, Equatable, Hashable {
+package struct ChartSize: Sendable, Equatable, Hashable {
     /// Width in pixels (at least 200).
-    public let width: Double
+    package let width: Double
     /// Height in pixels (at least 150).
-    public let height: Double
+    package let height: Double
 
     /// A size, raised to the minimum that leaves room for axes and a plot area.
-    public init(width: Double = 640, height: Double = 400) {
+    package init(width: Double = 640, height: Double = 400) {
         self.width = width.isFinite ? Swift.max(200, width) : 640
         self.height = height.isFinite ? Swift.max(150, height) : 400
     }
 }
 
 /// Where the plot area sits in the SVG and how data coordinates map into it.
-public struct PlotFrame: Sendable, Equatable {
+package struct PlotFrame: Sendable, Equatable {
     /// The x pixel of the plot area's left edge.
-    public let left: Double
+    package let left: Double
     /// The y pixel of the plot area's top edge.
-    public let top: Double
+    package let top: Double
     /// The plot area's width in pixels.
-    public let width: Double
+    package let width: Double
     /// The plot area's height in pixels.
-    public let height: Double
+    package let height: Double
     /// Data x to pixel x.
-    public let x: LinearScale
+    package let x: LinearScale
     /// Data y to pixel y (upwards in data is downwards in pixels).
-    public let y: LinearScale
+    package let y: LinearScale
 
     /// The x pixel of the right edge.
-    public var right: Double { left + width }
+    package var right: Double { left + width }
     /// The y pixel of the bottom edge.
-    public var bottom: Double { top + height }
+    package var bottom: Double { top + height }
 
     init(left: Double, top: Double, width: Double, height: Double, xDomain: (Double, Double), yDomain: (Double, Double)) {
         self.left = left
@@ -42,7 +42,7 @@ public struct PlotFrame: Sendable, Equatable {
     }
 
     /// The pixel position of a data point.
-    public func point(_ dataX: Double, _ dataY: Double) -> (Double, Double) {
+    package func point(_ dataX: Double, _ dataY: Double) -> (Double, Double) {
         (x.map(dataX), y.map(dataY))
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Foundation's formatters consult the locale (a decimal comma would corrupt path data), so
 /// numbers are built from integer arithmetic; the same input always gives the same bytes.
-public enum SVGFormat {
+package enum SVGFormat {
     private static let powersOfTen: [Double] = (0...12).map { p in
         var v = 1.0
         for _ in 0..<p { v *= 10 }
@@ -13,7 +13,7 @@ public enum SVGFormat {
     /// "-1.50". Never prints "-0"; non-finite values print as "0" so a stray NaN cannot break
     /// path syntax. Magnitudes beyond 9e15 after scaling fall back to Swift's own (locale-free)
     /// shortest representation.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "0" }
         let d = Swift.min(Swift.max(decimals, 0), 12)
         let scale = powersOfTen[d]
@@ -34,7 +34,7 @@ public enum SVGFormat {
 
     /// `text` made safe for XML character data and attribute values: the five markup
     /// characters become entities and characters XML 1.0 forbids (most C0 controls) are dropped.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -1,14 +1,14 @@
 /// One named cloud of points.
-public struct ScatterSeries: Sendable, Equatable {
+package struct ScatterSeries: Sendable, Equatable {
     /// The legend name.
-    public var name: String
+    package var name: String
     /// The x values.
-    public var x: [Double]
+    package var x: [Double]
     /// The y values; points with a non-finite coordinate are skipped.
-    public var y: [Double]
+    package var y: [Double]
 
     /// A series; extra values in the longer array are ignored.
-    public init(name: String, x: [Double], y: [Double]) {
+    package init(name: String, x: [Double], y: [Double]) {
         self.name = name
         self.x = x
         self.y = y
@@ -22,24 +22,24 @@ public struct ScatterSeries: Sendable, Equatable {
 }
 
 /// A scatter plot of one or more series, optionally with the line y = x.
-public struct ScatterChart: Sendable, Equatable {
+package struct ScatterChart: Sendable, Equatable {
     /// The heading above the chart; empty for none.
-    public var title: String
+    package var title: String
     /// The x-axis title; empty for none.
-    public var xLabel: String
+    package var xLabel: String
     /// The y-axis title; empty for none.
-    public var yLabel: String
+    package var yLabel: String
     /// The point clouds, coloured in palette order.
-    public var series: [ScatterSeries]
+    package var series: [ScatterSeries]
     /// The pixel size of the SVG.
-    public var size: ChartSize
+    package var size: ChartSize
     /// Draws the diagonal y = x, for comparing paired values such as real against synthetic.
-    public var showsIdentityLine: Bool
+    package var showsIdentityLine: Bool
     /// Dot radius in pixels.
-    public var pointRadius: Double
+    package var pointRadius: Double
 
     /// A scatter chart with axes fitted to all finite points.
-    public init(
+    package init(
         title: String = "", xLabel: String = "", yLabel: String = "", series: [ScatterSeries],
         size: ChartSize = ChartSize(), showsIdentityLine: Bool = false, pointRadius: Double = 3
     ) {
@@ -53,7 +53,7 @@ public struct ScatterChart: Sendable, Equatable {
     }
 
     /// Where the plot area lies and how data maps to pixels.
-    public var frame: PlotFrame { canvas.frame }
+    package var frame: PlotFrame { canvas.frame }
 
     private var canvas: CartesianCanvas {
         var xs = DataExtent(), ys = DataExtent()
@@ -72,7 +72,7 @@ public struct ScatterChart: Sendable, Equatable {
     }
 
     /// The chart as a self-contained SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let canvas = self.canvas
         return canvas.render(isEmpty: series.allSatisfy { $0.points.isEmpty }) { svg, frame in
             if showsIdentityLine {

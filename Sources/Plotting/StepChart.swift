@@ -1,22 +1,22 @@
 /// One Kaplan–Meier (or other right-continuous step) curve.
-public struct StepSeries: Sendable, Equatable {
+package struct StepSeries: Sendable, Equatable {
     /// The legend name.
-    public var name: String
+    package var name: String
     /// The times at which the curve changes, ascending; usually starting at 0.
-    public var times: [Double]
+    package var times: [Double]
     /// The value from each time until the next (the survival estimate after each event).
-    public var values: [Double]
+    package var values: [Double]
     /// The lower confidence limit at each time, if a band is drawn.
-    public var lower: [Double]?
+    package var lower: [Double]?
     /// The upper confidence limit at each time, if a band is drawn.
-    public var upper: [Double]?
+    package var upper: [Double]?
     /// Times of censored observations, marked with a tick on the curve.
-    public var censorTimes: [Double]
+    package var censorTimes: [Double]
     /// Where the last step ends; defaults to the latest event or censor time.
-    public var endTime: Double?
+    package var endTime: Double?
 
     /// A step series; extra values in the longer of the arrays are ignored.
-    public init(
+    package init(
         name: String, times: [Double], values: [Double], lower: [Double]? = nil, upper: [Double]? = nil,
         censorTimes: [Double] = [], endTime: Double? = nil
     ) {
@@ -64,24 +64,24 @@ public struct StepSeries: Sendable, Equatable {
 }
 
 /// Kaplan–Meier style step curves with optional confidence bands and censor ticks.
-public struct StepChart: Sendable, Equatable {
+package struct StepChart: Sendable, Equatable {
     /// The heading above the chart; empty for none.
-    public var title: String
+    package var title: String
     /// The x-axis title; empty for none.
-    public var xLabel: String
+    package var xLabel: String
     /// The y-axis title; empty for none.
-    public var yLabel: String
+    package var yLabel: String
     /// The curves, coloured in palette order.
-    public var series: [StepSeries]
+    package var series: [StepSeries]
     /// The pixel size of the SVG.
-    public var size: ChartSize
+    package var size: ChartSize
     /// The y axis range; survival probabilities by default.
-    public var yDomain: ClosedRange<Double>?
+    package var yDomain: ClosedRange<Double>?
     /// Draws a small vertical tick at each censoring time.
-    public var showsCensorTicks: Bool
+    package var showsCensorTicks: Bool
 
     /// A chart whose y axis defaults to 0...1.
-    public init(
+    package init(
         title: String = "", xLabel: String = "Time", yLabel: String = "Survival probability",
         series: [StepSeries], size: ChartSize = ChartSize(), yDomain: ClosedRange<Double>? = 0...1,
         showsCensorTicks: Bool = true
@@ -96,7 +96,7 @@ public struct StepChart: Sendable, Equatable {
     }
 
     /// Where the plot area lies and how data maps to pixels.
-    public var frame: PlotFrame { canvas.frame }
+    package var frame: PlotFrame { canvas.frame }
 
     private var canvas: CartesianCanvas {
         var xs = DataExtent(), ys = DataExtent()
@@ -116,7 +116,7 @@ public struct StepChart: Sendable, Equatable {
     }
 
     /// The chart as a self-contained SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let canvas = self.canvas
         return canvas.render(isEmpty: series.allSatisfy { $0.steps.isEmpty }) { svg, frame in
             for (k, s) in series.enumerated() { drawBand(s, color: Palette.color(k), svg: &svg, frame: frame) }

@@ -8,7 +8,7 @@ import Foundation
 /// dimension (`nmol/L` for `ng/mL`, `mmol/L` for haemoglobin in `g/dL`) need a molar mass and are
 /// rejected. Every factor in the table is a power of ten, so a conversion is one exact
 /// multiplication or division (124 g/L → 12.4 g/dL, not 12.400000000000002).
-public enum UnitConversion {
+package enum UnitConversion {
     /// Units of one dimension with their size as a power of ten relative to the first, in
     /// normalised spelling (see `normalized(_:)`).
     static let groups: [[(unit: String, exponent: Int)]] = [
@@ -37,7 +37,7 @@ public enum UnitConversion {
     /// A unit's spelling reduced for comparison: lower case, no spaces, braces or underscores,
     /// `µ` as `u`, `10^9` as `10*9`, other carets dropped, a leading `x` before `10` dropped,
     /// `/100mL` as `/dL`.
-    public static func normalized(_ unit: String) -> String {
+    package static func normalized(_ unit: String) -> String {
         var s = unit.lowercased().replacingAll("µ", "u").replacingAll("μ", "u")
         s.removeAll { $0 == " " || $0 == "{" || $0 == "}" || $0 == "_" }
         s = s.replacingAll("10^", "10*")
@@ -49,7 +49,7 @@ public enum UnitConversion {
     /// The power of ten that turns a value in `from` into `to`, or nil when the units are not
     /// the same dimension. A missing unit (nil or empty) matches only dimensionless targets
     /// (`1` or a pure annotation such as `{score}`).
-    public static func exponent(from: String?, to: String) -> Int? {
+    package static func exponent(from: String?, to: String) -> Int? {
         if from == to { return 0 }
         let target = normalized(to)
         let given = normalized(from ?? "")
@@ -61,7 +61,7 @@ public enum UnitConversion {
     }
 
     /// `value` in `from` expressed in `to`, or nil when the units cannot be converted.
-    public static func convert(_ value: Double, from: String?, to: String) -> Double? {
+    package static func convert(_ value: Double, from: String?, to: String) -> Double? {
         guard let e = exponent(from: from, to: to) else { return nil }
         return scale(value, byPowerOfTen: e)
     }

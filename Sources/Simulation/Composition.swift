@@ -5,20 +5,20 @@ import Timelines
 /// users who must correct a registry's bias: each patient is assigned a stratum, its sex and
 /// attribute values are fixed to it, and everything else is drawn from the template's
 /// distribution given those values, so that within-group distributions are not distorted.
-public struct Composition: Sendable, Equatable {
-    public struct Variable: Sendable, Equatable {
+package struct Composition: Sendable, Equatable {
+    package struct Variable: Sendable, Equatable {
         /// The attribute balanced, or nil for sex.
-        public var attribute: Int?
+        package var attribute: Int?
         /// Target share of each value (sex: male, female; an attribute: its values in order).
-        public var shares: [Double]
+        package var shares: [Double]
     }
 
-    public var variables: [Variable]
+    package var variables: [Variable]
     private var strata: [(values: [Int], cumulative: Double)] = []
 
-    public static func == (a: Composition, b: Composition) -> Bool { a.variables == b.variables }
+    package static func == (a: Composition, b: Composition) -> Bool { a.variables == b.variables }
 
-    public init(variables: [Variable]) {
+    package init(variables: [Variable]) {
         self.variables = variables
         var strata: [(values: [Int], share: Double)] = [([], 1)]
         for variable in variables {
@@ -33,7 +33,7 @@ public struct Composition: Sendable, Equatable {
     /// The stratum of patient `index`: the value index of each variable. Patients are spread over
     /// the strata by a golden-ratio sequence, so any run of n patients is within a few patients
     /// of the target shares (not just in expectation).
-    public func stratum(for index: Int) -> [Int] {
+    package func stratum(for index: Int) -> [Int] {
         let u = (Double(index) + 1) * 0.618_033_988_749_894_8
         let x = (u - u.rounded(.down)) * (strata.last?.cumulative ?? 1)
         return (strata.first { x < $0.cumulative } ?? strata.last)?.values ?? []
@@ -41,7 +41,7 @@ public struct Composition: Sendable, Equatable {
 
     /// Parses `sex=0.5` (the male share), `sex=male:0.4,female:0.6`, `phenotype=classic:0.5,later-onset:0.5`;
     /// several variables separated by spaces or semicolons. Shares of a variable must sum to 1.
-    public static func parse(_ text: String, template: DiseaseTemplate) throws(CompositionError) -> Composition {
+    package static func parse(_ text: String, template: DiseaseTemplate) throws(CompositionError) -> Composition {
         var variables: [Variable] = []
         for part in text.split(whereSeparator: { $0 == " " || $0 == ";" }) {
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
@@ -83,7 +83,7 @@ public struct Composition: Sendable, Equatable {
     }
 
     /// A readable description: `sex male 50 %, female 50 %`.
-    public func describe(_ template: DiseaseTemplate) -> String {
+    package func describe(_ template: DiseaseTemplate) -> String {
         variables.map { v in
             let values = v.attribute.map { template.attributes[$0].categoryValues } ?? ["male", "female"]
             let name = v.attribute.map { template.attributes[$0].id } ?? "sex"
@@ -93,8 +93,8 @@ public struct Composition: Sendable, Equatable {
 }
 
 /// A composition that cannot be used: names what is wrong.
-public struct CompositionError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct CompositionError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

@@ -4,19 +4,19 @@ import Randomness
 import Timelines
 
 /// What is known of a patient's history: the facts a record gives (or a simulated course).
-public struct KnownHistory: Sendable {
-    public var sex: Sex
-    public var birth: CalendarDay
+package struct KnownHistory: Sendable {
+    package var sex: Sex
+    package var birth: CalendarDay
     /// Per attribute: the categorical value's index, or nil when unknown or continuous.
-    public var categories: [Int?]
+    package var categories: [Int?]
     /// Per attribute: the continuous value, or nil when unknown or categorical.
-    public var numbers: [Double?]
+    package var numbers: [Double?]
     /// States entered, with the age they were entered at (onset, diagnosis, events, treatment starts).
-    public var entries: [(state: Int, age: Double)]
+    package var entries: [(state: Int, age: Double)]
     /// States left (treatment stops), with the age.
-    public var exits: [(state: Int, age: Double)]
+    package var exits: [(state: Int, age: Double)]
 
-    public init(sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?],
+    package init(sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?],
                 entries: [(state: Int, age: Double)], exits: [(state: Int, age: Double)] = []) {
         self.sex = sex
         self.birth = birth
@@ -32,11 +32,11 @@ public struct KnownHistory: Sendable {
 ///
 /// This is what the sequence model is conditioned on at every visit: what the literature expects
 /// for this patient at this age, given what happened to them.
-public enum ExpectedCourse {
+package enum ExpectedCourse {
     /// The expected course up to `age`. Unknown attributes take their most likely value (the
     /// median for continuous ones); an unknown onset is placed from the diagnosis or at the
     /// template's median onset age.
-    public static func compute(template: DiseaseTemplate, history: KnownHistory, until age: Double) -> LatentCourse {
+    package static func compute(template: DiseaseTemplate, history: KnownHistory, until age: Double) -> LatentCourse {
         var context = PatientContext(sex: history.sex, categories: [Int](repeating: -1, count: template.attributes.count),
                                      numbers: [Double](repeating: .nan, count: template.attributes.count),
                                      randomEffects: [Double](repeating: 0, count: template.randomEffects.count),
@@ -90,7 +90,7 @@ public enum ExpectedCourse {
     }
 
     /// The history a simulated course implies (for pre-training on template-simulated records).
-    public static func history(of course: LatentCourse, template: DiseaseTemplate) -> KnownHistory {
+    package static func history(of course: LatentCourse, template: DiseaseTemplate) -> KnownHistory {
         KnownHistory(
             sex: course.sex, birth: course.birth,
             categories: template.attributes.indices.map { course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil },

@@ -1,19 +1,19 @@
 import Foundation
 
 /// Covariate balance between a treated and a control group, as reported in balance tables.
-public struct BalanceStatistics: Sendable, Equatable, Codable {
+package struct BalanceStatistics: Sendable, Equatable, Codable {
     /// The (weighted) mean in the treated group.
-    public var treatedMean: Double
+    package var treatedMean: Double
     /// The (weighted) mean in the control group.
-    public var controlMean: Double
+    package var controlMean: Double
     /// The (weighted, reliability-corrected) variance in the treated group.
-    public var treatedVariance: Double
+    package var treatedVariance: Double
     /// The (weighted, reliability-corrected) variance in the control group.
-    public var controlVariance: Double
+    package var controlVariance: Double
 
     /// The standardized mean difference `(m1 - m0) / sqrt((v1 + v0) / 2)`; zero when both groups
     /// are constant at the same value, infinite when they are constant at different values.
-    public var standardizedMeanDifference: Double {
+    package var standardizedMeanDifference: Double {
         let diff = treatedMean - controlMean
         let pooled = ((treatedVariance + controlVariance) / 2).squareRoot()
         if pooled == 0 { return diff == 0 ? 0 : (diff > 0 ? .infinity : -.infinity) }
@@ -21,7 +21,7 @@ public struct BalanceStatistics: Sendable, Equatable, Codable {
     }
 
     /// The variance ratio `v1 / v0`, `nil` when the control variance is zero.
-    public var varianceRatio: Double? {
+    package var varianceRatio: Double? {
         controlVariance > 0 ? treatedVariance / controlVariance : nil
     }
 }
@@ -30,7 +30,7 @@ extension Descriptive {
     /// Means and variances of a covariate in two groups, optionally weighted per group.
     /// Unweighted variances use `n - 1`; weighted ones the reliability-weight divisor, which
     /// reduces to `n - 1` for equal weights.
-    public static func balance(treated: [Double], control: [Double],
+    package static func balance(treated: [Double], control: [Double],
                                treatedWeights: [Double]? = nil,
                                controlWeights: [Double]? = nil) throws -> BalanceStatistics {
         let (m1, v1) = try meanAndVariance(treated, treatedWeights, "treated group")
@@ -40,7 +40,7 @@ extension Descriptive {
 
     /// The standardized mean difference `(m1 - m0) / sqrt((v1 + v0) / 2)` with optional weights
     /// per group. Throws `.undefined` if both groups are constant at different values.
-    public static func standardizedMeanDifference(treated: [Double], control: [Double],
+    package static func standardizedMeanDifference(treated: [Double], control: [Double],
                                                   treatedWeights: [Double]? = nil,
                                                   controlWeights: [Double]? = nil) throws -> Double {
         let b = try balance(treated: treated, control: control,
@@ -53,7 +53,7 @@ extension Descriptive {
     }
 
     /// The variance ratio `v1 / v0` with optional weights per group; throws if `v0` is zero.
-    public static func varianceRatio(treated: [Double], control: [Double],
+    package static func varianceRatio(treated: [Double], control: [Double],
                                      treatedWeights: [Double]? = nil,
                                      controlWeights: [Double]? = nil) throws -> Double {
         let b = try balance(treated: treated, control: control,

@@ -2,7 +2,7 @@ import Foundation
 
 extension Descriptive {
     /// The sample covariance of paired data (`n - 1` divisor).
-    public static func covariance(_ x: [Double], _ y: [Double]) throws -> Double {
+    package static func covariance(_ x: [Double], _ y: [Double]) throws -> Double {
         try Check.sameCount(x.count, y.count, "covariance")
         try Check.count(x, atLeast: 2, "covariance")
         let mx = try Kernel.checkedSum(x, "covariance input") / Double(x.count)
@@ -11,7 +11,7 @@ extension Descriptive {
     }
 
     /// Pearson's product-moment correlation; throws `.undefined` if either sample is constant.
-    public static func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws -> Double {
+    package static func pearsonCorrelation(_ x: [Double], _ y: [Double]) throws -> Double {
         try Check.sameCount(x.count, y.count, "Pearson correlation")
         try Check.count(x, atLeast: 2, "Pearson correlation")
         let mx = try Kernel.checkedSum(x, "correlation input") / Double(x.count)
@@ -25,13 +25,13 @@ extension Descriptive {
     }
 
     /// Spearman's rank correlation: Pearson's correlation of average ranks (ties get the mean rank).
-    public static func spearmanCorrelation(_ x: [Double], _ y: [Double]) throws -> Double {
+    package static func spearmanCorrelation(_ x: [Double], _ y: [Double]) throws -> Double {
         try Check.sameCount(x.count, y.count, "Spearman correlation")
         return try pearsonCorrelation(ranks(x), ranks(y))
     }
 
     /// The 1-based ranks of `x`, ties receiving the average of the ranks they span.
-    public static func ranks(_ x: [Double]) throws -> [Double] {
+    package static func ranks(_ x: [Double]) throws -> [Double] {
         try Check.finite(x, "rank input")
         let order = x.indices.sorted { x[$0] < x[$1] }
         var result = [Double](repeating: 0, count: x.count)
@@ -47,7 +47,7 @@ extension Descriptive {
     }
 
     /// The `p × p` sample covariance matrix of `p` equally long columns (`n - 1` divisor).
-    public static func covarianceMatrix(columns: [[Double]]) throws -> Matrix {
+    package static func covarianceMatrix(columns: [[Double]]) throws -> Matrix {
         let p = columns.count
         if p == 0 { throw StatisticsError.invalidArgument("covariance matrix of zero columns") }
         let n = columns[0].count
@@ -69,7 +69,7 @@ extension Descriptive {
     }
 
     /// The `p × p` Pearson correlation matrix of `p` equally long columns; throws if a column is constant.
-    public static func correlationMatrix(columns: [[Double]]) throws -> Matrix {
+    package static func correlationMatrix(columns: [[Double]]) throws -> Matrix {
         var c = try covarianceMatrix(columns: columns)
         let p = c.rows
         let sd = (0..<p).map { c[$0, $0].squareRoot() }

@@ -1,16 +1,16 @@
 /// Counts of a sample in consecutive bins.
-public struct Histogram: Sendable, Equatable, Codable {
+package struct Histogram: Sendable, Equatable, Codable {
     /// The `counts.count + 1` strictly increasing bin edges.
-    public var edges: [Double]
+    package var edges: [Double]
     /// Counts per bin: bin `i` is `[edges[i], edges[i+1])`, the last bin also holds its right edge.
-    public var counts: [Int]
+    package var counts: [Int]
     /// Values below `edges.first`.
-    public var belowRange: Int
+    package var belowRange: Int
     /// Values above `edges.last`.
-    public var aboveRange: Int
+    package var aboveRange: Int
 
     /// The fraction of all in-range values that fall in each bin.
-    public var proportions: [Double] {
+    package var proportions: [Double] {
         let total = counts.reduce(0, +)
         return counts.map { total > 0 ? Double($0) / Double(total) : 0 }
     }
@@ -19,7 +19,7 @@ public struct Histogram: Sendable, Equatable, Codable {
 extension Descriptive {
     /// Counts `x` in the bins given by strictly increasing `edges` (at least two). Bins are
     /// half-open `[a, b)` except the last, which is closed, as in NumPy.
-    public static func histogram(_ x: [Double], edges: [Double]) throws -> Histogram {
+    package static func histogram(_ x: [Double], edges: [Double]) throws -> Histogram {
         if edges.count < 2 {
             throw StatisticsError.invalidArgument("a histogram needs at least two edges, got \(edges.count)")
         }
@@ -48,7 +48,7 @@ extension Descriptive {
 
     /// Counts `x` in `binCount` equal-width bins over `range` (default: the sample's min to max;
     /// a constant sample gets the unit range around its value).
-    public static func histogram(_ x: [Double], binCount: Int,
+    package static func histogram(_ x: [Double], binCount: Int,
                                  range: ClosedRange<Double>? = nil) throws -> Histogram {
         if binCount < 1 {
             throw StatisticsError.invalidArgument("histogram bin count must be positive, got \(binCount)")

@@ -5,27 +5,27 @@ import ZebraSupport
 ///
 /// Every routine validates its input and throws `StatisticsError` rather than returning NaN,
 /// so a bad cohort produces a message instead of a silently poisoned report.
-public enum Descriptive {
+package enum Descriptive {
     /// The arithmetic mean.
-    public static func mean(_ x: [Double]) throws -> Double {
+    package static func mean(_ x: [Double]) throws -> Double {
         try Check.count(x, atLeast: 1, "mean")
         return try Kernel.checkedSum(x, "mean input") / Double(x.count)
     }
 
     /// The sample variance with the `n - 1` divisor (two-pass, for accuracy).
-    public static func variance(_ x: [Double]) throws -> Double {
+    package static func variance(_ x: [Double]) throws -> Double {
         try Check.count(x, atLeast: 2, "variance")
         let m = try Kernel.checkedSum(x, "variance input") / Double(x.count)
         return Kernel.sumOfSquares(x, about: m) / Double(x.count - 1)
     }
 
     /// The sample standard deviation, the square root of `variance`.
-    public static func standardDeviation(_ x: [Double]) throws -> Double {
+    package static func standardDeviation(_ x: [Double]) throws -> Double {
         try variance(x).squareRoot()
     }
 
     /// The weighted mean `Σ w x / Σ w`; weights must be non-negative and not all zero.
-    public static func weightedMean(_ x: [Double], weights: [Double]) throws -> Double {
+    package static func weightedMean(_ x: [Double], weights: [Double]) throws -> Double {
         try Check.count(x, atLeast: 1, "weighted mean")
         try Check.weights(weights, count: x.count, "weighted mean")
         try Check.finite(x, "weighted mean input")
@@ -34,7 +34,7 @@ public enum Descriptive {
     }
 
     /// What the weights of a weighted variance stand for, which fixes its divisor.
-    public enum WeightKind: Sendable {
+    package enum WeightKind: Sendable {
         /// Reliability (importance, e.g. inverse-probability) weights: divisor `V1 - V2 / V1`
         /// with `V1 = Σ w`, `V2 = Σ w²`. Unbiased, and equal to the `n - 1` variance for equal
         /// weights; this is the convention of balance tables (e.g. R's cobalt).
@@ -46,7 +46,7 @@ public enum Descriptive {
     }
 
     /// The weighted variance about the weighted mean, with the divisor chosen by `kind`.
-    public static func weightedVariance(_ x: [Double], weights: [Double],
+    package static func weightedVariance(_ x: [Double], weights: [Double],
                                         kind: WeightKind = .reliability) throws -> Double {
         let m = try weightedMean(x, weights: weights)
         var ss = 0.0, v1 = 0.0, v2 = 0.0
@@ -69,7 +69,7 @@ public enum Descriptive {
     }
 
     /// The effective sample size `(Σ w)² / Σ w²` (Kish) of a set of weights.
-    public static func effectiveSampleSize(weights: [Double]) throws -> Double {
+    package static func effectiveSampleSize(weights: [Double]) throws -> Double {
         try Check.count(weights, atLeast: 1, "effective sample size")
         try Check.weights(weights, count: weights.count, "effective sample size")
         var s = 0.0, s2 = 0.0
@@ -79,20 +79,20 @@ public enum Descriptive {
 
     /// The sample quantile of type 7 (the default of R and NumPy): linear interpolation between
     /// order statistics at `h = (n - 1) p`. `x` need not be sorted.
-    public static func quantile(_ x: [Double], _ p: Double) throws -> Double {
+    package static func quantile(_ x: [Double], _ p: Double) throws -> Double {
         try Check.finite(x, "quantile input")
         return try quantile(sorted: x.sorted(), p)
     }
 
     /// Several type-7 quantiles of unsorted data, sorting once.
-    public static func quantiles(_ x: [Double], _ ps: [Double]) throws -> [Double] {
+    package static func quantiles(_ x: [Double], _ ps: [Double]) throws -> [Double] {
         try Check.finite(x, "quantile input")
         let sorted = x.sorted()
         return try ps.map { try quantile(sorted: sorted, $0) }
     }
 
     /// The type-7 quantile of data already sorted ascending (not re-checked, for speed).
-    public static func quantile(sorted x: [Double], _ p: Double) throws -> Double {
+    package static func quantile(sorted x: [Double], _ p: Double) throws -> Double {
         try Check.count(x, atLeast: 1, "quantile")
         if !(p >= 0 && p <= 1) {
             throw StatisticsError.invalidArgument("quantile probability must lie in [0, 1], got \(p)")
@@ -101,18 +101,18 @@ public enum Descriptive {
     }
 
     /// The median (type-7 quantile at 0.5, i.e. the usual midpoint rule for even counts).
-    public static func median(_ x: [Double]) throws -> Double {
+    package static func median(_ x: [Double]) throws -> Double {
         try quantile(x, 0.5)
     }
 
     /// The interquartile range `Q(0.75) - Q(0.25)` with type-7 quantiles.
-    public static func interquartileRange(_ x: [Double]) throws -> Double {
+    package static func interquartileRange(_ x: [Double]) throws -> Double {
         let q = try quantiles(x, [0.25, 0.75])
         return q[1] - q[0]
     }
 
     /// A one-line numeric summary of a sample.
-    public static func summary(_ x: [Double]) throws -> DescriptiveSummary {
+    package static func summary(_ x: [Double]) throws -> DescriptiveSummary {
         try Check.count(x, atLeast: 1, "summary")
         try Check.finite(x, "summary input")
         let sorted = x.sorted()
@@ -129,21 +129,21 @@ public enum Descriptive {
 }
 
 /// Count, mean, SD and five-number summary of a sample (type-7 quartiles).
-public struct DescriptiveSummary: Sendable, Equatable, Codable {
+package struct DescriptiveSummary: Sendable, Equatable, Codable {
     /// The number of observations.
-    public var count: Int
+    package var count: Int
     /// The arithmetic mean.
-    public var mean: Double
+    package var mean: Double
     /// `nil` for a single observation.
-    public var standardDeviation: Double?
+    package var standardDeviation: Double?
     /// The smallest value.
-    public var minimum: Double
+    package var minimum: Double
     /// The type-7 25th percentile.
-    public var firstQuartile: Double
+    package var firstQuartile: Double
     /// The median.
-    public var median: Double
+    package var median: Double
     /// The type-7 75th percentile.
-    public var thirdQuartile: Double
+    package var thirdQuartile: Double
     /// The largest value.
-    public var maximum: Double
+    package var maximum: Double
 }

@@ -2,12 +2,12 @@ import Foundation
 import Randomness
 
 /// Student's t distribution with `degreesOfFreedom` (real, positive; infinity gives the normal).
-public struct StudentTDistribution: Sendable, Equatable {
+package struct StudentTDistribution: Sendable, Equatable {
     /// The degrees of freedom ν.
-    public let degreesOfFreedom: Double
+    package let degreesOfFreedom: Double
 
     /// Throws `.invalidArgument` unless `degreesOfFreedom > 0`.
-    public init(degreesOfFreedom: Double) throws {
+    package init(degreesOfFreedom: Double) throws {
         if !(degreesOfFreedom > 0) {
             throw StatisticsError.invalidArgument("t distribution needs positive degrees of freedom, got \(degreesOfFreedom)")
         }
@@ -15,7 +15,7 @@ public struct StudentTDistribution: Sendable, Equatable {
     }
 
     /// The density at `t`.
-    public func pdf(_ t: Double) -> Double {
+    package func pdf(_ t: Double) -> Double {
         let v = degreesOfFreedom
         if v.isInfinite { return NormalDistribution.pdf(t) }
         let logC = -SpecialFunctions.logBeta(v / 2, 0.5) - 0.5 * Foundation.log(v)
@@ -23,17 +23,17 @@ public struct StudentTDistribution: Sendable, Equatable {
     }
 
     /// `P(T <= t)`.
-    public func cdf(_ t: Double) -> Double {
+    package func cdf(_ t: Double) -> Double {
         t >= 0 ? 1 - upperTail(Swift.abs(t)) : upperTail(-t)
     }
 
     /// `P(T > t)`, accurate far into the upper tail.
-    public func sf(_ t: Double) -> Double {
+    package func sf(_ t: Double) -> Double {
         t >= 0 ? upperTail(t) : 1 - upperTail(-t)
     }
 
     /// The two-sided p-value `P(|T| >= |t|)`.
-    public func twoSidedPValue(_ t: Double) -> Double {
+    package func twoSidedPValue(_ t: Double) -> Double {
         Swift.min(1, 2 * upperTail(Swift.abs(t)))
     }
 
@@ -51,7 +51,7 @@ public struct StudentTDistribution: Sendable, Equatable {
     }
 
     /// The quantile: the `t` with `cdf(t) == p`; `±infinity` at `p` = 0 or 1, NaN outside [0, 1].
-    public func quantile(_ p: Double) -> Double {
+    package func quantile(_ p: Double) -> Double {
         if !(p >= 0 && p <= 1) { return .nan }
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }
@@ -76,12 +76,12 @@ public struct StudentTDistribution: Sendable, Equatable {
 }
 
 /// The chi-square distribution with `degreesOfFreedom` (real, positive).
-public struct ChiSquaredDistribution: Sendable, Equatable {
+package struct ChiSquaredDistribution: Sendable, Equatable {
     /// The degrees of freedom k.
-    public let degreesOfFreedom: Double
+    package let degreesOfFreedom: Double
 
     /// Throws `.invalidArgument` unless `degreesOfFreedom > 0` and finite.
-    public init(degreesOfFreedom: Double) throws {
+    package init(degreesOfFreedom: Double) throws {
         if !(degreesOfFreedom > 0) || degreesOfFreedom.isInfinite {
             throw StatisticsError.invalidArgument("chi-square needs positive finite degrees of freedom, got \(degreesOfFreedom)")
         }
@@ -89,7 +89,7 @@ public struct ChiSquaredDistribution: Sendable, Equatable {
     }
 
     /// The density at `x`.
-    public func pdf(_ x: Double) -> Double {
+    package func pdf(_ x: Double) -> Double {
         if x < 0 { return 0 }
         let k = degreesOfFreedom / 2
         if x == 0 { return k < 1 ? .infinity : (k == 1 ? 0.5 : 0) }
@@ -97,17 +97,17 @@ public struct ChiSquaredDistribution: Sendable, Equatable {
     }
 
     /// `P(X <= x)`.
-    public func cdf(_ x: Double) -> Double {
+    package func cdf(_ x: Double) -> Double {
         x <= 0 ? 0 : SpecialFunctions.incompleteGamma(degreesOfFreedom / 2, x / 2).lower
     }
 
     /// `P(X > x)`, accurate far into the upper tail (the p-value of a chi-square statistic).
-    public func sf(_ x: Double) -> Double {
+    package func sf(_ x: Double) -> Double {
         x <= 0 ? 1 : SpecialFunctions.incompleteGamma(degreesOfFreedom / 2, x / 2).upper
     }
 
     /// The quantile: the `x` with `cdf(x) == p`; infinity at `p == 1`, NaN outside [0, 1].
-    public func quantile(_ p: Double) -> Double {
+    package func quantile(_ p: Double) -> Double {
         if !(p >= 0 && p <= 1) { return .nan }
         if p == 0 { return 0 }
         if p == 1 { return .infinity }
@@ -130,14 +130,14 @@ public struct ChiSquaredDistribution: Sendable, Equatable {
 }
 
 /// The F distribution with numerator and denominator degrees of freedom (real, positive).
-public struct FDistribution: Sendable, Equatable {
+package struct FDistribution: Sendable, Equatable {
     /// The numerator degrees of freedom d1.
-    public let numeratorDegreesOfFreedom: Double
+    package let numeratorDegreesOfFreedom: Double
     /// The denominator degrees of freedom d2.
-    public let denominatorDegreesOfFreedom: Double
+    package let denominatorDegreesOfFreedom: Double
 
     /// Throws `.invalidArgument` unless both degrees of freedom are positive and finite.
-    public init(numeratorDegreesOfFreedom d1: Double, denominatorDegreesOfFreedom d2: Double) throws {
+    package init(numeratorDegreesOfFreedom d1: Double, denominatorDegreesOfFreedom d2: Double) throws {
         if !(d1 > 0 && d2 > 0) || d1.isInfinite || d2.isInfinite {
             throw StatisticsError.invalidArgument("F distribution needs positive finite degrees of freedom, got \(d1), \(d2)")
         }
@@ -146,7 +146,7 @@ public struct FDistribution: Sendable, Equatable {
     }
 
     /// The density at `x`.
-    public func pdf(_ x: Double) -> Double {
+    package func pdf(_ x: Double) -> Double {
         if x <= 0 { return 0 }
         let d1 = numeratorDegreesOfFreedom, d2 = denominatorDegreesOfFreedom
         let logB = SpecialFunctions.logBeta(d1 / 2, d2 / 2)
@@ -156,10 +156,10 @@ public struct FDistribution: Sendable, Equatable {
     }
 
     /// `P(F <= x)`.
-    public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : tails(x).lower }
+    package func cdf(_ x: Double) -> Double { x <= 0 ? 0 : tails(x).lower }
 
     /// `P(F > x)`, accurate in the upper tail (the p-value of an F statistic).
-    public func sf(_ x: Double) -> Double { x <= 0 ? 1 : tails(x).upper }
+    package func sf(_ x: Double) -> Double { x <= 0 ? 1 : tails(x).upper }
 
     private func tails(_ x: Double) -> (lower: Double, upper: Double) {
         if x.isInfinite { return (1, 0) }
@@ -171,7 +171,7 @@ public struct FDistribution: Sendable, Equatable {
     }
 
     /// The quantile: the `x` with `cdf(x) == p`; infinity at `p == 1`, NaN outside [0, 1].
-    public func quantile(_ p: Double) -> Double {
+    package func quantile(_ p: Double) -> Double {
         if !(p >= 0 && p <= 1) { return .nan }
         if p == 0 { return 0 }
         if p == 1 { return .infinity }

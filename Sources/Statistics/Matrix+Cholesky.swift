@@ -2,14 +2,14 @@ import Foundation
 import ZebraSupport
 
 /// The Cholesky factorization `A = L Lᵀ` of a symmetric positive definite matrix.
-public struct CholeskyFactorization: Sendable, Equatable {
+package struct CholeskyFactorization: Sendable, Equatable {
     /// The lower-triangular factor `L` (entries above the diagonal are zero).
-    public let lower: Matrix
+    package let lower: Matrix
 
     /// Factorizes `a`, reading its lower triangle. Throws `.notPositiveDefinite` if a pivot is not
     /// positive, or is below `relativeTolerance` times the largest diagonal entry (numerically
     /// singular, e.g. collinear predictors).
-    public init(_ a: Matrix, relativeTolerance: Double = 1e-13) throws {
+    package init(_ a: Matrix, relativeTolerance: Double = 1e-13) throws {
         if !a.isSquare {
             throw StatisticsError.dimensionMismatch("Cholesky needs a square matrix, got \(a.rows) × \(a.columns)")
         }
@@ -46,10 +46,10 @@ public struct CholeskyFactorization: Sendable, Equatable {
     init(lower: Matrix) { self.lower = lower }
 
     /// The dimension `n` of the factored `n × n` matrix.
-    public var dimension: Int { lower.rows }
+    package var dimension: Int { lower.rows }
 
     /// Solves `A x = b`.
-    public func solve(_ b: [Double]) throws -> [Double] {
+    package func solve(_ b: [Double]) throws -> [Double] {
         let n = dimension
         try Check.sameCount(b.count, n, "Cholesky solve: right-hand side vs matrix")
         var y = b
@@ -67,7 +67,7 @@ public struct CholeskyFactorization: Sendable, Equatable {
     }
 
     /// Solves `A X = B` column by column.
-    public func solve(_ b: Matrix) throws -> Matrix {
+    package func solve(_ b: Matrix) throws -> Matrix {
         try Check.sameCount(b.rows, dimension, "Cholesky solve: right-hand side rows vs matrix")
         var x = Matrix(rows: b.rows, columns: b.columns)
         for j in 0..<b.columns {
@@ -78,7 +78,7 @@ public struct CholeskyFactorization: Sendable, Equatable {
     }
 
     /// `A⁻¹`, symmetrized exactly.
-    public func inverse() throws -> Matrix {
+    package func inverse() throws -> Matrix {
         var inv = try solve(Matrix.identity(dimension))
         let n = dimension
         for i in 0..<n {
@@ -92,7 +92,7 @@ public struct CholeskyFactorization: Sendable, Equatable {
     }
 
     /// `log det A = 2 Σ log L_ii`.
-    public var logDeterminant: Double {
+    package var logDeterminant: Double {
         var s = 0.0
         for i in 0..<dimension { s += Foundation.log(lower[i, i]) }
         return 2 * s
@@ -101,12 +101,12 @@ public struct CholeskyFactorization: Sendable, Equatable {
 
 extension Matrix {
     /// The Cholesky factorization of this symmetric positive definite matrix.
-    public func cholesky() throws -> CholeskyFactorization {
+    package func cholesky() throws -> CholeskyFactorization {
         try CholeskyFactorization(self)
     }
 
     /// The inverse of this symmetric positive definite matrix, via Cholesky.
-    public func inverseSPD() throws -> Matrix {
+    package func inverseSPD() throws -> Matrix {
         do {
             return try CholeskyFactorization(self).inverse()
         } catch StatisticsError.notPositiveDefinite(let why) {
@@ -115,12 +115,12 @@ extension Matrix {
     }
 
     /// Solves `self · x = b` for a symmetric positive definite `self`, via Cholesky.
-    public func solveSPD(_ b: [Double]) throws -> [Double] {
+    package func solveSPD(_ b: [Double]) throws -> [Double] {
         try CholeskyFactorization(self).solve(b)
     }
 
     /// Whether the matrix is symmetric and its Cholesky factorization succeeds.
-    public var isPositiveDefinite: Bool {
+    package var isPositiveDefinite: Bool {
         guard isSymmetric() else { return false }
         return (try? CholeskyFactorization(self, relativeTolerance: 0)) != nil
     }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// The eigen-decomposition `A = V diag(λ) Vᵀ` of a symmetric matrix.
-public struct SymmetricEigendecomposition: Sendable, Equatable {
+package struct SymmetricEigendecomposition: Sendable, Equatable {
     /// The eigenvalues in descending order.
-    public let values: [Double]
+    package let values: [Double]
     /// The orthonormal eigenvectors as columns, in the order of `values`.
-    public let vectors: Matrix
+    package let vectors: Matrix
 }
 
 extension Matrix {
     /// The eigenvalues and eigenvectors of a symmetric matrix by cyclic Jacobi rotations, which
     /// are accurate for the small matrices used here. Reads the upper triangle only after
     /// checking symmetry to `1e-10` relative.
-    public func symmetricEigendecomposition(maxSweeps: Int = 100) throws -> SymmetricEigendecomposition {
+    package func symmetricEigendecomposition(maxSweeps: Int = 100) throws -> SymmetricEigendecomposition {
         if !isSymmetric() {
             throw StatisticsError.invalidArgument("eigen-decomposition needs a symmetric matrix")
         }
@@ -71,7 +71,7 @@ extension Matrix {
     }
 
     /// Whether the matrix is symmetric with no eigenvalue below `-tolerance · max(1, |λ|max)`.
-    public func isPositiveSemidefinite(tolerance: Double = 1e-10) -> Bool {
+    package func isPositiveSemidefinite(tolerance: Double = 1e-10) -> Bool {
         guard isSymmetric(), let eig = try? symmetricEigendecomposition() else { return false }
         let scale = Swift.max(1, eig.values.map { Swift.abs($0) }.max() ?? 0)
         return (eig.values.last ?? 0) >= -tolerance * scale

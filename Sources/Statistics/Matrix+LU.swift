@@ -1,17 +1,17 @@
 import Foundation
 
 /// The LU factorization with partial (row) pivoting `P A = L U` of a square matrix.
-public struct LUFactorization: Sendable, Equatable {
+package struct LUFactorization: Sendable, Equatable {
     /// `L` (unit diagonal, not stored) and `U` packed into one matrix.
     let packed: Matrix
     /// `permutation[i]` is the row of `A` that became row `i`.
-    public let permutation: [Int]
+    package let permutation: [Int]
     /// `+1` or `-1`: the sign of the permutation.
     let sign: Double
 
     /// Factorizes `a`. Throws `.singularMatrix` if a pivot is exactly zero or below
     /// `relativeTolerance` times the largest absolute entry.
-    public init(_ a: Matrix, relativeTolerance: Double = 1e-14) throws {
+    package init(_ a: Matrix, relativeTolerance: Double = 1e-14) throws {
         if !a.isSquare {
             throw StatisticsError.dimensionMismatch("LU needs a square matrix, got \(a.rows) × \(a.columns)")
         }
@@ -47,7 +47,7 @@ public struct LUFactorization: Sendable, Equatable {
     }
 
     /// Solves `A x = b`.
-    public func solve(_ b: [Double]) throws -> [Double] {
+    package func solve(_ b: [Double]) throws -> [Double] {
         let n = packed.rows
         try Check.sameCount(b.count, n, "LU solve: right-hand side vs matrix")
         var y = permutation.map { b[$0] }
@@ -65,7 +65,7 @@ public struct LUFactorization: Sendable, Equatable {
     }
 
     /// `A⁻¹`.
-    public func inverse() throws -> Matrix {
+    package func inverse() throws -> Matrix {
         let n = packed.rows
         var inv = Matrix(rows: n, columns: n)
         var e = [Double](repeating: 0, count: n)
@@ -79,7 +79,7 @@ public struct LUFactorization: Sendable, Equatable {
     }
 
     /// `det A`.
-    public var determinant: Double {
+    package var determinant: Double {
         var d = sign
         for i in 0..<packed.rows { d *= packed[i, i] }
         return d
@@ -88,17 +88,17 @@ public struct LUFactorization: Sendable, Equatable {
 
 extension Matrix {
     /// Solves `self · x = b` for a general square `self` by LU with partial pivoting.
-    public func solve(_ b: [Double]) throws -> [Double] {
+    package func solve(_ b: [Double]) throws -> [Double] {
         try LUFactorization(self).solve(b)
     }
 
     /// The inverse of a general square matrix, by LU with partial pivoting.
-    public func inverse() throws -> Matrix {
+    package func inverse() throws -> Matrix {
         try LUFactorization(self).inverse()
     }
 
     /// The determinant of a square matrix (zero if it is exactly singular).
-    public func determinant() throws -> Double {
+    package func determinant() throws -> Double {
         do {
             return try LUFactorization(self, relativeTolerance: 0).determinant
         } catch StatisticsError.singularMatrix {

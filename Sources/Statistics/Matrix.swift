@@ -2,16 +2,16 @@ import Foundation
 
 /// A small dense matrix of doubles stored row-major, for the regression and survival fits
 /// (sizes up to about 100 × 100). Shape errors throw `StatisticsError.dimensionMismatch`.
-public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
+package struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The number of rows.
-    public let rows: Int
+    package let rows: Int
     /// The number of columns.
-    public let columns: Int
+    package let columns: Int
     /// The entries, row after row: entry `(i, j)` is `elements[i * columns + j]`.
-    public internal(set) var elements: [Double]
+    package internal(set) var elements: [Double]
 
     /// A `rows × columns` matrix filled with `value`.
-    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+    package init(rows: Int, columns: Int, repeating value: Double = 0) {
         precondition(rows >= 0 && columns >= 0, "matrix dimensions must be non-negative")
         self.rows = rows
         self.columns = columns
@@ -19,7 +19,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// A matrix from row-major `elements`; throws if the count is not `rows * columns`.
-    public init(rows: Int, columns: Int, elements: [Double]) throws {
+    package init(rows: Int, columns: Int, elements: [Double]) throws {
         if rows < 0 || columns < 0 || elements.count != rows * columns {
             throw StatisticsError.dimensionMismatch("\(elements.count) elements for a \(rows) × \(columns) matrix")
         }
@@ -29,7 +29,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// A matrix from an array of equally long rows.
-    public init(_ rowArrays: [[Double]]) throws {
+    package init(_ rowArrays: [[Double]]) throws {
         let c = rowArrays.first?.count ?? 0
         for (i, r) in rowArrays.enumerated() where r.count != c {
             throw StatisticsError.dimensionMismatch("row \(i) has \(r.count) entries, row 0 has \(c)")
@@ -38,42 +38,42 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// The `n × n` identity.
-    public static func identity(_ n: Int) -> Matrix {
+    package static func identity(_ n: Int) -> Matrix {
         var m = Matrix(rows: n, columns: n)
         for i in 0..<n { m[i, i] = 1 }
         return m
     }
 
     /// A square matrix with `values` on the diagonal.
-    public static func diagonal(_ values: [Double]) -> Matrix {
+    package static func diagonal(_ values: [Double]) -> Matrix {
         var m = Matrix(rows: values.count, columns: values.count)
         for i in values.indices { m[i, i] = values[i] }
         return m
     }
 
     /// The entry in row `i`, column `j`.
-    public subscript(i: Int, j: Int) -> Double {
+    package subscript(i: Int, j: Int) -> Double {
         get { elements[i * columns + j] }
         set { elements[i * columns + j] = newValue }
     }
 
     /// Whether the matrix is square.
-    public var isSquare: Bool { rows == columns }
+    package var isSquare: Bool { rows == columns }
 
     /// Row `i` as an array.
-    public func row(_ i: Int) -> [Double] { Array(elements[(i * columns)..<((i + 1) * columns)]) }
+    package func row(_ i: Int) -> [Double] { Array(elements[(i * columns)..<((i + 1) * columns)]) }
 
     /// Column `j` as an array.
-    public func column(_ j: Int) -> [Double] { (0..<rows).map { self[$0, j] } }
+    package func column(_ j: Int) -> [Double] { (0..<rows).map { self[$0, j] } }
 
     /// The main diagonal.
-    public var diagonalElements: [Double] { (0..<Swift.min(rows, columns)).map { self[$0, $0] } }
+    package var diagonalElements: [Double] { (0..<Swift.min(rows, columns)).map { self[$0, $0] } }
 
     /// The rows as nested arrays.
-    public var rowArrays: [[Double]] { (0..<rows).map(row) }
+    package var rowArrays: [[Double]] { (0..<rows).map(row) }
 
     /// The transpose.
-    public func transposed() -> Matrix {
+    package func transposed() -> Matrix {
         var t = Matrix(rows: columns, columns: rows)
         for i in 0..<rows {
             for j in 0..<columns { t[j, i] = self[i, j] }
@@ -82,7 +82,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// The matrix product `self · other`.
-    public func multiplied(by other: Matrix) throws -> Matrix {
+    package func multiplied(by other: Matrix) throws -> Matrix {
         if columns != other.rows {
             throw StatisticsError.dimensionMismatch("cannot multiply \(rows) × \(columns) by \(other.rows) × \(other.columns)")
         }
@@ -106,7 +106,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// The matrix–vector product `self · v`.
-    public func multiplied(by v: [Double]) throws -> [Double] {
+    package func multiplied(by v: [Double]) throws -> [Double] {
         if columns != v.count {
             throw StatisticsError.dimensionMismatch("cannot multiply \(rows) × \(columns) by a vector of \(v.count)")
         }
@@ -120,7 +120,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// The entrywise sum.
-    public func adding(_ other: Matrix) throws -> Matrix {
+    package func adding(_ other: Matrix) throws -> Matrix {
         if rows != other.rows || columns != other.columns {
             throw StatisticsError.dimensionMismatch("cannot add \(rows) × \(columns) and \(other.rows) × \(other.columns)")
         }
@@ -130,14 +130,14 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// Every entry multiplied by `factor`.
-    public func scaled(by factor: Double) -> Matrix {
+    package func scaled(by factor: Double) -> Matrix {
         var out = self
         for i in elements.indices { out.elements[i] *= factor }
         return out
     }
 
     /// Whether the matrix is square and `|a_ij - a_ji| <= tolerance · max(1, max |a|)`.
-    public func isSymmetric(tolerance: Double = 1e-10) -> Bool {
+    package func isSymmetric(tolerance: Double = 1e-10) -> Bool {
         guard isSquare else { return false }
         let scale = Swift.max(1, elements.reduce(0) { Swift.max($0, Swift.abs($1)) })
         for i in 0..<rows {
@@ -150,7 +150,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// The largest absolute entrywise difference to `other` (infinite if the shapes differ).
-    public func maxAbsoluteDifference(to other: Matrix) -> Double {
+    package func maxAbsoluteDifference(to other: Matrix) -> Double {
         guard rows == other.rows && columns == other.columns else { return .infinity }
         var d = 0.0
         for i in elements.indices { d = Swift.max(d, Swift.abs(elements[i] - other.elements[i])) }
@@ -158,7 +158,7 @@ public struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 
     /// The rows, tab-separated, six significant digits.
-    public var description: String {
+    package var description: String {
         rowArrays.map { $0.map { String(format: "%.6g", $0) }.joined(separator: "\t") }
             .joined(separator: "\n")
     }

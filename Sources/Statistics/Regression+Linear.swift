@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which covariance matrix of the coefficients to base inference on.
-public enum CovarianceKind: Sendable, Equatable {
+package enum CovarianceKind: Sendable, Equatable {
     /// The model-based covariance (`σ² (XᵀWX)⁻¹` for least squares, inverse information otherwise).
     case classical
     /// The heteroskedasticity-consistent sandwich with the `n / (n - p)` small-sample factor (HC1).
@@ -9,34 +9,34 @@ public enum CovarianceKind: Sendable, Equatable {
 }
 
 /// A fitted ordinary or weighted least-squares regression.
-public struct LinearRegressionFit: Sendable {
+package struct LinearRegressionFit: Sendable {
     /// Coefficient names in order; the intercept, if any, is `Regressor.interceptName` and first.
-    public let coefficientNames: [String]
+    package let coefficientNames: [String]
     /// The least-squares coefficients.
-    public let coefficients: [Double]
+    package let coefficients: [Double]
     /// The classical covariance `σ² (XᵀWX)⁻¹`.
-    public let classicalCovariance: Matrix
+    package let classicalCovariance: Matrix
     /// The HC1 sandwich covariance `n/(n-p) · B (Σ wᵢ² rᵢ² xᵢxᵢᵀ) B` with `B = (XᵀWX)⁻¹`.
-    public let robustCovariance: Matrix
+    package let robustCovariance: Matrix
     /// The fitted values `Xβ`.
-    public let fittedValues: [Double]
+    package let fittedValues: [Double]
     /// The residuals `y - Xβ`.
-    public let residuals: [Double]
+    package let residuals: [Double]
     /// `σ = sqrt(Σ wᵢ rᵢ² / (n - p))`.
-    public let residualStandardDeviation: Double
+    package let residualStandardDeviation: Double
     /// The (weighted) coefficient of determination; uncentered when the model has no intercept.
-    public let rSquared: Double
+    package let rSquared: Double
     /// R² adjusted for the number of coefficients.
-    public let adjustedRSquared: Double
+    package let adjustedRSquared: Double
     /// The number of observations `n`.
-    public let observationCount: Int
+    package let observationCount: Int
     /// `n - p`, the degrees of freedom of the t-based inference.
-    public let residualDegreesOfFreedom: Int
+    package let residualDegreesOfFreedom: Int
     /// Whether the first coefficient is an intercept.
-    public let hasIntercept: Bool
+    package let hasIntercept: Bool
 
     /// Estimate, SE, t statistic, p-value and t-based CI of the coefficient called `name`.
-    public func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
+    package func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
                          level: Double = 0.95) throws -> CoefficientEstimate {
         try Design.namedEstimate(name, names: coefficientNames, coefficients: coefficients,
                                  covariance: covariance(kind), level: level,
@@ -44,22 +44,22 @@ public struct LinearRegressionFit: Sendable {
     }
 
     /// `estimate(_:covariance:level:)` for every coefficient, in order.
-    public func estimates(covariance kind: CovarianceKind = .classical, level: Double = 0.95) throws -> [CoefficientEstimate] {
+    package func estimates(covariance kind: CovarianceKind = .classical, level: Double = 0.95) throws -> [CoefficientEstimate] {
         try coefficientNames.map { try estimate($0, covariance: kind, level: level) }
     }
 
     /// The prediction for one new observation, given its regressor values in fit order (no intercept entry).
-    public func predict(_ values: [Double]) throws -> Double {
+    package func predict(_ values: [Double]) throws -> Double {
         try Design.linearPredictor(coefficients, hasIntercept: hasIntercept, values: values)
     }
 }
 
 /// Ordinary and weighted least squares with classical and HC1 robust inference.
-public enum LinearRegression {
+package enum LinearRegression {
     /// Fits `response ~ regressors` (plus an intercept unless told otherwise), minimizing
     /// `Σ wᵢ (yᵢ - xᵢβ)²`. Weights are treated as precision (analytic) weights, as in
     /// statsmodels' WLS; zero weights are allowed and still count towards `n`.
-    public static func fit(response y: [Double], regressors: [Regressor], weights: [Double]? = nil,
+    package static func fit(response y: [Double], regressors: [Regressor], weights: [Double]? = nil,
                            includeIntercept: Bool = true) throws -> LinearRegressionFit {
         let n = y.count
         try Check.finite(y, "linear regression response")
@@ -109,14 +109,14 @@ public enum LinearRegression {
     }
 
     /// The name of the treatment coefficient in `ancova`.
-    public static let treatmentName = "treatment"
+    package static let treatmentName = "treatment"
     /// The name of the baseline coefficient in `ancova`.
-    public static let baselineName = "baseline"
+    package static let baselineName = "baseline"
 
     /// The ANCOVA treatment effect: fits `outcome ~ treatment + baseline + covariates` (typically
     /// with `outcome` the change from baseline and `treatment` coded 0/1) and returns the
     /// treatment coefficient with its t-based inference under the chosen covariance.
-    public static func ancova(outcome: [Double], treatment: [Double], baseline: [Double]?,
+    package static func ancova(outcome: [Double], treatment: [Double], baseline: [Double]?,
                               covariates: [Regressor] = [], weights: [Double]? = nil,
                               covariance kind: CovarianceKind = .classical,
                               level: Double = 0.95) throws -> CoefficientEstimate {

@@ -1,19 +1,19 @@
 import Foundation
 
 /// Settings of a logistic regression fit.
-public struct LogisticRegressionOptions: Sendable, Equatable {
+package struct LogisticRegressionOptions: Sendable, Equatable {
     /// The L2 penalty λ: the fit maximizes `ℓ(β) - λ/2 Σ βⱼ²` over the non-intercept coefficients
     /// (λ = 1/C in scikit-learn's terms). Any λ > 0 keeps estimates finite under separation.
-    public var ridge: Double
+    package var ridge: Double
     /// Convergence when every Newton step satisfies `|Δβⱼ| <= tolerance · (1 + |βⱼ|)`.
-    public var tolerance: Double
+    package var tolerance: Double
     /// The iteration cap; reaching it throws `.didNotConverge`.
-    public var maxIterations: Int
+    package var maxIterations: Int
     /// Whether to add an intercept column (named `Regressor.interceptName`).
-    public var includeIntercept: Bool
+    package var includeIntercept: Bool
 
     /// Options with the defaults: no ridge, tolerance 1e-10, 100 iterations, an intercept.
-    public init(ridge: Double = 0, tolerance: Double = 1e-10, maxIterations: Int = 100,
+    package init(ridge: Double = 0, tolerance: Double = 1e-10, maxIterations: Int = 100,
                 includeIntercept: Bool = true) {
         self.ridge = ridge
         self.tolerance = tolerance
@@ -23,46 +23,46 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
 }
 
 /// A fitted logistic regression (log-odds linear in the regressors).
-public struct LogisticRegressionFit: Sendable {
+package struct LogisticRegressionFit: Sendable {
     /// Coefficient names in order; the intercept, if any, is first.
-    public let coefficientNames: [String]
+    package let coefficientNames: [String]
     /// The (penalized) maximum-likelihood coefficients on the log-odds scale.
-    public let coefficients: [Double]
+    package let coefficients: [Double]
     /// The inverse of the (penalized) observed information at the estimate.
-    public let classicalCovariance: Matrix
+    package let classicalCovariance: Matrix
     /// The sandwich covariance `H⁻¹ (Σ wᵢ² (yᵢ - pᵢ)² xᵢxᵢᵀ) H⁻¹` (HC0), for sampling weights.
-    public let robustCovariance: Matrix
+    package let robustCovariance: Matrix
     /// The fitted probabilities of the observations.
-    public let fittedProbabilities: [Double]
+    package let fittedProbabilities: [Double]
     /// The weighted log-likelihood at the estimate (without the penalty).
-    public let logLikelihood: Double
+    package let logLikelihood: Double
     /// The number of Newton iterations used.
-    public let iterations: Int
+    package let iterations: Int
     /// The ridge penalty the fit used.
-    public let ridge: Double
+    package let ridge: Double
     /// Whether the first coefficient is an intercept.
-    public let hasIntercept: Bool
+    package let hasIntercept: Bool
 
     /// The coefficient called `name` (log-odds scale) with its z-based Wald inference.
-    public func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
+    package func estimate(_ name: String, covariance kind: CovarianceKind = .classical,
                          level: Double = 0.95) throws -> CoefficientEstimate {
         try Design.namedEstimate(name, names: coefficientNames, coefficients: coefficients,
                                  covariance: covariance(kind), level: level, degreesOfFreedom: nil)
     }
 
     /// The linear predictor (log-odds) for one observation's regressor values in fit order.
-    public func linearPredictor(_ values: [Double]) throws -> Double {
+    package func linearPredictor(_ values: [Double]) throws -> Double {
         try Design.linearPredictor(coefficients, hasIntercept: hasIntercept, values: values)
     }
 
     /// The predicted probability for one observation's regressor values in fit order.
-    public func predict(_ values: [Double]) throws -> Double {
+    package func predict(_ values: [Double]) throws -> Double {
         LogisticRegression.logistic(try linearPredictor(values))
     }
 
     /// Predicted probabilities for new observations given as named columns, in any order; every
     /// regressor of the fit must be present (extra columns are ignored).
-    public func predictProbabilities(_ regressors: [Regressor]) throws -> [Double] {
+    package func predictProbabilities(_ regressors: [Regressor]) throws -> [Double] {
         let offset = hasIntercept ? 1 : 0
         let columns = try coefficientNames.dropFirst(offset).map { name in
             guard let r = regressors.first(where: { $0.name == name }) else {
@@ -79,9 +79,9 @@ public struct LogisticRegressionFit: Sendable {
 }
 
 /// Logistic regression by Newton–Raphson (IRLS) with step halving, optional weights and ridge.
-public enum LogisticRegression {
+package enum LogisticRegression {
     /// `1 / (1 + e^-x)` without overflow.
-    public static func logistic(_ x: Double) -> Double {
+    package static func logistic(_ x: Double) -> Double {
         x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
     }
 
@@ -92,7 +92,7 @@ public enum LogisticRegression {
 
     /// Fits `P(y = 1) = logistic(Xβ)`. Outcomes must lie in [0, 1] (usually 0/1); weights act as
     /// frequency or sampling weights. Throws `.didNotConverge` under separation with `ridge == 0`.
-    public static func fit(outcome y: [Double], regressors: [Regressor], weights: [Double]? = nil,
+    package static func fit(outcome y: [Double], regressors: [Regressor], weights: [Double]? = nil,
                            options: LogisticRegressionOptions = .init()) throws -> LogisticRegressionFit {
         let n = y.count
         for v in y where !(v >= 0 && v <= 1) {
@@ -131,7 +131,7 @@ public enum LogisticRegression {
     }
 
     /// `fit` with Boolean outcomes.
-    public static func fit(outcome: [Bool], regressors: [Regressor], weights: [Double]? = nil,
+    package static func fit(outcome: [Bool], regressors: [Regressor], weights: [Double]? = nil,
                            options: LogisticRegressionOptions = .init()) throws -> LogisticRegressionFit {
         try fit(outcome: outcome.map { $0 ? 1 : 0 }, regressors: regressors, weights: weights, options: options)
     }

@@ -4,10 +4,10 @@ import Foundation
 ///
 /// Out-of-domain arguments return NaN rather than trapping, so a degenerate cohort cannot crash
 /// a report; the distribution types validate their parameters up front.
-public enum SpecialFunctions {
+package enum SpecialFunctions {
     /// `log Γ(x)` for `x > 0`: Lanczos (g = 7, 9 terms) below 10, Stirling's series above,
     /// about 1e-15 relative accuracy away from the zeros at 1 and 2.
-    public static func logGamma(_ x: Double) -> Double {
+    package static func logGamma(_ x: Double) -> Double {
         if !(x > 0) || x.isNaN { return .nan }
         if x.isInfinite { return .infinity }
         if x >= 10 { return stirlingLogGamma(x) }
@@ -43,7 +43,7 @@ public enum SpecialFunctions {
     /// `log B(a, b) = log Γ(a) + log Γ(b) - log Γ(a + b)`, arranged as in R's `lbeta` so that
     /// large arguments do not cancel digits away (plain differences of log-gammas near 10⁶ lose
     /// about nine of them).
-    public static func logBeta(_ a: Double, _ b: Double) -> Double {
+    package static func logBeta(_ a: Double, _ b: Double) -> Double {
         if !(a > 0 && b > 0) { return .nan }
         let p = Swift.min(a, b), q = Swift.max(a, b)
         if q.isInfinite { return -.infinity }
@@ -61,12 +61,12 @@ public enum SpecialFunctions {
     }
 
     /// The regularized lower incomplete gamma function `P(a, x) = γ(a, x) / Γ(a)`.
-    public static func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
+    package static func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
         incompleteGamma(a, x).lower
     }
 
     /// The regularized upper incomplete gamma function `Q(a, x) = 1 - P(a, x)`, accurate in the upper tail.
-    public static func regularizedGammaQ(_ a: Double, _ x: Double) -> Double {
+    package static func regularizedGammaQ(_ a: Double, _ x: Double) -> Double {
         incompleteGamma(a, x).upper
     }
 
@@ -108,7 +108,7 @@ public enum SpecialFunctions {
     }
 
     /// The regularized incomplete beta function `I_x(a, b)` for `0 <= x <= 1`, `a, b > 0`.
-    public static func regularizedBeta(_ x: Double, a: Double, b: Double) -> Double {
+    package static func regularizedBeta(_ x: Double, a: Double, b: Double) -> Double {
         incompleteBeta(x: x, complement: 1 - x, a: a, b: b).lower
     }
 

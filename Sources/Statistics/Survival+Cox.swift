@@ -1,7 +1,7 @@
 import Foundation
 
 /// How the Cox partial likelihood treats tied event times.
-public enum CoxTieMethod: Sendable, Equatable {
+package enum CoxTieMethod: Sendable, Equatable {
     /// Efron's approximation (the default of R's `coxph` and of lifelines).
     case efron
     /// Breslow's approximation.
@@ -9,19 +9,19 @@ public enum CoxTieMethod: Sendable, Equatable {
 }
 
 /// Settings of a Cox regression fit.
-public struct CoxRegressionOptions: Sendable, Equatable {
+package struct CoxRegressionOptions: Sendable, Equatable {
     /// The handling of tied event times.
-    public var ties: CoxTieMethod
+    package var ties: CoxTieMethod
     /// Convergence when every Newton step satisfies `|Δβⱼ| <= tolerance · (1 + |βⱼ|)`.
-    public var tolerance: Double
+    package var tolerance: Double
     /// The iteration cap; reaching it throws `.didNotConverge`.
-    public var maxIterations: Int
+    package var maxIterations: Int
     /// Which covariance `estimate` and `hazardRatio` use by default; nil means robust exactly
     /// when weights are given (weights then being sampling weights, e.g. inverse probability).
-    public var covariance: CovarianceKind?
+    package var covariance: CovarianceKind?
 
     /// Options with the defaults: Efron ties, tolerance 1e-9, 50 iterations, automatic covariance.
-    public init(ties: CoxTieMethod = .efron, tolerance: Double = 1e-9, maxIterations: Int = 50,
+    package init(ties: CoxTieMethod = .efron, tolerance: Double = 1e-9, maxIterations: Int = 50,
                 covariance: CovarianceKind? = nil) {
         self.ties = ties
         self.tolerance = tolerance
@@ -31,38 +31,38 @@ public struct CoxRegressionOptions: Sendable, Equatable {
 }
 
 /// A fitted Cox proportional hazards model.
-public struct CoxRegressionFit: Sendable {
+package struct CoxRegressionFit: Sendable {
     /// Covariate names in order (no intercept: the baseline hazard absorbs it).
-    public let coefficientNames: [String]
+    package let coefficientNames: [String]
     /// The log hazard ratios.
-    public let coefficients: [Double]
+    package let coefficients: [Double]
     /// The inverse observed information.
-    public let classicalCovariance: Matrix
+    package let classicalCovariance: Matrix
     /// The Lin–Wei robust (sandwich) covariance from weighted score residuals.
-    public let robustCovariance: Matrix
+    package let robustCovariance: Matrix
     /// The covariance used unless another is asked for.
-    public let defaultCovariance: CovarianceKind
+    package let defaultCovariance: CovarianceKind
     /// The log partial likelihood at the estimate.
-    public let logPartialLikelihood: Double
+    package let logPartialLikelihood: Double
     /// The log partial likelihood at β = 0.
-    public let nullLogPartialLikelihood: Double
+    package let nullLogPartialLikelihood: Double
     /// Newton iterations used.
-    public let iterations: Int
+    package let iterations: Int
     /// The number of subjects.
-    public let observationCount: Int
+    package let observationCount: Int
     /// The number of (unweighted) events.
-    public let eventCount: Int
+    package let eventCount: Int
 
     /// `exp(β)` for every covariate.
-    public var hazardRatios: [Double] { coefficients.map { Foundation.exp($0) } }
+    package var hazardRatios: [Double] { coefficients.map { Foundation.exp($0) } }
 
     /// Standard errors of the log hazard ratios (default covariance unless `kind` is given).
-    public func standardErrors(_ kind: CovarianceKind? = nil) -> [Double] {
+    package func standardErrors(_ kind: CovarianceKind? = nil) -> [Double] {
         Design.standardErrors(covariance(kind ?? defaultCovariance))
     }
 
     /// The log hazard ratio of `name` with its z-based Wald inference.
-    public func estimate(_ name: String, covariance kind: CovarianceKind? = nil,
+    package func estimate(_ name: String, covariance kind: CovarianceKind? = nil,
                          level: Double = 0.95) throws -> CoefficientEstimate {
         try Design.namedEstimate(name, names: coefficientNames, coefficients: coefficients,
                                  covariance: covariance(kind ?? defaultCovariance), level: level,
@@ -70,7 +70,7 @@ public struct CoxRegressionFit: Sendable {
     }
 
     /// The hazard ratio of `name` with its confidence interval, both on the ratio scale.
-    public func hazardRatio(_ name: String, covariance kind: CovarianceKind? = nil,
+    package func hazardRatio(_ name: String, covariance kind: CovarianceKind? = nil,
                             level: Double = 0.95) throws -> HazardRatioEstimate {
         let e = try estimate(name, covariance: kind, level: level)
         return HazardRatioEstimate(name: name, hazardRatio: Foundation.exp(e.estimate),
@@ -82,22 +82,22 @@ public struct CoxRegressionFit: Sendable {
 }
 
 /// A hazard ratio with its confidence interval (the exponentiated Wald interval).
-public struct HazardRatioEstimate: Sendable, Equatable, Codable {
+package struct HazardRatioEstimate: Sendable, Equatable, Codable {
     /// The covariate's name.
-    public var name: String
+    package var name: String
     /// `exp(β)`.
-    public var hazardRatio: Double
+    package var hazardRatio: Double
     /// The exponentiated Wald interval of β.
-    public var confidenceInterval: ConfidenceInterval
+    package var confidenceInterval: ConfidenceInterval
     /// The underlying estimate on the log scale (SE, z, p-value).
-    public var logHazardRatio: CoefficientEstimate
+    package var logHazardRatio: CoefficientEstimate
 }
 
 /// Cox proportional hazards regression by Newton–Raphson on the partial likelihood.
-public enum CoxRegression {
+package enum CoxRegression {
     /// Fits `h(t | x) = h₀(t) exp(xβ)` to right-censored data. Weights multiply each subject's
     /// contribution (case or sampling weights; with them the robust covariance is the default).
-    public static func fit(times: [Double], events: [Bool], covariates: [Regressor],
+    package static func fit(times: [Double], events: [Bool], covariates: [Regressor],
                            weights: [Double]? = nil,
                            options: CoxRegressionOptions = .init()) throws -> CoxRegressionFit {
         try Survival.validate(times: times, events: events, weights: weights, context: "Cox regression")

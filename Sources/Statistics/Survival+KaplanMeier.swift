@@ -3,23 +3,23 @@ import Randomness
 
 /// A Kaplan–Meier estimate of a survival function: a right-continuous step function that
 /// starts at 1 and drops at each event time.
-public struct KaplanMeierCurve: Sendable, Equatable, Codable {
+package struct KaplanMeierCurve: Sendable, Equatable, Codable {
     /// The distinct observed times (events or censorings), ascending.
-    public let times: [Double]
+    package let times: [Double]
     /// `S(t)` at each time, i.e. just after the drop at that time.
-    public let survival: [Double]
+    package let survival: [Double]
     /// The (weighted) number at risk just before each time.
-    public let atRisk: [Double]
+    package let atRisk: [Double]
     /// The (weighted) number of events at each time.
-    public let events: [Double]
+    package let events: [Double]
     /// The (weighted) number censored at each time (they count as at risk at that time).
-    public let censored: [Double]
+    package let censored: [Double]
     /// The cumulative Greenwood sum `Σ dⱼ / (nⱼ (nⱼ - dⱼ))` at each time (infinite once `S` is 0,
     /// so encoding a curve that reaches 0 as JSON needs a non-conforming-float strategy).
-    public let greenwoodSums: [Double]
+    package let greenwoodSums: [Double]
 
     /// Greenwood's standard error of `S(t)` at each time, `S · sqrt(Σ d / (n (n - d)))` (0 once `S` is 0).
-    public var standardErrors: [Double] {
+    package var standardErrors: [Double] {
         zip(survival, greenwoodSums).map { s, g in s > 0 ? s * g.squareRoot() : 0 }
     }
 
@@ -34,19 +34,19 @@ public struct KaplanMeierCurve: Sendable, Equatable, Codable {
     }
 
     /// `S(t)`: 1 before the first event, right-continuous, constant after the last time.
-    public func survival(at t: Double) -> Double {
+    package func survival(at t: Double) -> Double {
         index(atOrBefore: t).map { survival[$0] } ?? 1
     }
 
     /// Greenwood's standard error of `S(t)`.
-    public func standardError(at t: Double) -> Double {
+    package func standardError(at t: Double) -> Double {
         guard let i = index(atOrBefore: t) else { return 0 }
         return survival[i] > 0 ? survival[i] * greenwoodSums[i].squareRoot() : 0
     }
 
     /// Pointwise confidence limits for `S(t)` on the log(-log) scale (the "exponential
     /// Greenwood" interval of R's `conf.type = "log-log"` and lifelines), which stay in [0, 1].
-    public func confidenceInterval(at t: Double, level: Double = 0.95) throws -> ConfidenceInterval {
+    package func confidenceInterval(at t: Double, level: Double = 0.95) throws -> ConfidenceInterval {
         try Check.level(level)
         let z = NormalDistribution.quantile(1 - (1 - level) / 2)
         guard let i = index(atOrBefore: t) else { return ConfidenceInterval(lower: 1, upper: 1, level: level) }
@@ -64,11 +64,11 @@ public struct KaplanMeierCurve: Sendable, Equatable, Codable {
 }
 
 /// Kaplan–Meier estimation.
-public enum KaplanMeier {
+package enum KaplanMeier {
     /// Estimates the survival function from right-censored data. `events[i]` is true for an
     /// observed event, false for censoring at `times[i]`. Optional non-negative weights make
     /// every count a weighted sum (as for inverse-probability-weighted curves).
-    public static func estimate(times: [Double], events: [Bool], weights: [Double]? = nil) throws -> KaplanMeierCurve {
+    package static func estimate(times: [Double], events: [Bool], weights: [Double]? = nil) throws -> KaplanMeierCurve {
         try Survival.validate(times: times, events: events, weights: weights, context: "Kaplan–Meier")
         let order = times.indices.sorted { times[$0] < times[$1] }
         var total = 0.0

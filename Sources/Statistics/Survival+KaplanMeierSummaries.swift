@@ -2,39 +2,39 @@ import Foundation
 import Randomness
 
 /// The median survival time with a confidence interval.
-public struct MedianSurvival: Sendable, Equatable, Codable {
+package struct MedianSurvival: Sendable, Equatable, Codable {
     /// The smallest time with `S(t) <= 0.5`; nil if the curve never gets there.
-    public var estimate: Double?
+    package var estimate: Double?
     /// The lower confidence limit (nil if undefined, which only happens with no events).
-    public var lower: Double?
+    package var lower: Double?
     /// The upper confidence limit; nil means "not reached" (unbounded above).
-    public var upper: Double?
+    package var upper: Double?
     /// The nominal coverage.
-    public var level: Double
+    package var level: Double
 }
 
 /// The restricted mean survival time `∫₀^τ S(t) dt` with its standard error.
-public struct RestrictedMeanSurvival: Sendable, Equatable, Codable {
+package struct RestrictedMeanSurvival: Sendable, Equatable, Codable {
     /// The truncation time τ.
-    public var tau: Double
+    package var tau: Double
     /// The area under the curve up to τ.
-    public var estimate: Double
+    package var estimate: Double
     /// The Greenwood-type standard error `sqrt(Σ Aⱼ² dⱼ / (nⱼ (nⱼ - dⱼ)))`, `Aⱼ = ∫_{tⱼ}^τ S`.
-    public var standardError: Double
+    package var standardError: Double
 }
 
 /// How far apart two survival curves are over a common time range.
-public struct SurvivalCurveDistance: Sendable, Equatable, Codable {
+package struct SurvivalCurveDistance: Sendable, Equatable, Codable {
     /// The start of the range compared.
-    public var lower: Double
+    package var lower: Double
     /// The end of the range compared.
-    public var upper: Double
+    package var upper: Double
     /// `sup |S₁(t) - S₂(t)|` over the range.
-    public var maxAbsoluteDifference: Double
+    package var maxAbsoluteDifference: Double
     /// `∫ |S₁(t) - S₂(t)| dt` over the range (in time units).
-    public var integratedAbsoluteDifference: Double
+    package var integratedAbsoluteDifference: Double
     /// The integrated difference divided by the range length (a mean absolute difference).
-    public var meanAbsoluteDifference: Double {
+    package var meanAbsoluteDifference: Double {
         upper > lower ? integratedAbsoluteDifference / (upper - lower) : 0
     }
 }
@@ -48,7 +48,7 @@ extension KaplanMeierCurve {
     /// The median survival time and its confidence interval by inverting the pointwise
     /// log(-log) band (Brookmeyer–Crowley-style, as R's `survfit` and lifelines report it):
     /// the lower limit is where the lower band reaches 0.5, the upper where the upper band does.
-    public func medianSurvival(level: Double = 0.95) throws -> MedianSurvival {
+    package func medianSurvival(level: Double = 0.95) throws -> MedianSurvival {
         try Check.level(level)
         let z = NormalDistribution.quantile(1 - (1 - level) / 2)
         let bands = zip(survival, greenwoodSums).map { Self.logLogLimits($0, $1, z) }
@@ -59,11 +59,11 @@ extension KaplanMeierCurve {
     }
 
     /// The median survival time: the smallest time with `S(t) <= 0.5`, nil if not reached.
-    public var median: Double? { firstTime(survival, atOrBelow: 0.5) }
+    package var median: Double? { firstTime(survival, atOrBelow: 0.5) }
 
     /// The restricted mean survival time up to `tau` and its standard error. Beyond the last
     /// observed time the curve is carried forward flat.
-    public func restrictedMean(upTo tau: Double) throws -> RestrictedMeanSurvival {
+    package func restrictedMean(upTo tau: Double) throws -> RestrictedMeanSurvival {
         if !(tau > 0) || !tau.isFinite {
             throw StatisticsError.invalidArgument("restricted mean needs a positive finite tau, got \(tau)")
         }
@@ -82,7 +82,7 @@ extension KaplanMeierCurve {
 
     /// The largest and the integrated absolute difference between this curve and `other` over
     /// `range`, by default from 0 to the earlier of the two last observed times.
-    public func distance(to other: KaplanMeierCurve, over range: ClosedRange<Double>? = nil) throws -> SurvivalCurveDistance {
+    package func distance(to other: KaplanMeierCurve, over range: ClosedRange<Double>? = nil) throws -> SurvivalCurveDistance {
         guard let lastA = times.last, let lastB = other.times.last else {
             throw StatisticsError.tooFewObservations(needed: 1, got: 0, context: "survival curve distance")
         }

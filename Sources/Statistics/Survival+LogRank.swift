@@ -1,23 +1,23 @@
 import Foundation
 
 /// The result of a two-group log-rank test.
-public struct LogRankResult: Sendable, Equatable, Codable {
+package struct LogRankResult: Sendable, Equatable, Codable {
     /// The chi-square statistic `(O₁ - E₁)² / V` on one degree of freedom.
-    public var chiSquare: Double
+    package var chiSquare: Double
     /// Its upper-tail p-value.
-    public var pValue: Double
+    package var pValue: Double
     /// Observed (weighted) events in group 0 and group 1.
-    public var observed: [Double]
+    package var observed: [Double]
     /// Expected (weighted) events in group 0 and group 1 under equal hazards.
-    public var expected: [Double]
+    package var expected: [Double]
     /// The hypergeometric variance of `O - E` (the same for both groups).
-    public var variance: Double
+    package var variance: Double
 }
 
 /// The log-rank (Mantel–Cox) test comparing two survival distributions.
-public enum LogRankTest {
+package enum LogRankTest {
     /// Compares the survival of two groups given as separate samples.
-    public static func compare(timesA: [Double], eventsA: [Bool], timesB: [Double], eventsB: [Bool],
+    package static func compare(timesA: [Double], eventsA: [Bool], timesB: [Double], eventsB: [Bool],
                                weightsA: [Double]? = nil, weightsB: [Double]? = nil) throws -> LogRankResult {
         if (weightsA == nil) != (weightsB == nil) {
             throw StatisticsError.invalidArgument("log-rank test: give weights for both groups or for neither")
@@ -29,7 +29,7 @@ public enum LogRankTest {
 
     /// Compares group A (`inGroupB[i] == false`, reported first) with group B. With weights,
     /// every count is a weighted sum (the weighted log-rank of lifelines).
-    public static func compare(times: [Double], events: [Bool], inGroupB: [Bool],
+    package static func compare(times: [Double], events: [Bool], inGroupB: [Bool],
                                weights: [Double]? = nil) throws -> LogRankResult {
         try Survival.validate(times: times, events: events, weights: weights, context: "log-rank test")
         try Check.sameCount(inGroupB.count, times.count, "log-rank test: group labels vs times")

@@ -2,18 +2,18 @@ import Foundation
 import Randomness
 
 /// The area under the ROC curve of scores separating positives from negatives.
-public struct AUCResult: Sendable, Equatable, Codable {
+package struct AUCResult: Sendable, Equatable, Codable {
     /// `P(score₊ > score₋) + ½ P(score₊ = score₋)`.
-    public var auc: Double
+    package var auc: Double
     /// The Mann–Whitney U of the positives, `auc · n₊ · n₋`.
-    public var mannWhitneyU: Double
+    package var mannWhitneyU: Double
     /// DeLong's nonparametric standard error (from placement values).
-    public var delongStandardError: Double
+    package var delongStandardError: Double
     /// Hanley and McNeil's (1982) standard error, which assumes exponential score distributions.
-    public var hanleyMcNeilStandardError: Double
+    package var hanleyMcNeilStandardError: Double
 
     /// The Wald interval `auc ± z · DeLong SE`, clipped to [0, 1].
-    public func confidenceInterval(level: Double = 0.95) throws -> ConfidenceInterval {
+    package func confidenceInterval(level: Double = 0.95) throws -> ConfidenceInterval {
         try Check.level(level)
         let z = NormalDistribution.quantile(1 - (1 - level) / 2)
         return ConfidenceInterval(lower: Swift.max(0, auc - z * delongStandardError),
@@ -24,7 +24,7 @@ public struct AUCResult: Sendable, Equatable, Codable {
 extension TwoSample {
     /// The AUC of `positives` against `negatives` (higher scores meaning "more positive"), ties
     /// counted half, with DeLong and Hanley–McNeil standard errors. Needs two of each.
-    public static func auc(positives: [Double], negatives: [Double]) throws -> AUCResult {
+    package static func auc(positives: [Double], negatives: [Double]) throws -> AUCResult {
         try Check.count(positives, atLeast: 2, "AUC positives")
         try Check.count(negatives, atLeast: 2, "AUC negatives")
         let m = Double(positives.count), n = Double(negatives.count)

@@ -1,18 +1,18 @@
 import Foundation
 
 /// The two-sample Kolmogorov–Smirnov test result.
-public struct KolmogorovSmirnovResult: Sendable, Equatable, Codable {
+package struct KolmogorovSmirnovResult: Sendable, Equatable, Codable {
     /// `D = sup |F₁(x) - F₂(x)|` between the two empirical CDFs.
-    public var statistic: Double
+    package var statistic: Double
     /// The asymptotic p-value `Q_K(sqrt(nm/(n+m)) · D)` from Kolmogorov's limiting distribution
     /// (R's `ks.test(exact = FALSE)`; scipy's `kstwobign.sf` of the same argument).
-    public var pValue: Double
+    package var pValue: Double
 }
 
 /// Comparisons of two samples' distributions: Kolmogorov–Smirnov, Wasserstein-1 and AUC.
-public enum TwoSample {
+package enum TwoSample {
     /// The two-sample Kolmogorov–Smirnov statistic and its asymptotic p-value.
-    public static func kolmogorovSmirnov(_ a: [Double], _ b: [Double]) throws -> KolmogorovSmirnovResult {
+    package static func kolmogorovSmirnov(_ a: [Double], _ b: [Double]) throws -> KolmogorovSmirnovResult {
         try Check.count(a, atLeast: 1, "Kolmogorov–Smirnov first sample")
         try Check.count(b, atLeast: 1, "Kolmogorov–Smirnov second sample")
         try Check.finite(a, "Kolmogorov–Smirnov first sample")
@@ -33,7 +33,7 @@ public enum TwoSample {
 
     /// `P(K > λ)` for Kolmogorov's limiting distribution, by the alternating series for large λ
     /// and the Jacobi-transformed series for small λ (each converges in a few terms there).
-    public static func kolmogorovSurvival(_ lambda: Double) -> Double {
+    package static func kolmogorovSurvival(_ lambda: Double) -> Double {
         if lambda.isNaN { return .nan }
         if lambda <= 0 { return 1 }
         if lambda < 1 {
@@ -54,7 +54,7 @@ public enum TwoSample {
 
     /// The exact 1-D Wasserstein-1 (earth mover's) distance `∫ |F₁(x) - F₂(x)| dx` between two
     /// empirical distributions of any sizes, optionally weighted.
-    public static func wasserstein1(_ a: [Double], _ b: [Double], weightsA: [Double]? = nil,
+    package static func wasserstein1(_ a: [Double], _ b: [Double], weightsA: [Double]? = nil,
                                     weightsB: [Double]? = nil) throws -> Double {
         try Check.count(a, atLeast: 1, "Wasserstein first sample")
         try Check.count(b, atLeast: 1, "Wasserstein second sample")

@@ -5,7 +5,7 @@ import Statistics
 
 extension ControlArmResult {
     /// `balance.csv`: means, SMDs and variance ratios before and after, flagged where |SMD| > 0.1.
-    public func balanceCSV() -> String {
+    package func balanceCSV() -> String {
         var lines = ["covariate,binary,treated_mean_before,control_mean_before,smd_before,variance_ratio_before,"
             + "treated_mean_after,control_mean_after,smd_after,variance_ratio_after,imbalanced_before,imbalanced_after"]
         for r in balance {
@@ -21,7 +21,7 @@ extension ControlArmResult {
     }
 
     /// The balance table as text, for the console.
-    public func balanceTable() -> String {
+    package func balanceTable() -> String {
         func row(_ cells: [String]) -> String {
             cells[0].padding(toLength: 26, withPad: " ", startingAt: 0)
                 + cells.dropFirst().map { String(repeating: " ", count: max(0, 11 - $0.count)) + $0 }.joined()
@@ -35,14 +35,14 @@ extension ControlArmResult {
     }
 
     /// The love plot: |SMD| per covariate before and after.
-    public func lovePlotSVG(title: String) -> String {
+    package func lovePlotSVG(title: String) -> String {
         LovePlot(title: title, covariates: balance.map(\.name), before: balance.map(\.smdBefore), after: balance.map(\.smdAfter),
                  beforeLabel: "Before (whole pool)", afterLabel: method == .match ? "After matching" : "After weighting",
                  threshold: ControlArm.smdThreshold, absolute: true).svg()
     }
 
     /// Mean trajectories (with 95 % CI bands) or Kaplan–Meier curves by arm.
-    public func endpointSVG(plan: TrialPlan) -> String {
+    package func endpointSVG(plan: TrialPlan) -> String {
         if !survival.isEmpty {
             let series = survival.map { arm, km -> StepSeries in
                 let ci = km.times.map { (try? km.confidenceInterval(at: $0)) ?? ConfidenceInterval(lower: .nan, upper: .nan, level: 0.95) }
@@ -61,7 +61,7 @@ extension ControlArmResult {
     }
 
     /// `results.json`.
-    public func json(plan: TrialPlan, pool: NaturalHistoryPool, treatedCount: Int, treatedExcluded: [TreatedArm.Exclusion],
+    package func json(plan: TrialPlan, pool: NaturalHistoryPool, treatedCount: Int, treatedExcluded: [TreatedArm.Exclusion],
                      treatedSource: String, trueEffect: Double?, seed: UInt64,
                      outsideMeasureRanges: [String: Int] = [:]) -> ReportJSON {
         let spec = plan.specification

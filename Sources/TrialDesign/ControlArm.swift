@@ -2,7 +2,7 @@ import Foundation
 import Statistics
 
 /// How the synthetic control arm is formed from the natural-history pool.
-public enum ControlMethod: String, Sendable, CaseIterable {
+package enum ControlMethod: String, Sendable, CaseIterable {
     /// Greedy nearest-neighbour matching on the logit propensity score, with a caliper.
     case match
     /// Weighting for the average treatment effect on the treated (ATT): controls weighted e/(1 − e).
@@ -10,48 +10,48 @@ public enum ControlMethod: String, Sendable, CaseIterable {
 }
 
 /// Covariate balance of one column before and after forming the control arm.
-public struct BalanceRow: Sendable {
-    public var name: String
-    public var isBinary: Bool
-    public var before: BalanceStatistics
-    public var after: BalanceStatistics
+package struct BalanceRow: Sendable {
+    package var name: String
+    package var isBinary: Bool
+    package var before: BalanceStatistics
+    package var after: BalanceStatistics
 
-    public var smdBefore: Double { before.standardizedMeanDifference }
-    public var smdAfter: Double { after.standardizedMeanDifference }
+    package var smdBefore: Double { before.standardizedMeanDifference }
+    package var smdAfter: Double { after.standardizedMeanDifference }
     /// Variance ratios are reported for continuous covariates only.
-    public var varianceRatioBefore: Double? { isBinary ? nil : before.varianceRatio }
-    public var varianceRatioAfter: Double? { isBinary ? nil : after.varianceRatio }
+    package var varianceRatioBefore: Double? { isBinary ? nil : before.varianceRatio }
+    package var varianceRatioAfter: Double? { isBinary ? nil : after.varianceRatio }
     /// Whether the column is still imbalanced (|SMD| > 0.1) after adjustment.
-    public var isImbalanced: Bool { !(abs(smdAfter) <= ControlArm.smdThreshold) }
+    package var isImbalanced: Bool { !(abs(smdAfter) <= ControlArm.smdThreshold) }
 }
 
 /// The mean of the endpoint measure by visit in one arm.
-public struct ArmTrajectory: Sendable {
-    public var arm: String
-    public var months: [Double]
-    public var mean: [Double]
-    public var lower: [Double]
-    public var upper: [Double]
-    public var counts: [Int]
+package struct ArmTrajectory: Sendable {
+    package var arm: String
+    package var months: [Double]
+    package var mean: [Double]
+    package var lower: [Double]
+    package var upper: [Double]
+    package var counts: [Int]
 }
 
 /// A synthetic control arm and the comparison with the treated arm.
-public struct ControlArmResult: Sendable {
-    public var method: ControlMethod
-    public var ratio: Int
-    public var propensity: PropensityScore
-    public var matched: MatchedSet?
+package struct ControlArmResult: Sendable {
+    package var method: ControlMethod
+    package var ratio: Int
+    package var propensity: PropensityScore
+    package var matched: MatchedSet?
     /// Weight of each pool patient in the control arm (0: not in it).
-    public var controlWeights: [Double]
+    package var controlWeights: [Double]
     /// Weight of each treated patient (0: left out, unmatched).
-    public var treatedWeights: [Double]
-    public var balance: [BalanceRow]
-    public var estimate: EffectEstimate
+    package var treatedWeights: [Double]
+    package var balance: [BalanceRow]
+    package var estimate: EffectEstimate
     /// Kish's effective number of controls.
-    public var effectiveControls: Double
-    public var trajectories: [ArmTrajectory]
-    public var survival: [(arm: String, curve: KaplanMeierCurve)]
-    public var logRank: LogRankResult?
+    package var effectiveControls: Double
+    package var trajectories: [ArmTrajectory]
+    package var survival: [(arm: String, curve: KaplanMeierCurve)]
+    package var logRank: LogRankResult?
 }
 
 /// The propensity score and each group's weights.
@@ -78,14 +78,14 @@ struct FormedControls {
 }
 
 /// Builds a synthetic control arm from a natural-history pool and compares it with the treated.
-public enum ControlArm {
+package enum ControlArm {
     /// |SMD| above which a covariate counts as imbalanced.
-    public static let smdThreshold = 0.1
+    package static let smdThreshold = 0.1
     /// Caliper width in standard deviations of the logit propensity score (Austin 2011).
-    public static let caliperSD = 0.2
+    package static let caliperSD = 0.2
 
     /// Fits the propensity score, forms the control arm by `method`, and analyses the endpoint.
-    public static func analyse(plan: TrialPlan, treated: [TrialSubject], pool: [TrialSubject], method: ControlMethod,
+    package static func analyse(plan: TrialPlan, treated: [TrialSubject], pool: [TrialSubject], method: ControlMethod,
                                ratio: Int = 3) throws(TrialDesignError) -> ControlArmResult {
         guard treated.count >= 2 else { throw TrialDesignError("the treated arm has \(treated.count) patients; at least 2 are needed") }
         guard pool.count >= 2 else { throw TrialDesignError("the natural-history pool has \(pool.count) patients; at least 2 are needed") }

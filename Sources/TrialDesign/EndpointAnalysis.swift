@@ -2,24 +2,24 @@ import Foundation
 import Statistics
 
 /// A treatment-effect estimate with its 95 % confidence interval.
-public struct EffectEstimate: Sendable, Equatable {
+package struct EffectEstimate: Sendable, Equatable {
     /// Difference (treated − control) in the endpoint, or the log hazard ratio.
-    public var estimate: Double
-    public var standardError: Double
-    public var lower: Double
-    public var upper: Double
-    public var pValue: Double
+    package var estimate: Double
+    package var standardError: Double
+    package var lower: Double
+    package var upper: Double
+    package var pValue: Double
     /// Patients analysed per arm (effective counts are in the balance output).
-    public var treatedCount: Int
-    public var controlCount: Int
+    package var treatedCount: Int
+    package var controlCount: Int
     /// How it was estimated, e.g. "weighted ANCOVA (HC1)".
-    public var method: String
+    package var method: String
 
     /// Whether the confidence interval contains `value`.
-    public func covers(_ value: Double) -> Bool { lower <= value && value <= upper }
+    package func covers(_ value: Double) -> Bool { lower <= value && value <= upper }
 
     /// Whether the interval excludes 0 (a "significant" result at the 5 % level).
-    public var rejectsNull: Bool { lower > 0 || upper < 0 }
+    package var rejectsNull: Bool { lower > 0 || upper < 0 }
 
     init(_ e: CoefficientEstimate, treated: Int, control: Int, method: String) {
         estimate = e.estimate

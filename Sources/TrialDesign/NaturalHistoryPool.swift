@@ -7,36 +7,36 @@ import Timelines
 
 /// One eligible simulated patient: the trial record, what the analysis reads from it, and the
 /// generator's truth behind the follow-up.
-public struct PoolPatient: Sendable {
+package struct PoolPatient: Sendable {
     /// The candidate number (patient index of the simulation).
-    public var candidate: Int
+    package var candidate: Int
     /// The trial record (history to the index date, then trial visits), when kept.
-    public var record: PatientTimeline?
-    public var subject: TrialSubject
-    public var indexAge: Double
+    package var record: PatientTimeline?
+    package var subject: TrialSubject
+    package var indexAge: Double
     var followUp: LatentFollowUp
 }
 
 /// Eligible natural-history patients drawn by conditioned sampling.
-public struct NaturalHistoryPool: Sendable {
-    public var patients: [PoolPatient]
+package struct NaturalHistoryPool: Sendable {
+    package var patients: [PoolPatient]
     /// Lives simulated to find them.
-    public var simulated: Int
+    package var simulated: Int
     /// Lives found eligible (some may then be dropped for a missing covariate).
-    public var eligible: Int
+    package var eligible: Int
     /// Eligible patients dropped because their record lacks a covariate.
-    public var droppedForMissingCovariates: Int
+    package var droppedForMissingCovariates: Int
     /// The prior probability of the forced sex and category strata (1 when nothing is forced).
-    public var forcedProbability: Double
+    package var forcedProbability: Double
     /// The birth window simulated (narrowed from the template's by the age and calendar criteria).
-    public var birthFrom: CalendarDay
-    public var birthTo: CalendarDay
+    package var birthFrom: CalendarDay
+    package var birthTo: CalendarDay
 
     /// Eligible lives per simulated life.
-    public var efficiency: Double { simulated > 0 ? Double(eligible) / Double(simulated) : 0 }
+    package var efficiency: Double { simulated > 0 ? Double(eligible) / Double(simulated) : 0 }
 
     /// A one-line account of the sampling, for logs and results.
-    public var summary: String {
+    package var summary: String {
         let pct = { (x: Double) in String(format: "%.1f %%", 100 * x) }
         var text = "\(patients.count) eligible natural-history patients from \(simulated) simulated lives "
             + "(\(pct(efficiency)) accepted; births \(birthFrom.iso)…\(birthTo.iso)"
@@ -50,22 +50,22 @@ public struct NaturalHistoryPool: Sendable {
 /// that can meet the age and calendar criteria, sex and categorical attributes are forced (in
 /// proportion to their prior probabilities) through the simulation options, and the index date
 /// is found on each simulated course instead of rejecting whole lives for one bad date.
-public struct PoolSampler: Sendable {
+package struct PoolSampler: Sendable {
     /// The trial whose eligible patients are drawn.
-    public let plan: TrialPlan
-    public var seed: UInt64
-    public var threads: Int
+    package let plan: TrialPlan
+    package var seed: UInt64
+    package var threads: Int
     /// Keep each patient's trial record (for FHIR output); off for operating characteristics.
-    public var keepRecords: Bool
+    package var keepRecords: Bool
     /// Mark records as treated (intervention at the index date) and impose this effect.
     var effect: EffectImposer?
 
     /// Simulated lives examined before concluding that nobody is eligible.
-    public static let probeCandidates = 2_048
+    package static let probeCandidates = 2_048
     static let batch = 512
 
     /// A sampler for `plan`'s natural history; patient `i` depends only on `seed` and `i`.
-    public init(plan: TrialPlan, seed: UInt64, threads: Int = defaultThreadCount, keepRecords: Bool = true) {
+    package init(plan: TrialPlan, seed: UInt64, threads: Int = defaultThreadCount, keepRecords: Bool = true) {
         self.plan = plan
         self.seed = seed
         self.threads = threads
@@ -89,7 +89,7 @@ public struct PoolSampler: Sendable {
 
     /// Simulates until `count` eligible patients are found (the first `count` by candidate number,
     /// so the result is the same whatever the thread count).
-    public func generate(count: Int, maximumCandidates: Int? = nil,
+    package func generate(count: Int, maximumCandidates: Int? = nil,
                          progress: (@Sendable (String) -> Void)? = nil) throws(TrialDesignError) -> NaturalHistoryPool {
         let (from, to) = try birthWindow()
         let strata = plan.criteria.strata(plan.template)
@@ -188,7 +188,7 @@ extension PoolSampler {
     /// seed), with `effect` imposed on their follow-up and the intervention recorded at the index
     /// date. Also returns the true average effect on the treated (NaN for time to event: there
     /// the truth is log h).
-    public func simulateTreated(count: Int, effect: TreatmentEffect,
+    package func simulateTreated(count: Int, effect: TreatmentEffect,
                                 controls: NaturalHistoryPool) throws(TrialDesignError) -> (arm: NaturalHistoryPool, trueEffect: Double) {
         var sampler = self
         sampler.seed = seed ^ 0x5452_4541_5445_4400

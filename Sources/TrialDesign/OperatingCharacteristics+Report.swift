@@ -4,7 +4,7 @@ import Serialization
 
 extension TrialDesignKind {
     /// A label short enough for a chart axis.
-    public var shortTitle: String {
+    package var shortTitle: String {
         switch self {
         case .randomized: "RCT 1:1"
         case .procova: "RCT + PROCOVA"
@@ -18,7 +18,7 @@ extension TrialDesignKind {
 
 extension OperatingCharacteristics {
     /// The header lines: what was simulated.
-    public var headerLines: [String] {
+    package var headerLines: [String] {
         let s = settings
         return [
             "Operating characteristics: \(title) (\(trial))",
@@ -32,7 +32,7 @@ extension OperatingCharacteristics {
     }
 
     /// The design × metric table with Monte Carlo standard errors in brackets.
-    public func table() -> String {
+    package func table() -> String {
         let headers = ["design", "bias", "emp. SE", "RMSE", "coverage", "power", "type I error", "model SE", "ok"]
         var rows: [[String]] = []
         for p in performance {
@@ -59,7 +59,7 @@ extension OperatingCharacteristics {
     }
 
     /// One row per design and metric: `design,metric,value,mcse`.
-    public func csv() -> String {
+    package func csv() -> String {
         var lines = ["design,metric,value,monte_carlo_se"]
         for p in performance {
             var metrics: [(String, MonteCarloValue?)] = [("bias", p.bias), ("empirical_se", p.empiricalSE), ("rmse", p.rmse),
@@ -74,7 +74,7 @@ extension OperatingCharacteristics {
     }
 
     /// Everything in the table, for `operating-characteristics.json`.
-    public func json() -> ReportJSON {
+    package func json() -> ReportJSON {
         func mc(_ v: MonteCarloValue?) -> ReportJSON {
             guard let v else { return .null }
             return .object([("value", .finite(v.value)), ("mcse", .finite(v.standardError))])
@@ -100,7 +100,7 @@ extension OperatingCharacteristics {
     }
 
     /// Coverage, power and type I error per design as grouped bars.
-    public func ratesChart() -> String {
+    package func ratesChart() -> String {
         var groups = [BarGroup(name: "Coverage", values: performance.map(\.coverage.value))]
         if !effect.isNull { groups.append(BarGroup(name: "Power", values: performance.map { $0.power?.value ?? .nan })) }
         groups.append(BarGroup(name: "Type I error", values: performance.map(\.typeIError.value)))
@@ -110,7 +110,7 @@ extension OperatingCharacteristics {
     }
 
     /// |Bias|, empirical SE and RMSE per design as grouped bars.
-    public func errorsChart() -> String {
+    package func errorsChart() -> String {
         BarChart(title: "Estimation error: \(trial) (\(scale))", xLabel: "Design", yLabel: "Endpoint units",
                  categories: performance.map(\.design.shortTitle),
                  groups: [BarGroup(name: "|Bias|", values: performance.map { abs($0.bias.value) }),

@@ -1,47 +1,47 @@
 import Foundation
 
 /// A performance measure with its Monte Carlo standard error.
-public struct MonteCarloValue: Sendable, Equatable {
-    public var value: Double
-    public var standardError: Double
+package struct MonteCarloValue: Sendable, Equatable {
+    package var value: Double
+    package var standardError: Double
 }
 
 /// The operating characteristics of one design (ADEMP performance measures, Morris et al. 2019).
-public struct DesignPerformance: Sendable {
-    public var design: TrialDesignKind
+package struct DesignPerformance: Sendable {
+    package var design: TrialDesignKind
     /// Replicates whose analysis succeeded (under the effect, and under no effect).
-    public var succeeded: Int
-    public var nullSucceeded: Int
-    public var bias: MonteCarloValue
-    public var empiricalSE: MonteCarloValue
-    public var rmse: MonteCarloValue
+    package var succeeded: Int
+    package var nullSucceeded: Int
+    package var bias: MonteCarloValue
+    package var empiricalSE: MonteCarloValue
+    package var rmse: MonteCarloValue
     /// The mean model-based standard error (to compare with the empirical one).
-    public var meanModelSE: Double
-    public var coverage: MonteCarloValue
+    package var meanModelSE: Double
+    package var coverage: MonteCarloValue
     /// P(CI excludes 0) under the effect (nil when the effect is null: then it is the type I error).
-    public var power: MonteCarloValue?
+    package var power: MonteCarloValue?
     /// P(CI excludes 0) under no effect.
-    public var typeIError: MonteCarloValue
+    package var typeIError: MonteCarloValue
 }
 
 /// The result of `trial-sim`: per design, bias, empirical SE, RMSE, coverage, power and type I error.
-public struct OperatingCharacteristics: Sendable {
-    public var trial: String
-    public var title: String
-    public var endpoint: String
-    public var effect: TreatmentEffect
+package struct OperatingCharacteristics: Sendable {
+    package var trial: String
+    package var title: String
+    package var endpoint: String
+    package var effect: TreatmentEffect
     /// The true effect the estimates are compared with (difference, or log hazard ratio).
-    public var truth: Double
-    public var replicates: Int
-    public var seed: UInt64
-    public var performance: [DesignPerformance]
-    public var settings: SimulationSettings
-    public var poolSummary: String
-    public var poolSize: Int
-    public var trainingSize: Int
-    public var selectionNote: String
+    package var truth: Double
+    package var replicates: Int
+    package var seed: UInt64
+    package var performance: [DesignPerformance]
+    package var settings: SimulationSettings
+    package var poolSummary: String
+    package var poolSize: Int
+    package var trainingSize: Int
+    package var selectionNote: String
     /// How the natural-history patients were generated (template alone, or template + model).
-    public var generator = "template"
+    package var generator = "template"
 
     init(trial: String, title: String, endpoint: String, effect: TreatmentEffect, truth: Double, replicates: Int,
          seed: UInt64, designs: [TrialDesignKind], results: [ReplicateResult], settings: SimulationSettings,
@@ -96,12 +96,12 @@ public struct OperatingCharacteristics: Sendable {
     }
 
     /// The performance of one design, if it was simulated.
-    public func performance(of design: TrialDesignKind) -> DesignPerformance? {
+    package func performance(of design: TrialDesignKind) -> DesignPerformance? {
         performance.first { $0.design == design }
     }
 
     /// The scale of the estimates.
-    public var scale: String {
+    package var scale: String {
         if case .hazardRatio = effect { return "log hazard ratio" }
         return "difference in the endpoint (treated − control)"
     }

@@ -39,20 +39,20 @@ struct DesignColumns: Sendable {
 }
 
 /// A fitted propensity score: the probability of being treated given baseline covariates.
-public struct PropensityScore: Sendable {
+package struct PropensityScore: Sendable {
     /// The covariate columns in the model.
-    public var names: [String]
+    package var names: [String]
     /// Coefficients per standard deviation of each covariate (intercept first).
-    public var coefficients: [Double]
+    package var coefficients: [Double]
     /// Logit of the score for the treated, then the controls.
-    public var treatedLogits: [Double]
-    public var controlLogits: [Double]
+    package var treatedLogits: [Double]
+    package var controlLogits: [Double]
     /// The standardized design rows (intercept first), treated then controls, for the sandwich
     /// variance that accounts for estimating the score.
     var rows: [[Double]] = []
 
-    public var treatedScores: [Double] { treatedLogits.map(LogisticRegression.logistic) }
-    public var controlScores: [Double] { controlLogits.map(LogisticRegression.logistic) }
+    package var treatedScores: [Double] { treatedLogits.map(LogisticRegression.logistic) }
+    package var controlScores: [Double] { controlLogits.map(LogisticRegression.logistic) }
 
     /// Ridge penalty on the standardized coefficients: negligible against the likelihood of
     /// hundreds of patients, but keeps estimates finite when the groups barely overlap.
@@ -82,7 +82,7 @@ public struct PropensityScore: Sendable {
     }
 
     /// ATT weights of the controls: the odds `e / (1 − e)` (their sum estimates the number of treated).
-    public func attWeights() -> [Double] {
+    package func attWeights() -> [Double] {
         controlLogits.map { Foundation.exp(min($0, 30)) }
     }
 
@@ -94,7 +94,7 @@ public struct PropensityScore: Sendable {
     }
 
     /// The pooled standard deviation of the logit score, `sqrt((s₁² + s₀²) / 2)`.
-    public var pooledLogitSD: Double {
+    package var pooledLogitSD: Double {
         func variance(_ x: [Double]) -> Double {
             guard x.count > 1 else { return 0 }
             let m = x.reduce(0, +) / Double(x.count)
@@ -105,19 +105,19 @@ public struct PropensityScore: Sendable {
 }
 
 /// The result of matching controls to treated patients.
-public struct MatchedSet: Sendable {
+package struct MatchedSet: Sendable {
     /// Per treated patient, the controls matched to it (indices into the controls), best first.
-    public var matches: [[Int]]
+    package var matches: [[Int]]
     /// The caliper on the logit score that was used.
-    public var caliper: Double
+    package var caliper: Double
 
     /// Treated patients with at least one match.
-    public var matchedTreated: [Int] { matches.indices.filter { !matches[$0].isEmpty } }
-    public var unmatchedTreated: Int { matches.filter(\.isEmpty).count }
+    package var matchedTreated: [Int] { matches.indices.filter { !matches[$0].isEmpty } }
+    package var unmatchedTreated: Int { matches.filter(\.isEmpty).count }
 
     /// Control weights: 1/m for each of the m controls of a treated patient, 0 for the unmatched
     /// (so that every matched treated patient counts once on each side).
-    public func controlWeights(controlCount: Int) -> [Double] {
+    package func controlWeights(controlCount: Int) -> [Double] {
         var w = [Double](repeating: 0, count: controlCount)
         for m in matches where !m.isEmpty { for c in m { w[c] += 1 / Double(m.count) } }
         return w
@@ -125,11 +125,11 @@ public struct MatchedSet: Sendable {
 }
 
 /// Greedy nearest-neighbour matching without replacement on the logit of the propensity score.
-public enum Matching {
+package enum Matching {
     /// Matches up to `ratio` controls to each treated patient within `caliper` (logit units).
     /// Treated patients are served in descending order of their score (the hardest to match
     /// first), one control per round; ties go to the lower index, so the result is deterministic.
-    public static func greedy(treatedLogits: [Double], controlLogits: [Double], ratio: Int, caliper: Double) -> MatchedSet {
+    package static func greedy(treatedLogits: [Double], controlLogits: [Double], ratio: Int, caliper: Double) -> MatchedSet {
         let order = controlLogits.indices.sorted { (controlLogits[$0], $0) < (controlLogits[$1], $1) }
         let sorted = order.map { controlLogits[$0] }
         var available = [Bool](repeating: true, count: order.count)

@@ -7,14 +7,14 @@ import Timelines
 /// The same code reads simulated natural-history records and imported treated records: that is
 /// what makes the comparison fair. Everything is an observed value: the last measurement in the
 /// baseline window, the recorded visit nearest each nominal visit date, the recorded event date.
-public struct SubjectExtractor: Sendable {
+package struct SubjectExtractor: Sendable {
     /// The trial (covariates, visits, endpoint) to read records for.
-    public let plan: TrialPlan
+    package let plan: TrialPlan
     /// The concept table the records' events refer to.
-    public let concepts: TemplateConcepts
+    package let concepts: TemplateConcepts
 
     /// An extractor for records whose events refer to `concepts` (default: the plan's template).
-    public init(plan: TrialPlan, concepts: TemplateConcepts? = nil) {
+    package init(plan: TrialPlan, concepts: TemplateConcepts? = nil) {
         self.plan = plan
         self.concepts = concepts ?? plan.concepts
     }
@@ -25,7 +25,7 @@ public struct SubjectExtractor: Sendable {
     }
 
     /// The subject's covariates and endpoint data with time zero at `indexDay`.
-    public func subject(_ timeline: PatientTimeline, indexDay: CalendarDay) -> TrialSubject {
+    package func subject(_ timeline: PatientTimeline, indexDay: CalendarDay) -> TrialSubject {
         let spec = plan.specification
         let index = indexDay.daysSinceEpoch
         let windowStart = index - Int32(spec.baselineWindowDays)
@@ -124,7 +124,7 @@ public struct SubjectExtractor: Sendable {
     }
 
     /// The names of the covariates a subject lacks (one name per covariate, not per column).
-    public func missingCovariates(_ s: TrialSubject) -> [String] {
+    package func missingCovariates(_ s: TrialSubject) -> [String] {
         var names: [String] = []
         for (c, column) in plan.covariates.enumerated() where s.covariates[c].isNaN && !names.contains(column.covariate) {
             names.append(column.covariate)

@@ -4,21 +4,21 @@ import Simulation
 import Timelines
 
 /// The treated arm read from patient records.
-public struct TreatedArm: Sendable {
+package struct TreatedArm: Sendable {
     /// One patient left out, and why.
-    public struct Exclusion: Sendable {
-        public var id: String
-        public var reason: String
+    package struct Exclusion: Sendable {
+        package var id: String
+        package var reason: String
     }
 
-    public var subjects: [TrialSubject]
-    public var excluded: [Exclusion]
+    package var subjects: [TrialSubject]
+    package var excluded: [Exclusion]
     /// Patients kept whose observed baseline lies outside a measure range (measurement noise
     /// around a screening threshold), by measure.
-    public var outsideMeasureRanges: [String: Int]
+    package var outsideMeasureRanges: [String: Int]
 
     /// A treated arm from subjects already read (e.g. simulated).
-    public init(subjects: [TrialSubject], excluded: [Exclusion] = [], outsideMeasureRanges: [String: Int] = [:]) {
+    package init(subjects: [TrialSubject], excluded: [Exclusion] = [], outsideMeasureRanges: [String: Int] = [:]) {
         self.subjects = subjects
         self.excluded = excluded
         self.outsideMeasureRanges = outsideMeasureRanges
@@ -28,7 +28,7 @@ public struct TreatedArm: Sendable {
     /// trial's rule, leaves out patients who do not meet the criteria there, and reads covariates
     /// and endpoints with the same extractor as the natural-history pool. A covariate missing
     /// from any kept patient is an error that names it.
-    public static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts, plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
+    package static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts, plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
         let extractor = SubjectExtractor(plan: plan, concepts: concepts)
         let check = ObservedEligibility(plan: plan, concepts: concepts)
         var subjects: [TrialSubject] = [], excluded: [Exclusion] = []

@@ -2,7 +2,7 @@ import Foundation
 import Statistics
 
 /// A trial design whose operating characteristics `trial-sim` estimates.
-public enum TrialDesignKind: String, Sendable, CaseIterable {
+package enum TrialDesignKind: String, Sendable, CaseIterable {
     case randomized = "randomized-1:1"
     case procova = "randomized-procova"
     case syntheticMatching = "single-arm-synthetic-matching"
@@ -11,7 +11,7 @@ public enum TrialDesignKind: String, Sendable, CaseIterable {
     case externalUnadjusted = "single-arm-external-unadjusted"
 
     /// A short human name for tables.
-    public var title: String {
+    package var title: String {
         switch self {
         case .randomized: "Randomized 1:1"
         case .procova: "Randomized 1:1 + prognostic score (PROCOVA)"

@@ -4,41 +4,41 @@ import Timelines
 
 /// A trial specification resolved against its disease template: every name checked and turned
 /// into an index, the covariate columns laid out, the visit times in years.
-public struct TrialPlan: Sendable {
+package struct TrialPlan: Sendable {
     /// The trial as written.
-    public let specification: TrialSpecification
+    package let specification: TrialSpecification
     /// The disease template the trial is resolved against.
-    public let template: DiseaseTemplate
+    package let template: DiseaseTemplate
     /// The template's concept table, as simulated records use it.
-    public let concepts: TemplateConcepts
+    package let concepts: TemplateConcepts
     let criteria: ResolvedEligibility
     /// The endpoint measure (measure endpoints).
-    public let endpointMeasure: Int?
+    package let endpointMeasure: Int?
     /// The endpoint event (time-to-event endpoints); nil with `endpointIsDeath`.
-    public let endpointEvent: Int?
+    package let endpointEvent: Int?
     /// Whether the time-to-event endpoint is death.
-    public let endpointIsDeath: Bool
+    package let endpointIsDeath: Bool
     /// The covariate columns, in order (a categorical attribute gives one column per value).
-    public let covariates: [CovariateColumn]
+    package let covariates: [CovariateColumn]
     /// The template treatment that is the intervention, if any.
-    public let interventionTreatment: Int?
+    package let interventionTreatment: Int?
     /// Visit times in years after the index date (0 first).
-    public let visitYears: [Double]
+    package let visitYears: [Double]
     /// The visit at the endpoint time (measure endpoints); the last visit otherwise.
-    public let endpointVisit: Int
+    package let endpointVisit: Int
     /// The endpoint time in years.
-    public var horizonYears: Double { specification.endpoint.months / 12 }
+    package var horizonYears: Double { specification.endpoint.months / 12 }
     /// A trained sequence model (Learning's `ModelGenerator`): when set, simulated patients'
     /// measures at trial visits are the model's (its departures from the template for each
     /// patient, and its recording spread) rather than the template's trajectory plus the
     /// template's noise.
-    public var observationModel: (any ScheduledObservationGenerator)?
+    package var observationModel: (any ScheduledObservationGenerator)?
     /// How patients are generated, for reports: "template", or the model file and its digest.
-    public var generatorDescription = "template"
+    package var generatorDescription = "template"
 
     /// Resolves `specification` against `template`; names that the template lacks are reported
     /// with the line of the trial file they are on.
-    public init(specification spec: TrialSpecification, template: DiseaseTemplate) throws(TrialSpecificationError) {
+    package init(specification spec: TrialSpecification, template: DiseaseTemplate) throws(TrialSpecificationError) {
         var problems: [TrialProblem] = []
         func problem(_ path: String, _ message: String) {
             problems.append(TrialProblem(file: spec.file, path: path, line: spec.lines[path] ?? 0, message: message))
@@ -119,7 +119,7 @@ public struct TrialPlan: Sendable {
     }
 
     /// The names of the covariates given by the user (one per categorical attribute).
-    public var covariateNames: [String] {
+    package var covariateNames: [String] {
         var seen: [String] = []
         for c in covariates where !seen.contains(c.covariate) { seen.append(c.covariate) }
         return seen
@@ -127,9 +127,9 @@ public struct TrialPlan: Sendable {
 }
 
 /// One column of the baseline covariate table.
-public struct CovariateColumn: Sendable, Hashable {
+package struct CovariateColumn: Sendable, Hashable {
     /// Where a column's value comes from in the record.
-    public enum Source: Sendable, Hashable {
+    package enum Source: Sendable, Hashable {
         case age, sex, diseaseDuration, priorTreatment
         case attribute(Int)
         /// 1 when the categorical attribute has this value.
@@ -141,11 +141,11 @@ public struct CovariateColumn: Sendable, Hashable {
     }
 
     /// The column name in tables (e.g. `age`, `sex=male`, `phenotype=classic`, `mfars`).
-    public var name: String
+    package var name: String
     /// The covariate it belongs to, as the user names it (`phenotype` for `phenotype=classic`).
-    public var covariate: String
-    public var source: Source
-    public var isBinary: Bool
+    package var covariate: String
+    package var source: Source
+    package var isBinary: Bool
 
     static func columns(named name: String, template: DiseaseTemplate) -> [CovariateColumn]? {
         func one(_ source: Source, binary: Bool, column: String? = nil) -> [CovariateColumn] {

@@ -1,20 +1,20 @@
 import Serialization
 
 /// One problem in a trial specification: file, line, JSON path and what is wrong.
-public typealias TrialProblem = DocumentProblem
+package typealias TrialProblem = DocumentProblem
 
 /// A trial specification that cannot be used, with every problem found.
-public struct TrialSpecificationError: Error, Sendable, CustomStringConvertible {
-    public var file: String
-    public var problems: [TrialProblem]
+package struct TrialSpecificationError: Error, Sendable, CustomStringConvertible {
+    package var file: String
+    package var problems: [TrialProblem]
 
     /// The problems found in `file`.
-    public init(file: String, problems: [TrialProblem]) {
+    package init(file: String, problems: [TrialProblem]) {
         self.file = file
         self.problems = problems
     }
 
-    public var description: String {
+    package var description: String {
         let n = problems.count
         if n == 1 { return problems[0].description }
         return (["\(file): \(n) problems found"] + problems.map { "  " + $0.description }).joined(separator: "\n")
@@ -23,11 +23,11 @@ public struct TrialSpecificationError: Error, Sendable, CustomStringConvertible 
 
 /// A failure of trial design work (no eligible patients, a treated arm that lacks a covariate,
 /// a model that cannot be fitted), with a message meant for the person running the trial.
-public struct TrialDesignError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+package struct TrialDesignError: Error, Sendable, CustomStringConvertible {
+    package var message: String
 
     /// An error with a message for the user.
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -10,24 +10,24 @@ import Simulation
 /// replicate (treated and concurrent controls drawn with the selection model, external controls
 /// from the rest), so that 1,000 replicates cost one pool. Each replicate draws from its own
 /// random stream, so results do not depend on the thread count.
-public struct TrialSimulation: Sendable {
+package struct TrialSimulation: Sendable {
     /// The trial simulated.
-    public let plan: TrialPlan
-    public var settings: SimulationSettings
-    public var effect: TreatmentEffect
-    public var replicates: Int
-    public var seed: UInt64
-    public var threads: Int
-    public var designs: [TrialDesignKind]
+    package let plan: TrialPlan
+    package var settings: SimulationSettings
+    package var effect: TreatmentEffect
+    package var replicates: Int
+    package var seed: UInt64
+    package var threads: Int
+    package var designs: [TrialDesignKind]
     /// Eligible patients simulated for the pool (nil: enough for every replicate to draw from
     /// without reusing more than a fifth of it).
-    public var poolSize: Int?
+    package var poolSize: Int?
     /// Natural-history patients set aside to fit the prognostic model (nil: half the pool, at
     /// least 200 and at most 1,000).
-    public var trainingSize: Int?
+    package var trainingSize: Int?
 
     /// A simulation of `replicates` trials with `effect`, sizes from the trial's simulation section.
-    public init(plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
+    package init(plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
                 threads: Int = defaultThreadCount, designs: [TrialDesignKind] = TrialDesignKind.allCases) {
         self.plan = plan
         settings = plan.specification.simulation
@@ -44,7 +44,7 @@ public struct TrialSimulation: Sendable {
     }
 
     /// Simulates the pool, then every replicate under every design; `progress` hears about the pool.
-    public func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
+    package func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
         let needsTraining = designs.contains(.procova)
         let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0

@@ -3,11 +3,11 @@ import Timelines
 
 extension TrialSpecification {
     /// The `format` value a trial file must carry.
-    public static let formatName = "zebra-trial"
+    package static let formatName = "zebra-trial"
 
     /// Loads a trial specification; every syntax and structure problem found is in the error.
     /// (Names of measures, events and attributes are checked against the template by `TrialPlan`.)
-    public static func load(from path: String) throws(TrialSpecificationError) -> TrialSpecification {
+    package static func load(from path: String) throws(TrialSpecificationError) -> TrialSpecification {
         let bytes: [UInt8]
         do { bytes = try readFileBytes(path) } catch {
             throw TrialSpecificationError(file: path, problems: [TrialProblem(file: path, path: "$", line: 0, message: error.message)])
@@ -16,7 +16,7 @@ extension TrialSpecification {
     }
 
     /// Decodes a trial specification from JSON bytes; `file` names it in messages.
-    public static func decode(_ bytes: [UInt8], file: String) throws(TrialSpecificationError) -> TrialSpecification {
+    package static func decode(_ bytes: [UInt8], file: String) throws(TrialSpecificationError) -> TrialSpecification {
         let root: JSONNode
         do { root = try JSONParser.parse(bytes) } catch {
             throw TrialSpecificationError(file: file, problems: [TrialProblem(

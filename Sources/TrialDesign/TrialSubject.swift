@@ -4,19 +4,19 @@ import Timelines
 
 /// One patient as the analysis sees them: baseline covariates and endpoint data, all read from
 /// the record (observed values), whatever the record came from.
-public struct TrialSubject: Sendable {
-    public var id: String
-    public var indexDay: CalendarDay
+package struct TrialSubject: Sendable {
+    package var id: String
+    package var indexDay: CalendarDay
     /// Baseline covariates in the plan's column order; NaN where the record lacks one.
-    public var covariates: [Double]
+    package var covariates: [Double]
     /// The endpoint measure at each trial visit (index 0 is the baseline); NaN when not recorded.
-    public var values: [Double]
+    package var values: [Double]
     /// Years from the index date to the endpoint event or to censoring (time-to-event endpoints).
-    public var time: Double
-    public var event: Bool
+    package var time: Double
+    package var event: Bool
 
     /// A subject with the given data (see the properties).
-    public init(id: String, indexDay: CalendarDay, covariates: [Double], values: [Double], time: Double, event: Bool) {
+    package init(id: String, indexDay: CalendarDay, covariates: [Double], values: [Double], time: Double, event: Bool) {
         self.id = id
         self.indexDay = indexDay
         self.covariates = covariates
@@ -26,10 +26,10 @@ public struct TrialSubject: Sendable {
     }
 
     /// The baseline value of the endpoint measure (NaN when missing or not a measure endpoint).
-    public var baseline: Double { values.first ?? .nan }
+    package var baseline: Double { values.first ?? .nan }
 
     /// The endpoint value for a measure endpoint (change or slope), NaN when it cannot be formed.
-    public func outcome(_ plan: TrialPlan) -> Double {
+    package func outcome(_ plan: TrialPlan) -> Double {
         Self.outcome(values, plan: plan)
     }
 

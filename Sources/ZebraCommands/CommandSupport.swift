@@ -7,47 +7,47 @@ import Timelines
 import ZebraSupport
 
 /// A failure that ends a command: the message for stderr and the exit code.
-public struct CommandError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var exitCode: Int32
+package struct CommandError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var exitCode: Int32
 
-    public init(_ message: String, exitCode: Int32 = 1) {
+    package init(_ message: String, exitCode: Int32 = 1) {
         self.message = message
         self.exitCode = exitCode
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Where commands write: standard output and standard error (tests can capture them).
-public final class Console: @unchecked Sendable {
+package final class Console: @unchecked Sendable {
     private let lock = NSLock()
-    public private(set) var captured: String?
+    package private(set) var captured: String?
     private var capturedError: String?
 
     /// A console that writes to the process's stdout/stderr.
-    public static let standard = Console(capturing: false)
+    package static let standard = Console(capturing: false)
 
-    public init(capturing: Bool) {
+    package init(capturing: Bool) {
         captured = capturing ? "" : nil
         capturedError = capturing ? "" : nil
     }
 
-    public var errorOutput: String { capturedError ?? "" }
+    package var errorOutput: String { capturedError ?? "" }
 
-    public func print(_ text: String) {
+    package func print(_ text: String) {
         lock.lock(); defer { lock.unlock() }
         if captured != nil { captured! += text + "\n" } else { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
     }
 
-    public func error(_ text: String, newline: Bool = true) {
+    package func error(_ text: String, newline: Bool = true) {
         lock.lock(); defer { lock.unlock() }
         let t = newline ? text + "\n" : text
         if capturedError != nil { capturedError! += t } else { FileHandle.standardError.write(Data(t.utf8)) }
     }
 
     /// Whether progress may redraw one line (stderr is a terminal).
-    public var isInteractive: Bool { capturedError == nil && isatty(2) != 0 }
+    package var isInteractive: Bool { capturedError == nil && isatty(2) != 0 }
 }
 
 /// A runnable subcommand.

@@ -2,9 +2,9 @@ import CommandLineParsing
 import Foundation
 
 /// The `zebra` command-line tool: dispatches to subcommands.
-public enum Zebra {
+package enum Zebra {
     /// This release of Zebra (`zebra --version`).
-    public static let version = "0.5.0"
+    package static let version = "0.5.0"
 
     static var commands: [any ZebraCommand.Type] {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
@@ -43,7 +43,7 @@ public enum Zebra {
     }
 
     /// Runs the tool with `arguments` (without the program name); returns the exit code.
-    public static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
+    package static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
         guard let name = arguments.first else {
             console.error(overview)
             return 64

@@ -5,47 +5,47 @@ import Foundation
 /// tests pass from any working directory), temporary folders and a small valid template to break
 /// in controlled ways. Every test target that needs one of these depends on ZebraTestSupport;
 /// none keeps its own copy.
-public enum TestSupport {
+package enum TestSupport {
     /// The repository root, found from this file's path (Tests/ZebraTestSupport/TestSupport.swift),
     /// never from the current directory; tests read only the repository's own files (never ../shared).
-    public static let repositoryRoot: String = {
+    package static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// The repository's DiseaseModels folder: shipped templates and models.
-    public static var modelsDirectory: String { repositoryRoot + "/DiseaseModels" }
+    package static var modelsDirectory: String { repositoryRoot + "/DiseaseModels" }
 
     /// The example trial specifications, DiseaseModels/trials.
-    public static var trialsDirectory: String { modelsDirectory + "/trials" }
+    package static var trialsDirectory: String { modelsDirectory + "/trials" }
 
     /// A shipped template, loaded and validated.
-    public static func shippedTemplate(_ id: String) throws -> DiseaseTemplate {
+    package static func shippedTemplate(_ id: String) throws -> DiseaseTemplate {
         try DiseaseTemplate.load(from: "\(modelsDirectory)/\(id).json")
     }
 
     /// `minimalTemplate`, decoded and validated.
-    public static func minimalDiseaseTemplate() throws -> DiseaseTemplate {
+    package static func minimalDiseaseTemplate() throws -> DiseaseTemplate {
         try DiseaseTemplate.decode(Array(minimalTemplate.utf8), file: "toy.json")
     }
 
     /// A fresh path under the system's temporary directory that does not exist yet: for output
     /// folders a command must create itself (commands refuse to write into an existing one).
-    public static func temporaryPath(_ label: String = "zebra") -> String {
+    package static func temporaryPath(_ label: String = "zebra") -> String {
         (NSTemporaryDirectory() as NSString).appendingPathComponent("\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
     }
 
     /// A fresh empty folder under the system's temporary directory (unique per call, so
     /// parallel tests never share one).
-    public static func temporaryDirectory(_ label: String = "zebra") throws -> String {
+    package static func temporaryDirectory(_ label: String = "zebra") throws -> String {
         let path = temporaryPath(label)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// A minimal valid template exercising every section, as JSON text.
-    public static let minimalTemplate = """
+    package static let minimalTemplate = """
     {
       "format": "zebra-disease-template",
       "formatVersion": 1,
