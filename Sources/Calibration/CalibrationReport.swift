@@ -36,11 +36,13 @@ package struct CalibrationReport: Sendable {
         }
         let headers = ["figure", "source", "target", "simulated", "tolerance", "n", "result"]
         var rows = checks.map { c in
-            [c.name, c.source, fmt(c.target), fmt(c.simulated), "±" + fmt(c.tolerance), String(c.sampleSize), c.passed ? "ok" : "FAIL"]
+            [c.name, c.source, fmt(c.target), fmt(c.simulated), "±" + fmt(c.tolerance), String(c.sampleSize),
+             c.passed ? "ok" : "FAIL"]
         }
         rows.insert(headers, at: 0)
         let widths = (0..<headers.count).map { col in rows.map { $0[col].count }.max() ?? 0 }
-        var lines = ["Calibration of \(disease) (template \(templateVersion)), \(patients) simulated patients, seed \(seed)"]
+        var lines = ["Calibration of \(disease) (template \(templateVersion)), "
+            + "\(patients) simulated patients, seed \(seed)"]
         for (i, row) in rows.enumerated() {
             let cells = row.enumerated().map { col, cell in
                 col >= 2 && col <= 5 ? String(repeating: " ", count: widths[col] - cell.count) + cell

@@ -57,7 +57,8 @@ package struct Option<Value: Sendable>: OptionDeclaration {
 extension Option where Value: ArgumentValue {
     /// An option with a default.
     package init(_ name: String, _ valueName: String, default value: Value, help: String) {
-        self.init(name, valueName, default: value, help: help, expectation: Value.expectation, parse: Value.init(argument:))
+        self.init(name, valueName, default: value, help: help, expectation: Value.expectation,
+                  parse: Value.init(argument:))
     }
 
     /// An option that must be given.
@@ -69,19 +70,23 @@ extension Option where Value: ArgumentValue {
 
 extension Option where Value: ArgumentValue & Comparable {
     /// An option with a default and a closed range of valid values.
-    package init(_ name: String, _ valueName: String, default value: Value, in range: ClosedRange<Value>, help: String) {
+    package init(_ name: String, _ valueName: String, default value: Value, in range: ClosedRange<Value>,
+                 help: String) {
         self.init(name, valueName, default: value, help: help, expectation: Value.expectation,
                   parse: Value.init(argument:), validate: Self.within(range))
     }
 
     /// An option that must be given, within a range.
-    package static func required(_ name: String, _ valueName: String, in range: ClosedRange<Value>, help: String) -> Option {
+    package static func required(_ name: String, _ valueName: String, in range: ClosedRange<Value>, help: String)
+        -> Option {
         Option(name, valueName, default: nil, isRequired: true, help: help, expectation: Value.expectation,
                parse: Value.init(argument:), validate: within(range))
     }
 
     static func within(_ range: ClosedRange<Value>) -> @Sendable (Value) -> String? {
-        { value in range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)" }
+        { value in
+            range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+        }
     }
 }
 
@@ -94,7 +99,8 @@ extension Option {
     }
 
     /// An option that may be left out, within a range when given.
-    package init<Wrapped: ArgumentValue & Comparable>(_ name: String, _ valueName: String, in range: ClosedRange<Wrapped>,
+    package init<Wrapped: ArgumentValue & Comparable>(_ name: String, _ valueName: String,
+                                                      in range: ClosedRange<Wrapped>,
                                                     help: String) where Value == Wrapped? {
         let check = Option<Wrapped>.within(range)
         self.init(name, valueName, default: .some(nil), help: help, expectation: Wrapped.expectation,

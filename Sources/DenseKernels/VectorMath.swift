@@ -73,7 +73,8 @@ extension VectorMath {
         let raw = UnsafeMutableRawPointer(p)
         var i = 0
         while i + 8 <= x.count {
-            raw.storeBytes(of: f(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            raw.storeBytes(of: f(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)), toByteOffset: i * 4,
+                           as: SIMD8<Float>.self)
             i += 8
         }
         if i < x.count {

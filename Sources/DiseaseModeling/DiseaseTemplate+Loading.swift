@@ -6,7 +6,8 @@ extension DiseaseTemplate {
     package static func load(from path: String) throws(TemplateError) -> DiseaseTemplate {
         let bytes: [UInt8]
         do { bytes = try readFileBytes(path) } catch {
-            throw TemplateError(file: path, problems: [TemplateProblem(file: path, path: "$", line: 0, message: error.message)])
+            throw TemplateError(file: path,
+                                problems: [TemplateProblem(file: path, path: "$", line: 0, message: error.message)])
         }
         return try decode(bytes, file: path)
     }
@@ -16,7 +17,8 @@ extension DiseaseTemplate {
         let root: JSONNode
         do { root = try JSONParser.parse(bytes) } catch {
             throw TemplateError(file: file, problems: [
-                TemplateProblem(file: file, path: "$", line: error.line, message: "not valid JSON: \(error.message) (column \(error.column))"),
+                TemplateProblem(file: file, path: "$", line: error.line,
+                                message: "not valid JSON: \(error.message) (column \(error.column))"),
             ])
         }
         let decoder = TemplateDecoder(file: file)

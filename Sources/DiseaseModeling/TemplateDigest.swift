@@ -7,8 +7,8 @@ import Serialization
 /// does not invalidate a trained model, while changing any number, code or rule does.
 enum TemplateDigest {
     /// Keys whose values never change what is simulated or learned.
-    static let proseKeys: Set<String> = ["$schema", "name", "description", "version", "sources", "source", "note", "notes",
-                                         "display"]
+    static let proseKeys: Set<String> = ["$schema", "name", "description", "version", "sources", "source", "note",
+                                         "notes", "display"]
 
     static func of(_ root: JSONNode) -> String {
         var bytes: [UInt8] = []

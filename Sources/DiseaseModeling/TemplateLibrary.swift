@@ -20,7 +20,8 @@ package struct TemplateLibrary: Sendable {
             return TemplateLibrary(directory: env)
         }
         if isDirectory("DiseaseModels") { return TemplateLibrary(directory: "DiseaseModels") }
-        var dir = (CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } ?? "") as NSString
+        var dir = (CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+            ?? "") as NSString
         for _ in 0..<6 {
             dir = dir.deletingLastPathComponent as NSString
             let candidate = dir.appendingPathComponent("DiseaseModels")

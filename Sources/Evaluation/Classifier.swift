@@ -20,7 +20,8 @@ package enum RidgeClassifier {
         guard x.rows == y.count, y.contains(true), y.contains(false) else { return nil }
         let regressors = (0..<x.columns).map { Regressor(names[$0], x.column($0)) }
         return try? LogisticRegression.fit(outcome: y, regressors: regressors,
-                                           options: LogisticRegressionOptions(ridge: ridge, tolerance: 1e-8, maxIterations: 100))
+                                           options: LogisticRegressionOptions(ridge: ridge, tolerance: 1e-8,
+                                                                              maxIterations: 100))
     }
 
     /// Linear predictors (log-odds) of `x` under `fit`.
@@ -58,7 +59,9 @@ package enum RidgeClassifier {
         for f in 0..<k {
             let train = y.indices.filter { fold[$0] != f }, test = y.indices.filter { fold[$0] == f }
             guard !test.isEmpty else { continue }
-            guard let model = fit(x.selecting(rows: train), train.map { y[$0] }, names: names, ridge: ridge) else { return nil }
+            guard let model = fit(x.selecting(rows: train), train.map { y[$0] }, names: names, ridge: ridge) else {
+                return nil
+            }
             let s = Self.scores(model, x.selecting(rows: test))
             for (i, score) in zip(test, s) { scores[i] = score }
         }

@@ -74,7 +74,8 @@ package struct FeatureSpace: Sendable {
         self.names = names
         self.attributeColumns = attributeColumns
         // Imputation and standardisation come from the seed records alone.
-        standardiser = Standardiser(reference: reference.map { Self.raw($0, template: template, recordedEvents: recorded) },
+        standardiser = Standardiser(reference: reference.map { Self.raw($0, template: template,
+                                                                        recordedEvents: recorded) },
                                     columns: names.count)
     }
 

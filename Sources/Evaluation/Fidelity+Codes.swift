@@ -31,7 +31,9 @@ struct CodeFrequencies {
             for (i, e) in recorded.enumerated() {
                 if let a = w.eventAges[e], a > previous, a <= visit.age { codes.append(m + i) }
             }
-            for t in template.treatments.indices where w.onTreatment(t, at: visit.age) { codes.append(m + recorded.count + t) }
+            for t in template.treatments.indices where w.onTreatment(t, at: visit.age) {
+                codes.append(m + recorded.count + t)
+            }
             out.append(codes)
         }
         return out
@@ -65,22 +67,33 @@ extension Fidelity {
             let o = CodeFrequencies(other, template: c.template)
             let keys = Set(real.bigram.keys).union(o.bigram.keys).sorted()
             return (Compare.rSquared(real: real.unigram, synthetic: o.unigram),
-                    Compare.rSquared(real: keys.map { real.bigram[$0] ?? 0 }, synthetic: keys.map { o.bigram[$0] ?? 0 }))
+                    Compare.rSquared(real: keys.map { real.bigram[$0] ?? 0 },
+                                     synthetic: keys.map { o.bigram[$0] ?? 0 }))
         }
         let synthetic = r2(c.synthetic), baseline = c.holdout.map(r2)
         let metrics = [
             Metric(.fidelity, "codes.unigram.r2", value: synthetic.0, baseline: baseline?.0,
-                   definition: "R² (1 − Σ(real − synthetic)² / Σ(real − mean)²) between real and synthetic per-visit code frequencies (codes: measures observed, events first recorded since the previous visit, treatments on), as HALO reports them."),
+                   definition: "R² (1 − Σ(real − synthetic)² / Σ(real − mean)²) between real and synthetic "
+                       + "per-visit code frequencies (codes: measures observed, events first recorded since the "
+                       + "previous visit, treatments on), as HALO reports them."),
             Metric(.fidelity, "codes.bigram.r2", value: synthetic.1, baseline: baseline?.1,
-                   definition: "R² between real and synthetic frequencies of code pairs on consecutive visits (code at one visit, code at the next) per consecutive-visit pair, over pairs seen in either sample."),
+                   definition: "R² between real and synthetic frequencies of code pairs on consecutive visits (code "
+                       + "at one visit, code at the next) per consecutive-visit pair, over pairs seen in "
+                       + "either sample."),
         ]
         let o = CodeFrequencies(c.synthetic, template: c.template)
         var series = [ScatterSeries(name: "synthetic", x: real.unigram, y: o.unigram)]
-        if let h = c.holdout { series.append(ScatterSeries(name: "holdout", x: real.unigram, y: CodeFrequencies(h, template: c.template).unigram)) }
+        if let h = c.holdout {
+            series.append(ScatterSeries(name: "holdout", x: real.unigram,
+                                        y: CodeFrequencies(h, template: c.template).unigram))
+        }
         let figure = ReportFigure(section: .fidelity, title: "Code frequencies per visit",
-                                  svg: ScatterChart(title: "Per-visit code frequency", xLabel: "real (seed)", yLabel: "synthetic / holdout",
-                                                    series: series, size: ChartSize(width: 480, height: 400), showsIdentityLine: true).svg(),
-                                  caption: "Each point is a code (" + real.codes.joined(separator: ", ") + "); on the diagonal the frequencies agree.")
+                                  svg: ScatterChart(title: "Per-visit code frequency", xLabel: "real (seed)",
+                                                    yLabel: "synthetic / holdout", series: series,
+                                                    size: ChartSize(width: 480, height: 400),
+                                                    showsIdentityLine: true).svg(),
+                                  caption: "Each point is a code (" + real.codes.joined(separator: ", ")
+                                      + "); on the diagonal the frequencies agree.")
         return (metrics, [figure])
     }
 }

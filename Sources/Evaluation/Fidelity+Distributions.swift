@@ -31,12 +31,16 @@ enum Fidelity {
             let ks = c.both { Compare.ks(real, values($0, m)) }
             let w1 = c.both { Compare.wasserstein(real, values($0, m)) }
             out.append(Metric(.fidelity, "measure.\(id).ks", value: ks.value, baseline: ks.baseline,
-                              definition: "Kolmogorov–Smirnov distance between the real and synthetic distributions of \(id) over all visits of the windows (0 = identical, 1 = disjoint)."))
+                              definition: "Kolmogorov–Smirnov distance between the real and synthetic distributions "
+                                  + "of \(id) over all visits of the windows (0 = identical, 1 = disjoint)."))
             out.append(Metric(.fidelity, "measure.\(id).wasserstein", value: w1.value, baseline: w1.baseline,
-                              definition: "Wasserstein-1 (earth mover's) distance between the real and synthetic visit-level distributions of \(id), in its unit.", unit: unit))
+                              definition: "Wasserstein-1 (earth mover's) distance between the real and synthetic "
+                                  + "visit-level distributions of \(id), in its unit.", unit: unit))
             if let sd = Compare.sd(real), sd > 0 {
-                out.append(Metric(.fidelity, "measure.\(id).wasserstein-sd", value: w1.value.map { $0 / sd }, baseline: w1.baseline.map { $0 / sd },
-                                  definition: "The Wasserstein-1 distance of \(id) divided by the real visit-level SD (scale-free)."))
+                out.append(Metric(.fidelity, "measure.\(id).wasserstein-sd", value: w1.value.map { $0 / sd },
+                                  baseline: w1.baseline.map { $0 / sd },
+                                  definition: "The Wasserstein-1 distance of \(id) divided "
+                                      + "by the real visit-level SD (scale-free)."))
             }
             for band in Band.ages {
                 let r = values(c.real, m, age: band)
@@ -46,22 +50,26 @@ enum Fidelity {
                 out.append(Metric(.fidelity, "measure.\(id).ks", value: k.value, baseline: k.baseline,
                                   definition: "KS distance of \(id) at visits in this age band.", group: band.label))
                 out.append(Metric(.fidelity, "measure.\(id).wasserstein", value: w.value, baseline: w.baseline,
-                                  definition: "Wasserstein-1 distance of \(id) at visits in this age band.", group: band.label, unit: unit))
+                                  definition: "Wasserstein-1 distance of \(id) at visits in this age band.",
+                                  group: band.label, unit: unit))
             }
             for band in Band.durations {
                 let r = values(c.real, m, duration: band)
                 let k = c.both { Compare.ks(r, values($0, m, duration: band)) }
                 guard k.value != nil || k.baseline != nil else { continue }
                 out.append(Metric(.fidelity, "measure.\(id).ks", value: k.value, baseline: k.baseline,
-                                  definition: "KS distance of \(id) at visits this many years after diagnosis.", group: band.label))
+                                  definition: "KS distance of \(id) at visits this many years after diagnosis.",
+                                  group: band.label))
             }
             let realSlopes = c.real.compactMap { $0.slope(m) }
             let sk = c.both { w in Compare.ks(realSlopes, w.compactMap { $0.slope(m) }) }
             let sw = c.both { w in Compare.wasserstein(realSlopes, w.compactMap { $0.slope(m) }) }
             out.append(Metric(.fidelity, "measure.\(id).slope.ks", value: sk.value, baseline: sk.baseline,
-                              definition: "KS distance between real and synthetic per-patient slopes of \(id) (least squares over the window; two values half a year apart at least)."))
+                              definition: "KS distance between real and synthetic per-patient slopes of \(id) (least "
+                                  + "squares over the window; two values half a year apart at least)."))
             out.append(Metric(.fidelity, "measure.\(id).slope.wasserstein", value: sw.value, baseline: sw.baseline,
-                              definition: "Wasserstein-1 distance between per-patient slopes of \(id).", unit: unit.map { $0 + "/year" }))
+                              definition: "Wasserstein-1 distance between per-patient slopes of \(id).",
+                              unit: unit.map { $0 + "/year" }))
         }
         let perMeasure = out.filter { $0.group == nil && $0.name.hasSuffix(".ks") && !$0.name.contains(".slope.") }
         out.append(Metric(.fidelity, "measures.mean-ks", value: Compare.mean(perMeasure.compactMap(\.value)),
@@ -77,7 +85,8 @@ enum Fidelity {
             ("visits.gap", "years between consecutive visits", "years", { $0.flatMap(\.gaps) }),
             ("window.span", "years from first to last visit of a window", "years", { $0.map(\.spanYears) }),
             ("window.start-age", "age at the first visit of a window", "years", { $0.map(\.startAge) }),
-            ("window.start-duration", "years since diagnosis at the first visit of a window", "years", { $0.compactMap(\.durationAtStart) }),
+            ("window.start-duration", "years since diagnosis at the first visit of a window", "years",
+             { $0.compactMap(\.durationAtStart) }),
         ]
         var out: [Metric] = []
         for (name, what, unit, extract) in parts {
@@ -108,7 +117,8 @@ enum Fidelity {
 
     /// Pairwise-complete Pearson correlations of the patient-level quantities (nil for pairs with
     /// fewer than 10 complete patients or no variation).
-    static func correlations(_ windows: [PatientWindow], _ columns: [(String, (PatientWindow) -> Double?)]) -> [Double?] {
+    static func correlations(_ windows: [PatientWindow], _ columns: [(String, (PatientWindow) -> Double?)])
+        -> [Double?] {
         let values = columns.map { column in windows.map { column.1($0) } }
         var out: [Double?] = []
         for i in 0..<columns.count {
@@ -137,7 +147,9 @@ enum Fidelity {
         let max = c.both { differences($0).max() }
         return [
             Metric(.fidelity, "correlation.mean-absolute-difference", value: mean.value, baseline: mean.baseline,
-                   definition: "Mean absolute difference between the real and synthetic Pearson correlation matrices of the patient-level quantities (" + columns.map(\.0).joined(separator: ", ") + "; pairwise complete)."),
+                   definition: "Mean absolute difference between the real and synthetic Pearson correlation matrices "
+                       + "of the patient-level quantities (" + columns.map(\.0).joined(separator: ", ")
+                       + "; pairwise complete)."),
             Metric(.fidelity, "correlation.max-absolute-difference", value: max.value, baseline: max.baseline,
                    definition: "Largest absolute difference between corresponding real and synthetic correlations."),
         ]
@@ -156,7 +168,9 @@ enum Fidelity {
                                         caption: "Visit-level values of \(measure.id) in the windows, as densities."))
             figures.append(ReportFigure(section: .fidelity, title: "\(measure.id): trajectory by age",
                                         svg: trajectoryChart(c, m, label: label).svg(),
-                                        caption: "Median by 5-year age bin (bins with at least 5 values); the band is the real interquartile range, the dashed line the synthetic median with its interquartile band."))
+                                        caption: "Median by 5-year age bin (bins with at least 5 values); the band is "
+                                            + "the real interquartile range, the dashed line the synthetic median with "
+                                            + "its interquartile band."))
         }
         return figures
     }
@@ -174,12 +188,14 @@ enum Fidelity {
                 }
             }
             let x = (0..<bins).map { lo + 5 * Double($0) + 2.5 }
-            let stat: (Double) -> [Double] = { p in grouped.map { $0.count >= 5 ? Compare.quantile($0, p) ?? .nan : .nan } }
+            let stat: (Double) -> [Double] = { p in
+                grouped.map { $0.count >= 5 ? Compare.quantile($0, p) ?? .nan : .nan }
+            }
             let band = k < 2
             series.append(LineSeries(name: sample.name + " median", x: x, y: stat(0.5), lower: band ? stat(0.25) : nil,
                                      upper: band ? stat(0.75) : nil, dashed: k == 1, showsPoints: true))
         }
-        return LineChart(title: "\(c.template.measures[m].id) by age", xLabel: "Age (years)", yLabel: label, series: series,
-                         size: ChartSize(width: 520, height: 340))
+        return LineChart(title: "\(c.template.measures[m].id) by age", xLabel: "Age (years)", yLabel: label,
+                         series: series, size: ChartSize(width: 520, height: 340))
     }
 }

@@ -14,7 +14,8 @@ struct Milestone: Sendable {
     static func all(_ template: DiseaseTemplate) -> [Milestone] {
         var out: [Milestone] = []
         for (e, event) in template.events.enumerated() where event.record != .none {
-            out.append(Milestone(id: event.id, kind: "event", age: { $0.eventAges[e] }, atStart: { $0.hadEventAtStart(e) }))
+            out.append(Milestone(id: event.id, kind: "event", age: { $0.eventAges[e] },
+                                 atStart: { $0.hadEventAtStart(e) }))
         }
         for (t, treatment) in template.treatments.enumerated() {
             out.append(Milestone(id: treatment.id, kind: "treatment", age: { $0.treatmentPeriods[t].first?.start },
@@ -78,43 +79,58 @@ extension Fidelity {
             out.append(Metric(.fidelity, prefix + ".share.real", value: realShare,
                               definition: "Share of real windows in which \(id) was recorded by the window's end."))
             out.append(Metric(.fidelity, prefix + ".share", value: share.value, baseline: share.baseline,
-                              definition: "Share of synthetic windows in which \(id) was recorded by the window's end."))
+                              definition: "Share of synthetic windows in which "
+                                  + "\(id) was recorded by the window's end."))
             let difference = c.both { w in milestone.share(w).flatMap { s in realShare.map { Swift.abs(s - $0) } } }
-            out.append(Metric(.fidelity, prefix + ".share.difference", value: difference.value, baseline: difference.baseline,
-                              definition: "Absolute difference between the synthetic and real shares of windows with \(id)."))
+            out.append(Metric(.fidelity, prefix + ".share.difference", value: difference.value,
+                              baseline: difference.baseline,
+                              definition: "Absolute difference between the synthetic "
+                                  + "and real shares of windows with \(id)."))
             let realRate = milestone.incidence(c.real)
             let rate = c.both { milestone.incidence($0) }
             out.append(Metric(.fidelity, prefix + ".incidence.real", value: realRate,
-                              definition: "First occurrences of \(id) within the real windows per 100 person-years at risk.", unit: "per 100 person-years"))
+                              definition: "First occurrences of \(id) within the "
+                                  + "real windows per 100 person-years at risk.", unit: "per 100 person-years"))
             out.append(Metric(.fidelity, prefix + ".incidence", value: rate.value, baseline: rate.baseline,
-                              definition: "First occurrences of \(id) within the synthetic windows per 100 person-years at risk.", unit: "per 100 person-years"))
+                              definition: "First occurrences of \(id) within the "
+                                  + "synthetic windows per 100 person-years at risk.", unit: "per 100 person-years"))
             guard let realCurve = milestone.curve(c.real) else { continue }
             let distance: ([PatientWindow]) -> SurvivalCurveDistance? = { w in
                 milestone.curve(w).flatMap { other in
-                    Milestone.comparableUpTo(realCurve, other).flatMap { try? realCurve.distance(to: other, over: 0...$0) }
+                    Milestone.comparableUpTo(realCurve, other).flatMap {
+                        try? realCurve.distance(to: other, over: 0...$0)
+                    }
                 }
             }
             let synthetic = distance(c.synthetic), baseline = c.holdout.flatMap(distance)
             let (vMax, vMean) = (synthetic?.maxAbsoluteDifference, synthetic?.meanAbsoluteDifference)
             let (bMax, bMean) = (baseline?.maxAbsoluteDifference, baseline?.meanAbsoluteDifference)
             out.append(Metric(.fidelity, "km.\(id).max-difference", value: vMax, baseline: bMax,
-                              definition: "Largest vertical distance between the real and synthetic Kaplan–Meier curves of the age at \(id) (censored at the window's end), up to the last age at which both still have \(Milestone.minimumAtRisk) patients at risk."))
+                              definition: "Largest vertical distance between the real and synthetic Kaplan–Meier "
+                                  + "curves of the age at \(id) (censored at the window's end), up to the last age at "
+                                  + "which both still have \(Milestone.minimumAtRisk) patients at risk."))
             out.append(Metric(.fidelity, "km.\(id).mean-difference", value: vMean, baseline: bMean,
-                              definition: "Mean absolute distance between the real and synthetic Kaplan–Meier curves of the age at \(id) over the same ages."))
+                              definition: "Mean absolute distance between the real and synthetic "
+                                  + "Kaplan–Meier curves of the age at \(id) over the same ages."))
             var series: [StepSeries] = []
             for sample in c.named {
                 guard let curve = milestone.curve(sample.windows) else { continue }
                 series.append(StepSeries(name: sample.name, times: [0] + curve.times, values: [1] + curve.survival))
             }
             figures.append(ReportFigure(section: .fidelity, title: "Kaplan–Meier: age at \(id)",
-                                        svg: StepChart(title: "Age at \(id)", xLabel: "Age (years)", yLabel: "Share without \(id)",
-                                                       series: series, size: ChartSize(width: 520, height: 340),
+                                        svg: StepChart(title: "Age at \(id)", xLabel: "Age (years)",
+                                                       yLabel: "Share without \(id)", series: series,
+                                                       size: ChartSize(width: 520, height: 340),
                                                        showsCensorTicks: false).svg(),
-                                        caption: "Kaplan–Meier estimate of the age at \(id), censored at the end of each window (history before the window counts, as a registry records it)."))
+                                        caption: "Kaplan–Meier estimate of the age at \(id), censored at the end of "
+                                            + "each window (history before the window counts, as a registry "
+                                            + "records it)."))
         }
         let kmMax = out.filter { $0.name.hasPrefix("km.") && $0.name.hasSuffix(".max-difference") }
-        out.append(Metric(.fidelity, "km.max-difference", value: kmMax.compactMap(\.value).max(), baseline: kmMax.compactMap(\.baseline).max(),
-                          definition: "Largest Kaplan–Meier distance over all milestones (events, treatments, death)."))
+        out.append(Metric(.fidelity, "km.max-difference", value: kmMax.compactMap(\.value).max(),
+                          baseline: kmMax.compactMap(\.baseline).max(),
+                          definition: "Largest Kaplan–Meier distance over all "
+                              + "milestones (events, treatments, death)."))
         return (out, figures)
     }
 }

@@ -12,14 +12,18 @@ extension Fidelity {
         let synthetic = run(c.synthetic), baseline = c.holdout.flatMap(run)
         return [
             Metric(.fidelity, "detection.auc", value: synthetic?.auc, baseline: baseline?.auc,
-                   definition: "Detection score: \(options.folds)-fold cross-validated AUC of a ridge logistic regression (λ = \(options.ridge)) telling synthetic from real patients by their feature vectors, with balanced classes (the larger sample subsampled). 0.5 = indistinguishable, 1 = always told apart."),
+                   definition: "Detection score: \(options.folds)-fold cross-validated AUC of a ridge logistic "
+                       + "regression (λ = \(options.ridge)) telling synthetic from real patients by their feature "
+                       + "vectors, with balanced classes (the larger sample subsampled). 0.5 = indistinguishable, 1 = "
+                       + "always told apart."),
             Metric(.fidelity, "detection.auc.se", value: synthetic?.standardError, baseline: baseline?.standardError,
                    definition: "DeLong standard error of the detection AUC (pooled out-of-fold scores)."),
         ]
     }
 
     /// Train on synthetic, test on real, beside train on real (cross-validated).
-    static func trainSyntheticTestReal(_ c: Cohorts, options: EvaluationOptions) -> (metrics: [Metric], notes: [String]) {
+    static func trainSyntheticTestReal(_ c: Cohorts, options: EvaluationOptions)
+        -> (metrics: [Metric], notes: [String]) {
         let template = c.template
         for task in PredictionTask.candidates(for: template) {
             let median = task.median(real: c.real, template: template)
@@ -38,7 +42,8 @@ extension Fidelity {
             let realX = space.matrix(realWindows)
             func trainedAUC(_ windows: [PatientWindow], _ labels: [Bool]) -> ScoredAUC? {
                 guard usable(labels),
-                      let fit = RidgeClassifier.fit(space.matrix(windows), labels, names: space.names, ridge: options.ridge) else { return nil }
+                      let fit = RidgeClassifier.fit(space.matrix(windows), labels, names: space.names,
+                                                    ridge: options.ridge) else { return nil }
                 return RidgeClassifier.auc(RidgeClassifier.scores(fit, realX), realLabels)
             }
             let tstr = trainedAUC(synthWindows, synthLabels)
@@ -54,23 +59,31 @@ extension Fidelity {
             let what = "the outcome \"\(task.description)\" from what is known at the first visit"
             let metrics = [
                 Metric(.fidelity, "tstr.auc", value: tstr?.auc, baseline: baseline?.auc,
-                       definition: "Train on synthetic, test on real: AUC on the real windows of a ridge logistic regression trained on the synthetic windows to predict \(what)."),
+                       definition: "Train on synthetic, test on real: AUC on the real windows of a ridge logistic "
+                           + "regression trained on the synthetic windows to predict \(what)."),
                 Metric(.fidelity, "tstr.auc.se", value: tstr?.standardError, baseline: baseline?.standardError,
                        definition: "DeLong standard error of the TSTR AUC."),
                 Metric(.fidelity, "tstr.train-on-real.auc", value: trtr?.auc,
-                       definition: "Train on real, test on real: \(options.folds)-fold cross-validated AUC of the same model on the real windows (the reference for TSTR)."),
+                       definition: "Train on real, test on real: \(options.folds)-fold cross-validated AUC of the same "
+                           + "model on the real windows (the reference for TSTR)."),
                 Metric(.fidelity, "tstr.gap", value: tstr.flatMap { t in trtr.map { $0.auc - t.auc } },
                        baseline: baseline.flatMap { b in trtr.map { $0.auc - b.auc } },
-                       definition: "Train-on-real AUC minus TSTR AUC: what is lost by training on synthetic data (≤ 0: nothing)."),
+                       definition: "Train-on-real AUC minus TSTR AUC: what is lost "
+                           + "by training on synthetic data (≤ 0: nothing)."),
                 Metric(.fidelity, "tstr.prevalence.real", value: prevalence(realLabels),
                        definition: "Share of eligible real windows with the outcome (\(realLabels.count) eligible)."),
                 Metric(.fidelity, "tstr.prevalence.synthetic", value: prevalence(synthLabels),
-                       definition: "Share of eligible synthetic windows with the outcome (\(synthLabels.count) eligible)."),
+                       definition: "Share of eligible synthetic windows with "
+                           + "the outcome (\(synthLabels.count) eligible)."),
             ]
-            return (metrics, ["Train-on-synthetic, test-on-real predicts \(what) (\(realLabels.count) real and \(synthLabels.count) synthetic windows eligible)."])
+            return (metrics,
+                    ["Train-on-synthetic, test-on-real predicts \(what) (\(realLabels.count) real and "
+                        + "\(synthLabels.count) synthetic windows eligible)."])
         }
         return ([Metric(.fidelity, "tstr.auc", value: nil,
-                        definition: "Train on synthetic, test on real: no prediction task had at least 5 windows of each outcome in both samples.")],
-                ["No train-on-synthetic, test-on-real task could be run: no candidate outcome had at least 5 windows of each class in both samples."])
+                        definition: "Train on synthetic, test on real: no prediction task "
+                            + "had at least 5 windows of each outcome in both samples.")],
+                ["No train-on-synthetic, test-on-real task could be run: no candidate "
+                    + "outcome had at least 5 windows of each class in both samples."])
     }
 }

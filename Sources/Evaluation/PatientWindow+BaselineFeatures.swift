@@ -3,7 +3,8 @@ import DiseaseModeling
 extension PatientWindow {
     /// Names of `baselineFeatures(_:)`, in order, and per attribute the columns it takes.
     static func baselineFeatureNames(_ template: DiseaseTemplate) -> (names: [String], attributeColumns: [[Int]]) {
-        var names = ["age at first visit", "years since diagnosis at first visit", "years since diagnosis missing", "male"]
+        var names = ["age at first visit", "years since diagnosis at first visit", "years since diagnosis missing",
+                     "male"]
         var columns: [[Int]] = []
         for a in template.attributes {
             let start = names.count

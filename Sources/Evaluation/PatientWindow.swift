@@ -98,7 +98,9 @@ package struct PatientWindow: Sendable {
     /// least half a year apart.
     package func slope(_ m: Int) -> Double? {
         let obs = observations(m)
-        guard obs.count >= 2, let first = obs.first?.age, let last = obs.last?.age, last - first >= 0.5 else { return nil }
+        guard obs.count >= 2, let first = obs.first?.age, let last = obs.last?.age, last - first >= 0.5 else {
+            return nil
+        }
         let n = Double(obs.count)
         let meanAge = obs.reduce(0) { $0 + $1.age } / n
         let meanValue = obs.reduce(0) { $0 + $1.value } / n
@@ -125,6 +127,8 @@ extension PatientWindow {
     /// records without visits.
     package static func wholeRecords(_ timelines: [PatientTimeline], template: DiseaseTemplate,
                                     concepts: TemplateConcepts) -> [PatientWindow] {
-        timelines.compactMap { PatientWindow(wholeRecord: PatientSequence(timeline: $0, template: template, concepts: concepts)) }
+        timelines.compactMap {
+            PatientWindow(wholeRecord: PatientSequence(timeline: $0, template: template, concepts: concepts))
+        }
     }
 }

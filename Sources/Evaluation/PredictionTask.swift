@@ -29,15 +29,19 @@ package struct PredictionTask: Sendable {
         switch template.id {
         case "friedreich-ataxia":
             if has(event: "loss-of-ambulation") {
-                tasks.append(.init(description: "loss of ambulation recorded within the window", outcome: .eventWithinWindow(event: "loss-of-ambulation")))
+                tasks.append(.init(description: "loss of ambulation recorded within the window",
+                                   outcome: .eventWithinWindow(event: "loss-of-ambulation")))
             }
             if has(measure: "mfars") {
-                tasks.append(.init(description: "mFARS slope above the real median", outcome: .slopeAboveMedian(measure: "mfars")))
+                tasks.append(.init(description: "mFARS slope above the real median",
+                                   outcome: .slopeAboveMedian(measure: "mfars")))
             }
         case "fabry":
             if has(measure: "egfr") {
-                tasks.append(.init(description: "eGFR slope below −3 mL/min/1.73 m² per year, or ESRD within the window",
-                                   outcome: .slopeBelow(measure: "egfr", threshold: -3, orEvent: has(event: "esrd") ? "esrd" : nil)))
+                tasks.append(.init(description: "eGFR slope below −3 mL/min/1.73 m² "
+                                       + "per year, or ESRD within the window",
+                                   outcome: .slopeBelow(measure: "egfr", threshold: -3,
+                                                        orEvent: has(event: "esrd") ? "esrd" : nil)))
             }
         case "gaucher":
             if has(measure: "platelets") {
@@ -45,13 +49,15 @@ package struct PredictionTask: Sendable {
                                    outcome: .lastValueBelow(measure: "platelets", threshold: 100)))
             }
             if has(event: "splenectomy") {
-                tasks.append(.init(description: "splenectomy within the window", outcome: .eventWithinWindow(event: "splenectomy")))
+                tasks.append(.init(description: "splenectomy within the window",
+                                   outcome: .eventWithinWindow(event: "splenectomy")))
             }
         default:
             break
         }
         for m in template.measures {
-            tasks.append(.init(description: "\(m.id) slope above the real median", outcome: .slopeAboveMedian(measure: m.id)))
+            tasks.append(.init(description: "\(m.id) slope above the real median",
+                               outcome: .slopeAboveMedian(measure: m.id)))
         }
         return tasks
     }
@@ -109,14 +115,19 @@ package struct BaselineFeatureSpace: Sendable {
         names += recorded.map { "\(template.events[$0].id) at first visit" }
         names += template.treatments.map { "\($0.id) on at first visit" }
         self.names = names
-        standardiser = Standardiser(reference: reference.map { Self.raw($0, template: template, recordedEvents: recorded) },
+        standardiser = Standardiser(reference: reference.map { Self.raw($0, template: template,
+                                                                        recordedEvents: recorded) },
                                     columns: names.count)
     }
 
     static func raw(_ w: PatientWindow, template: DiseaseTemplate, recordedEvents: [Int]) -> [Double] {
         var f = w.baselineFeatures(template)
         for m in template.measures.indices {
-            if let first = w.observations(m).first, first.age <= w.startAge + 1 { f += [first.value, 0] } else { f += [.nan, 1] }
+            if let first = w.observations(m).first, first.age <= w.startAge + 1 {
+                f += [first.value, 0]
+            } else {
+                f += [.nan, 1]
+            }
         }
         for e in recordedEvents { f.append(w.hadEventAtStart(e) ? 1 : 0) }
         for t in template.treatments.indices { f.append(w.onTreatment(t, at: w.startAge) ? 1 : 0) }

@@ -34,13 +34,18 @@ extension Privacy {
         let majority = truth.isEmpty ? nil : Double(counts.values.max() ?? 0) / Double(truth.count)
         var out = [
             Metric(.privacy, "attribute-inference.\(target.name).accuracy", value: synthetic, baseline: baseline,
-                   definition: "Share of seed patients whose \(target.name) an attacker guesses right from the closest synthetic record (matched on all other features); baseline: guessing from the closest holdout record."),
+                   definition: "Share of seed patients whose \(target.name) an attacker guesses right from the closest "
+                       + "synthetic record (matched on all other features); baseline: guessing from the closest "
+                       + "holdout record."),
             Metric(.privacy, "attribute-inference.\(target.name).majority", value: majority,
-                   definition: "Share of seed patients in the most common \(target.name) class: what guessing that class for everyone achieves."),
+                   definition: "Share of seed patients in the most common \(target.name) "
+                       + "class: what guessing that class for everyone achieves."),
         ]
         if let synthetic, let baseline {
             out.append(Metric(.privacy, "attribute-inference.\(target.name).advantage", value: synthetic - baseline,
-                              definition: "Attribute-inference accuracy from the synthetic records minus from the holdout records (≈ 0 or below when the synthetic records reveal no more about the seed patients than other patients' records do)."))
+                              definition: "Attribute-inference accuracy from the synthetic records minus from the "
+                                  + "holdout records (≈ 0 or below when the synthetic records reveal no more about "
+                                  + "the seed patients than other patients' records do)."))
         }
         return out
     }

@@ -79,7 +79,8 @@ package struct WindowSampler: Sendable {
         donors = real.map { Donor(startDuration: $0.durationAtStart, startAge: $0.startAge) }
         self.seed = seed
         var times: [Double] = [], cdf: [Double] = []
-        if let curve = try? KaplanMeier.estimate(times: real.map(\.spanYears), events: real.map { $0.deathAge == nil }) {
+        if let curve = try? KaplanMeier.estimate(times: real.map(\.spanYears),
+                                                 events: real.map { $0.deathAge == nil }) {
             for (t, s) in zip(curve.times, curve.survival) {
                 times.append(t)
                 cdf.append(1 - s)

@@ -81,7 +81,8 @@ extension FHIRSerializer {
     ///   - status: a ResearchSubject status, e.g. `on-study` or `off-study`.
     ///   - start: the index date (time zero), written as `period.start`.
     package func researchSubject(study: ResearchStudyDescription, patientID: String, arm: String,
-                                status: String = "on-study", start: CalendarDay? = nil, end: CalendarDay? = nil) -> [UInt8] {
+                                status: String = "on-study", start: CalendarDay? = nil,
+                                end: CalendarDay? = nil) -> [UInt8] {
         var w = ByteWriter(capacity: 512)
         var ids = ResourceIdentifiers(patientID: patientID + "#ResearchSubject/" + study.identifier)
         w.raw("{\"resourceType\":\"ResearchSubject\",\"id\":\""); ids.next(into: &w); w.raw("\",")

@@ -125,7 +125,8 @@ struct ResourceEmitter {
         return result
     }
 
-    private mutating func emitCondition(_ event: TimelineEvent, _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
+    private mutating func emitCondition(_ event: TimelineEvent,
+                                        _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
         let id = newID()
         sink(.condition, id) { w in
             head("Condition", id, into: &w)
@@ -139,7 +140,8 @@ struct ResourceEmitter {
         }
     }
 
-    private mutating func emitObservation(_ event: TimelineEvent, _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
+    private mutating func emitObservation(_ event: TimelineEvent,
+                                          _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
         let id = newID()
         let concept = Int(event.concept)
         sink(.observation, id) { w in
@@ -164,7 +166,8 @@ struct ResourceEmitter {
         }
     }
 
-    private mutating func emitProcedure(_ event: TimelineEvent, _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
+    private mutating func emitProcedure(_ event: TimelineEvent,
+                                        _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
         let id = newID()
         sink(.procedure, id) { w in
             head("Procedure", id, into: &w)

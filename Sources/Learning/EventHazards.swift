@@ -46,7 +46,9 @@ package struct EventHazards: Sendable, Codable, Equatable {
             for b in 0..<bands {
                 var n = 0.0, t = 0.0, w = 0
                 while t < 50 && w <= 5 {
-                    for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k < bands { n += events[k]; t += exposure[k] }
+                    for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k < bands {
+                        n += events[k]; t += exposure[k]
+                    }
                     w += 1
                 }
                 hazard[b] = t > 0 ? (n + 0.5) / (t + 50) : 0

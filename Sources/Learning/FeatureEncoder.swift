@@ -114,10 +114,12 @@ package struct FeatureEncoder: Sendable {
                 courses[status] = course
             }
             let expected = (0..<m).map { course.value(ofMeasure: $0, atAge: visit.age) }
-            out.context += context(age: visit.age, previousAge: previous, onsetAge: s.onsetAge, diagnosisAge: s.diagnosisAge,
-                                   expected: expected,
+            out.context += context(age: visit.age, previousAge: previous, onsetAge: s.onsetAge,
+                                   diagnosisAge: s.diagnosisAge, expected: expected,
                                    treatmentOn: (0..<schema.treatments).map { s.onTreatment($0, at: visit.age) },
-                                   treatmentYears: (0..<schema.treatments).map { s.yearsOnTreatment($0, at: visit.age) },
+                                   treatmentYears: (0..<schema.treatments).map {
+                                       s.yearsOnTreatment($0, at: visit.age)
+                                   },
                                    eventStatus: status)
             for k in 0..<m {
                 let value = visit.values[k]
@@ -133,7 +135,8 @@ package struct FeatureEncoder: Sendable {
             if t > 0 {
                 for (j, idx) in schema.eventIndices.enumerated() where !status[j] {
                     out.eventWeight[t * e + j] = 1
-                    out.eventOffset[t * e + j] = schema.eventHazards.logOdds(event: j, from: s.visits[t - 1].age, to: visit.age)
+                    out.eventOffset[t * e + j] = schema.eventHazards.logOdds(event: j, from: s.visits[t - 1].age,
+                                                                             to: visit.age)
                     if let a = s.eventAges[idx], a <= visit.age { out.eventTarget[t * e + j] = 1 }
                 }
             }

@@ -28,10 +28,14 @@ package struct LatentPrior: Sendable, Codable, Equatable {
         for mu in means { for k in 0..<d { m[k] += Double(mu[k]) / n } }
         var c = [Double](repeating: 0, count: d * d)
         for mu in means {
-            for i in 0..<d { for j in 0..<d { c[i * d + j] += (Double(mu[i]) - m[i]) * (Double(mu[j]) - m[j]) / (n - 1) } }
+            for i in 0..<d {
+                for j in 0..<d { c[i * d + j] += (Double(mu[i]) - m[i]) * (Double(mu[j]) - m[j]) / (n - 1) }
+            }
         }
         for lv in logVariances { for k in 0..<d { c[k * d + k] += exp(Double(lv[k])) / n } }
-        guard case .success(let l) = choleskyLower(c, dimension: d, minimumPivot: 1e-9) else { return standard(dimensions: d) }
+        guard case .success(let l) = choleskyLower(c, dimension: d, minimumPivot: 1e-9) else {
+            return standard(dimensions: d)
+        }
         return LatentPrior(mean: m, cholesky: l)
     }
 

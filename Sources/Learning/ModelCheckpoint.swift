@@ -73,7 +73,11 @@ package struct ModelCheckpoint: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
-        do { json = try encoder.encode(header) } catch { throw CheckpointError("cannot encode the checkpoint header: \(error)") }
+        do {
+            json = try encoder.encode(header)
+        } catch {
+            throw CheckpointError("cannot encode the checkpoint header: \(error)")
+        }
         var bytes = Array("\(Self.magic) \(Self.formatVersion)\n".utf8) + [UInt8](json) + [0x0A]
         bytes.reserveCapacity(bytes.count + parameters.count * 4 + 80)
         for p in parameters {
@@ -92,13 +96,15 @@ package struct ModelCheckpoint: Sendable {
     }
 
     /// Reads and verifies a checkpoint; with a template, refuses one trained for another template.
-    package static func read(from path: String, template: DiseaseTemplate? = nil) throws(CheckpointError) -> ModelCheckpoint {
+    package static func read(from path: String, template: DiseaseTemplate? = nil) throws(CheckpointError)
+        -> ModelCheckpoint {
         let bytes: [UInt8]
         do { bytes = try readFileBytes(path) } catch { throw CheckpointError(error.message) }
         return try decode(bytes, file: path, template: template)
     }
 
-    package static func decode(_ bytes: [UInt8], file: String, template: DiseaseTemplate? = nil) throws(CheckpointError) -> ModelCheckpoint {
+    package static func decode(_ bytes: [UInt8], file: String, template: DiseaseTemplate? = nil) throws(CheckpointError)
+        -> ModelCheckpoint {
         func fail(_ message: String) -> CheckpointError { CheckpointError("\(file): \(message)") }
         let magicLine = Array("\(magic) ".utf8)
         guard bytes.count > magicLine.count, Array(bytes[0..<magicLine.count]) == magicLine else {
@@ -114,7 +120,8 @@ package struct ModelCheckpoint: Sendable {
         // Trailer: "\nSHA256 <64 hex>\n" = 73 bytes.
         let trailerLength = 73
         guard bytes.count > firstNewline + 1 + trailerLength,
-              String(decoding: bytes[(bytes.count - trailerLength)..<(bytes.count - 65)], as: UTF8.self) == "\nSHA256 " else {
+              String(decoding: bytes[(bytes.count - trailerLength)..<(bytes.count - 65)], as: UTF8.self)
+                  == "\nSHA256 " else {
             throw fail("the file is truncated (no checksum at its end)")
         }
         let body = bytes[0..<(bytes.count - trailerLength)]
@@ -122,7 +129,9 @@ package struct ModelCheckpoint: Sendable {
         guard SHA256.hexDigest(of: body) == stored else {
             throw fail("checksum mismatch: the file is corrupted or was modified")
         }
-        guard let headerEnd = body[(firstNewline + 1)...].firstIndex(of: 0x0A) else { throw fail("the header is damaged") }
+        guard let headerEnd = body[(firstNewline + 1)...].firstIndex(of: 0x0A) else {
+            throw fail("the header is damaged")
+        }
         let header: CheckpointHeader
         do {
             header = try JSONDecoder().decode(CheckpointHeader.self, from: Data(body[(firstNewline + 1)..<headerEnd]))
@@ -131,12 +140,14 @@ package struct ModelCheckpoint: Sendable {
         }
         let payload = body[(headerEnd + 1)...]
         guard payload.count == header.parameterCount * 4 else {
-            throw fail("expected \(header.parameterCount) parameters (\(header.parameterCount * 4) bytes), found \(payload.count) bytes")
+            throw fail("expected \(header.parameterCount) parameters "
+                + "(\(header.parameterCount * 4) bytes), found \(payload.count) bytes")
         }
         var parameters = [Float](repeating: 0, count: header.parameterCount)
         var i = payload.startIndex
         for k in 0..<header.parameterCount {
-            let bits = UInt32(payload[i]) | UInt32(payload[i + 1]) << 8 | UInt32(payload[i + 2]) << 16 | UInt32(payload[i + 3]) << 24
+            let bits = UInt32(payload[i]) | UInt32(payload[i + 1]) << 8 | UInt32(payload[i + 2]) << 16
+                | UInt32(payload[i + 3]) << 24
             parameters[k] = Float(bitPattern: bits)
             i += 4
         }
@@ -145,11 +156,12 @@ package struct ModelCheckpoint: Sendable {
                 throw fail("the model was trained for template \"\(header.templateID)\", not \"\(template.id)\"")
             }
             guard header.templateDigest == template.digest else {
-                throw fail("the model was trained with another version of template \"\(template.id)\" "
-                    + "(version \(header.templateVersion), digest \(header.templateDigest.prefix(12))…; loaded: version "
-                    + "\(template.version), digest \(template.digest.prefix(12))…): what the model learned from no longer "
-                    + "matches the template (edits to descriptions, sources and notes do not count). Retrain it with "
-                    + "'zebra train --disease \(template.id) --seed-records PATH', or generate without it: --template-only")
+                throw fail("the model was trained with another version of template \"\(template.id)\" (version "
+                    + "\(header.templateVersion), digest \(header.templateDigest.prefix(12))…; loaded: version "
+                    + "\(template.version), digest \(template.digest.prefix(12))…): what the model learned from no "
+                    + "longer matches the template (edits to descriptions, sources and notes do not count). Retrain it "
+                    + "with 'zebra train --disease \(template.id) --seed-records PATH', or generate without it: "
+                    + "--template-only")
             }
         }
         return ModelCheckpoint(header: header, parameters: parameters)
@@ -159,15 +171,18 @@ package struct ModelCheckpoint: Sendable {
     package func model() throws(CheckpointError) -> SequenceVAE {
         var model = SequenceVAE(schema: header.schema, configuration: header.configuration, seed: 0)
         guard model.parameterCount == parameters.count else {
-            throw CheckpointError("the checkpoint's \(parameters.count) parameters do not fit a model of its configuration (\(model.parameterCount))")
+            throw CheckpointError("the checkpoint's \(parameters.count) parameters do not "
+                + "fit a model of its configuration (\(model.parameterCount))")
         }
         model.store.values = parameters
         guard header.latentPrior.mean.count == header.configuration.latent else {
-            throw CheckpointError("the checkpoint's latent prior has \(header.latentPrior.mean.count) dimensions, not \(header.configuration.latent)")
+            throw CheckpointError("the checkpoint's latent prior has \(header.latentPrior.mean.count) "
+                + "dimensions, not \(header.configuration.latent)")
         }
         model.latentPrior = header.latentPrior
         guard header.residualScale.count == header.schema.measures * SequenceVAE.calibrationBuckets else {
-            throw CheckpointError("the checkpoint's residual calibration has \(header.residualScale.count) entries, not \(header.schema.measures * SequenceVAE.calibrationBuckets)")
+            throw CheckpointError("the checkpoint's residual calibration has \(header.residualScale.count) entries, "
+                + "not \(header.schema.measures * SequenceVAE.calibrationBuckets)")
         }
         model.residualScale = header.residualScale
         return model

@@ -10,7 +10,8 @@ extension ModelGenerator: ScheduledObservationGenerator {
     /// The record starts at the first scheduled visit (as a registry record starts at enrolment);
     /// the course (events, treatments) is the template's; the patient's latent code is drawn from
     /// `random`, so each patient keeps their own departures from the template across visits.
-    package func scheduledValues(for patient: SimulatedPatient, at ages: [Double], random: inout RandomStream) -> [[ModelledValue]] {
+    package func scheduledValues(for patient: SimulatedPatient, at ages: [Double], random: inout RandomStream)
+        -> [[ModelledValue]] {
         guard let first = ages.first else { return [] }
         let template = simulator.template
         let schema = model.schema
@@ -27,19 +28,24 @@ extension ModelGenerator: ScheduledObservationGenerator {
             // Events the record would hold by the previous visit (the template's course).
             let cutoff = previous ?? first
             for e in schema.eventIndices where sequence.eventAges[e] == nil {
-                if let a = course.entryAge(of: template.stateIndex(ofEvent: e)), a <= cutoff { sequence.eventAges[e] = a }
+                if let a = course.entryAge(of: template.stateIndex(ofEvent: e)), a <= cutoff {
+                    sequence.eventAges[e] = a
+                }
             }
             let status = schema.eventIndices.map { sequence.eventAges[$0] != nil }
-            let expectedCourse = ExpectedCourse.compute(template: template, history: sequence.history(), until: max(age, first))
+            let expectedCourse = ExpectedCourse.compute(template: template, history: sequence.history(),
+                                                        until: max(age, first))
             let expected = (0..<m).map { expectedCourse.value(ofMeasure: $0, atAge: age) }
-            let out = decoderStep(z: z, staticFeatures: staticFeatures, sequence: sequence, age: age, previous: previous,
-                                  expected: expected, status: status, flags: flags, hidden: &hidden)
+            let out = decoderStep(z: z, staticFeatures: staticFeatures, sequence: sequence, age: age,
+                                  previous: previous, expected: expected, status: status, flags: flags, hidden: &hidden)
             let o = model.outputs
             var visit: [ModelledValue] = []
             for k in 0..<m {
                 let sd = exp(0.5 * Double(min(max(out[o.residualLogVariance + k], -9), 6)))
-                    * model.residualScale[k * SequenceVAE.calibrationBuckets + min(result.count, SequenceVAE.calibrationBuckets - 1)]
-                let centre = schema.transformed(expected[k], measure: k) + Double(out[o.residualMean + k]) * schema.measureSD[k]
+                    * model.residualScale[k * SequenceVAE.calibrationBuckets
+                        + min(result.count, SequenceVAE.calibrationBuckets - 1)]
+                let centre = schema.transformed(expected[k], measure: k)
+                    + Double(out[o.residualMean + k]) * schema.measureSD[k]
                 let mean = schema.untransformed(centre, measure: k)
                 // On the log scale the recording SD is the delta-method SD at the mean.
                 let naturalSD = schema.logScale[k] ? mean * sd * schema.measureSD[k] : sd * schema.measureSD[k]
@@ -58,8 +64,12 @@ extension ModelGenerator: ScheduledObservationGenerator {
         let template = simulator.template
         return PatientSequence(
             id: "", sex: course.sex, birth: course.birth,
-            categories: template.attributes.indices.map { course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil },
-            numbers: template.attributes.indices.map { course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0] },
+            categories: template.attributes.indices.map {
+                course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil
+            },
+            numbers: template.attributes.indices.map {
+                course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0]
+            },
             onsetAge: course.entryAge(of: DiseaseTemplate.onsetState),
             diagnosisAge: course.entryAge(of: DiseaseTemplate.diagnosisState),
             eventAges: template.events.indices.map { e in

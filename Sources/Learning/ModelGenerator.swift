@@ -59,12 +59,14 @@ package struct ModelGenerator: Sendable {
         while age < base.endAge && visits.count < Self.maximumVisits {
             let status = schema.eventIndices.map { sequence.eventAges[$0] != nil }
             if expectedCourse == nil || status != expectedStatus {
-                expectedCourse = ExpectedCourse.compute(template: template, history: sequence.history(), until: base.endAge)
+                expectedCourse = ExpectedCourse.compute(template: template, history: sequence.history(),
+                                                        until: base.endAge)
                 expectedStatus = status
             }
             let expected = (0..<m).map { expectedCourse!.value(ofMeasure: $0, atAge: age) }
-            let out = decoderStep(z: z, staticFeatures: staticFeatures, sequence: sequence, age: age, previous: previous,
-                                  expected: expected, status: status, flags: previousObservation, hidden: &hidden)
+            let out = decoderStep(z: z, staticFeatures: staticFeatures, sequence: sequence, age: age,
+                                  previous: previous, expected: expected, status: status, flags: previousObservation,
+                                  hidden: &hidden)
             let o = model.outputs
             // Milestones since the previous visit.
             if let previous {
@@ -82,7 +84,9 @@ package struct ModelGenerator: Sendable {
                 let recorded = random.nextUnit() < Double(sigmoid(out[o.observedLogit + k]))
                 let noise = random.nextNormal()
                 guard recorded else { previousObservation[2 * k] = 0; previousObservation[2 * k + 1] = 0; continue }
-                let sd = exp(0.5 * Double(min(max(out[o.residualLogVariance + k], -9), 6))) * model.residualScale[k * SequenceVAE.calibrationBuckets + min(visits.count, SequenceVAE.calibrationBuckets - 1)]
+                let sd = exp(0.5 * Double(min(max(out[o.residualLogVariance + k], -9), 6)))
+                    * model.residualScale[k * SequenceVAE.calibrationBuckets
+                        + min(visits.count, SequenceVAE.calibrationBuckets - 1)]
                 let residual = Double(out[o.residualMean + k]) + sd * noise
                 let modelled = schema.transformed(expected[k], measure: k) + residual * schema.measureSD[k]
                 values[k] = builder.recordable(schema.untransformed(modelled, measure: k), measure: k)
@@ -90,13 +94,15 @@ package struct ModelGenerator: Sendable {
             }
             visits.append(RecordedVisit(age: age, values: values))
             let gapSD = exp(0.5 * Double(min(max(out[o.gapLogVariance], -9), 6)))
-            let gap = min(max(exp(Double(out[o.gapMean]) + gapSD * random.nextNormal()), Self.gapRange.0), Self.gapRange.1)
+            let gap = min(max(exp(Double(out[o.gapMean]) + gapSD * random.nextNormal()), Self.gapRange.0),
+                          Self.gapRange.1)
             previous = age
             age += gap
         }
         _ = e
         base.timeline = builder.timeline(id: base.timeline.id, course: course, visits: visits,
-                                         eventOccurrences: generatedEvents.sorted { $0.age < $1.age }, endAge: base.endAge)
+                                         eventOccurrences: generatedEvents.sorted { $0.age < $1.age },
+                                         endAge: base.endAge)
         base.visitAges = visits.map(\.age)
         return base
     }

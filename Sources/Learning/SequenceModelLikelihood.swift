@@ -19,7 +19,8 @@ package struct SequenceModelLikelihood: RecordLikelihood {
     }
 
     /// The model of a checkpoint file, checked against the template.
-    package init(checkpoint path: String, template: DiseaseTemplate, threads: Int = defaultThreadCount) throws(CheckpointError) {
+    package init(checkpoint path: String, template: DiseaseTemplate,
+                 threads: Int = defaultThreadCount) throws(CheckpointError) {
         let checkpoint = try ModelCheckpoint.read(from: path, template: template)
         self.init(model: try checkpoint.model(), template: template, threads: threads)
     }
@@ -32,7 +33,8 @@ package struct SequenceModelLikelihood: RecordLikelihood {
             let sequence = PatientSequence(timeline: timelines[i], template: template, concepts: concepts)
             guard !sequence.visits.isEmpty else { return .nan }
             var workspace = PassWorkspace()
-            return model.loss([encoder.encode(sequence)], noise: noise, parameters: model.store.values, workspace: &workspace).total
+            return model.loss([encoder.encode(sequence)], noise: noise, parameters: model.store.values,
+                              workspace: &workspace).total
         }
     }
 }

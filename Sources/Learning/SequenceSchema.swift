@@ -81,7 +81,8 @@ package struct SequenceSchema: Sendable, Codable, Equatable {
 
     /// The layout for `template`, normalised on `sequences` (template expectations fill in
     /// measures that the records never show).
-    package static func fit(template: DiseaseTemplate, sequences: [PatientSequence], threads: Int = 1) -> SequenceSchema {
+    package static func fit(template: DiseaseTemplate, sequences: [PatientSequence], threads: Int = 1)
+        -> SequenceSchema {
         let recorded = template.events.indices.filter { template.events[$0].record != .none }
         var means: [Double] = [], sds: [Double] = [], logScale: [Bool] = []
         for m in template.measures.indices {
@@ -89,7 +90,8 @@ package struct SequenceSchema: Sendable, Codable, Equatable {
             let useLog = Self.prefersLogScale(raw, floor: template.measures[m].floor)
             logScale.append(useLog)
             let values = useLog ? raw.map { Foundation.log($0) } : raw
-            let initial = useLog ? Foundation.log(max(template.measures[m].initial.base, 1e-9)) : template.measures[m].initial.base
+            let initial = useLog ? Foundation.log(max(template.measures[m].initial.base, 1e-9))
+                : template.measures[m].initial.base
             let fallback = abs(initial) + 1
             let mean = (try? Descriptive.mean(values)) ?? initial
             var sd = (try? Descriptive.standardDeviation(values)) ?? fallback
@@ -110,6 +112,7 @@ package struct SequenceSchema: Sendable, Codable, Equatable {
                               eventIndices: recorded, eventIDs: recorded.map { template.events[$0].id },
                               treatmentIDs: template.treatments.map(\.id), attributes: slots,
                               logScale: logScale, measureMean: means, measureSD: sds,
-                              eventHazards: EventHazards.estimate(template: template, eventIndices: recorded, threads: threads))
+                              eventHazards: EventHazards.estimate(template: template, eventIndices: recorded,
+                                                                  threads: threads))
     }
 }

@@ -36,7 +36,8 @@ package struct PassWorkspace: Sendable {
 
 extension SequenceVAE {
     /// The objective's terms for a batch, without gradients.
-    package func loss(_ batch: [EncodedSequence], noise: [Float], parameters: [Float], workspace: inout PassWorkspace) -> LossTerms {
+    package func loss(_ batch: [EncodedSequence], noise: [Float], parameters: [Float], workspace: inout PassWorkspace)
+        -> LossTerms {
         var none: [Float] = []
         return pass(batch, noise: noise, beta: 1, freeBits: 0, parameters: parameters, gradients: &none,
                     computeGradients: false, workspace: &workspace)
@@ -50,7 +51,9 @@ extension SequenceVAE {
                      workspace: inout PassWorkspace) -> LossTerms {
         // Longest first: the GRUs then skip sequences that have ended (the loss is a sum, so the
         // order within a batch does not matter).
-        let order = unsorted.indices.sorted { unsorted[$0].steps != unsorted[$1].steps ? unsorted[$0].steps > unsorted[$1].steps : $0 < $1 }
+        let order = unsorted.indices.sorted {
+            unsorted[$0].steps != unsorted[$1].steps ? unsorted[$0].steps > unsorted[$1].steps : $0 < $1
+        }
         let batch = order.map { unsorted[$0] }
         let latentSize = configuration.latent
         let noise = order.flatMap { unsortedNoise[($0 * latentSize)..<(($0 + 1) * latentSize)] }
@@ -65,7 +68,8 @@ extension SequenceVAE {
         let rows = steps * b
         var dOut = [Float](repeating: 0, count: rows * outputs.width)
         var terms = headLoss(batch, out: out, dOut: &dOut, steps: steps, scale: scale)
-        let kl = KLDivergence.standardNormal(mean: mean, logVariance: logVariance, dimensions: l, beta: beta, freeBits: freeBits)
+        let kl = KLDivergence.standardNormal(mean: mean, logVariance: logVariance, dimensions: l, beta: beta,
+                                             freeBits: freeBits)
         terms.kl = Double(KLDivergence.standardNormal(mean: mean, logVariance: logVariance, dimensions: l).value)
         guard computeGradients else { return terms }
         // Backward: head → decoder GRU → z → (μ, logσ²) → encoder head → encoder GRU.
@@ -94,7 +98,8 @@ extension SequenceVAE {
                 dHead[j * 2 * l + l + d] = dLogVariance[j * l + d]
             }
         }
-        let dFinal = encoderHead.backward(input: final, outputGradient: dHead, batch: b, parameters: parameters, gradients: &gradients)
+        let dFinal = encoderHead.backward(input: final, outputGradient: dHead, batch: b, parameters: parameters,
+                                          gradients: &gradients)
         _ = encoder.backward(&workspace.encoderTrace, outputGradients: nil, finalStateGradient: dFinal,
                              parameters: parameters, gradients: &gradients, computeInputGradients: false)
         return terms
@@ -102,7 +107,8 @@ extension SequenceVAE {
 
     /// Decoder forward for given latent codes (batch × latent): the head's outputs, one row per
     /// (step, sequence), time-major. Inputs per step: [z, static, context_t, recorded flags_{t-1}].
-    func decoderForward(_ batch: [EncodedSequence], z: [Float], workspace: inout PassWorkspace, parameters: [Float]) -> [Float] {
+    func decoderForward(_ batch: [EncodedSequence], z: [Float], workspace: inout PassWorkspace, parameters: [Float])
+        -> [Float] {
         let b = batch.count
         let steps = batch.map(\.steps).max() ?? 0
         let l = configuration.latent
@@ -117,10 +123,15 @@ extension SequenceVAE {
                 for k in 0..<cw { xd[row + l + sw + k] = s.context[t * cw + k] }
                 // The previous visit's recorded flags, not its values: feeding sampled values back
                 // in would let generation noise accumulate into spurious trends over decades.
-                if t > 0 { for k in stride(from: 1, to: ow, by: 2) { xd[row + l + sw + cw + k] = s.observation[(t - 1) * ow + k] } }
+                if t > 0 {
+                    for k in stride(from: 1, to: ow, by: 2) {
+                        xd[row + l + sw + cw + k] = s.observation[(t - 1) * ow + k]
+                    }
+                }
             }
         }
-        decoder.forward(inputs: xd, lengths: batch.map(\.steps), steps: steps, parameters: parameters, into: &workspace.decoderTrace)
+        decoder.forward(inputs: xd, lengths: batch.map(\.steps), steps: steps, parameters: parameters,
+                        into: &workspace.decoderTrace)
         return decoderHead.forward(workspace.decoderTrace.outputs, batch: steps * b, parameters: parameters)
     }
 
@@ -160,7 +171,8 @@ extension SequenceVAE {
     }
 
     /// Posterior means and log-variances for a batch (encoder only).
-    package func encode(_ batch: [EncodedSequence], workspace: inout PassWorkspace) -> (mean: [Float], logVariance: [Float]) {
+    package func encode(_ batch: [EncodedSequence], workspace: inout PassWorkspace)
+        -> (mean: [Float], logVariance: [Float]) {
         let r = encoderPass(batch, workspace: &workspace, parameters: store.values)
         return (r.mean, r.logVariance)
     }
@@ -182,7 +194,8 @@ extension SequenceVAE {
                 for k in 0..<ow { xe[row + sw + cw + k] = s.observation[t * ow + k] }
             }
         }
-        encoder.forward(inputs: xe, lengths: batch.map(\.steps), steps: steps, parameters: parameters, into: &workspace.encoderTrace)
+        encoder.forward(inputs: xe, lengths: batch.map(\.steps), steps: steps, parameters: parameters,
+                        into: &workspace.encoderTrace)
         let final = workspace.encoderTrace.finalState
         let head = encoderHead.forward(final, batch: b, parameters: parameters)
         var mean = [Float](repeating: 0, count: b * l), logVariance = [Float](repeating: 0, count: b * l)
@@ -202,7 +215,8 @@ extension SequenceVAE {
     package static let eventAdjustmentPenalty: Float = 0.5
 
     /// The reconstruction terms and their gradients with respect to the decoder head's outputs.
-    func headLoss(_ batch: [EncodedSequence], out: [Float], dOut: inout [Float], steps: Int, scale: Float) -> LossTerms {
+    func headLoss(_ batch: [EncodedSequence], out: [Float], dOut: inout [Float], steps: Int, scale: Float)
+        -> LossTerms {
         let b = batch.count, o = outputs, (m, e) = (schema.measures, schema.events)
         var terms = LossTerms()
         var values = 0.0, observed = 0.0, events = 0.0, visits = 0.0
@@ -219,7 +233,8 @@ extension SequenceVAE {
                     values += 0.5 * Double(log(2 * Float.pi) + lv + r * r * precision)
                     dOut[row + k] = scale * -r * precision
                     let raw = out[row + o.residualLogVariance + k]
-                    dOut[row + o.residualLogVariance + k] = raw < -9 || raw > 6 ? 0 : scale * 0.5 * (1 - r * r * precision)
+                    dOut[row + o.residualLogVariance + k] = raw < -9 || raw > 6 ? 0
+                        : scale * 0.5 * (1 - r * r * precision)
                 }
                 for k in 0..<e where s.eventWeight[t * e + k] > 0 {
                     let adjustment = out[row + o.eventLogit + k]
@@ -227,7 +242,8 @@ extension SequenceVAE {
                     // A Gaussian prior on the departure from the template's rate (log-odds):
                     // a few events in the seed records cannot pull it far.
                     events += bce(logit, y) + Double(Self.eventAdjustmentPenalty * adjustment * adjustment)
-                    dOut[row + o.eventLogit + k] = scale * (sigmoid(logit) - y + 2 * Self.eventAdjustmentPenalty * adjustment)
+                    dOut[row + o.eventLogit + k] = scale
+                        * (sigmoid(logit) - y + 2 * Self.eventAdjustmentPenalty * adjustment)
                 }
                 let endLogit = out[row + o.endLogit], end = s.endTarget[t]
                 visits += bce(endLogit, end)

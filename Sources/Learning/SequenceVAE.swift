@@ -37,10 +37,13 @@ package struct SequenceVAE: Sendable {
         var random = RandomStream(seed: seed, stream: 0x5EED)
         var store = ParameterStore()
         let (h, l) = (configuration.hidden, configuration.latent)
-        encoder = GRU(inputSize: schema.encoderInputWidth, hiddenSize: h, name: "encoder", store: &store, random: &random)
+        encoder = GRU(inputSize: schema.encoderInputWidth, hiddenSize: h, name: "encoder", store: &store,
+                      random: &random)
         encoderHead = Linear(inputSize: h, outputSize: 2 * l, name: "encoder.head", store: &store, random: &random)
-        decoder = GRU(inputSize: schema.decoderInputWidth(latent: l), hiddenSize: h, name: "decoder", store: &store, random: &random)
-        decoderHead = Linear(inputSize: h, outputSize: schema.decoderOutputWidth, name: "decoder.head", store: &store, random: &random)
+        decoder = GRU(inputSize: schema.decoderInputWidth(latent: l), hiddenSize: h, name: "decoder", store: &store,
+                      random: &random)
+        decoderHead = Linear(inputSize: h, outputSize: schema.decoderOutputWidth, name: "decoder.head", store: &store,
+                             random: &random)
         self.store = store
         latentPrior = .standard(dimensions: l)
         residualScale = [Double](repeating: 1, count: schema.measures * SequenceVAE.calibrationBuckets)

@@ -34,8 +34,9 @@ extension Trainer {
             let budget = try PrivacyBudget(epsilon: target.epsilon, delta: target.delta)
             return try NoiseCalibration.noiseMultiplier(budget: budget, sampleRate: q, steps: steps)
         } catch let error as PrivacyAccountingError {
-            throw PrivacyTrainingError(message: "differential privacy target (ε = \(target.epsilon), δ = \(target.delta)) "
-                + "for \(records) records, batch \(options.batchSize), \(options.epochs) epochs: \(error.message)")
+            throw PrivacyTrainingError(message: "differential privacy target (ε = \(target.epsilon), δ = "
+                + "\(target.delta)) for \(records) records, batch \(options.batchSize), \(options.epochs) epochs: "
+                + "\(error.message)")
         } catch {
             throw PrivacyTrainingError(message: "\(error)")
         }
@@ -51,7 +52,9 @@ extension Trainer {
                                clipNorm: Double, progress: (EpochReport) -> Void = { _ in }) -> TrainingSummary {
         let start = Date()
         var adam = Adam(parameterCount: model.parameterCount, learningRate: options.learningRate)
-        var shards = GradientShards<PassWorkspace>(count: options.shards, parameterCount: model.parameterCount) { _ in PassWorkspace() }
+        var shards = GradientShards<PassWorkspace>(count: options.shards, parameterCount: model.parameterCount) { _ in
+            PassWorkspace()
+        }
         let latent = model.configuration.latent
         let q = guarantee.sampleRate
         let stepsPerEpoch = max(1, Int((1 / q).rounded()))
@@ -82,7 +85,8 @@ extension Trainer {
                 }
                 for i in 0..<chosen.count { terms = terms + collected.get(i) }
                 counted += chosen.count
-                DPSGD.addNoise(to: &total, noiseMultiplier: guarantee.noiseMultiplier, clipNorm: clipNorm, using: &random)
+                DPSGD.addNoise(to: &total, noiseMultiplier: guarantee.noiseMultiplier, clipNorm: clipNorm,
+                               using: &random)
                 let scale = 1 / Float(q * Double(data.count))
                 for i in total.indices { total[i] *= scale }
                 adam.update(&model.store.values, gradients: total)

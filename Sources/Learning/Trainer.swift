@@ -76,7 +76,9 @@ package struct Trainer {
                       progress: (EpochReport) -> Void = { _ in }) -> TrainingSummary {
         let start = Date()
         var adam = Adam(parameterCount: model.parameterCount, learningRate: options.learningRate)
-        var shards = GradientShards<PassWorkspace>(count: options.shards, parameterCount: model.parameterCount) { _ in PassWorkspace() }
+        var shards = GradientShards<PassWorkspace>(count: options.shards, parameterCount: model.parameterCount) { _ in
+            PassWorkspace()
+        }
         var best = model.store.values
         var bestLoss = Double.infinity, bestEpoch = 0
         var reports: [EpochReport] = []
@@ -103,8 +105,8 @@ package struct Trainer {
                     guard hi > lo else { return 0 }
                     let part = Array(batch[lo..<hi])
                     let eps = Array(noise[(lo * latent)..<(hi * latent)])
-                    var t = frozen.pass(part, noise: eps, beta: beta, freeBits: freeBits, parameters: frozen.store.values,
-                                        gradients: &gradient, workspace: &workspace)
+                    var t = frozen.pass(part, noise: eps, beta: beta, freeBits: freeBits,
+                                        parameters: frozen.store.values, gradients: &gradient, workspace: &workspace)
                     // Each shard averaged over its own part: reweight to the batch mean.
                     let weight = Float(part.count) / Float(batch.count)
                     for i in gradient.indices { gradient[i] *= weight }

@@ -61,7 +61,8 @@ package struct TrainingPipeline: Sendable {
     package func run(seed sequences: [PatientSequence], seedLabel: String, privacy: PrivacyTarget?,
                     progress: (Phase, EpochReport) -> Void = { _, _ in }) throws(PrivacyTrainingError) -> Result {
         let simulatedSequences = privacy != nil || pretrainPatients > 0
-            ? simulatedRegistry(patients: max(pretrainPatients, privacy != nil ? 300 : 0), seed: options.seed &+ 0x9E37) : []
+            ? simulatedRegistry(patients: max(pretrainPatients, privacy != nil ? 300 : 0), seed: options.seed &+ 0x9E37)
+            : []
         let schema = SequenceSchema.fit(template: template, sequences: privacy != nil ? simulatedSequences : sequences,
                                         threads: options.threads)
         var model = SequenceVAE(schema: schema, configuration: configuration, seed: options.seed)
@@ -105,10 +106,13 @@ package struct TrainingPipeline: Sendable {
             formatVersion: ModelCheckpoint.formatVersion, templateID: template.id, templateVersion: template.version,
             templateDigest: template.digest, schema: schema, configuration: configuration,
             parameterCount: model.parameterCount,
-            training: TrainingRecord(seedRecords: seedLabel, sequences: train.count, validationSequences: validation.count,
-                                     epochs: fineTuning.epochs.count, bestEpoch: fineTuning.bestEpoch,
-                                     bestValidationLoss: fineTuning.bestValidationLoss, seed: options.seed,
-                                     pretrainedOn: pretraining.map { _ in "\(pretrainPatients) template-simulated registry patients" }),
+            training: TrainingRecord(seedRecords: seedLabel, sequences: train.count,
+                                     validationSequences: validation.count, epochs: fineTuning.epochs.count,
+                                     bestEpoch: fineTuning.bestEpoch, bestValidationLoss: fineTuning.bestValidationLoss,
+                                     seed: options.seed,
+                                     pretrainedOn: pretraining.map { _ in
+                                         "\(pretrainPatients) template-simulated registry patients"
+                                     }),
             latentPrior: model.latentPrior, residualScale: model.residualScale, privacy: privacyRecord)
         return Result(checkpoint: ModelCheckpoint(header: header, parameters: model.store.values), model: model,
                       pretraining: pretraining, fineTuning: fineTuning)

@@ -18,11 +18,15 @@ extension GRU {
         let (steps, batch, h, g) = (trace.steps, trace.batch, hiddenSize, 3 * hiddenSize)
         precondition(trace.hiddenSize == h && trace.inputs.count == steps * batch * inputSize,
                      "GRU.backward: the trace comes from a GRU of another shape")
-        precondition(outputGradients.map { $0.count == steps * batch * h } ?? true, "GRU.backward: output gradients are not steps × batch × \(h)")
-        precondition(finalStateGradient.map { $0.count == batch * h } ?? true, "GRU.backward: final-state gradient is not batch × \(h)")
+        precondition(outputGradients.map { $0.count == steps * batch * h } ?? true,
+                     "GRU.backward: output gradients are not steps × batch × \(h)")
+        precondition(finalStateGradient.map { $0.count == batch * h } ?? true,
+                     "GRU.backward: final-state gradient is not batch × \(h)")
         trace.initialStateGradient.resetToZeros(count: batch * h)
         if let finalStateGradient {
-            trace.initialStateGradient.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: finalStateGradient) }
+            trace.initialStateGradient.withUnsafeMutableBufferPointer {
+                _ = $0.update(fromContentsOf: finalStateGradient)
+            }
         }
         trace.dInputGates.resetToZeros(count: steps * batch * g)
         trace.dRecurrentGates.resetToZeros(count: steps * batch * g)
@@ -34,26 +38,29 @@ extension GRU {
         }
         let lengths = trace.lengths
         let active = Self.activeRows(lengths: lengths, steps: steps)
-        withMutableBuffers(&trace.initialStateGradient, &trace.dInputGates, &trace.dRecurrentGates) { dh, dInputGates, dRecurrentGates in
+        withMutableBuffers(&trace.initialStateGradient, &trace.dInputGates,
+                           &trace.dRecurrentGates) { dh, dInputGates, dRecurrentGates in
             withBuffers(trace.gates, trace.hiddenCandidates, trace.states) { gates, candidates, states in
                 withBuffers(outputGradients ?? [], trace.hiddenTransposed) { dOutputs, hiddenTransposed in
                     for t in stride(from: steps - 1, through: 0, by: -1) {
                         for b in 0..<batch where t < lengths[b] {
                             let row = t * batch + b
                             if outputGradients != nil {
-                                VectorOps.add(dOutputs.rows(row..<(row + 1), columns: h), to: dh.rows(b..<(b + 1), columns: h))
+                                VectorOps.add(dOutputs.rows(row..<(row + 1), columns: h),
+                                              to: dh.rows(b..<(b + 1), columns: h))
                             }
                             Self.cellBackward(
-                                hidden: h, gates: gates.baseAddress! + row * g, candidate: candidates.baseAddress! + row * h,
-                                previous: states.baseAddress! + row * h, dh: dh.baseAddress! + b * h,
-                                dInputGates: dInputGates.baseAddress! + row * g,
+                                hidden: h, gates: gates.baseAddress! + row * g,
+                                candidate: candidates.baseAddress! + row * h, previous: states.baseAddress! + row * h,
+                                dh: dh.baseAddress! + b * h, dInputGates: dInputGates.baseAddress! + row * g,
                                 dRecurrentGates: dRecurrentGates.baseAddress! + row * g)
                         }
                         // Masked rows have zero gate gradients, so their dh passes through unchanged.
                         let rows = active[t]
                         Gemm.ab(
-                            dRecurrentGates.rows((t * batch)..<(t * batch + rows), columns: g).readOnly, hiddenTransposed,
-                            dh.rows(0..<rows, columns: h), m: rows, n: h, k: g, accumulate: true, threads: threads)
+                            dRecurrentGates.rows((t * batch)..<(t * batch + rows), columns: g).readOnly,
+                            hiddenTransposed, dh.rows(0..<rows, columns: h), m: rows, n: h, k: g, accumulate: true,
+                            threads: threads)
                     }
                 }
             }
@@ -88,17 +95,22 @@ extension GRU {
                         for t in 0..<trace.steps where active[t] > 0 {
                             let range = (t * batch)..<(t * batch + active[t])
                             Gemm.atb(
-                                states.rows(range, columns: h), dRecurrentGates.rows(range, columns: g), gradients.slice(weightHidden),
-                                m: h, n: g, k: active[t], accumulate: true, threads: threads)
+                                states.rows(range, columns: h), dRecurrentGates.rows(range, columns: g),
+                                gradients.slice(weightHidden), m: h, n: g, k: active[t], accumulate: true,
+                                threads: threads)
                             Gemm.atb(
-                                inputs.rows(range, columns: inputSize), dInputGates.rows(range, columns: g), gradients.slice(weightInput),
-                                m: inputSize, n: g, k: active[t], accumulate: true, threads: threads)
+                                inputs.rows(range, columns: inputSize), dInputGates.rows(range, columns: g),
+                                gradients.slice(weightInput), m: inputSize, n: g, k: active[t], accumulate: true,
+                                threads: threads)
                         }
                     }
-                    MatrixOps.columnSums(dRecurrentGates, rows: rows, columns: g, into: gradients.slice(biasHidden), accumulate: true)
-                    MatrixOps.columnSums(dInputGates, rows: rows, columns: g, into: gradients.slice(biasInput), accumulate: true)
+                    MatrixOps.columnSums(dRecurrentGates, rows: rows, columns: g, into: gradients.slice(biasHidden),
+                                         accumulate: true)
+                    MatrixOps.columnSums(dInputGates, rows: rows, columns: g, into: gradients.slice(biasInput),
+                                         accumulate: true)
                     if computeInputGradients {
-                        Gemm.abt(dInputGates, p.slice(weightInput), dInputs, m: rows, n: inputSize, k: g, threads: threads)
+                        Gemm.abt(dInputGates, p.slice(weightInput), dInputs, m: rows, n: inputSize, k: g,
+                                 threads: threads)
                     }
                 }
             }

@@ -27,9 +27,11 @@ extension GRU {
     ) {
         let batch = lengths.count
         let h = hiddenSize, g = 3 * hiddenSize
-        precondition(inputs.count == steps * batch * inputSize, "GRU.forward: inputs are not steps × batch × \(inputSize)")
+        precondition(inputs.count == steps * batch * inputSize,
+                     "GRU.forward: inputs are not steps × batch × \(inputSize)")
         precondition(lengths.allSatisfy { (0...steps).contains($0) }, "GRU.forward: a length is outside 0...steps")
-        precondition(initialState.map { $0.count == batch * h } ?? true, "GRU.forward: initial state is not batch × \(h)")
+        precondition(initialState.map { $0.count == batch * h } ?? true,
+                     "GRU.forward: initial state is not batch × \(h)")
         (trace.steps, trace.batch, trace.hiddenSize) = (steps, batch, h)
         trace.lengths = lengths
         trace.inputs = inputs
@@ -38,7 +40,9 @@ extension GRU {
         trace.hiddenCandidates.resetToZeros(count: steps * batch * h)
         trace.outputs.resetToZeros(count: steps * batch * h)
         trace.recurrent.resetToZeros(count: batch * g)
-        if let initialState { trace.states.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: initialState) } }
+        if let initialState {
+            trace.states.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: initialState) }
+        }
         withBuffers(inputs, parameters) { x, p in
             withMutableBuffers(&trace.gates, &trace.states, &trace.hiddenCandidates) { gates, states, candidates in
                 withMutableBuffers(&trace.outputs, &trace.recurrent) { outputs, recurrent in
@@ -71,9 +75,10 @@ extension GRU {
                                 continue
                             }
                             Self.cellForward(
-                                hidden: h, gates: gates.baseAddress! + row * g, recurrent: recurrent.baseAddress! + b * g,
-                                biasHidden: p.slice(biasHidden).baseAddress!, previous: previous.baseAddress! + b * h,
-                                next: next, candidate: candidates.baseAddress! + row * h)
+                                hidden: h, gates: gates.baseAddress! + row * g,
+                                recurrent: recurrent.baseAddress! + b * g, biasHidden: p.slice(biasHidden).baseAddress!,
+                                previous: previous.baseAddress! + b * h, next: next,
+                                candidate: candidates.baseAddress! + row * h)
                             (outputs.baseAddress! + row * h).update(from: next, count: h)
                         }
                     }
@@ -106,7 +111,8 @@ extension GRU {
         while j < h {
             let w = min(8, h - j)
             let r = VectorMath.sigmoid(
-                Lanes.load(gates + j, count: w) + Lanes.load(recurrent + j, count: w) + Lanes.load(biasHidden + j, count: w))
+                Lanes.load(gates + j, count: w) + Lanes.load(recurrent + j, count: w)
+                    + Lanes.load(biasHidden + j, count: w))
             let z = VectorMath.sigmoid(
                 Lanes.load(gates + h + j, count: w) + Lanes.load(recurrent + h + j, count: w)
                     + Lanes.load(biasHidden + h + j, count: w))

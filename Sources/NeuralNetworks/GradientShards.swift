@@ -93,7 +93,11 @@ package struct GradientShards<Workspace: Sendable>: Sendable {
                         valuesOut.pointer![index] = work(index, &shardsOut.pointer![index])
                     }
                 }
-                if workers == 1 { worker(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: worker) }
+                if workers == 1 {
+                    worker(0)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: workers, execute: worker)
+                }
             }
         }
         for shard in shards { VectorOps.axpy(1, shard.gradient, &total) }

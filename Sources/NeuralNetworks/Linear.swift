@@ -50,7 +50,8 @@ package struct Linear: Sendable {
                 dy, rows: batch, columns: outputSize, into: gradients.slice(bias), accumulate: true)
         }
         if let inputGradient {
-            Gemm.abt(dy, parameters.slice(weight), inputGradient, m: batch, n: inputSize, k: outputSize, threads: threads)
+            Gemm.abt(dy, parameters.slice(weight), inputGradient, m: batch, n: inputSize, k: outputSize,
+                     threads: threads)
         }
     }
 }
@@ -68,7 +69,9 @@ extension Linear {
         precondition(x.count == batch * inputSize, "Linear.forward: input is not batch × \(inputSize)")
         output.resetToZeros(count: batch * outputSize)
         withBuffers(x, parameters) { x, p in
-            output.withUnsafeMutableBufferPointer { forward(x, batch: batch, parameters: p, into: $0, threads: threads) }
+            output.withUnsafeMutableBufferPointer {
+                forward(x, batch: batch, parameters: p, into: $0, threads: threads)
+            }
         }
     }
 

@@ -40,7 +40,8 @@ package enum Losses {
             dMean[i] = scale * weight * -residual * precision
             dLogVariance[i] = scale * weight * 0.5 * (1 - scaledSquare)
         }
-        return GaussianLossResult(value: Float(total * Double(scale)), meanGradient: dMean, logVarianceGradient: dLogVariance)
+        return GaussianLossResult(value: Float(total * Double(scale)), meanGradient: dMean,
+                                  logVarianceGradient: dLogVariance)
     }
 
     /// Binary cross-entropy on logits: −[y log σ(l) + (1 − y) log(1 − σ(l))], computed stably as

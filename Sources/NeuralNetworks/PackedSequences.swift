@@ -24,7 +24,8 @@ package struct PackedSequences: Sendable, Equatable {
         for (b, sequence) in sequences.enumerated() {
             for t in 0..<lengths[b] {
                 let target = (t * batch + b) * features
-                values.replaceSubrange(target..<(target + features), with: sequence[(t * features)..<((t + 1) * features)])
+                values.replaceSubrange(target..<(target + features),
+                                       with: sequence[(t * features)..<((t + 1) * features)])
             }
         }
         self.steps = steps

@@ -20,7 +20,8 @@ package enum Reparameterisation {
 
     /// z = μ + e^(½ logσ²) ⊙ ε for given noise (ε = 0 gives the mean, for deterministic decoding).
     package static func transform(mean: [Float], logVariance: [Float], noise: [Float]) -> [Float] {
-        precondition(mean.count == logVariance.count && noise.count == mean.count, "Reparameterisation: length mismatch")
+        precondition(mean.count == logVariance.count && noise.count == mean.count,
+                     "Reparameterisation: length mismatch")
         return mean.indices.map { mean[$0] + Foundation.exp(0.5 * logVariance[$0]) * noise[$0] }
     }
 
@@ -28,7 +29,8 @@ package enum Reparameterisation {
     package static func backward(
         logVariance: [Float], noise: [Float], zGradient: [Float]
     ) -> (meanGradient: [Float], logVarianceGradient: [Float]) {
-        precondition(logVariance.count == noise.count && zGradient.count == noise.count, "Reparameterisation: length mismatch")
+        precondition(logVariance.count == noise.count && zGradient.count == noise.count,
+                     "Reparameterisation: length mismatch")
         let dLogVariance = noise.indices.map { zGradient[$0] * noise[$0] * 0.5 * Foundation.exp(0.5 * logVariance[$0]) }
         return (zGradient, dLogVariance)
     }

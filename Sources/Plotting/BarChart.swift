@@ -59,7 +59,8 @@ package struct BarChart: Sendable, Equatable {
     /// Where the plot area lies; category i spans data x from i to i + 1.
     package var frame: PlotFrame {
         let y = yScale
-        return decor.frame(size: size, xDomain: (0, Double(Swift.max(categories.count, 1))), yDomain: (y.lower, y.upper))
+        return decor.frame(size: size, xDomain: (0, Double(Swift.max(categories.count, 1))),
+                           yDomain: (y.lower, y.upper))
     }
 
     /// The chart as a self-contained SVG document.

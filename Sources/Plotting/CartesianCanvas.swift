@@ -52,7 +52,8 @@ struct DataExtent {
     /// A nice scale over the extent, or over `fixed` when the caller pinned the axis.
     func scale(fixed: ClosedRange<Double>?, fallback: (Double, Double) = (0, 1), ticks: Int = 6) -> NiceScale {
         if let fixed, fixed.lowerBound.isFinite, fixed.upperBound.isFinite {
-            return NiceScale(minimum: fixed.lowerBound, maximum: fixed.upperBound, targetTickCount: ticks, expand: false)
+            return NiceScale(minimum: fixed.lowerBound, maximum: fixed.upperBound, targetTickCount: ticks,
+                             expand: false)
         }
         if isEmpty { return NiceScale(minimum: fallback.0, maximum: fallback.1, targetTickCount: ticks) }
         return NiceScale(minimum: lower, maximum: upper, targetTickCount: ticks)

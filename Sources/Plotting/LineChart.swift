@@ -97,7 +97,8 @@ package struct LineChart: Sendable, Equatable {
             }
         }
         let legend = series.enumerated().map {
-            LegendEntry(name: $0.element.name, color: Palette.color($0.offset), symbol: .line(dashed: $0.element.dashed))
+            LegendEntry(name: $0.element.name, color: Palette.color($0.offset),
+                        symbol: .line(dashed: $0.element.dashed))
         }
         return CartesianCanvas(
             size: size, title: title, xLabel: xLabel, yLabel: yLabel, legend: legend,

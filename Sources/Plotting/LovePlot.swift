@@ -98,7 +98,9 @@ package struct LovePlot: Sendable, Equatable {
                 svg.line(x1: frame.x.map(b), y1: y, x2: frame.x.map(a), y2: y, stroke: "#BBBBBB", width: 1.5)
             }
             if b.isFinite { svg.circle(cx: frame.x.map(b), cy: y, r: 4, fill: "#FFFFFF", stroke: Palette.color(1)) }
-            if a.isFinite { svg.circle(cx: frame.x.map(a), cy: y, r: 4, fill: Palette.color(0), stroke: Palette.color(0)) }
+            if a.isFinite {
+                svg.circle(cx: frame.x.map(a), cy: y, r: 4, fill: Palette.color(0), stroke: Palette.color(0))
+            }
         }
         svg.endGroup()
         svg.drawAxisLines(frame: frame, xLabel: xLabel, yLabel: "")

@@ -32,7 +32,8 @@ package struct PlotFrame: Sendable, Equatable {
     /// The y pixel of the bottom edge.
     package var bottom: Double { top + height }
 
-    init(left: Double, top: Double, width: Double, height: Double, xDomain: (Double, Double), yDomain: (Double, Double)) {
+    init(left: Double, top: Double, width: Double, height: Double, xDomain: (Double, Double),
+         yDomain: (Double, Double)) {
         self.left = left
         self.top = top
         self.width = width

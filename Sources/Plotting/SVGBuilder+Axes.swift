@@ -55,7 +55,8 @@ extension SVGBuilder {
         line(x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom, stroke: Palette.axis)
         line(x1: frame.left, y1: frame.top, x2: frame.left, y2: frame.bottom, stroke: Palette.axis)
         if !xLabel.isEmpty {
-            text(xLabel, x: frame.left + frame.width / 2, y: frame.bottom + 35, size: ChartDecor.labelSize, anchor: .middle)
+            text(xLabel, x: frame.left + frame.width / 2, y: frame.bottom + 35, size: ChartDecor.labelSize,
+                 anchor: .middle)
         }
         if !yLabel.isEmpty {
             let x = ChartDecor.outer + 10, y = frame.top + frame.height / 2

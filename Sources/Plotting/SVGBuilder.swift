@@ -56,7 +56,8 @@ struct SVGBuilder {
     mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double) {
         guard points.count >= 3 else { return }
         let d = Self.pathData(points.map { Optional($0) }) + " Z"
-        raw("<path d=\"\(d)\" fill=\"\(fill)\" fill-opacity=\"\(SVGFormat.fixed(opacity, decimals: 2))\" stroke=\"none\"/>")
+        raw("<path d=\"\(d)\" fill=\"\(fill)\" "
+            + "fill-opacity=\"\(SVGFormat.fixed(opacity, decimals: 2))\" stroke=\"none\"/>")
     }
 
     mutating func circle(

@@ -8,7 +8,8 @@ import Timelines
 /// Observation, `condition` and `diagnosis` as Conditions, `procedure` as a Procedure,
 /// `medication-start` and `medication-stop` as MedicationStatements.
 struct CSVReader {
-    static let columns = ["patient_id", "sex", "birth_date", "death_date", "date", "kind", "system", "code", "value", "unit"]
+    static let columns = ["patient_id", "sex", "birth_date", "death_date", "date", "kind", "system", "code", "value",
+                          "unit"]
     static let kinds: [String: String] = [
         "observation": "Observation", "condition": "Condition", "diagnosis": "Condition", "procedure": "Procedure",
         "medication-start": "MedicationStatement", "medication-stop": "MedicationStatement",
@@ -23,22 +24,27 @@ struct CSVReader {
 
     mutating func read(_ bytes: [UInt8], _ session: inout ImportSession) {
         var rows = CSVParser.parse(bytes)
-        guard !rows.isEmpty else { return session.fileProblem("malformed row", "empty CSV file (no header)", file: file) }
+        guard !rows.isEmpty else {
+            return session.fileProblem("malformed row", "empty CSV file (no header)", file: file)
+        }
         let header = rows.removeFirst()
         for (i, name) in header.fields.enumerated() {
             column[name.trimmingSpaces().lowercased()] = column[name.trimmingSpaces().lowercased()] ?? i
         }
         let missing = Self.columns.filter { column[$0] == nil }
         guard missing.isEmpty else {
-            return session.fileProblem("malformed row", "the CSV header lacks the column(s) \(missing.joined(separator: ", ")); "
-                + "expected \(Self.columns.joined(separator: ","))", file: file, line: header.line)
+            return session.fileProblem("malformed row",
+                                       "the CSV header lacks the column(s) \(missing.joined(separator: ", ")); "
+                                           + "expected \(Self.columns.joined(separator: ","))", file: file,
+                                       line: header.line)
         }
         var good: [CSVRow] = []
         for row in rows {
             if let error = row.error {
                 session.fileProblem("malformed row", "malformed CSV row: \(error)", file: file, line: row.line)
             } else if row.fields.count != header.fields.count {
-                session.fileProblem("malformed row", "row has \(row.fields.count) fields, the header has \(header.fields.count)",
+                session.fileProblem("malformed row",
+                                    "row has \(row.fields.count) fields, the header has \(header.fields.count)",
                                     file: file, line: row.line)
             } else {
                 good.append(row)
@@ -64,7 +70,8 @@ struct CSVReader {
                 if v.isEmpty { continue }
                 if let (earlier, line) = details[id]!.fields[name] {
                     if earlier != v && details[id]!.conflict == nil {
-                        details[id]!.conflict = "\(name) is \"\(earlier)\" on line \(line) but \"\(v)\" on line \(row.line)"
+                        details[id]!.conflict = "\(name) is \"\(earlier)\" on line "
+                            + "\(line) but \"\(v)\" on line \(row.line)"
                     }
                 } else {
                     details[id]!.fields[name] = (v, row.line)
@@ -97,10 +104,13 @@ struct CSVReader {
             var draft = PatientDraft(id: id, sex: sex, birth: birth.day)
             if let deathText = d.fields["death_date"]?.0 {
                 guard let death = RecordDates.parse(deathText) else {
-                    reject("invalid death date", "death_date \"\(deathText)\" is not a valid date", "death_date"); continue
+                    reject("invalid death date", "death_date \"\(deathText)\" is not a valid date", "death_date")
+                    continue
                 }
                 guard death.day >= birth.day else {
-                    reject("death before birth", "death_date \(death.day) is before birth_date \(birth.day)", "death_date"); continue
+                    reject("death before birth", "death_date \(death.day) is before birth_date \(birth.day)",
+                           "death_date")
+                    continue
                 }
                 draft.death = death.day
             }
@@ -120,10 +130,15 @@ struct CSVReader {
         session.read(type)
         let source = RecordSource(type: type, file: file, lineOffset: 0, line: row.line, path: "")
         let id = value(row, "patient_id")
-        guard !id.isEmpty else { return session.problem("missing subject", "row without patient_id", source, field: "patient_id", patient: nil) }
+        guard !id.isEmpty else {
+            return session.problem("missing subject", "row without patient_id", source, field: "patient_id",
+                                   patient: nil)
+        }
         guard let p = patientOf[id], p >= 0 else { return session.ignore("patient skipped") }
         let dateText = value(row, "date")
-        guard !dateText.isEmpty else { return session.problem("missing date", "\(kind) row without a date", source, field: "date", patient: id) }
+        guard !dateText.isEmpty else {
+            return session.problem("missing date", "\(kind) row without a date", source, field: "date", patient: id)
+        }
         guard case .success(let day)? = session.date(dateText, source, field: "date", patient: id) else { return }
         let code = value(row, "code")
         if kind == "diagnosis" && code.isEmpty {
@@ -133,11 +148,13 @@ struct CSVReader {
         let systemName = value(row, "system")
         guard let system = CodeSystems.byShortName[systemName.lowercased()] ?? CodeSystems.uri(for: systemName) else {
             return session.problem("unknown code", "unknown code system \"\(systemName)\"; use "
-                + CodeSystems.byShortName.keys.sorted().joined(separator: ", ") + " or a URI", source, field: "system", patient: id)
+                + CodeSystems.byShortName.keys.sorted().joined(separator: ", ") + " or a URI", source, field: "system",
+                patient: id)
         }
         let codings = [ClinicalCode(system: system, code: code)]
         guard let target = session.matcher.match(codings) else {
-            return session.problem("unknown code", session.matcher.unknownMessage(codings, text: nil), source, field: "code", patient: id)
+            return session.problem("unknown code", session.matcher.unknownMessage(codings, text: nil), source,
+                                   field: "code", patient: id)
         }
         switch kind {
         case "observation":
@@ -153,16 +170,19 @@ struct CSVReader {
                                patient: p, type: type)
         case "medication-stop":
             guard case .treatment(let t) = target, session.template.treatments[t].record == .medicationStatement else {
-                return session.problem("code for another record type", "the code stands for \(session.describe(target)), "
-                    + "which has no medication stop", source, field: "code", patient: id)
+                return session.problem("code for another record type",
+                                       "the code stands for \(session.describe(target)), which has no medication stop",
+                                       source, field: "code", patient: id)
             }
             guard session.checkDay(day, "medication", patient: p, source, field: "date") else { return }
             session.addEvent(TimelineEvent(day: day, kind: .medicationStop, concept: session.concepts.treatments[t]),
                              patient: p, type: type)
         default:
-            let fallback: TimelineEvent.Kind = kind == "procedure" ? .procedure : kind == "medication-start" ? .medicationStart : .condition
+            let fallback: TimelineEvent.Kind = kind == "procedure" ? .procedure
+                : kind == "medication-start" ? .medicationStart : .condition
             let what = kind == "medication-start" ? "medication" : kind
-            session.addOccurrence(target, day: day, stop: nil, fallback: fallback, what: what, patient: p, source, dateField: "date")
+            session.addOccurrence(target, day: day, stop: nil, fallback: fallback, what: what, patient: p, source,
+                                  dateField: "date")
         }
     }
 }

@@ -33,7 +33,8 @@ extension FHIRReader {
         var dateField = "effectiveDateTime"
         var dateNode: JSONNode?
         if let found = Self.firstDate(node, ["effectiveDateTime", "effectivePeriod.start", "effectiveInstant"]) {
-            guard case .success(let d)? = session.date(found.text, r.source, field: found.field, node: found.node, patient: id)
+            guard case .success(let d)? = session.date(found.text, r.source, field: found.field, node: found.node,
+                                                       patient: id)
             else { return }
             day = d
             dateField = found.field
@@ -56,11 +57,15 @@ extension FHIRReader {
             guard let number = q["value"]?.numberValue else { return (.missing, "valueQuantity.value", q) }
             var units: [String] = []
             let system = q["system"]?.stringValue
-            if let code = q["code"]?.stringValue, system == nil || system == "http://unitsofmeasure.org" { units.append(code) }
+            if let code = q["code"]?.stringValue, system == nil || system == "http://unitsofmeasure.org" {
+                units.append(code)
+            }
             if let unit = q["unit"]?.stringValue, !units.contains(unit) { units.append(unit) }
             return (.quantity(number, units: units), "valueQuantity", q)
         }
-        if let n = node["valueInteger"], let number = n.numberValue { return (.quantity(number, units: []), "valueInteger", n) }
+        if let n = node["valueInteger"], let number = n.numberValue {
+            return (.quantity(number, units: []), "valueInteger", n)
+        }
         if let c = node["valueCodeableConcept"] {
             let code = codeable(c)
             return (.coded(code.codings, text: code.text), "valueCodeableConcept", c)
@@ -73,7 +78,8 @@ extension FHIRReader {
     func readCondition(_ r: RawResource, _ session: inout ImportSession) {
         let node = r.node
         let verification = Self.codeable(node["verificationStatus"]).codings.first?.code
-        guard let (p, id, target) = resolve(r, ignoring: ["entered-in-error", "refuted"], status: verification, &session)
+        guard let (p, id, target) = resolve(r, ignoring: ["entered-in-error", "refuted"], status: verification,
+                                            &session)
         else { return }
         let onsetField = Self.firstDate(node, ["onsetDateTime", "onsetPeriod.start"])
         let recordedNode = node["recordedDate"]
@@ -82,9 +88,12 @@ extension FHIRReader {
             return session.problem("missing date", "Condition without onsetDateTime or recordedDate", r.source,
                                    field: "onsetDateTime", patient: id)
         }
-        guard case .success(let day)? = session.date(date.text, r.source, field: date.field, node: date.node, patient: id) else { return }
-        session.addOccurrence(target, day: day, stop: nil, fallback: .condition, what: "condition", patient: p, r.source,
-                              dateField: date.field, dateNode: date.node)
+        guard case .success(let day)? = session.date(date.text, r.source, field: date.field, node: date.node,
+                                                     patient: id) else {
+            return
+        }
+        session.addOccurrence(target, day: day, stop: nil, fallback: .condition, what: "condition", patient: p,
+                              r.source, dateField: date.field, dateNode: date.node)
     }
 
     /// The disease's own Condition: two facts, onset and diagnosis (recorded) date. An impossible
@@ -129,9 +138,12 @@ extension FHIRReader {
             return session.problem("missing date", "Procedure without performedDateTime", r.source,
                                    field: "performedDateTime", patient: id)
         }
-        guard case .success(let day)? = session.date(date.text, r.source, field: date.field, node: date.node, patient: id) else { return }
-        session.addOccurrence(target, day: day, stop: nil, fallback: .procedure, what: "procedure", patient: p, r.source,
-                              dateField: date.field, dateNode: date.node)
+        guard case .success(let day)? = session.date(date.text, r.source, field: date.field, node: date.node,
+                                                     patient: id) else {
+            return
+        }
+        session.addOccurrence(target, day: day, stop: nil, fallback: .procedure, what: "procedure", patient: p,
+                              r.source, dateField: date.field, dateNode: date.node)
     }
 
     /// A MedicationStatement (`effectivePeriod`) or MedicationRequest (`authoredOn`) of a treatment.
@@ -143,23 +155,32 @@ extension FHIRReader {
         let node = r.node
         let isRequest = r.type == "MedicationRequest"
         let status = node["status"]?.stringValue
-        let ignored: Set<String> = isRequest ? ["entered-in-error", "cancelled", "draft"] : ["entered-in-error", "not-taken"]
+        let ignored: Set<String> = isRequest ? ["entered-in-error", "cancelled", "draft"]
+            : ["entered-in-error", "not-taken"]
         var code = Self.codeable(node["medicationCodeableConcept"])
         if code.codings.isEmpty, let reference = node["medicationReference"]?["reference"]?.stringValue,
            case .medication(let codings, let text)? = index.resolve(reference, from: r.scope) {
             code = (codings, text)
         }
-        guard let (p, id, target) = resolve(r, ignoring: ignored, code: code, codeField: "medicationCodeableConcept", &session)
+        guard let (p, id, target) = resolve(r, ignoring: ignored, code: code, codeField: "medicationCodeableConcept",
+                                            &session)
         else { return }
         let startFields = isRequest ? ["authoredOn"] : ["effectivePeriod.start", "effectiveDateTime"]
         guard let start = Self.firstDate(node, startFields) else {
-            return session.problem("missing date", "\(r.type) without \(startFields[0])", r.source, field: startFields[0], patient: id)
+            return session.problem("missing date", "\(r.type) without \(startFields[0])", r.source,
+                                   field: startFields[0], patient: id)
         }
-        guard case .success(let day)? = session.date(start.text, r.source, field: start.field, node: start.node, patient: id) else { return }
+        guard case .success(let day)? = session.date(start.text, r.source, field: start.field, node: start.node,
+                                                     patient: id) else {
+            return
+        }
         let endField = isRequest ? "dispenseRequest.validityPeriod.end" : "effectivePeriod.end"
         var stop: CalendarDay?
         if let end = Self.firstDate(node, [endField]), !isRequest || status == "stopped" || status == "completed" {
-            guard case .success(let d)? = session.date(end.text, r.source, field: endField, node: end.node, patient: id) else { return }
+            guard case .success(let d)? = session.date(end.text, r.source, field: endField, node: end.node,
+                                                       patient: id) else {
+                return
+            }
             let untilDeath = !isRequest && status == "completed" && d == session.patients[p].death
             if !untilDeath { stop = d }
         }

@@ -35,7 +35,9 @@ struct FHIRReader {
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             var last = end
             if last > start && bytes[last - 1] == 0x0D { last -= 1 }
-            if bytes[start..<last].contains(where: { $0 != 0x20 && $0 != 0x09 }) { lines.append((number, start..<last)) }
+            if bytes[start..<last].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+                lines.append((number, start..<last))
+            }
             start = end + 1
         }
         var first = 0
@@ -47,8 +49,11 @@ struct FHIRReader {
             for (line, result) in zip(chunk, parsed) {
                 switch result {
                 case .success(let node):
-                    let source = RecordSource(type: "", file: file, lineOffset: line.number - 1, line: line.number, path: "$")
-                    if let r = resource(node, source, scope: -1, fullUrl: nil, &session) { handle(r, final: false, &session) }
+                    let source = RecordSource(type: "", file: file, lineOffset: line.number - 1, line: line.number,
+                                              path: "$")
+                    if let r = resource(node, source, scope: -1, fullUrl: nil, &session) {
+                        handle(r, final: false, &session)
+                    }
                 case .failure(let error):
                     session.fileProblem("malformed JSON", "not valid JSON: \(error.message) (column \(error.column))",
                                         file: file, line: line.number)
@@ -88,7 +93,8 @@ struct FHIRReader {
         var source = location
         source.line = source.lineOffset + node.line
         guard let type = node["resourceType"]?.stringValue, !type.isEmpty else {
-            session.fileProblem("not a FHIR resource", "\(source.path) has no \"resourceType\"", file: source.file, line: source.line)
+            session.fileProblem("not a FHIR resource", "\(source.path) has no \"resourceType\"", file: source.file,
+                                line: source.line)
             return nil
         }
         source.type = type
@@ -113,7 +119,9 @@ struct FHIRReader {
                 entries.append(r)
             }
         }
-        func rank(_ type: String) -> Int { type == "Patient" ? 0 : type == "Medication" ? 1 : type == "Encounter" ? 2 : 3 }
+        func rank(_ type: String) -> Int {
+            type == "Patient" ? 0 : type == "Medication" ? 1 : type == "Encounter" ? 2 : 3
+        }
         let order = entries.indices.sorted { (rank(entries[$0].type), $0) < (rank(entries[$1].type), $1) }
         for i in order { handle(entries[i], final: false, &session) }
     }
@@ -184,10 +192,12 @@ struct FHIRReader {
         if birth.partial { session.note("partial dates completed to mid-year or mid-month") }
         if let deathText = node["deceasedDateTime"]?.stringValue {
             guard let death = RecordDates.parse(deathText) else {
-                return reject("invalid death date", "deceasedDateTime \"\(deathText)\" is not a valid date", "deceasedDateTime")
+                return reject("invalid death date", "deceasedDateTime \"\(deathText)\" is not a valid date",
+                              "deceasedDateTime")
             }
             guard death.day >= birth.day else {
-                return reject("death before birth", "deceasedDateTime \(death.day) is before birthDate \(birth.day)", "deceasedDateTime")
+                return reject("death before birth", "deceasedDateTime \(death.day) is before birthDate \(birth.day)",
+                              "deceasedDateTime")
             }
             if death.partial { session.note("partial dates completed to mid-year or mid-month") }
             draft.death = death.day
@@ -210,7 +220,8 @@ struct FHIRReader {
             return session.problem("missing date", "Encounter without period.start", r.source, field: "period",
                                    patient: session.patients[p].id)
         }
-        guard case .success(let day)? = session.date(text, r.source, field: field, node: node, patient: session.patients[p].id)
+        guard case .success(let day)? = session.date(text, r.source, field: field, node: node,
+                                                     patient: session.patients[p].id)
         else { return }
         guard session.checkDay(day, "encounter", patient: p, r.source, field: field, node: node) else { return }
         target = (p, session.addEncounter(day, patient: p, type: r.type))
@@ -223,7 +234,8 @@ struct FHIRReader {
     func subject(_ r: RawResource, _ session: inout ImportSession) -> Int? {
         let field = r.node["subject"] != nil ? "subject" : "patient"
         guard let node = r.node[field], let reference = node["reference"]?.stringValue else {
-            session.problem("missing subject", "\(r.type) without a subject reference", r.source, field: field, patient: nil)
+            session.problem("missing subject", "\(r.type) without a subject reference", r.source, field: field,
+                            patient: nil)
             return nil
         }
         switch index.resolve(reference, from: r.scope) {

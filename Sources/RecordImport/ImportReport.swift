@@ -67,7 +67,8 @@ package struct ImportReport: Sendable {
         }
         let skipped = recordsSkippedTotal
         lines.append(skipped == 0 ? "skipped no records"
-            : "skipped \(formatCount(skipped)) record\(skipped == 1 ? "" : "s"): " + Self.reasons(recordsSkippedByReason))
+            : "skipped \(formatCount(skipped)) record\(skipped == 1 ? "" : "s"): "
+            + Self.reasons(recordsSkippedByReason))
         for (note, n) in notes.sorted(by: { $0.key < $1.key }) { lines.append("note: \(formatCount(n)) \(note)") }
         return lines.joined(separator: "\n")
     }

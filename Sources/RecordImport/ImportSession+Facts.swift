@@ -36,7 +36,8 @@ extension ImportSession {
                     field: valueField, node: valueNode, patient: id)
         case .quantity(let number, let units):
             guard !categorical else {
-                problem("wrong value type", "expected a coded value for \(describe(target)), found the number \(number)",
+                problem("wrong value type",
+                        "expected a coded value for \(describe(target)), found the number \(number)",
                         source, field: valueField, node: valueNode, patient: id)
                 return
             }
@@ -46,11 +47,14 @@ extension ImportSession {
                         source, field: valueField, node: valueNode, patient: id)
                 return
             }
-            addEvent(TimelineEvent(day: day, kind: .quantity, concept: concept, ordinal: Int32(encounter), value: converted),
+            addEvent(TimelineEvent(day: day, kind: .quantity, concept: concept, ordinal: Int32(encounter),
+                                   value: converted),
                      patient: p, type: source.type)
         case .coded(let codings, let text):
             guard case .attribute(let a) = target, categorical else {
-                problem("wrong value type", "expected a quantity\(unit.map { " in \($0)" } ?? "") for \(describe(target)), found a coded value",
+                problem("wrong value type",
+                        "expected a quantity\(unit.map { " in \($0)" } ?? "") "
+                            + "for \(describe(target)), found a coded value",
                         source, field: valueField, node: valueNode, patient: id)
                 return
             }

@@ -49,7 +49,8 @@ extension ImportSession {
         var days = draft.encounterDays
         var known = Set(days)
         var added = 0
-        for e in events where (e.kind == .quantity || e.kind == .codedValue) && e.ordinal < 0 && !known.contains(e.day) {
+        for e in events where (e.kind == .quantity || e.kind == .codedValue) && e.ordinal < 0 &&
+            !known.contains(e.day) {
             known.insert(e.day)
             days.append(e.day)
             added += 1
@@ -74,7 +75,9 @@ extension ImportSession {
         var result: [AttributeValue] = []
         for (a, attribute) in template.attributes.enumerated() {
             let concept = concepts.attributes[a]
-            guard let e = events.first(where: { ($0.kind == .quantity || $0.kind == .codedValue) && $0.concept == concept })
+            guard let e = events.first(where: {
+                ($0.kind == .quantity || $0.kind == .codedValue) && $0.concept == concept
+            })
             else { continue }
             if e.kind == .codedValue, let v = concepts.attributeValues[a].firstIndex(of: e.related) {
                 result.append(AttributeValue(name: attribute.id, value: .category(attribute.categoryValues[v])))

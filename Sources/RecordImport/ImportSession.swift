@@ -66,7 +66,8 @@ struct ImportSession {
     mutating func problem(_ reason: String, _ message: String, _ source: RecordSource, field: String = "",
                           node: JSONNode? = nil, patient: String?, skips: Bool = true) {
         let (line, path) = source.at(field, line: node?.line)
-        log(ImportProblem(file: source.file, line: line, path: path, patientID: patient, reason: reason, message: message))
+        log(ImportProblem(file: source.file, line: line, path: path, patientID: patient, reason: reason,
+                          message: message))
         if skips { report.recordsSkippedByReason[reason, default: 0] += 1 }
     }
 
@@ -74,7 +75,8 @@ struct ImportSession {
     mutating func patientProblem(_ reason: String, _ message: String, _ source: RecordSource, field: String = "",
                                  node: JSONNode? = nil, patient: String?) {
         let (line, path) = source.at(field, line: node?.line)
-        log(ImportProblem(file: source.file, line: line, path: path, patientID: patient, reason: reason, message: message))
+        log(ImportProblem(file: source.file, line: line, path: path, patientID: patient, reason: reason,
+                          message: message))
         report.patientsSkippedByReason[reason, default: 0] += 1
     }
 
@@ -106,7 +108,8 @@ struct ImportSession {
                        patient: String?) -> Result<CalendarDay, DateFailure>? {
         guard let text else { return nil }
         guard let (day, partial) = RecordDates.parse(text) else {
-            problem("invalid date", "\"\(text)\" is not a valid date (YYYY-MM-DD)", source, field: field, node: node, patient: patient)
+            problem("invalid date", "\"\(text)\" is not a valid date (YYYY-MM-DD)", source, field: field, node: node,
+                    patient: patient)
             return .failure(DateFailure())
         }
         if partial { note("partial dates completed to mid-year or mid-month") }

@@ -20,7 +20,9 @@ enum RecordDates {
         }
         guard let year = digits(0..<4), year >= 1 else { return nil }
         if utf8.count == 4 { return (CalendarDay(year: year, month: 7, day: 1), true) }
-        guard utf8.count >= 7, utf8[4] == UInt8(ascii: "-"), let month = digits(5..<7), (1...12).contains(month) else { return nil }
+        guard utf8.count >= 7, utf8[4] == UInt8(ascii: "-"), let month = digits(5..<7), (1...12).contains(month) else {
+            return nil
+        }
         if utf8.count == 7 { return (CalendarDay(year: year, month: month, day: 15), true) }
         guard utf8.count >= 10, utf8[7] == UInt8(ascii: "-"), let day = digits(8..<10),
               day >= 1, day <= CalendarDay.daysInMonth(year: year, month: month) else { return nil }

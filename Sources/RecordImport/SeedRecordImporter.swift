@@ -91,8 +91,9 @@ package struct SeedRecordImporter: Sendable {
         }
         let timelines = session.timelines()
         if strict && !session.allProblems.isEmpty {
-            throw RecordImportError(headline: "\(session.allProblems.count) problem\(session.allProblems.count == 1 ? "" : "s") "
-                + "in the seed records at \(path) (strict mode):", problems: session.allProblems)
+            throw RecordImportError(headline: "\(session.allProblems.count) "
+                + "problem\(session.allProblems.count == 1 ? "" : "s") in the seed records at \(path) (strict mode):",
+                                    problems: session.allProblems)
         }
         if session.report.patientsRead == 0 {
             throw RecordImportError(headline: "no Patient records in \(path)", problems: session.report.problems)
@@ -118,7 +119,8 @@ package struct SeedRecordImporter: Sendable {
         let extensions: Set<String> = ["ndjson", "json", "csv"]
         guard isDirectory.boolValue else {
             guard extensions.contains(OutputPaths.fileExtension(path).lowercased()) else {
-                throw RecordImportError(headline: "\(path): expected a .ndjson, .json (Bundle) or .csv file, or a folder of them")
+                throw RecordImportError(headline: "\(path): expected a .ndjson, .json "
+                    + "(Bundle) or .csv file, or a folder of them")
             }
             return [path]
         }
@@ -137,7 +139,8 @@ package struct SeedRecordImporter: Sendable {
         // Patients, then Encounters and Medications first: records after them resolve on the spot.
         func rank(_ file: String) -> Int {
             let name = OutputPaths.lastComponent(file)
-            return name.hasPrefix("Patient") ? 0 : name.hasPrefix("Encounter") ? 1 : name.hasPrefix("Medication.") ? 2 : 3
+            return name.hasPrefix("Patient") ? 0 : name.hasPrefix("Encounter") ? 1 : name.hasPrefix("Medication.") ? 2
+                : 3
         }
         return files.sorted { rank($0) != rank($1) ? rank($0) < rank($1) : $0 < $1 }
     }

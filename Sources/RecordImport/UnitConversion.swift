@@ -54,7 +54,8 @@ package enum UnitConversion {
         let target = normalized(to)
         let given = normalized(from ?? "")
         if given == target { return 0 }
-        let dimensionless = to == "1" || to.isEmpty || (to.hasPrefix("{") && to.hasSuffix("}") && !to.dropFirst().contains("{"))
+        let dimensionless = to == "1" || to.isEmpty ||
+            (to.hasPrefix("{") && to.hasSuffix("}") && !to.dropFirst().contains("{"))
         if dimensionless && (given.isEmpty || given == "1") { return 0 }
         guard let a = groupByUnit[given], let b = groupByUnit[target], a.group == b.group else { return nil }
         return a.exponent - b.exponent

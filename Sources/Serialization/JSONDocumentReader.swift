@@ -73,7 +73,8 @@ package final class JSONDocumentReader {
         return members
     }
 
-    package func required(_ members: [String: JSONNode], _ key: String, _ path: String, parent: JSONNode?) -> JSONNode? {
+    package func required(_ members: [String: JSONNode], _ key: String, _ path: String, parent: JSONNode?)
+        -> JSONNode? {
         if let node = members[key] { return node }
         report(path, parent, "missing required key \"\(key)\"")
         return nil

@@ -40,7 +40,11 @@ package struct CohortSimulator: Sendable {
         var forcedSex = options.forcedSex
         if let composition = options.composition {
             for (variable, value) in zip(composition.variables, composition.stratum(for: index)) {
-                if let a = variable.attribute { forcedCategories[a] = value } else { forcedSex = value == 0 ? .male : .female }
+                if let a = variable.attribute {
+                    forcedCategories[a] = value
+                } else {
+                    forcedSex = value == 0 ? .male : .female
+                }
             }
         }
         // With attribute values fixed but not sex, sex follows P(sex | those values).
@@ -71,7 +75,9 @@ package struct CohortSimulator: Sendable {
                 var enrolment = root.substream(k + 4)
                 let opened = max(diagnosis ?? .infinity, birth.years(to: registry.opened))
                 var closes = course.deathAge
-                if let end = options.endDate { closes = min(closes, birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract) }
+                if let end = options.endDate {
+                    closes = min(closes, birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract)
+                }
                 if opened < closes {
                     let enrol = opened + enrolment.nextUnit() * (closes - opened)
                     endAge = min(endAge, enrol + registry.meanFollowUpYears * enrolment.nextExponential())
@@ -81,7 +87,8 @@ package struct CohortSimulator: Sendable {
                     firstVisit = nil
                 }
             } else {
-                let accepted = !options.requireDiagnosis || (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
+                let accepted = !options.requireDiagnosis ||
+                    (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
                 if !accepted && attempt + 1 < Self.maximumAttempts { continue }
             }
             let ages = firstVisit.map { builder.visitAges(for: course, from: $0, until: endAge, rng: &visits) } ?? []

@@ -23,7 +23,9 @@ package struct Composition: Sendable, Equatable {
         var strata: [(values: [Int], share: Double)] = [([], 1)]
         for variable in variables {
             strata = strata.flatMap { stratum in
-                variable.shares.enumerated().compactMap { v, share in share > 0 ? (stratum.values + [v], stratum.share * share) : nil }
+                variable.shares.enumerated().compactMap { v, share in
+                    share > 0 ? (stratum.values + [v], stratum.share * share) : nil
+                }
             }
         }
         var cumulative = 0.0
@@ -45,7 +47,10 @@ package struct Composition: Sendable, Equatable {
         var variables: [Variable] = []
         for part in text.split(whereSeparator: { $0 == " " || $0 == ";" }) {
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pieces.count == 2 else { throw CompositionError("'\(part)' is not NAME=SHARES (e.g. sex=0.5 or phenotype=classic:0.5,later-onset:0.5)") }
+            guard pieces.count == 2 else {
+                throw CompositionError("'\(part)' is not NAME=SHARES (e.g. sex=0.5 "
+                    + "or phenotype=classic:0.5,later-onset:0.5)")
+            }
             let (name, spec) = (pieces[0], pieces[1])
             let values: [String]
             let attribute: Int?
@@ -65,17 +70,23 @@ package struct Composition: Sendable, Equatable {
             } else {
                 for entry in spec.split(separator: ",") {
                     let kv = entry.split(separator: ":", maxSplits: 1).map(String.init)
-                    guard kv.count == 2, let share = Double(kv[1]) else { throw CompositionError("'\(entry)' is not VALUE:SHARE") }
+                    guard kv.count == 2, let share = Double(kv[1]) else {
+                        throw CompositionError("'\(entry)' is not VALUE:SHARE")
+                    }
                     guard let v = values.firstIndex(of: kv[0]) else {
-                        throw CompositionError("'\(kv[0])' is not a value of \(name) (\(values.joined(separator: ", ")))")
+                        throw CompositionError("'\(kv[0])' is not a value of \(name) "
+                            + "(\(values.joined(separator: ", ")))")
                     }
                     shares[v] = share
                 }
             }
             guard shares.allSatisfy({ $0 >= 0 && $0 <= 1 }), abs(shares.reduce(0, +) - 1) < 1e-6 else {
-                throw CompositionError("the shares of \(name) must lie in 0…1 and sum to 1 (got \(shares.reduce(0, +)))")
+                throw CompositionError("the shares of \(name) must lie in 0…1 "
+                    + "and sum to 1 (got \(shares.reduce(0, +)))")
             }
-            if variables.contains(where: { $0.attribute == attribute }) { throw CompositionError("\(name) is balanced twice") }
+            if variables.contains(where: { $0.attribute == attribute }) {
+                throw CompositionError("\(name) is balanced twice")
+            }
             variables.append(Variable(attribute: attribute, shares: shares))
         }
         guard !variables.isEmpty else { throw CompositionError("empty composition") }
@@ -87,7 +98,8 @@ package struct Composition: Sendable, Equatable {
         variables.map { v in
             let values = v.attribute.map { template.attributes[$0].categoryValues } ?? ["male", "female"]
             let name = v.attribute.map { template.attributes[$0].id } ?? "sex"
-            return name + " " + zip(values, v.shares).map { "\($0) \(Int(($1 * 1000).rounded()) / 10) %" }.joined(separator: ", ")
+            return name + " "
+                + zip(values, v.shares).map { "\($0) \(Int(($1 * 1000).rounded()) / 10) %" }.joined(separator: ", ")
         }.joined(separator: "; ")
     }
 }

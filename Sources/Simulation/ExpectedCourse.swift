@@ -37,7 +37,8 @@ package enum ExpectedCourse {
     /// median for continuous ones); an unknown onset is placed from the diagnosis or at the
     /// template's median onset age.
     package static func compute(template: DiseaseTemplate, history: KnownHistory, until age: Double) -> LatentCourse {
-        var context = PatientContext(sex: history.sex, categories: [Int](repeating: -1, count: template.attributes.count),
+        var context = PatientContext(sex: history.sex,
+                                     categories: [Int](repeating: -1, count: template.attributes.count),
                                      numbers: [Double](repeating: .nan, count: template.attributes.count),
                                      randomEffects: [Double](repeating: 0, count: template.randomEffects.count),
                                      stateCount: template.stateNames.count)
@@ -50,7 +51,8 @@ package enum ExpectedCourse {
                 context.numbers[i] = history.numbers[i] ?? median
             case .categorical(_, let male, let female):
                 let probabilities = history.sex == .male ? male : female
-                context.categories[i] = history.categories[i] ?? probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+                context.categories[i] = history.categories[i]
+                    ?? probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
             }
         }
         var entries = history.entries
@@ -66,7 +68,8 @@ package enum ExpectedCourse {
             }
             entries.append((DiseaseTemplate.onsetState, max(0, onset)))
         }
-        var run = CourseRun(template: template, treatmentsEnabled: true, context: context, birth: history.birth, sex: history.sex)
+        var run = CourseRun(template: template, treatmentsEnabled: true, context: context, birth: history.birth,
+                            sex: history.sex)
         run.scheduling = false
         run.context.age = 0
         run.course.preStartValues = template.measures.map { run.clamp($0.initial.value(in: run.context), $0) }
@@ -79,7 +82,9 @@ package enum ExpectedCourse {
             run.now = max(run.now, when)
             run.context.age = run.now
             if entering {
-                if template.events.indices.contains(state - 2) { run.course.eventOccurrences.append((run.now, state - 2)) }
+                if template.events.indices.contains(state - 2) {
+                    run.course.eventOccurrences.append((run.now, state - 2))
+                }
                 run.enter(state, rng: &unused)
             } else {
                 run.leave(state)
@@ -93,8 +98,12 @@ package enum ExpectedCourse {
     package static func history(of course: LatentCourse, template: DiseaseTemplate) -> KnownHistory {
         KnownHistory(
             sex: course.sex, birth: course.birth,
-            categories: template.attributes.indices.map { course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil },
-            numbers: template.attributes.indices.map { course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0] },
+            categories: template.attributes.indices.map {
+                course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil
+            },
+            numbers: template.attributes.indices.map {
+                course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0]
+            },
             entries: course.stateChanges.filter(\.entered).map { ($0.state, $0.age) },
             exits: course.stateChanges.filter { !$0.entered }.map { ($0.state, $0.age) })
     }

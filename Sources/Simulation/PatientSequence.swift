@@ -62,7 +62,8 @@ package struct PatientSequence: Sendable {
                 if let stop = p.stop { exits.append((2 + eventCount + t, stop)) }
             }
         }
-        return KnownHistory(sex: sex, birth: birth, categories: categories, numbers: numbers, entries: entries, exits: exits)
+        return KnownHistory(sex: sex, birth: birth, categories: categories, numbers: numbers, entries: entries,
+                            exits: exits)
     }
 
     /// Whether treatment `t` is on at `age`.
@@ -72,7 +73,9 @@ package struct PatientSequence: Sendable {
 
     /// Years on treatment `t` by `age` (the current period), 0 when off.
     package func yearsOnTreatment(_ t: Int, at age: Double) -> Double {
-        guard let p = treatmentPeriods[t].last(where: { $0.start <= age && ($0.stop.map { age < $0 } ?? true) }) else { return 0 }
+        guard let p = treatmentPeriods[t].last(where: { $0.start <= age && ($0.stop.map { age < $0 } ?? true) }) else {
+            return 0
+        }
         return age - p.start
     }
 }
@@ -135,7 +138,8 @@ extension PatientSequence {
         for event in timeline.events where event.kind == .encounter {
             let key = Int(event.ordinal)
             if byVisit[key] == nil {
-                byVisit[key] = Visit(age: timeline.age(on: event.day), values: [Double](repeating: .nan, count: template.measures.count))
+                byVisit[key] = Visit(age: timeline.age(on: event.day),
+                                     values: [Double](repeating: .nan, count: template.measures.count))
                 order.append(key)
             }
         }

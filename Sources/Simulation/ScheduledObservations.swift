@@ -18,5 +18,6 @@ package struct ModelledValue: Sendable {
 package protocol ScheduledObservationGenerator: Sendable {
     /// Per visit age and template measure, the recorded value's mean and SD for `patient`, with
     /// any randomness (the patient's own latent code) drawn from `random`.
-    func scheduledValues(for patient: SimulatedPatient, at ages: [Double], random: inout RandomStream) -> [[ModelledValue]]
+    func scheduledValues(for patient: SimulatedPatient, at ages: [Double], random: inout RandomStream)
+        -> [[ModelledValue]]
 }

@@ -151,7 +151,8 @@ package struct TimelineBuilder: Sendable {
     func attributeValues(_ course: LatentCourse) -> [AttributeValue] {
         template.attributes.enumerated().map { i, attribute in
             if attribute.isCategorical {
-                AttributeValue(name: attribute.id, value: .category(attribute.categoryValues[course.context.categories[i]]))
+                AttributeValue(name: attribute.id,
+                               value: .category(attribute.categoryValues[course.context.categories[i]]))
             } else {
                 AttributeValue(name: attribute.id, value: .number(course.context.numbers[i]))
             }

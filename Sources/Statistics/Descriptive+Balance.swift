@@ -47,7 +47,8 @@ extension Descriptive {
                             treatedWeights: treatedWeights, controlWeights: controlWeights)
         let smd = b.standardizedMeanDifference
         if !smd.isFinite {
-            throw StatisticsError.undefined("standardized mean difference: both groups are constant at different values")
+            throw StatisticsError.undefined("standardized mean difference: both "
+                + "groups are constant at different values")
         }
         return smd
     }

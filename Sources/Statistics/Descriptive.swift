@@ -63,7 +63,8 @@ package enum Descriptive {
         case .population: divisor = v1
         }
         if !(divisor > 0) {
-            throw StatisticsError.undefined("weighted variance needs more than one effective observation (divisor \(divisor))")
+            throw StatisticsError.undefined("weighted variance needs more than one "
+                + "effective observation (divisor \(divisor))")
         }
         return ss / divisor
     }

@@ -9,7 +9,8 @@ package struct StudentTDistribution: Sendable, Equatable {
     /// Throws `.invalidArgument` unless `degreesOfFreedom > 0`.
     package init(degreesOfFreedom: Double) throws {
         if !(degreesOfFreedom > 0) {
-            throw StatisticsError.invalidArgument("t distribution needs positive degrees of freedom, got \(degreesOfFreedom)")
+            throw StatisticsError.invalidArgument("t distribution needs positive degrees "
+                + "of freedom, got \(degreesOfFreedom)")
         }
         self.degreesOfFreedom = degreesOfFreedom
     }
@@ -83,7 +84,8 @@ package struct ChiSquaredDistribution: Sendable, Equatable {
     /// Throws `.invalidArgument` unless `degreesOfFreedom > 0` and finite.
     package init(degreesOfFreedom: Double) throws {
         if !(degreesOfFreedom > 0) || degreesOfFreedom.isInfinite {
-            throw StatisticsError.invalidArgument("chi-square needs positive finite degrees of freedom, got \(degreesOfFreedom)")
+            throw StatisticsError.invalidArgument("chi-square needs positive finite degrees "
+                + "of freedom, got \(degreesOfFreedom)")
         }
         self.degreesOfFreedom = degreesOfFreedom
     }
@@ -93,7 +95,8 @@ package struct ChiSquaredDistribution: Sendable, Equatable {
         if x < 0 { return 0 }
         let k = degreesOfFreedom / 2
         if x == 0 { return k < 1 ? .infinity : (k == 1 ? 0.5 : 0) }
-        return Foundation.exp((k - 1) * Foundation.log(x) - x / 2 - k * Foundation.log(2) - SpecialFunctions.logGamma(k))
+        return Foundation.exp((k - 1) * Foundation.log(x) - x / 2 - k * Foundation.log(2)
+            - SpecialFunctions.logGamma(k))
     }
 
     /// `P(X <= x)`.
@@ -139,7 +142,8 @@ package struct FDistribution: Sendable, Equatable {
     /// Throws `.invalidArgument` unless both degrees of freedom are positive and finite.
     package init(numeratorDegreesOfFreedom d1: Double, denominatorDegreesOfFreedom d2: Double) throws {
         if !(d1 > 0 && d2 > 0) || d1.isInfinite || d2.isInfinite {
-            throw StatisticsError.invalidArgument("F distribution needs positive finite degrees of freedom, got \(d1), \(d2)")
+            throw StatisticsError.invalidArgument("F distribution needs positive finite "
+                + "degrees of freedom, got \(d1), \(d2)")
         }
         numeratorDegreesOfFreedom = d1
         denominatorDegreesOfFreedom = d2

@@ -16,7 +16,8 @@ package struct CholeskyFactorization: Sendable, Equatable {
         switch Self.factor(a, relativeTolerance: relativeTolerance) {
         case let .success(l): lower = l
         case let .failure(f):
-            throw StatisticsError.notPositiveDefinite("pivot \(f.pivot) is \(f.value) (largest diagonal entry \(f.maxDiagonal))")
+            throw StatisticsError.notPositiveDefinite("pivot \(f.pivot) is \(f.value) (largest "
+                + "diagonal entry \(f.maxDiagonal))")
         }
     }
 

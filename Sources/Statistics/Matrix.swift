@@ -84,7 +84,8 @@ package struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The matrix product `self · other`.
     package func multiplied(by other: Matrix) throws -> Matrix {
         if columns != other.rows {
-            throw StatisticsError.dimensionMismatch("cannot multiply \(rows) × \(columns) by \(other.rows) × \(other.columns)")
+            throw StatisticsError.dimensionMismatch("cannot multiply \(rows) × \(columns) "
+                + "by \(other.rows) × \(other.columns)")
         }
         var out = Matrix(rows: rows, columns: other.columns)
         let n = rows, k = columns, m = other.columns
@@ -122,7 +123,8 @@ package struct Matrix: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The entrywise sum.
     package func adding(_ other: Matrix) throws -> Matrix {
         if rows != other.rows || columns != other.columns {
-            throw StatisticsError.dimensionMismatch("cannot add \(rows) × \(columns) and \(other.rows) × \(other.columns)")
+            throw StatisticsError.dimensionMismatch("cannot add \(rows) × \(columns) and "
+                + "\(other.rows) × \(other.columns)")
         }
         var out = self
         for i in elements.indices { out.elements[i] += other.elements[i] }

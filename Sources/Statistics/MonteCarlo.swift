@@ -30,7 +30,9 @@ package enum MonteCarlo {
     }
 
     private static func checkCounts(_ successes: Int, _ trials: Int) throws {
-        if trials < 1 { throw StatisticsError.tooFewObservations(needed: 1, got: trials, context: "binomial proportion") }
+        if trials < 1 {
+            throw StatisticsError.tooFewObservations(needed: 1, got: trials, context: "binomial proportion")
+        }
         if successes < 0 || successes > trials {
             throw StatisticsError.invalidArgument("successes must lie in 0...\(trials), got \(successes)")
         }

@@ -57,7 +57,8 @@ enum Design {
         var d = [Double](repeating: 0, count: p)
         for j in 0..<p {
             if !(a[j, j] > 0) || !a[j, j].isFinite {
-                throw StatisticsError.singularMatrix("\(context): predictor '\(names[j])' carries no information (constant zero or all weight removed)")
+                throw StatisticsError.singularMatrix("\(context): predictor '\(names[j])' carries no "
+                    + "information (constant zero or all weight removed)")
             }
             d[j] = a[j, j].squareRoot()
         }
@@ -65,7 +66,8 @@ enum Design {
         for j in 0..<p { for k in 0..<p { s[j, k] = a[j, k] / (d[j] * d[k]) } }
         switch CholeskyFactorization.factor(s, relativeTolerance: 1e-12) {
         case let .failure(f):
-            throw StatisticsError.singularMatrix("\(context): predictor '\(names[f.pivot])' is collinear with the predictors before it")
+            throw StatisticsError.singularMatrix("\(context): predictor '\(names[f.pivot])' "
+                + "is collinear with the predictors before it")
         case let .success(l):
             var inv = try CholeskyFactorization(lower: l).inverse()
             for j in 0..<p { for k in 0..<p { inv[j, k] /= d[j] * d[k] } }

@@ -44,7 +44,8 @@ package struct LinearRegressionFit: Sendable {
     }
 
     /// `estimate(_:covariance:level:)` for every coefficient, in order.
-    package func estimates(covariance kind: CovarianceKind = .classical, level: Double = 0.95) throws -> [CoefficientEstimate] {
+    package func estimates(covariance kind: CovarianceKind = .classical, level: Double = 0.95) throws
+        -> [CoefficientEstimate] {
         try coefficientNames.map { try estimate($0, covariance: kind, level: level) }
     }
 
@@ -67,7 +68,8 @@ package enum LinearRegression {
                                            context: "linear regression")
         let p = names.count
         if n <= p {
-            throw StatisticsError.tooFewObservations(needed: p + 1, got: n, context: "linear regression with \(p) coefficients")
+            throw StatisticsError.tooFewObservations(needed: p + 1, got: n,
+                                                     context: "linear regression with \(p) coefficients")
         }
         let w = weights ?? [Double](repeating: 1, count: n)
         if let weights { try Check.weights(weights, count: n, "linear regression") }

@@ -124,7 +124,8 @@ package enum LogisticRegression {
             throw StatisticsError.didNotConverge(
                 iterations: options.maxIterations,
                 context: options.ridge == 0
-                    ? "logistic regression (estimates diverge, as under complete or quasi-complete separation; a ridge penalty > 0 keeps them finite)"
+                    ? "logistic regression (estimates diverge, as under complete or "
+                    + "quasi-complete separation; a ridge penalty > 0 keeps them finite)"
                     : "logistic regression")
         }
         return try finish(x, y, w, beta, point, names, iterations, options)
@@ -138,7 +139,8 @@ package enum LogisticRegression {
 
     private static func separationHint(_ error: StatisticsError, iteration: Int) -> StatisticsError {
         guard case let .singularMatrix(text) = error, iteration > 1 else { return error }
-        return .singularMatrix("\(text); the information vanished during the fit, as under separation (a ridge penalty > 0 helps)")
+        return .singularMatrix("\(text); the information vanished during the fit, "
+            + "as under separation (a ridge penalty > 0 helps)")
     }
 
     private static func linearPredictors(_ x: Matrix, _ beta: [Double]) -> [Double] {

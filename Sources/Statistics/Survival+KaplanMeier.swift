@@ -108,7 +108,8 @@ enum Survival {
         try Check.count(times, atLeast: 1, context)
         try Check.sameCount(times.count, events.count, "\(context): times vs event indicators")
         for t in times where !(t >= 0) || !t.isFinite {
-            throw StatisticsError.invalidArgument("\(context): survival times must be finite and non-negative, found \(t)")
+            throw StatisticsError.invalidArgument("\(context): survival times must be "
+                + "finite and non-negative, found \(t)")
         }
         if let weights { try Check.weights(weights, count: times.count, context) }
     }

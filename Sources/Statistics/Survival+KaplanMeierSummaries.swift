@@ -82,7 +82,8 @@ extension KaplanMeierCurve {
 
     /// The largest and the integrated absolute difference between this curve and `other` over
     /// `range`, by default from 0 to the earlier of the two last observed times.
-    package func distance(to other: KaplanMeierCurve, over range: ClosedRange<Double>? = nil) throws -> SurvivalCurveDistance {
+    package func distance(to other: KaplanMeierCurve, over range: ClosedRange<Double>? = nil) throws
+        -> SurvivalCurveDistance {
         guard let lastA = times.last, let lastB = other.times.last else {
             throw StatisticsError.tooFewObservations(needed: 1, got: 0, context: "survival curve distance")
         }

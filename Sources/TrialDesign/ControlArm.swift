@@ -87,8 +87,12 @@ package enum ControlArm {
     /// Fits the propensity score, forms the control arm by `method`, and analyses the endpoint.
     package static func analyse(plan: TrialPlan, treated: [TrialSubject], pool: [TrialSubject], method: ControlMethod,
                                ratio: Int = 3) throws(TrialDesignError) -> ControlArmResult {
-        guard treated.count >= 2 else { throw TrialDesignError("the treated arm has \(treated.count) patients; at least 2 are needed") }
-        guard pool.count >= 2 else { throw TrialDesignError("the natural-history pool has \(pool.count) patients; at least 2 are needed") }
+        guard treated.count >= 2 else {
+            throw TrialDesignError("the treated arm has \(treated.count) patients; at least 2 are needed")
+        }
+        guard pool.count >= 2 else {
+            throw TrialDesignError("the natural-history pool has \(pool.count) patients; at least 2 are needed")
+        }
         let formed = try form(plan: plan, treated: treated, controls: pool, method: method, ratio: ratio)
         let sample = formed.sample(treated: treated, controls: pool)
         let label = method == .match ? "ANCOVA on the matched sample (HC1)"
@@ -96,7 +100,8 @@ package enum ControlArm {
         let estimate = try EndpointAnalysis.estimate(
             sample, plan: plan, adjustment: .covariates, robust: true,
             label: plan.specification.endpoint.isTimeToEvent
-                ? (method == .match ? "Cox regression on the matched sample (robust SE)" : "ATT-weighted Cox regression (robust SE)")
+                ? (method == .match ? "Cox regression on the matched sample (robust SE)"
+                    : "ATT-weighted Cox regression (robust SE)")
                 : label)
         let balance = try balanceRows(plan: plan, treated: treated, pool: pool,
                                       treatedWeights: formed.treatedWeights, controlWeights: formed.controlWeights)
@@ -119,31 +124,37 @@ package enum ControlArm {
     /// The propensity score and the weights of both groups for `method`.
     static func form(plan: TrialPlan, treated: [TrialSubject], controls: [TrialSubject], method: ControlMethod,
                      ratio: Int) throws(TrialDesignError) -> FormedControls {
-        let score = try PropensityScore.fit(treated: treated.map(\.covariates), controls: controls.map(\.covariates), plan: plan)
+        let score = try PropensityScore.fit(treated: treated.map(\.covariates), controls: controls.map(\.covariates),
+                                            plan: plan)
         switch method {
         case .weight:
-            return FormedControls(score: score, matched: nil, treatedWeights: [Double](repeating: 1, count: treated.count),
+            return FormedControls(score: score, matched: nil,
+                                  treatedWeights: [Double](repeating: 1, count: treated.count),
                                   controlWeights: score.attWeights())
         case .match:
             let set = Matching.greedy(treatedLogits: score.treatedLogits, controlLogits: score.controlLogits,
                                       ratio: ratio, caliper: caliperSD * score.pooledLogitSD)
             guard set.matchedTreated.count >= 2 else {
-                throw TrialDesignError("only \(set.matchedTreated.count) treated patients have a natural-history match within the caliper; "
-                    + "the pool does not overlap the treated arm (try --method weight, a larger pool, or wider eligibility)")
+                throw TrialDesignError("only \(set.matchedTreated.count) treated patients have a natural-history match "
+                    + "within the caliper; the pool does not overlap the treated arm (try --method weight, a larger "
+                    + "pool, or wider eligibility)")
             }
             let tw = set.matches.map { $0.isEmpty ? 0.0 : 1.0 }
-            return FormedControls(score: score, matched: set, treatedWeights: tw, controlWeights: set.controlWeights(controlCount: controls.count))
+            return FormedControls(score: score, matched: set, treatedWeights: tw,
+                                  controlWeights: set.controlWeights(controlCount: controls.count))
         }
     }
 
     static func balanceRows(plan: TrialPlan, treated: [TrialSubject], pool: [TrialSubject],
-                            treatedWeights: [Double], controlWeights: [Double]) throws(TrialDesignError) -> [BalanceRow] {
+                            treatedWeights: [Double],
+                            controlWeights: [Double]) throws(TrialDesignError) -> [BalanceRow] {
         let keepT = treated.indices.filter { treatedWeights[$0] > 0 }
         let keepC = pool.indices.filter { controlWeights[$0] > 0 }
         var rows: [BalanceRow] = []
         for (c, column) in plan.covariates.enumerated() {
             do {
-                let before = try Descriptive.balance(treated: treated.map { $0.covariates[c] }, control: pool.map { $0.covariates[c] })
+                let before = try Descriptive.balance(treated: treated.map { $0.covariates[c] },
+                                                     control: pool.map { $0.covariates[c] })
                 let after = try Descriptive.balance(treated: keepT.map { treated[$0].covariates[c] },
                                                     control: keepC.map { pool[$0].covariates[c] },
                                                     treatedWeights: keepT.map { treatedWeights[$0] },
@@ -156,8 +167,10 @@ package enum ControlArm {
         return rows
     }
 
-    static func trajectory(_ arm: String, _ subjects: [TrialSubject], _ weights: [Double], _ plan: TrialPlan) -> ArmTrajectory {
-        var out = ArmTrajectory(arm: arm, months: plan.specification.visitMonths, mean: [], lower: [], upper: [], counts: [])
+    static func trajectory(_ arm: String, _ subjects: [TrialSubject], _ weights: [Double], _ plan: TrialPlan)
+        -> ArmTrajectory {
+        var out = ArmTrajectory(arm: arm, months: plan.specification.visitMonths, mean: [], lower: [], upper: [],
+                                counts: [])
         for k in plan.visitYears.indices {
             var sw = 0.0, swx = 0.0, n = 0
             for (i, s) in subjects.enumerated() where weights[i] > 0 && s.values[k].isFinite {

@@ -32,13 +32,17 @@ struct ResolvedEligibility: Sendable {
         for c in e.categories {
             let p = "\(path).attributes.\(c.attribute)"
             guard let a = template.attributeIndex(c.attribute) else {
-                problem(p, "no attribute \"\(c.attribute)\" in \(template.id); attributes: \(template.attributes.map(\.id).joined(separator: ", "))")
+                problem(p,
+                        "no attribute \"\(c.attribute)\" in \(template.id); attributes: "
+                            + "\(template.attributes.map(\.id).joined(separator: ", "))")
                 ok = false
                 continue
             }
             let known = template.attributes[a].categoryValues
             guard !known.isEmpty else {
-                problem(p, "\"\(c.attribute)\" is a continuous attribute: give a range {\"min\": …, \"max\": …}, not a list")
+                problem(p,
+                        "\"\(c.attribute)\" is a continuous attribute: "
+                            + "give a range {\"min\": …, \"max\": …}, not a list")
                 ok = false
                 continue
             }
@@ -54,7 +58,9 @@ struct ResolvedEligibility: Sendable {
         for r in e.attributes {
             let p = "\(path).attributes.\(r.id)"
             guard let a = template.attributeIndex(r.id) else {
-                problem(p, "no attribute \"\(r.id)\" in \(template.id); attributes: \(template.attributes.map(\.id).joined(separator: ", "))")
+                problem(p,
+                        "no attribute \"\(r.id)\" in \(template.id); attributes: "
+                            + "\(template.attributes.map(\.id).joined(separator: ", "))")
                 ok = false
                 continue
             }
@@ -66,7 +72,9 @@ struct ResolvedEligibility: Sendable {
         }
         for r in e.measures {
             guard let m = template.measureIndex(r.id) else {
-                problem("\(path).measures.\(r.id)", "no measure \"\(r.id)\" in \(template.id); measures: \(template.measures.map(\.id).joined(separator: ", "))")
+                problem("\(path).measures.\(r.id)",
+                        "no measure \"\(r.id)\" in \(template.id); measures: "
+                            + "\(template.measures.map(\.id).joined(separator: ", "))")
                 ok = false
                 continue
             }
@@ -75,10 +83,12 @@ struct ResolvedEligibility: Sendable {
         func states(_ ids: [String], _ key: String) -> [State] {
             ids.enumerated().compactMap { i, id in
                 if let e = template.eventIndex(id) { return State(state: template.stateIndex(ofEvent: e), id: id) }
-                let hint = key == "eventsAbsent" && id == "loss-of-ambulation" ? " (\"ambulatory\": true needs this event)" : ""
+                let hint = key == "eventsAbsent" && id == "loss-of-ambulation"
+                    ? " (\"ambulatory\": true needs this event)" : ""
                 let ambulatory = key == "eventsAbsent" && id == "loss-of-ambulation"
                 problem(ambulatory ? "\(path).ambulatory" : "\(path).\(key)[\(i)]",
-                        "no event \"\(id)\" in \(template.id)\(hint); events: \(template.events.map(\.id).joined(separator: ", "))")
+                        "no event \"\(id)\" in \(template.id)\(hint); events: "
+                            + "\(template.events.map(\.id).joined(separator: ", "))")
                 ok = false
                 return nil
             }
@@ -86,7 +96,8 @@ struct ResolvedEligibility: Sendable {
         absent = states(e.absentEvents, "eventsAbsent")
         present = states(e.presentEvents, "eventsPresent")
         if let overlap = absent.first(where: { a in present.contains { $0.state == a.state } }) {
-            problem("\(path).eventsPresent", "\"\(overlap.id)\" is required both absent and present: nobody can be eligible")
+            problem("\(path).eventsPresent",
+                    "\"\(overlap.id)\" is required both absent and present: nobody can be eligible")
             ok = false
         }
         if !ok { return nil }
@@ -99,7 +110,9 @@ struct ResolvedEligibility: Sendable {
             let pSex = sex == .male ? template.population.maleProbability : 1 - template.population.maleProbability
             var partial: [(forced: [Int: Int], p: Double)] = [([:], pSex)]
             for c in categories {
-                guard case .categorical(_, let male, let female) = template.attributes[c.attribute].kind else { continue }
+                guard case .categorical(_, let male, let female) = template.attributes[c.attribute].kind else {
+                    continue
+                }
                 let weights = sex == .male ? male : female
                 let total = weights.reduce(0, +)
                 partial = partial.flatMap { f, p in
@@ -110,7 +123,9 @@ struct ResolvedEligibility: Sendable {
                     }
                 }
             }
-            for (forced, p) in partial where p > 0 { result.append(PoolStratum(sex: sex, forcedCategories: forced, probability: p)) }
+            for (forced, p) in partial where p > 0 {
+                result.append(PoolStratum(sex: sex, forcedCategories: forced, probability: p))
+            }
         }
         return result
     }

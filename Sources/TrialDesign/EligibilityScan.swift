@@ -44,7 +44,9 @@ struct EligibilityScan: Sendable {
         switch c {
         case .diagnosed: "diagnosed and alive"
         case .age: "age \(criteria.age!) years"
-        case .calendar: "index date between \(criteria.calendarFrom?.iso ?? "any time") and \(criteria.calendarTo?.iso ?? "any time")"
+        case .calendar:
+            "index date between \(criteria.calendarFrom?.iso ?? "any time") and "
+                + "\(criteria.calendarTo?.iso ?? "any time")"
         case .duration: "disease duration \(criteria.duration!) years"
         case .priorTreatment: "prior treatment required (the natural-history pool is never treated)"
         case .attribute(let i): "\(criteria.attributes[i].id) \(criteria.attributes[i].range)"
@@ -75,7 +77,8 @@ struct EligibilityScan: Sendable {
             return AgeInterval(lower: lo, upper: hi)
         case .duration:
             guard let c0 = Self.conditionAge(course) else { return nil }
-            return AgeInterval(lower: c0 + (criteria.duration!.minimum ?? 0), upper: c0 + (criteria.duration!.maximum ?? Self.maximumAge))
+            return AgeInterval(lower: c0 + (criteria.duration!.minimum ?? 0),
+                               upper: c0 + (criteria.duration!.maximum ?? Self.maximumAge))
         case .priorTreatment:
             return nil
         case .attribute(let i):
@@ -152,9 +155,12 @@ struct EligibilityScan: Sendable {
         let n = courses.count
         let coarse = max(step, 0.1)
         for c in list {
-            let alone = courses.filter { !eligibleAges($0, c == .diagnosed ? [c] : [.diagnosed, c], firstOnly: true, step: coarse).isEmpty }.count
+            let alone = courses.filter {
+                !eligibleAges($0, c == .diagnosed ? [c] : [.diagnosed, c], firstOnly: true, step: coarse).isEmpty
+            }.count
             if alone == 0 {
-                return "no simulated patient meets \"\(describe(c))\" (0 of \(n) simulated natural-history lives ever do)"
+                return "no simulated patient meets \"\(describe(c))\" (0 "
+                    + "of \(n) simulated natural-history lives ever do)"
             }
         }
         for k in 1...list.count {

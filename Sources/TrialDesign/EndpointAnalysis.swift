@@ -81,7 +81,8 @@ enum EndpointAnalysis {
 
     static func ancova(_ sample: AnalysisSample, plan: TrialPlan, adjustment: Adjustment,
                        robust: Bool, label: String) throws(TrialDesignError) -> EffectEstimate {
-        var y: [Double] = [], t: [Double] = [], b: [Double] = [], w: [Double] = [], rows: [[Double]] = [], extra: [Double] = []
+        var y: [Double] = [], t: [Double] = [], b: [Double] = [], w: [Double] = [], rows: [[Double]] = [],
+            extra: [Double] = []
         var outcomeRow = [Int?](repeating: nil, count: sample.subjects.count)
         for (i, s) in sample.subjects.enumerated() {
             let o = s.outcome(plan)
@@ -119,7 +120,8 @@ enum EndpointAnalysis {
                 propensity: sample.propensity.map { $0! }, ridge: sample.ridge)
             let pg = sample.propensity[0]!.x.count
             let e = try EstimatedWeightsVariance.estimate(LinearRegression.treatmentName, value: fit.coefficients[1],
-                                                          variance: v[pg + 1, pg + 1], df: Double(fit.residualDegreesOfFreedom))
+                                                          variance: v[pg + 1, pg + 1],
+                                                          df: Double(fit.residualDegreesOfFreedom))
             return EffectEstimate(e, treated: nt, control: nc, method: label)
         } catch {
             throw TrialDesignError("the \(label) could not be fitted: \(error)")
@@ -130,7 +132,9 @@ enum EndpointAnalysis {
                     robust: Bool, label: String) throws(TrialDesignError) -> EffectEstimate {
         let t = sample.treated
         let nt = t.filter { $0 == 1 }.count, nc = t.count - nt
-        guard nt >= 2, nc >= 2 else { throw TrialDesignError("too few patients to compare (\(nt) treated, \(nc) control)") }
+        guard nt >= 2, nc >= 2 else {
+            throw TrialDesignError("too few patients to compare (\(nt) treated, \(nc) control)")
+        }
         var covariates = [Regressor("treatment", t)]
         if adjustment == .prognostic { covariates.append(Regressor("prognostic", sample.extra.map { $0.first ?? 0 })) }
         let weighted = sample.weights.contains { $0 != 1 }

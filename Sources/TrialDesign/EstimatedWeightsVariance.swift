@@ -67,6 +67,7 @@ enum EstimatedWeightsVariance {
         let stat = se > 0 ? value / se : .infinity
         return CoefficientEstimate(name: name, estimate: value, standardError: se, statistic: stat,
                                    pValue: se > 0 ? t.twoSidedPValue(stat) : 0,
-                                   confidenceInterval: ConfidenceInterval(lower: value - q * se, upper: value + q * se, level: 0.95))
+                                   confidenceInterval: ConfidenceInterval(lower: value - q * se, upper: value + q * se,
+                                                                          level: 0.95))
     }
 }

@@ -41,7 +41,9 @@ package struct NaturalHistoryPool: Sendable {
         var text = "\(patients.count) eligible natural-history patients from \(simulated) simulated lives "
             + "(\(pct(efficiency)) accepted; births \(birthFrom.iso)…\(birthTo.iso)"
         if forcedProbability < 1 { text += "; sex/categories forced, prior probability \(pct(forcedProbability))" }
-        if droppedForMissingCovariates > 0 { text += "; \(droppedForMissingCovariates) dropped for a missing covariate" }
+        if droppedForMissingCovariates > 0 {
+            text += "; \(droppedForMissingCovariates) dropped for a missing covariate"
+        }
         return text + ")"
     }
 }
@@ -77,12 +79,15 @@ package struct PoolSampler: Sendable {
         let c = plan.criteria
         var from = plan.template.population.birthFrom
         var to = plan.template.population.birthTo
-        if let cal = c.calendarFrom { from = max(from, cal.adding(years: -(c.age?.maximum ?? EligibilityScan.maximumAge) - 1)) }
+        if let cal = c.calendarFrom {
+            from = max(from, cal.adding(years: -(c.age?.maximum ?? EligibilityScan.maximumAge) - 1))
+        }
         if let cal = c.calendarTo { to = min(to, cal.adding(years: -(c.age?.minimum ?? 0))) }
         guard from <= to else {
-            throw TrialDesignError("nobody born in \(plan.template.id)'s birth window (\(plan.template.population.birthFrom.iso)…"
-                + "\(plan.template.population.birthTo.iso)) can be aged \(c.age?.description ?? "any") between "
-                + "\(c.calendarFrom?.iso ?? "any time") and \(c.calendarTo?.iso ?? "any time"): check eligibility.age and eligibility.calendar")
+            throw TrialDesignError("nobody born in \(plan.template.id)'s birth window "
+                + "(\(plan.template.population.birthFrom.iso)…\(plan.template.population.birthTo.iso)) can be aged "
+                + "\(c.age?.description ?? "any") between \(c.calendarFrom?.iso ?? "any time") and "
+                + "\(c.calendarTo?.iso ?? "any time"): check eligibility.age and eligibility.calendar")
         }
         return (from, to)
     }
@@ -94,7 +99,8 @@ package struct PoolSampler: Sendable {
         let (from, to) = try birthWindow()
         let strata = plan.criteria.strata(plan.template)
         guard !strata.isEmpty else {
-            throw TrialDesignError("no patient can have the allowed sex and attribute values together (their prior probability in \(plan.template.id) is 0)")
+            throw TrialDesignError("no patient can have the allowed sex and attribute values together (their prior "
+                + "probability in \(plan.template.id) is 0)")
         }
         let forced = strata.reduce(0) { $0 + $1.probability }
         let keep = keepRecords, effect = self.effect, seed = self.seed
@@ -120,8 +126,9 @@ package struct PoolSampler: Sendable {
             // running to the limit in silence.
             let projected = accepted.isEmpty ? Int.max : Int(Double(count) * Double(simulated) / Double(accepted.count))
             if simulated >= limit || (simulated >= 4 * Self.probeCandidates && projected > limit) {
-                var reason = "the eligibility criteria are too narrow: \(eligible) of \(simulated) simulated natural-history lives "
-                    + "were eligible (" + String(format: "%.3f %%", 100 * Double(eligible) / Double(max(simulated, 1)))
+                var reason = "the eligibility criteria are too narrow: \(eligible) of \(simulated) simulated "
+                    + "natural-history lives were eligible ("
+                    + String(format: "%.3f %%", 100 * Double(eligible) / Double(max(simulated, 1)))
                     + "), so \(count) eligible patients would take about "
                     + (projected == Int.max ? "more" : "\(projected)") + " lives, past the limit of \(limit)"
                 if let narrowest = scan.narrowest(rejected) { reason += "; the narrowest criterion is \(narrowest)" }
@@ -140,14 +147,16 @@ package struct PoolSampler: Sendable {
                     return .rejected(start < Self.probeCandidates ? patient.course : nil)
                 }
                 let imposed = effect?.imposed(for: patient, indexAge: t0, builder: builder) ?? .none
-                let (record, followUp) = builder.build(patient, indexAge: t0, noise: &noise, effect: imposed, treated: effect != nil)
+                let (record, followUp) = builder.build(patient, indexAge: t0, noise: &noise, effect: imposed,
+                                                       treated: effect != nil)
                 // The index date was found on the template's trajectory; with a model, the
                 // patient's own baseline must meet the measure criteria too.
                 if builder.generator != nil && !scan.baselineHolds(followUp.baseline) { return .rejected(nil) }
                 let subject = extractor.subject(record, indexDay: record.birth.adding(years: t0))
                 let missing = extractor.missingCovariates(subject)
                 if !missing.isEmpty { return .missingCovariate(missing) }
-                return .accepted(PoolPatient(candidate: i, record: keep ? record : nil, subject: subject, indexAge: t0, followUp: followUp))
+                return .accepted(PoolPatient(candidate: i, record: keep ? record : nil, subject: subject, indexAge: t0,
+                                             followUp: followUp))
             }
             for r in results {
                 simulated += 1
@@ -167,8 +176,10 @@ package struct PoolSampler: Sendable {
                 throw TrialDesignError("eligibility cannot be met: " + scan.diagnose(rejected))
             }
             if accepted.isEmpty && dropped > 0 && simulated >= Self.probeCandidates {
-                throw TrialDesignError("every eligible natural-history record lacks covariate(s) \(missingNames.map { "\"\($0)\"" }.joined(separator: ", ")) "
-                    + "at the index date (a measure not recorded then, e.g. after an event that stops it being measured); leave it out of the trial's \"covariates\"")
+                throw TrialDesignError("every eligible natural-history record lacks covariate(s) "
+                    + "\(missingNames.map { "\"\($0)\"" }.joined(separator: ", ")) at the index date (a measure not "
+                    + "recorded then, e.g. after an event that stops it being measured); leave it out of the trial's "
+                    + "\"covariates\"")
             }
         }
         return NaturalHistoryPool(patients: accepted, simulated: simulated, eligible: eligible,
@@ -189,14 +200,17 @@ extension PoolSampler {
     /// date. Also returns the true average effect on the treated (NaN for time to event: there
     /// the truth is log h).
     package func simulateTreated(count: Int, effect: TreatmentEffect,
-                                controls: NaturalHistoryPool) throws(TrialDesignError) -> (arm: NaturalHistoryPool, trueEffect: Double) {
+                                controls: NaturalHistoryPool) throws(TrialDesignError) -> (arm: NaturalHistoryPool,
+                                trueEffect: Double) {
         var sampler = self
         sampler.seed = seed ^ 0x5452_4541_5445_4400
         sampler.effect = try EffectImposer(effect: effect, pool: controls.patients, plan: plan)
         let arm = try sampler.generate(count: count)
         if case .hazardRatio(let h) = effect { return (arm, log(h)) }
         let builder = TrialRecordBuilder(plan: plan)
-        let truths = arm.patients.map { sampler.effect!.treated($0, plan: plan, builder: builder).effect }.filter(\.isFinite)
+        let truths = arm.patients.map {
+            sampler.effect!.treated($0, plan: plan, builder: builder).effect
+        }.filter(\.isFinite)
         return (arm, truths.isEmpty ? .nan : truths.reduce(0, +) / Double(truths.count))
     }
 }

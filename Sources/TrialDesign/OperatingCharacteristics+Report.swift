@@ -23,8 +23,9 @@ extension OperatingCharacteristics {
         return [
             "Operating characteristics: \(title) (\(trial))",
             "endpoint: \(endpoint); effect: \(effect.summary); true value θ = \(fixed(truth, 3)) (\(scale))",
-            "\(replicates) replicates, seed \(seed); per trial \(s.treated) treated, \(s.concurrentControls) randomized controls "
-                + "(hybrid \(s.hybridConcurrentControls) + synthetic), \(s.externalControls) external patients, matching 1:\(s.matchingRatio)",
+            "\(replicates) replicates, seed \(seed); per trial \(s.treated) treated, \(s.concurrentControls) "
+                + "randomized controls (hybrid \(s.hybridConcurrentControls) + synthetic), \(s.externalControls) "
+                + "external patients, matching 1:\(s.matchingRatio)",
             "pool: \(poolSummary); \(poolSize) resampled per replicate"
                 + (trainingSize > 0 ? ", \(trainingSize) more set aside to fit the prognostic score" : ""),
             selectionNote,
@@ -36,7 +37,9 @@ extension OperatingCharacteristics {
         let headers = ["design", "bias", "emp. SE", "RMSE", "coverage", "power", "type I error", "model SE", "ok"]
         var rows: [[String]] = []
         for p in performance {
-            func mc(_ v: MonteCarloValue?, _ d: Int) -> String { v.map { "\(fixed($0.value, d)) (\(fixed($0.standardError, d)))" } ?? "-" }
+            func mc(_ v: MonteCarloValue?, _ d: Int) -> String {
+                v.map { "\(fixed($0.value, d)) (\(fixed($0.standardError, d)))" } ?? "-"
+            }
             rows.append([p.design.title, mc(p.bias, 3), mc(p.empiricalSE, 3), mc(p.rmse, 3), mc(p.coverage, 3),
                          mc(p.power, 3), mc(p.typeIError, 3), fixed(p.meanModelSE, 3), "\(p.succeeded)/\(replicates)"])
         }
@@ -54,7 +57,8 @@ extension OperatingCharacteristics {
         out.append(line(widths.map { String(repeating: "-", count: $0) }))
         out += rows.map(line)
         out.append("")
-        out.append("Monte Carlo standard errors in brackets. Power and type I error: P(95 % CI excludes 0) with and without the effect.")
+        out.append("Monte Carlo standard errors in brackets. Power and type I "
+            + "error: P(95 % CI excludes 0) with and without the effect.")
         return out.joined(separator: "\n")
     }
 
@@ -62,12 +66,14 @@ extension OperatingCharacteristics {
     package func csv() -> String {
         var lines = ["design,metric,value,monte_carlo_se"]
         for p in performance {
-            var metrics: [(String, MonteCarloValue?)] = [("bias", p.bias), ("empirical_se", p.empiricalSE), ("rmse", p.rmse),
-                                                         ("coverage", p.coverage), ("power", p.power), ("type_i_error", p.typeIError)]
+            var metrics: [(String, MonteCarloValue?)] = [("bias", p.bias), ("empirical_se", p.empiricalSE),
+                                                         ("rmse", p.rmse), ("coverage", p.coverage), ("power", p.power),
+                                                         ("type_i_error", p.typeIError)]
             metrics.append(("mean_model_se", MonteCarloValue(value: p.meanModelSE, standardError: .nan)))
             for (name, v) in metrics {
                 guard let v else { continue }
-                lines.append("\(p.design.rawValue),\(name),\(fixed(v.value, 6)),\(v.standardError.isFinite ? fixed(v.standardError, 6) : "")")
+                lines.append("\(p.design.rawValue),\(name),\(fixed(v.value, 6)),"
+                    + "\(v.standardError.isFinite ? fixed(v.standardError, 6) : "")")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -84,9 +90,11 @@ extension OperatingCharacteristics {
             ("trial", .string(trial)), ("title", .string(title)), ("endpoint", .string(endpoint)),
             ("effect", .string(effect.summary)), ("scale", .string(scale)), ("truth", .finite(truth)),
             ("replicates", .integer(replicates)), ("seed", .string(String(seed))), ("generator", .string(generator)),
-            ("design", .object([("treated", .integer(s.treated)), ("concurrentControls", .integer(s.concurrentControls)),
+            ("design", .object([("treated", .integer(s.treated)),
+                                ("concurrentControls", .integer(s.concurrentControls)),
                                 ("hybridConcurrentControls", .integer(s.hybridConcurrentControls)),
-                                ("externalControls", .integer(s.externalControls)), ("matchingRatio", .integer(s.matchingRatio))])),
+                                ("externalControls", .integer(s.externalControls)),
+                                ("matchingRatio", .integer(s.matchingRatio))])),
             ("pool", .object([("summary", .string(poolSummary)), ("resampled", .integer(poolSize)),
                               ("prognosticTraining", .integer(trainingSize)), ("selection", .string(selectionNote))])),
             ("designs", .array(performance.map { p in
@@ -102,7 +110,9 @@ extension OperatingCharacteristics {
     /// Coverage, power and type I error per design as grouped bars.
     package func ratesChart() -> String {
         var groups = [BarGroup(name: "Coverage", values: performance.map(\.coverage.value))]
-        if !effect.isNull { groups.append(BarGroup(name: "Power", values: performance.map { $0.power?.value ?? .nan })) }
+        if !effect.isNull {
+            groups.append(BarGroup(name: "Power", values: performance.map { $0.power?.value ?? .nan }))
+        }
         groups.append(BarGroup(name: "Type I error", values: performance.map(\.typeIError.value)))
         return BarChart(title: "Operating characteristics: \(trial) (\(replicates) replicates)", xLabel: "Design",
                         yLabel: "Proportion of simulated trials", categories: performance.map(\.design.shortTitle),

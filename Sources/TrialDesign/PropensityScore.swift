@@ -59,11 +59,13 @@ package struct PropensityScore: Sendable {
     static let ridge = 0.01
 
     /// Fits the logistic regression of treatment on the baseline covariates.
-    static func fit(treated: [[Double]], controls: [[Double]], plan: TrialPlan) throws(TrialDesignError) -> PropensityScore {
+    static func fit(treated: [[Double]], controls: [[Double]], plan: TrialPlan) throws(TrialDesignError)
+        -> PropensityScore {
         let rows = treated + controls
         let design = DesignColumns(rows: rows, plan: plan)
         guard !design.columns.isEmpty else {
-            throw TrialDesignError("every covariate is constant across treated and controls: the propensity score has nothing to model")
+            throw TrialDesignError("every covariate is constant across treated and "
+                + "controls: the propensity score has nothing to model")
         }
         let outcome = [Bool](repeating: true, count: treated.count) + [Bool](repeating: false, count: controls.count)
         let fit: LogisticRegressionFit
@@ -129,7 +131,8 @@ package enum Matching {
     /// Matches up to `ratio` controls to each treated patient within `caliper` (logit units).
     /// Treated patients are served in descending order of their score (the hardest to match
     /// first), one control per round; ties go to the lower index, so the result is deterministic.
-    package static func greedy(treatedLogits: [Double], controlLogits: [Double], ratio: Int, caliper: Double) -> MatchedSet {
+    package static func greedy(treatedLogits: [Double], controlLogits: [Double], ratio: Int, caliper: Double)
+        -> MatchedSet {
         let order = controlLogits.indices.sorted { (controlLogits[$0], $0) < (controlLogits[$1], $1) }
         let sorted = order.map { controlLogits[$0] }
         var available = [Bool](repeating: true, count: order.count)
@@ -147,7 +150,8 @@ package enum Matching {
     }
 
     /// The position (in sorted order) of the nearest available control within the caliper.
-    private static func nearest(_ x: Double, _ sorted: [Double], _ available: [Bool], caliper: Double, order: [Int]) -> Int? {
+    private static func nearest(_ x: Double, _ sorted: [Double], _ available: [Bool], caliper: Double, order: [Int])
+        -> Int? {
         var lo = 0, hi = sorted.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -11,5 +11,6 @@ func fixed(_ x: Double?, _ decimals: Int) -> String {
 
 /// A CSV field, quoted when it needs to be.
 func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }

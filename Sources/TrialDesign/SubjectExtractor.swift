@@ -120,13 +120,15 @@ package struct SubjectExtractor: Sendable {
                 time = Double(max(censor - index, 0)) / CalendarDay.daysPerYear
             }
         }
-        return TrialSubject(id: timeline.id, indexDay: indexDay, covariates: covariates, values: values, time: time, event: event)
+        return TrialSubject(id: timeline.id, indexDay: indexDay, covariates: covariates, values: values, time: time,
+                            event: event)
     }
 
     /// The names of the covariates a subject lacks (one name per covariate, not per column).
     package func missingCovariates(_ s: TrialSubject) -> [String] {
         var names: [String] = []
-        for (c, column) in plan.covariates.enumerated() where s.covariates[c].isNaN && !names.contains(column.covariate) {
+        for (c, column) in plan.covariates.enumerated() where s.covariates[c].isNaN &&
+            !names.contains(column.covariate) {
             names.append(column.covariate)
         }
         return names

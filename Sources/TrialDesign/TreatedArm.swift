@@ -28,7 +28,8 @@ package struct TreatedArm: Sendable {
     /// trial's rule, leaves out patients who do not meet the criteria there, and reads covariates
     /// and endpoints with the same extractor as the natural-history pool. A covariate missing
     /// from any kept patient is an error that names it.
-    package static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts, plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
+    package static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts,
+                             plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
         let extractor = SubjectExtractor(plan: plan, concepts: concepts)
         let check = ObservedEligibility(plan: plan, concepts: concepts)
         var subjects: [TrialSubject] = [], excluded: [Exclusion] = []
@@ -38,7 +39,9 @@ package struct TreatedArm: Sendable {
             switch plan.specification.index.treated {
             case .interventionStart:
                 guard let day = check.interventionStart(t) else {
-                    excluded.append(Exclusion(id: t.id, reason: "no start of \(plan.specification.intervention.name) in the record"))
+                    excluded.append(Exclusion(id: t.id,
+                                              reason: "no start of \(plan.specification.intervention.name) "
+                                                  + "in the record"))
                     continue
                 }
                 if let reason = check.failure(t, on: day) {
@@ -59,7 +62,8 @@ package struct TreatedArm: Sendable {
         }
         guard !subjects.isEmpty else {
             let first = excluded.first.map { " (e.g. \($0.id): \($0.reason))" } ?? ""
-            throw TrialDesignError("no treated patient could enter the trial: all \(timelines.count) records were excluded\(first)")
+            throw TrialDesignError("no treated patient could enter the trial: all "
+                + "\(timelines.count) records were excluded\(first)")
         }
         var missing: [String: [String]] = [:]
         var order: [String] = []
@@ -75,8 +79,8 @@ package struct TreatedArm: Sendable {
             throw TrialDesignError("the treated arm lacks covariate \"\(name)\", which the propensity model needs, for "
                 + "\(ids.count) of \(subjects.count) patients (e.g. \(ids.prefix(3).joined(separator: ", ")))"
                 + (others.isEmpty ? "" : "; also missing: \(others.joined(separator: ", "))")
-                + "; add it to the records (within \(plan.specification.baselineWindowDays) days before the index date for measures) "
-                + "or leave it out of the trial's \"covariates\"")
+                + "; add it to the records (within \(plan.specification.baselineWindowDays) days before the index date "
+                + "for measures) or leave it out of the trial's \"covariates\"")
         }
         return TreatedArm(subjects: subjects, excluded: excluded, outsideMeasureRanges: outside)
     }
@@ -104,7 +108,8 @@ struct ObservedEligibility {
         if let to = c.calendarTo, day > to { return "after \(to.iso)" }
         for cat in c.categories {
             let values = plan.template.attributes[cat.attribute].categoryValues
-            guard case .category(let v)? = t.attribute(cat.id) ?? categoryEvent(t, cat.attribute).map({ .category(values[$0]) }),
+            guard case .category(let v)? = t.attribute(cat.id)
+                ?? categoryEvent(t, cat.attribute).map({ .category(values[$0]) }),
                   let i = values.firstIndex(of: v) else { return "\(cat.id) not recorded" }
             if !cat.values.contains(i) { return "\(cat.id) \(v) not allowed" }
         }
@@ -116,19 +121,25 @@ struct ObservedEligibility {
         let index = day.daysSinceEpoch
         func happened(_ state: Int) -> Bool {
             let e = state - 2
-            return t.events.contains { ($0.kind == .condition || $0.kind == .procedure) && $0.concept == concepts.events[e] && $0.day.daysSinceEpoch <= index }
+            return t.events.contains {
+                ($0.kind == .condition || $0.kind == .procedure) && $0.concept == concepts.events[e] &&
+                    $0.day.daysSinceEpoch <= index
+            }
         }
         for s in c.absent where happened(s.state) { return "\(s.id) before the index date" }
         for s in c.present where !happened(s.state) { return "no \(s.id) before the index date" }
         if let r = c.duration {
-            guard let onset = t.events.first(where: { $0.kind == .condition && $0.concept == concepts.condition })?.day else {
+            guard let onset = t.events.first(where: {
+                $0.kind == .condition && $0.concept == concepts.condition
+            })?.day else {
                 return "no \(plan.template.condition.text) diagnosis in the record"
             }
             let years = onset.years(to: day)
             if !r.contains(years) { return "disease duration \(String(format: "%.1f", years)) outside \(r)" }
         }
         let prior = t.events.contains {
-            ($0.kind == .medicationStart || $0.kind == .procedure) && $0.day < day && concepts.treatments.contains($0.concept)
+            ($0.kind == .medicationStart || $0.kind == .procedure) && $0.day < day &&
+                concepts.treatments.contains($0.concept)
         }
         if prior && c.priorTreatment == .excluded { return "treated before the index date" }
         if !prior && c.priorTreatment == .required { return "no treatment before the index date" }
@@ -139,7 +150,9 @@ struct ObservedEligibility {
     func measuresOutside(_ t: PatientTimeline, on day: CalendarDay) -> [String] {
         let start = day.adding(days: -plan.specification.baselineWindowDays)
         return plan.criteria.measures.compactMap { m in
-            let value = t.events.last { $0.kind == .quantity && $0.concept == concepts.measures[m.index] && $0.day <= day && $0.day >= start }?.value
+            let value = t.events.last {
+                $0.kind == .quantity && $0.concept == concepts.measures[m.index] && $0.day <= day && $0.day >= start
+            }?.value
             return value.map { m.range.contains($0) } == true ? nil : m.id
         }
     }

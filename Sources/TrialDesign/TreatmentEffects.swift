@@ -12,7 +12,9 @@ struct EventTimeTransform: Sendable {
     init(pool: [PoolPatient]) throws(TrialDesignError) {
         let t = pool.map { min($0.followUp.eventTime, $0.followUp.deathTime) }
         let e = pool.map { $0.followUp.eventTime <= $0.followUp.deathTime }
-        guard e.contains(true) else { throw TrialDesignError("no endpoint events in the natural-history pool: a hazard ratio cannot be imposed") }
+        guard e.contains(true) else {
+            throw TrialDesignError("no endpoint events in the natural-history pool: a hazard ratio cannot be imposed")
+        }
         do {
             let km = try KaplanMeier.estimate(times: t.map { min($0, 200) }, events: e)
             times = km.times
@@ -50,7 +52,8 @@ struct EffectImposer: Sendable {
         self.effect = effect
         if case .hazardRatio = effect {
             guard plan.specification.endpoint.isTimeToEvent else {
-                throw TrialDesignError("a hazard ratio needs a time-to-event endpoint; this trial's endpoint is a \(plan.specification.endpoint.summary)")
+                throw TrialDesignError("a hazard ratio needs a time-to-event endpoint; this trial's "
+                    + "endpoint is a \(plan.specification.endpoint.summary)")
             }
             transform = try EventTimeTransform(pool: pool)
         } else if plan.specification.endpoint.isTimeToEvent {
@@ -71,7 +74,8 @@ struct EffectImposer: Sendable {
 
     /// A pool patient's endpoint data had they been treated, and the patient's true effect on
     /// the endpoint (noise-free; NaN when the endpoint is missing or for time-to-event).
-    func treated(_ p: PoolPatient, plan: TrialPlan, builder: TrialRecordBuilder) -> (subject: TrialSubject, effect: Double) {
+    func treated(_ p: PoolPatient, plan: TrialPlan, builder: TrialRecordBuilder)
+        -> (subject: TrialSubject, effect: Double) {
         var s = p.subject
         if effect.isNull { return (s, 0) }
         switch effect {
@@ -89,12 +93,15 @@ struct EffectImposer: Sendable {
         case .difference, .progressionMultiplier:
             guard let m = plan.endpointMeasure else { return (s, .nan) }
             let model = builder.models[m]
-            let imposed: ImposedEffect = if case .difference(let d) = effect { .difference(d) } else if case .progressionMultiplier(let x) = effect { .progressionMultiplier(x) } else { .none }
+            let imposed: ImposedEffect = if case .difference(let d) = effect {
+                .difference(d)
+            } else if case .progressionMultiplier(let x) = effect { .progressionMultiplier(x) } else { .none }
             let truth = p.followUp.truth
             let reference = truth[0]
             var shifted = truth
             for k in 1..<truth.count where truth[k].isFinite && s.values[k].isFinite {
-                shifted[k] = builder.effectTruth(truth[k], reference: reference, yearsSinceIndex: plan.visitYears[k], effect: imposed)
+                shifted[k] = builder.effectTruth(truth[k], reference: reference, yearsSinceIndex: plan.visitYears[k],
+                                                 effect: imposed)
                 s.values[k] = model.observe(shifted[k], p.followUp.noise[k])
             }
             let clamped = shifted.map { $0.isFinite ? model.clamp($0) : $0 }

@@ -31,7 +31,8 @@ struct PrognosticModel: Sendable {
     let intercept: Bool
 
     init(training: [TrialSubject], plan: TrialPlan) throws(TrialDesignError) {
-        let usable = plan.specification.endpoint.isTimeToEvent ? training : training.filter { $0.outcome(plan).isFinite }
+        let usable = plan.specification.endpoint.isTimeToEvent ? training
+            : training.filter { $0.outcome(plan).isFinite }
         let rows = usable.map(\.covariates)
         design = DesignColumns(rows: rows, plan: plan)
         do {
@@ -41,7 +42,8 @@ struct PrognosticModel: Sendable {
                 coefficients = fit.coefficients
                 intercept = false
             } else {
-                let fit = try LinearRegression.fit(response: usable.map { $0.outcome(plan) }, regressors: design.regressors(rows))
+                let fit = try LinearRegression.fit(response: usable.map { $0.outcome(plan) },
+                                                   regressors: design.regressors(rows))
                 coefficients = fit.coefficients
                 intercept = true
             }
@@ -81,8 +83,12 @@ struct DesignAnalyses {
         case .randomized, .procova:
             var sample = AnalysisSample()
             let withScore = design == .procova
-            for s in d.treated { sample.append(s, treated: true, weight: 1, extra: withScore ? [prognostic?.score(s) ?? 0] : []) }
-            for s in d.concurrent { sample.append(s, treated: false, weight: 1, extra: withScore ? [prognostic?.score(s) ?? 0] : []) }
+            for s in d.treated {
+                sample.append(s, treated: true, weight: 1, extra: withScore ? [prognostic?.score(s) ?? 0] : [])
+            }
+            for s in d.concurrent {
+                sample.append(s, treated: false, weight: 1, extra: withScore ? [prognostic?.score(s) ?? 0] : [])
+            }
             return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: withScore ? .prognostic : .baseline,
                                                  robust: false, label: design.title)
         case .syntheticMatching, .syntheticWeighting:
@@ -90,29 +96,37 @@ struct DesignAnalyses {
             let formed = try ControlArm.form(plan: plan, treated: d.treated, controls: d.external, method: method,
                                              ratio: settings.matchingRatio)
             let sample = formed.sample(treated: d.treated, controls: d.external)
-            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true, label: design.title)
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true,
+                                                 label: design.title)
         case .hybrid:
             let concurrent = Array(d.concurrent.prefix(settings.hybridConcurrentControls))
             let trial = d.treated + concurrent
-            let score = try PropensityScore.fit(treated: trial.map(\.covariates), controls: d.external.map(\.covariates), plan: plan)
+            let score = try PropensityScore.fit(treated: trial.map(\.covariates),
+                                                controls: d.external.map(\.covariates), plan: plan)
             // Externals stand in for the missing concurrent controls: their odds weights (which
             // sum to about the trial's size) are scaled to the number of controls borrowed.
             let borrowed = Double(max(d.treated.count - concurrent.count, 1))
             let w = score.attWeights().map { $0 * borrowed / Double(trial.count) }
             var sample = AnalysisSample()
-            for (i, s) in d.treated.enumerated() { sample.append(s, treated: true, weight: 1, propensity: score.row(i, weightFollowsScore: false)) }
+            for (i, s) in d.treated.enumerated() {
+                sample.append(s, treated: true, weight: 1, propensity: score.row(i, weightFollowsScore: false))
+            }
             for (i, s) in concurrent.enumerated() {
-                sample.append(s, treated: false, weight: 1, propensity: score.row(d.treated.count + i, weightFollowsScore: false))
+                sample.append(s, treated: false, weight: 1,
+                              propensity: score.row(d.treated.count + i, weightFollowsScore: false))
             }
             for (i, s) in d.external.enumerated() {
-                sample.append(s, treated: false, weight: w[i], propensity: score.row(trial.count + i, weightFollowsScore: true))
+                sample.append(s, treated: false, weight: w[i],
+                              propensity: score.row(trial.count + i, weightFollowsScore: true))
             }
-            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true, label: design.title)
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true,
+                                                 label: design.title)
         case .externalUnadjusted:
             var sample = AnalysisSample()
             for s in d.treated { sample.append(s, treated: true, weight: 1) }
             for s in d.external { sample.append(s, treated: false, weight: 1) }
-            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .none, robust: true, label: design.title)
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .none, robust: true,
+                                                 label: design.title)
         }
     }
 }

@@ -46,45 +46,72 @@ package struct TrialPlan: Sendable {
         if spec.disease != template.id {
             problem("$.disease", "the trial is for \"\(spec.disease)\" but the template is \"\(template.id)\"")
         }
-        let criteria = ResolvedEligibility(spec.eligibility, template: template, path: "$.eligibility", problem: problem)
+        let criteria = ResolvedEligibility(spec.eligibility, template: template, path: "$.eligibility",
+                                           problem: problem)
         var measure: Int?, event: Int?, death = false
         switch spec.endpoint {
         case .change(let m, _), .slope(let m, _):
             measure = template.measureIndex(m)
-            if measure == nil { problem("$.endpoint.measure", "no measure \"\(m)\" in \(template.id); measures: \(template.measures.map(\.id).joined(separator: ", "))") }
+            if measure == nil {
+                problem("$.endpoint.measure",
+                        "no measure \"\(m)\" in \(template.id); measures: "
+                            + "\(template.measures.map(\.id).joined(separator: ", "))")
+            }
         case .timeToEvent(let e, _):
             if e == "death" { death = true } else {
                 event = template.eventIndex(e)
-                if event == nil { problem("$.endpoint.event", "no event \"\(e)\" in \(template.id); events: \((template.events.map(\.id) + ["death"]).joined(separator: ", "))") }
+                if event == nil {
+                    problem("$.endpoint.event",
+                            "no event \"\(e)\" in \(template.id); events: "
+                                + "\((template.events.map(\.id) + ["death"]).joined(separator: ", "))")
+                }
                 if let ev = event, template.events[ev].record == .none {
-                    problem("$.endpoint.event", "event \"\(e)\" is not recorded in patient records (record: none), so its date cannot be observed")
+                    problem("$.endpoint.event",
+                            "event \"\(e)\" is not recorded in patient records "
+                                + "(record: none), so its date cannot be observed")
                 }
             }
         }
         var intervention: Int?
         if let t = spec.intervention.treatment {
             intervention = template.treatmentIndex(t)
-            if intervention == nil { problem("$.intervention.treatment", "no treatment \"\(t)\" in \(template.id); treatments: \(template.treatments.map(\.id).joined(separator: ", "))") }
+            if intervention == nil {
+                problem("$.intervention.treatment",
+                        "no treatment \"\(t)\" in \(template.id); treatments: "
+                            + "\(template.treatments.map(\.id).joined(separator: ", "))")
+            }
         }
         let names = spec.covariates ?? Self.defaultCovariates(spec, template: template)
         var columns: [CovariateColumn] = []
         for (i, name) in names.enumerated() {
             guard let c = CovariateColumn.columns(named: name, template: template) else {
-                problem("$.covariates[\(i)]", "unknown covariate \"\(name)\"; use age, sex, disease-duration, prior-treatment, or an attribute, measure or event id of \(template.id)")
+                problem("$.covariates[\(i)]",
+                        "unknown covariate \"\(name)\"; use age, sex, disease-duration, prior-treatment, or an "
+                            + "attribute, measure or event id of \(template.id)")
                 continue
             }
             // Levels the eligibility rules out would only add constant columns.
             columns += c.filter { column in
                 guard case .category(let a, let v) = column.source,
-                      let allowed = spec.eligibility.categories.first(where: { $0.attribute == template.attributes[a].id }) else { return true }
+                      let allowed = spec.eligibility.categories.first(where: {
+                          $0.attribute == template.attributes[a].id
+                      }) else { return true }
                 return allowed.values.contains(template.attributes[a].categoryValues[v])
             }
         }
-        if columns.isEmpty && problems.isEmpty { problem("$.covariates", "no covariates: the propensity score needs at least one") }
-        for (path, selection) in spec.simulation.treatedSelection.ranges.map({ ("$.simulation.treatedSelection.ranges.\($0.id)", $0.id) })
-            + spec.simulation.treatedSelection.logOdds.map({ ("$.simulation.treatedSelection.logOdds.\($0.covariate)", $0.covariate) })
+        if columns.isEmpty && problems.isEmpty {
+            problem("$.covariates", "no covariates: the propensity score needs at least one")
+        }
+        for (path, selection) in spec.simulation.treatedSelection.ranges.map({
+            ("$.simulation.treatedSelection.ranges.\($0.id)", $0.id)
+        })
+            + spec.simulation.treatedSelection.logOdds.map({
+                ("$.simulation.treatedSelection.logOdds.\($0.covariate)", $0.covariate)
+            })
         where !columns.contains(where: { $0.name == selection }) {
-            problem(path, "\"\(selection)\" is not one of the trial's covariate columns (\(columns.map(\.name).joined(separator: ", ")))")
+            problem(path,
+                    "\"\(selection)\" is not one of the trial's covariate columns "
+                        + "(\(columns.map(\.name).joined(separator: ", ")))")
         }
         guard problems.isEmpty, let criteria else { throw TrialSpecificationError(file: spec.file, problems: problems) }
         specification = spec
@@ -97,7 +124,8 @@ package struct TrialPlan: Sendable {
         covariates = columns
         interventionTreatment = intervention
         visitYears = spec.visitMonths.map { $0 / 12 }
-        endpointVisit = spec.visitMonths.firstIndex { abs($0 - spec.endpoint.months) < 1e-9 } ?? spec.visitMonths.count - 1
+        endpointVisit = spec.visitMonths.firstIndex { abs($0 - spec.endpoint.months) < 1e-9 }
+            ?? spec.visitMonths.count - 1
     }
 
     /// Age, sex (unless one sex only), disease duration, every attribute, and the baseline of the
@@ -107,7 +135,10 @@ package struct TrialPlan: Sendable {
         if spec.eligibility.sexes.map({ Set($0).count > 1 }) ?? true { names.append("sex") }
         names.append("disease-duration")
         for a in template.attributes {
-            if let allowed = spec.eligibility.categories.first(where: { $0.attribute == a.id }), allowed.values.count < 2 { continue }
+            if let allowed = spec.eligibility.categories.first(where: { $0.attribute == a.id }),
+               allowed.values.count < 2 {
+                continue
+            }
             names.append(a.id)
         }
         var measures: [String] = []
@@ -162,7 +193,8 @@ package struct CovariateColumn: Sendable, Hashable {
             let attribute = template.attributes[a]
             guard attribute.isCategorical else { return one(.attribute(a), binary: false) }
             return attribute.categoryValues.enumerated().map { v, value in
-                CovariateColumn(name: "\(name)=\(value)", covariate: name, source: .category(attribute: a, value: v), isBinary: true)
+                CovariateColumn(name: "\(name)=\(value)", covariate: name, source: .category(attribute: a, value: v),
+                                isBinary: true)
             }
         }
         if let m = template.measureIndex(name) { return one(.measure(m), binary: false) }

@@ -48,7 +48,8 @@ struct TrialRecordBuilder: Sendable {
     }
 
     func build(_ patient: SimulatedPatient, indexAge t0: Double, noise: inout RandomStream,
-               effect: ImposedEffect = .none, treated: Bool = false) -> (record: PatientTimeline, followUp: LatentFollowUp) {
+               effect: ImposedEffect = .none, treated: Bool = false) -> (record: PatientTimeline,
+               followUp: LatentFollowUp) {
         let course = patient.course
         let birth = course.birth
         let indexDay = birth.adding(years: t0)
@@ -70,12 +71,16 @@ struct TrialRecordBuilder: Sendable {
         var hasAttribute = [Bool](repeating: false, count: plan.template.attributes.count)
         for e in patient.timeline.events {
             let day = e.day.daysSinceEpoch
-            let keepAtIndex = e.kind == .condition || e.kind == .procedure || e.kind == .medicationStart || e.kind == .medicationStop
+            let keepAtIndex = e.kind == .condition || e.kind == .procedure || e.kind == .medicationStart ||
+                e.kind == .medicationStop
             if day < index || (day == index && keepAtIndex) {
                 events.append(e)
                 if e.kind == .encounter { encounters += 1 }
-                if let a = concepts.attributes.firstIndex(of: e.concept), e.kind == .codedValue || e.kind == .quantity { hasAttribute[a] = true }
-            } else if day > index, e.kind == .condition || e.kind == .procedure, day <= (deathDay ?? endDay).daysSinceEpoch {
+                if let a = concepts.attributes.firstIndex(of: e.concept), e.kind == .codedValue || e.kind == .quantity {
+                    hasAttribute[a] = true
+                }
+            } else if day > index, e.kind == .condition ||
+                      e.kind == .procedure, day <= (deathDay ?? endDay).daysSinceEpoch {
                 if let ev = plan.endpointEvent, e.concept == concepts.events[ev] { continue }
                 events.append(e)
             }
@@ -84,11 +89,14 @@ struct TrialRecordBuilder: Sendable {
             let day = birth.adding(years: eventAge)
             if day <= (deathDay ?? endDay) {
                 let kind: TimelineEvent.Kind = plan.template.events[ev].record == .procedure ? .procedure : .condition
-                if plan.template.events[ev].record != .none { events.append(TimelineEvent(day: day, kind: kind, concept: concepts.events[ev])) }
+                if plan.template.events[ev].record != .none {
+                    events.append(TimelineEvent(day: day, kind: kind, concept: concepts.events[ev]))
+                }
             }
         }
         if treated, let t = plan.interventionTreatment {
-            let kind: TimelineEvent.Kind = plan.template.treatments[t].record == .procedure ? .procedure : .medicationStart
+            let kind: TimelineEvent.Kind = plan.template.treatments[t].record == .procedure ? .procedure
+                : .medicationStart
             events.append(TimelineEvent(day: indexDay, kind: kind, concept: concepts.treatments[t]))
         }
 
@@ -98,7 +106,8 @@ struct TrialRecordBuilder: Sendable {
         // With a model, each visit's noise-free value and recording spread are the model's for
         // this patient (its own latent code, from a stream of its own).
         var modelRandom = noise.substream(0x4D4F_4445_4C)
-        let modelled = generator?.scheduledValues(for: patient, at: visitDays.map { birth.years(to: $0) }, random: &modelRandom)
+        let modelled = generator?.scheduledValues(for: patient, at: visitDays.map { birth.years(to: $0) },
+                                                  random: &modelRandom)
         func noiseFree(_ m: Int, visit k: Int, age: Double) -> Double {
             modelled.map { $0[k][m].mean } ?? course.value(ofMeasure: m, atAge: age)
         }
@@ -122,7 +131,8 @@ struct TrialRecordBuilder: Sendable {
                 if m == endpoint {
                     truth[k] = value
                     zs[k] = z
-                    value = effectTruth(value, reference: reference, yearsSinceIndex: plan.visitYears[k], effect: effect)
+                    value = effectTruth(value, reference: reference, yearsSinceIndex: plan.visitYears[k],
+                                        effect: effect)
                 }
                 events.append(TimelineEvent(day: day, kind: .quantity, concept: concepts.measures[m], ordinal: ordinal,
                                             value: models[m].observe(value, z, sd: modelled?[k][m].sd)))
@@ -130,7 +140,8 @@ struct TrialRecordBuilder: Sendable {
         }
         events.sort { a, b in a.day != b.day ? a.day < b.day : a.kind.rawValue < b.kind.rawValue }
         let record = PatientTimeline(id: patient.timeline.id, sex: course.sex, birth: birth, death: deathDay,
-                                     followUpEnd: deathDay ?? endDay, attributes: patient.timeline.attributes, events: events)
+                                     followUpEnd: deathDay ?? endDay, attributes: patient.timeline.attributes,
+                                     events: events)
         let followUp = LatentFollowUp(truth: truth, noise: zs, eventTime: naturalEvent, deathTime: course.deathAge - t0,
                                       baseline: baseline)
         return (record, followUp)
@@ -141,11 +152,12 @@ struct TrialRecordBuilder: Sendable {
         let concepts = plan.concepts
         for (i, attribute) in plan.template.attributes.enumerated() where !has[i] {
             if attribute.isCategorical {
-                events.append(TimelineEvent(day: day, kind: .codedValue, concept: concepts.attributes[i], ordinal: ordinal,
+                events.append(TimelineEvent(day: day, kind: .codedValue, concept: concepts.attributes[i],
+                                            ordinal: ordinal,
                                             related: concepts.attributeValues[i][course.context.categories[i]]))
             } else {
-                events.append(TimelineEvent(day: day, kind: .quantity, concept: concepts.attributes[i], ordinal: ordinal,
-                                            value: course.context.numbers[i]))
+                events.append(TimelineEvent(day: day, kind: .quantity, concept: concepts.attributes[i],
+                                            ordinal: ordinal, value: course.context.numbers[i]))
             }
         }
     }

@@ -40,11 +40,13 @@ package struct TrialSimulation: Sendable {
 
     /// Patients one replicate draws.
     var perReplicate: Int {
-        settings.treated + max(settings.concurrentControls, settings.hybridConcurrentControls) + settings.externalControls
+        settings.treated + max(settings.concurrentControls, settings.hybridConcurrentControls)
+            + settings.externalControls
     }
 
     /// Simulates the pool, then every replicate under every design; `progress` hears about the pool.
-    package func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError) -> OperatingCharacteristics {
+    package func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError)
+        -> OperatingCharacteristics {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
         let needsTraining = designs.contains(.procova)
         let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
@@ -53,7 +55,8 @@ package struct TrialSimulation: Sendable {
         let pool = try sampler.generate(count: poolCount + training, progress: progress)
         progress(pool.summary)
         let patients = Array(pool.patients[training...])
-        let prognostic = needsTraining ? try PrognosticModel(training: pool.patients[0..<training].map(\.subject), plan: plan) : nil
+        let prognostic = needsTraining
+            ? try PrognosticModel(training: pool.patients[0..<training].map(\.subject), plan: plan) : nil
         let selection = try SelectionModel(plan: plan, settings: settings, pool: patients)
         let imposer = try EffectImposer(effect: effect, pool: patients, plan: plan)
         let nullImposer = try EffectImposer(effect: effect.null, pool: patients, plan: plan)
@@ -84,10 +87,10 @@ package struct TrialSimulation: Sendable {
         }
         let truth = Self.truth(effect, results)
         var characteristics = OperatingCharacteristics(
-            trial: plan.specification.id, title: plan.specification.title, endpoint: plan.specification.endpoint.summary,
-            effect: effect, truth: truth, replicates: replicates, seed: seed, designs: designs, results: results,
-            settings: settings, poolSummary: pool.summary, poolSize: patients.count, trainingSize: training,
-            selectionNote: selection.note)
+            trial: plan.specification.id, title: plan.specification.title,
+            endpoint: plan.specification.endpoint.summary, effect: effect, truth: truth, replicates: replicates,
+            seed: seed, designs: designs, results: results, settings: settings, poolSummary: pool.summary,
+            poolSize: patients.count, trainingSize: training, selectionNote: selection.note)
         characteristics.generator = plan.generatorDescription
         return characteristics
     }
@@ -140,13 +143,16 @@ struct SelectionModel: Sendable {
         let trialSize = treatedCount + concurrentCount
         let eligible = weights.filter { $0 > 0 }.count
         guard eligible >= trialSize else {
-            throw TrialDesignError("only \(eligible) pool patients meet simulation.treatedSelection; each trial needs \(trialSize)")
+            throw TrialDesignError("only \(eligible) pool patients meet "
+                + "simulation.treatedSelection; each trial needs \(trialSize)")
         }
         guard pool.count >= trialSize + externalCount else {
-            throw TrialDesignError("the pool (\(pool.count)) is smaller than one trial's draw (\(trialSize + externalCount))")
+            throw TrialDesignError("the pool (\(pool.count)) is smaller than one "
+                + "trial's draw (\(trialSize + externalCount))")
         }
         note = sel.isEmpty ? "trial patients drawn at random from the pool"
-            : "trial patients drawn from the pool with selection \(sel.ranges.map { "\($0.id) \($0.range)" } + sel.logOdds.map { "\($0.covariate): log-odds \($0.perUnit) per unit" })"
+            : "trial patients drawn from the pool with selection "
+            + "\(sel.ranges.map { "\($0.id) \($0.range)" } + sel.logOdds.map { "\($0.covariate): log-odds \($0.perUnit) per unit" })"
     }
 
     /// Pool indices of the trial patients (treated first, in random order) and of the external controls.

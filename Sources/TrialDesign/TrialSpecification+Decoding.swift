@@ -10,7 +10,9 @@ extension TrialSpecification {
     package static func load(from path: String) throws(TrialSpecificationError) -> TrialSpecification {
         let bytes: [UInt8]
         do { bytes = try readFileBytes(path) } catch {
-            throw TrialSpecificationError(file: path, problems: [TrialProblem(file: path, path: "$", line: 0, message: error.message)])
+            throw TrialSpecificationError(file: path,
+                                          problems: [TrialProblem(file: path, path: "$", line: 0,
+                                                                  message: error.message)])
         }
         return try decode(bytes, file: path)
     }
@@ -20,7 +22,8 @@ extension TrialSpecification {
         let root: JSONNode
         do { root = try JSONParser.parse(bytes) } catch {
             throw TrialSpecificationError(file: file, problems: [TrialProblem(
-                file: file, path: "$", line: error.line, message: "not valid JSON: \(error.message) (column \(error.column))")])
+                file: file, path: "$", line: error.line,
+                message: "not valid JSON: \(error.message) (column \(error.column))")])
         }
         let reader = JSONDocumentReader(file: file)
         let spec = SpecificationDecoder(reader: reader).decode(root)
@@ -42,10 +45,12 @@ struct SpecificationDecoder {
                                  "windows", "simulation", "notes"]
         guard let top = reader.object(root, "$", allowed: keys) else { return nil }
         if let format = reader.string(top["format"], "$.format"), format != TrialSpecification.formatName {
-            reader.report("$.format", top["format"], "expected \"\(TrialSpecification.formatName)\", found \"\(format)\"")
+            reader.report("$.format", top["format"],
+                          "expected \"\(TrialSpecification.formatName)\", found \"\(format)\"")
         }
         if let v = reader.integer(top["formatVersion"], "$.formatVersion", in: 0...1_000), v != 1 {
-            reader.report("$.formatVersion", top["formatVersion"], "unsupported format version \(v) (this Zebra reads 1)")
+            reader.report("$.formatVersion", top["formatVersion"],
+                          "unsupported format version \(v) (this Zebra reads 1)")
         }
         let id = required(top, "id", "$").flatMap { reader.string($0, "$.id") }
         let disease = required(top, "disease", "$").flatMap { reader.string($0, "$.disease") }
@@ -100,7 +105,9 @@ struct SpecificationDecoder {
                     reader.report("\(path).sex[\(i)]", nil, "\"\(s)\" is not \"male\" or \"female\"")
                 }
             }
-            if sexes.isEmpty { reader.report("\(path).sex", m["sex"], "an empty list of sexes: nobody can be eligible") }
+            if sexes.isEmpty {
+                reader.report("\(path).sex", m["sex"], "an empty list of sexes: nobody can be eligible")
+            }
             e.sexes = parsed
         }
         for member in reader.members(m["attributes"], "\(path).attributes") {
@@ -131,7 +138,8 @@ struct SpecificationDecoder {
             e.calendarFrom = date(cal["from"], "\(path).calendar.from")
             e.calendarTo = date(cal["to"], "\(path).calendar.to")
             if let a = e.calendarFrom, let b = e.calendarTo, b < a {
-                reader.report("\(path).calendar", m["calendar"], "the calendar window ends (\(b)) before it starts (\(a))")
+                reader.report("\(path).calendar", m["calendar"],
+                              "the calendar window ends (\(b)) before it starts (\(a))")
             }
         }
         return e
@@ -147,7 +155,9 @@ struct SpecificationDecoder {
     }
 
     private func decodeEndpoint(_ node: JSONNode) -> Endpoint? {
-        guard let m = reader.object(node, "$.endpoint", allowed: ["type", "measure", "event", "months"]) else { return nil }
+        guard let m = reader.object(node, "$.endpoint", allowed: ["type", "measure", "event", "months"]) else {
+            return nil
+        }
         let type = reader.choice(m["type"], "$.endpoint.type", ["change", "slope", "time-to-event"])
         guard let monthsNode = m["months"] else {
             reader.report("$.endpoint", node, "missing required key \"months\"")
@@ -160,7 +170,8 @@ struct SpecificationDecoder {
                 if m["measure"] == nil { reader.report("$.endpoint", node, "a \(type!) endpoint needs \"measure\"") }
                 return nil
             }
-            return type == "change" ? .change(measure: measure, months: months) : .slope(measure: measure, months: months)
+            return type == "change" ? .change(measure: measure, months: months)
+                : .slope(measure: measure, months: months)
         case "time-to-event":
             guard let event = reader.string(m["event"], "$.endpoint.event") else {
                 if m["event"] == nil { reader.report("$.endpoint", node, "a time-to-event endpoint needs \"event\"") }
@@ -200,18 +211,22 @@ struct SpecificationDecoder {
         let m = reader.object(node, "$.index", allowed: ["rule", "treated", "resolutionDays"]) ?? [:]
         let choice = reader.choice(m["rule"], "$.index.rule", ["first-eligible", "random-eligible"]) ?? "first-eligible"
         let fallback = intervention.treatment != nil ? "intervention-start" : "first-eligible-visit"
-        let treated = reader.choice(m["treated"], "$.index.treated", ["intervention-start", "first-eligible-visit"]) ?? fallback
+        let treated = reader.choice(m["treated"], "$.index.treated", ["intervention-start", "first-eligible-visit"])
+            ?? fallback
         if treated == "intervention-start" && intervention.treatment == nil {
-            reader.report("$.index.treated", m["treated"], "\"intervention-start\" needs \"intervention\": {\"treatment\": <template treatment id>}")
+            reader.report("$.index.treated", m["treated"],
+                          "\"intervention-start\" needs \"intervention\": {\"treatment\": <template treatment id>}")
         }
         let resolution = reader.number(m["resolutionDays"], "$.index.resolutionDays", in: 1...365) ?? 14
-        return IndexRule(choice: .init(rawValue: choice)!, treated: .init(rawValue: treated)!, resolutionDays: resolution)
+        return IndexRule(choice: .init(rawValue: choice)!, treated: .init(rawValue: treated)!,
+                         resolutionDays: resolution)
     }
 
     private func decodeArms(_ node: JSONNode?, intervention: Intervention) -> [TrialArm]? {
         guard let items = reader.array(node, "$.arms") else {
             return [TrialArm(id: "treated", name: intervention.name, role: .treated, size: nil),
-                    TrialArm(id: "synthetic-control", name: "Synthetic natural-history control", role: .control, size: nil)]
+                    TrialArm(id: "synthetic-control", name: "Synthetic natural-history control", role: .control,
+                             size: nil)]
         }
         var arms: [TrialArm] = []
         for (i, item) in items.enumerated() {
@@ -238,15 +253,18 @@ struct SpecificationDecoder {
         let m = reader.object(node, "$.simulation", allowed: keys) ?? [:]
         let treated = reader.integer(m["treated"], "$.simulation.treated", in: 5...100_000)
             ?? arms?.first { $0.role == .treated }?.size ?? 50
-        let concurrent = reader.integer(m["concurrentControls"], "$.simulation.concurrentControls", in: 5...100_000) ?? treated
-        let hybrid = reader.integer(m["hybridConcurrentControls"], "$.simulation.hybridConcurrentControls", in: 1...100_000)
+        let concurrent = reader.integer(m["concurrentControls"], "$.simulation.concurrentControls", in: 5...100_000)
+            ?? treated
+        let hybrid = reader.integer(m["hybridConcurrentControls"], "$.simulation.hybridConcurrentControls",
+                                    in: 1...100_000)
             ?? max(treated / 2, 1)
         let ratio = reader.integer(m["matchingRatio"], "$.simulation.matchingRatio", in: 1...20) ?? 3
         let external = reader.integer(m["externalControls"], "$.simulation.externalControls", in: 10...1_000_000)
             ?? max(1_000, 4 * ratio * treated)
         if hybrid >= treated {
             reader.report("$.simulation.hybridConcurrentControls", m["hybridConcurrentControls"],
-                          "a hybrid design needs fewer concurrent controls (\(hybrid)) than treated patients (\(treated))")
+                          "a hybrid design needs fewer concurrent controls "
+                              + "(\(hybrid)) than treated patients (\(treated))")
         }
         let effect = decodeEffect(m["effect"])
         let selection = decodeSelection(m["treatedSelection"])
@@ -256,31 +274,38 @@ struct SpecificationDecoder {
     }
 
     private func decodeEffect(_ node: JSONNode?) -> TreatmentEffect? {
-        guard let m = reader.object(node, "$.simulation.effect", allowed: ["difference", "progressionMultiplier", "hazardRatio"]) else {
+        guard let m = reader.object(node, "$.simulation.effect",
+                                    allowed: ["difference", "progressionMultiplier", "hazardRatio"]) else {
             return nil
         }
         if m.count != 1 {
-            reader.report("$.simulation.effect", node, "give exactly one of \"difference\", \"progressionMultiplier\", \"hazardRatio\"")
+            reader.report("$.simulation.effect", node,
+                          "give exactly one of \"difference\", \"progressionMultiplier\", \"hazardRatio\"")
             return nil
         }
         if let d = reader.number(m["difference"], "$.simulation.effect.difference") { return .difference(d) }
         if let x = reader.number(m["progressionMultiplier"], "$.simulation.effect.progressionMultiplier", in: 0...10) {
             return .progressionMultiplier(x)
         }
-        if let h = reader.number(m["hazardRatio"], "$.simulation.effect.hazardRatio", in: 0.01...100) { return .hazardRatio(h) }
+        if let h = reader.number(m["hazardRatio"], "$.simulation.effect.hazardRatio", in: 0.01...100) {
+            return .hazardRatio(h)
+        }
         return nil
     }
 
     private func decodeSelection(_ node: JSONNode?) -> TreatedSelection {
         var s = TreatedSelection()
-        guard let m = reader.object(node, "$.simulation.treatedSelection", allowed: ["ranges", "logOdds"]) else { return s }
+        guard let m = reader.object(node, "$.simulation.treatedSelection", allowed: ["ranges", "logOdds"]) else {
+            return s
+        }
         for member in reader.members(m["ranges"], "$.simulation.treatedSelection.ranges") {
             if let r = reader.range(member.node, "$.simulation.treatedSelection.ranges.\(member.key)") {
                 s.ranges.append(.init(id: member.key, range: r))
             }
         }
         for member in reader.members(m["logOdds"], "$.simulation.treatedSelection.logOdds") {
-            if let b = reader.number(member.node, "$.simulation.treatedSelection.logOdds.\(member.key)", in: -100...100) {
+            if let b = reader.number(member.node, "$.simulation.treatedSelection.logOdds.\(member.key)",
+                                     in: -100...100) {
                 s.logOdds.append((member.key, b))
             }
         }

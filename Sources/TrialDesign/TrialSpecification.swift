@@ -33,10 +33,14 @@ package struct TrialSpecification: Sendable {
     package var followUpMonths: Double { endpoint.months }
 
     /// The arm that receives the intervention.
-    package var treatedArm: TrialArm { arms.first { $0.role == .treated } ?? TrialArm(id: "treated", name: "Treated", role: .treated, size: nil) }
+    package var treatedArm: TrialArm {
+        arms.first { $0.role == .treated } ?? TrialArm(id: "treated", name: "Treated", role: .treated, size: nil)
+    }
 
     /// The control arm (synthetic, external or concurrent).
-    package var controlArm: TrialArm { arms.first { $0.role == .control } ?? TrialArm(id: "control", name: "Control", role: .control, size: nil) }
+    package var controlArm: TrialArm {
+        arms.first { $0.role == .control } ?? TrialArm(id: "control", name: "Control", role: .control, size: nil)
+    }
 }
 
 /// A closed range with optional ends; an absent end is unbounded.

@@ -9,7 +9,8 @@ struct CalibrateCommand: ZebraCommand {
         options: [disease, patients, seed, Shared.threads, Shared.templates])
 
     static let disease = Option<String>("disease", "id", default: "friedreich-ataxia", help: "Template id.")
-    static let patients = Option<Int>("patients", "n", default: 4000, in: 100...10_000_000, help: "Patients per simulated cohort.")
+    static let patients = Option<Int>("patients", "n", default: 4000, in: 100...10_000_000,
+                                      help: "Patients per simulated cohort.")
     static let seed = Option<Int>("seed", "n", default: 2024, in: 0...Int.max, help: "Random seed.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {

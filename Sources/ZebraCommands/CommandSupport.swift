@@ -37,7 +37,11 @@ package final class Console: @unchecked Sendable {
 
     package func print(_ text: String) {
         lock.lock(); defer { lock.unlock() }
-        if captured != nil { captured! += text + "\n" } else { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+        if captured != nil {
+            captured! += text + "\n"
+        } else {
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        }
     }
 
     package func error(_ text: String, newline: Bool = true) {
@@ -59,14 +63,21 @@ protocol ZebraCommand {
 /// Options several commands share, declared once.
 enum Shared {
     static let templates = Option<String?>(
-        "templates", "dir", help: "Folder of disease templates (default: ./DiseaseModels, $ZEBRA_DISEASE_MODELS, or beside the executable).")
+        "templates", "dir",
+        help: "Folder of disease templates (default: ./DiseaseModels, "
+            + "$ZEBRA_DISEASE_MODELS, or beside the executable).")
     static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max, help: "Random seed.")
     static let threads = Option<Int?>("threads", "n", in: 1...1024, help: "Worker threads (default: all cores).")
-    static let overwrite = Flag("overwrite", help: "Replace the output if Zebra wrote it (Zebra never replaces what it did not write).")
+    static let overwrite = Flag("overwrite",
+                                help: "Replace the output if Zebra wrote it (Zebra "
+                                    + "never replaces what it did not write).")
     static let strict = Flag("strict", help: "Fail on any problem in the records instead of skipping the record.")
     static let model = Option<String?>(
-        "model", "file", help: "A trained model ('zebra train') to generate with (default: DiseaseModels/<disease>.model when it exists).")
-    static let templateOnly = Flag("template-only", help: "Ignore any trained model: the template alone generates the records.")
+        "model", "file",
+        help: "A trained model ('zebra train') to generate with "
+            + "(default: DiseaseModels/<disease>.model when it exists).")
+    static let templateOnly = Flag("template-only",
+                                   help: "Ignore any trained model: the template alone generates the records.")
 
     /// The seed as the generators take it.
     static func seed(_ arguments: ParsedArguments) -> UInt64 { UInt64(arguments[seed]) }
@@ -107,7 +118,8 @@ func checkEndDate(_ end: CalendarDay, template: DiseaseTemplate, usage: String) 
     let first = template.population.birthFrom
     guard end > first else {
         throw UsageError("option '--end-date' \(end.iso) is before the first birth template \"\(template.id)\" allows "
-            + "(\(first.iso), births \(first.iso) to \(template.population.birthTo.iso)): no patient would have a record",
+                             + "(\(first.iso), births \(first.iso) to \(template.population.birthTo.iso)): no patient "
+                             + "would have a record",
             usage: usage)
     }
 }
@@ -117,6 +129,7 @@ func checkReplaceableModel(_ path: String) throws(CommandError) {
     guard FileManager.default.fileExists(atPath: path) else { return }
     let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 32)) ?? nil
     guard let head, String(decoding: head, as: UTF8.self).hasPrefix(ModelCheckpoint.magic) else {
-        throw CommandError("\(path) is not a Zebra model checkpoint, so --overwrite will not replace it; choose another --out")
+        throw CommandError("\(path) is not a Zebra model checkpoint, so "
+            + "--overwrite will not replace it; choose another --out")
     }
 }

@@ -9,7 +9,8 @@ import TrialDesign
 
 struct ControlArmCommand: ZebraCommand {
     static let specification = CommandSpecification(
-        name: "control-arm", abstract: "Build a synthetic natural-history control arm for a treated arm and compare them.",
+        name: "control-arm",
+        abstract: "Build a synthetic natural-history control arm for a treated arm and compare them.",
         discussion: """
         Simulates an eligible natural-history pool by conditioned sampling (index date = the eligibility
         date the trial's rule picks), fits a propensity score on the baseline covariates, and forms the
@@ -52,8 +53,9 @@ struct ControlArmCommand: ZebraCommand {
             throw CommandError(error.message)
         }
         do {
-            let code = try build(plan: plan, arguments: arguments, method: method, ratio: ratio, seed: seed, threads: threads,
-                                 simulateCount: simulateCount, treatedPath: treatedPath, directory: directory, console: console)
+            let code = try build(plan: plan, arguments: arguments, method: method, ratio: ratio, seed: seed,
+                                 threads: threads, simulateCount: simulateCount, treatedPath: treatedPath,
+                                 directory: directory, console: console)
             try directory.commit(description: "generator: zebra control-arm\n")
             console.error("control-arm: wrote \(directory.finalPath)")
             return code
@@ -65,9 +67,9 @@ struct ControlArmCommand: ZebraCommand {
         }
     }
 
-    private static func build(plan: TrialPlan, arguments: ParsedArguments, method: ControlMethod, ratio: Int, seed: UInt64,
-                              threads: Int, simulateCount: Int?, treatedPath: String?, directory: StagedDirectory,
-                              console: Console) throws -> Int32 {
+    private static func build(plan: TrialPlan, arguments: ParsedArguments, method: ControlMethod, ratio: Int,
+                              seed: UInt64, threads: Int, simulateCount: Int?, treatedPath: String?,
+                              directory: StagedDirectory, console: Console) throws -> Int32 {
         let spec = plan.specification
         var sampler = PoolSampler(plan: plan, seed: seed, threads: threads, keepRecords: true)
         sampler.keepRecords = true
@@ -77,24 +79,30 @@ struct ControlArmCommand: ZebraCommand {
         var source: String
         let expected = simulateCount ?? spec.treatedArm.size ?? 100
         let poolSize = arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
-        console.error("control-arm: \(spec.title) [\(plan.template.name) v\(plan.template.version)], \(method.rawValue), pool \(poolSize), seed \(seed)")
+        console.error("control-arm: \(spec.title) [\(plan.template.name) v\(plan.template.version)], "
+            + "\(method.rawValue), pool \(poolSize), seed \(seed)")
         let pool = try sampler.generate(count: poolSize, progress: { console.error("  pool: " + $0) })
         console.error("  pool: " + pool.summary)
         if let n = simulateCount {
-            let effect = try treatmentEffect(arguments, plan: plan, fallback: nil) ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))
+            let effect = try treatmentEffect(arguments, plan: plan, fallback: nil)
+                ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))
             let (arm, truth) = try sampler.simulateTreated(count: n, effect: effect, controls: pool)
             treatedTimelines = arm.patients.compactMap(\.record)
             treated = TreatedArm(subjects: arm.patients.map(\.subject), excluded: [], outsideMeasureRanges: [:])
             trueEffect = truth
-            source = "simulated: \(n) patients from natural history with \(effect.summary) (true effect \(String(format: "%.3f", truth)))"
+            source = "simulated: \(n) patients from natural history with "
+                + "\(effect.summary) (true effect \(String(format: "%.3f", truth)))"
         } else {
             let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan, console: console)
             treated = try TreatedArm.read(timelines, concepts: concepts, plan: plan)
             source = "\(treatedPath!): \(treated.subjects.count) of \(timelines.count) patients entered"
             for e in treated.excluded.prefix(5) { console.error("  left out \(e.id): \(e.reason)") }
-            if treated.excluded.count > 5 { console.error("  … and \(treated.excluded.count - 5) more (see results.json)") }
+            if treated.excluded.count > 5 {
+                console.error("  … and \(treated.excluded.count - 5) more (see results.json)")
+            }
             for (m, n) in treated.outsideMeasureRanges.sorted(by: { $0.key < $1.key }) {
-                console.error("  note: \(n) treated patients have a recorded baseline \(m) outside the screening range (kept)")
+                console.error("  note: \(n) treated patients have a recorded "
+                    + "baseline \(m) outside the screening range (kept)")
             }
         }
         console.error("  treated: " + source)
@@ -108,8 +116,9 @@ struct ControlArmCommand: ZebraCommand {
         return 0
     }
 
-    private static func writeFHIR(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult, treatedTimelines: [PatientTimeline],
-                                  treated: TreatedArm, directory: StagedDirectory, threads: Int) throws {
+    private static func writeFHIR(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,
+                                  treatedTimelines: [PatientTimeline], treated: TreatedArm, directory: StagedDirectory,
+                                  threads: Int) throws {
         let spec = plan.specification
         let members = pool.patients.indices.filter { result.controlWeights[$0] > 0 }
         let records = members.map { pool.patients[$0].record! } + treatedTimelines
@@ -117,45 +126,57 @@ struct ControlArmCommand: ZebraCommand {
         _ = try CohortExport(format: .ndjson, serializer: serializer, threads: threads)
             .write(count: records.count, into: directory, generate: { records[$0] })
         let study = ResearchStudyDescription(
-            identifier: spec.id, title: spec.title, description: spec.description + " Synthetic control arm built by zebra control-arm.",
+            identifier: spec.id, title: spec.title,
+            description: spec.description + " Synthetic control arm built by zebra control-arm.",
             arms: [.init(name: spec.treatedArm.id, description: spec.treatedArm.name),
                    .init(name: spec.controlArm.id, description: spec.controlArm.name)],
             condition: plan.concepts.condition)
-        try writeFileAtomically(serializer.researchStudy(study) + [0x0A], to: directory.path(of: "ResearchStudy.ndjson"))
+        try writeFileAtomically(serializer.researchStudy(study) + [0x0A],
+                                to: directory.path(of: "ResearchStudy.ndjson"))
         var subjects: [UInt8] = []
-        let endDay = { (d: CalendarDay) in d.adding(days: Int((spec.visitMonths.last! * CalendarDay.daysPerYear / 12).rounded())) }
+        let endDay = { (d: CalendarDay) in
+            d.adding(days: Int((spec.visitMonths.last! * CalendarDay.daysPerYear / 12).rounded()))
+        }
         for i in members {
             let s = pool.patients[i].subject
-            subjects += serializer.researchSubject(study: study, patientID: s.id, arm: spec.controlArm.id, status: "off-study",
-                                                   start: s.indexDay, end: endDay(s.indexDay)) + [0x0A]
+            subjects += serializer.researchSubject(study: study, patientID: s.id, arm: spec.controlArm.id,
+                                                   status: "off-study", start: s.indexDay, end: endDay(s.indexDay))
+                + [0x0A]
         }
         for (t, s) in zip(treatedTimelines, treated.subjects) {
-            subjects += serializer.researchSubject(study: study, patientID: t.id, arm: spec.treatedArm.id, status: "off-study",
-                                                   start: s.indexDay, end: endDay(s.indexDay)) + [0x0A]
+            subjects += serializer.researchSubject(study: study, patientID: t.id, arm: spec.treatedArm.id,
+                                                   status: "off-study", start: s.indexDay, end: endDay(s.indexDay))
+                + [0x0A]
         }
         try writeFileAtomically(subjects, to: directory.path(of: "ResearchSubject.ndjson"))
     }
 
-    private static func writeReports(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult, treated: TreatedArm,
-                                     source: String, trueEffect: Double?, seed: UInt64, directory: StagedDirectory) throws {
+    private static func writeReports(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,
+                                     treated: TreatedArm, source: String, trueEffect: Double?, seed: UInt64,
+                                     directory: StagedDirectory) throws {
         let spec = plan.specification
         try writeFileAtomically(Array(result.balanceCSV().utf8), to: directory.path(of: "balance.csv"))
-        let json = result.json(plan: plan, pool: pool, treatedCount: treated.subjects.count, treatedExcluded: treated.excluded,
-                               treatedSource: source, trueEffect: trueEffect, seed: seed,
-                               outsideMeasureRanges: treated.outsideMeasureRanges)
+        let json = result.json(plan: plan, pool: pool, treatedCount: treated.subjects.count,
+                               treatedExcluded: treated.excluded, treatedSource: source, trueEffect: trueEffect,
+                               seed: seed, outsideMeasureRanges: treated.outsideMeasureRanges)
         try writeFileAtomically(Array(json.text().utf8), to: directory.path(of: "results.json"))
-        try writeFileAtomically(Array(result.lovePlotSVG(title: "Covariate balance: \(spec.id)").utf8), to: directory.path(of: "love-plot.svg"))
+        try writeFileAtomically(Array(result.lovePlotSVG(title: "Covariate balance: \(spec.id)").utf8),
+                                to: directory.path(of: "love-plot.svg"))
         let endpointFile = spec.endpoint.isTimeToEvent ? "kaplan-meier.svg" : "trajectories.svg"
         try writeFileAtomically(Array(result.endpointSVG(plan: plan).utf8), to: directory.path(of: endpointFile))
         var weights = ["patient_id,arm,index_date,propensity_score,weight"]
         for (i, s) in treated.subjects.enumerated() {
-            weights.append("\(s.id),\(spec.treatedArm.id),\(s.indexDay.iso),\(String(format: "%.6f", result.propensity.treatedScores[i])),\(String(format: "%.6f", result.treatedWeights[i]))")
+            weights.append("\(s.id),\(spec.treatedArm.id),\(s.indexDay.iso),"
+                + "\(String(format: "%.6f", result.propensity.treatedScores[i])),"
+                + "\(String(format: "%.6f", result.treatedWeights[i]))")
         }
         let scores = result.propensity.controlScores
         for (i, p) in pool.patients.enumerated() where result.controlWeights[i] > 0 {
-            weights.append("\(p.subject.id),\(spec.controlArm.id),\(p.subject.indexDay.iso),\(String(format: "%.6f", scores[i])),\(String(format: "%.6f", result.controlWeights[i]))")
+            weights.append("\(p.subject.id),\(spec.controlArm.id),\(p.subject.indexDay.iso),"
+                + "\(String(format: "%.6f", scores[i])),\(String(format: "%.6f", result.controlWeights[i]))")
         }
-        try writeFileAtomically(Array((weights.joined(separator: "\n") + "\n").utf8), to: directory.path(of: "weights.csv"))
+        try writeFileAtomically(Array((weights.joined(separator: "\n") + "\n").utf8),
+                                to: directory.path(of: "weights.csv"))
     }
 
     static func summary(plan: TrialPlan, result: ControlArmResult, trueEffect: Double?) -> String {
@@ -165,19 +186,23 @@ struct ControlArmCommand: ZebraCommand {
                      "endpoint: \(spec.endpoint.summary)",
                      "control arm: \(result.controlWeights.filter { $0 > 0 }.count) natural-history patients"
                         + String(format: " (effective size %.1f)", result.effectiveControls)
-                        + (result.matched.map { "; \($0.unmatchedTreated) treated without a match within the caliper" } ?? ""),
+                        + (result.matched.map { "; \($0.unmatchedTreated) treated without a match within the caliper" }
+                            ?? ""),
                      "", result.balanceTable(), ""]
         let f = { (x: Double) in String(format: "%.3f", x) }
         if spec.endpoint.isTimeToEvent {
-            lines.append("hazard ratio \(f(exp(e.estimate))) (95 % CI \(f(exp(e.lower))) to \(f(exp(e.upper)))), p = \(f(e.pValue)); \(e.method)")
+            lines.append("hazard ratio \(f(exp(e.estimate))) (95 % CI \(f(exp(e.lower))) "
+                + "to \(f(exp(e.upper)))), p = \(f(e.pValue)); \(e.method)")
             if let lr = result.logRank { lines.append("log-rank χ² \(f(lr.chiSquare)), p = \(f(lr.pValue))") }
         } else {
-            lines.append("difference (treated − control) \(f(e.estimate)) (95 % CI \(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
+            lines.append("difference (treated − control) \(f(e.estimate)) (95 % CI "
+                + "\(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
         }
         lines.append("analysed: \(e.treatedCount) treated, \(e.controlCount) controls")
         if let t = trueEffect, t.isFinite {
             let what = spec.endpoint.isTimeToEvent ? "true log hazard ratio (HR \(f(exp(t))))" : "true effect"
-            lines.append("\(what), known for the simulated treated arm: \(f(t)); the CI \(e.covers(t) ? "contains" : "does not contain") it")
+            lines.append("\(what), known for the simulated treated arm: \(f(t)); the CI "
+                + "\(e.covers(t) ? "contains" : "does not contain") it")
         }
         return lines.joined(separator: "\n")
     }

@@ -23,7 +23,8 @@ struct DiseasesCommand: ZebraCommand {
             } catch {
                 failures += 1
                 let name = OutputPaths.baseName(file)
-                console.print("\(name)  INVALID: \(error.problems.count) problem(s); run 'zebra validate-template \(file)'")
+                console.print("\(name)  INVALID: \(error.problems.count) "
+                    + "problem(s); run 'zebra validate-template \(file)'")
             }
         }
         return failures == 0 ? 0 : 1

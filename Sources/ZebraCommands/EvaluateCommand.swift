@@ -11,7 +11,8 @@ import ZebraSupport
 
 struct EvaluateCommand: ZebraCommand {
     static let specification = CommandSpecification(
-        name: "evaluate", abstract: "Compare synthetic records with real ones: fidelity, privacy, fairness (metrics.json + HTML report).",
+        name: "evaluate",
+        abstract: "Compare synthetic records with real ones: fidelity, privacy, fairness (metrics.json + HTML report).",
         discussion: """
         Reads the real seed records, the synthetic records and optionally holdout records (FHIR ndjson,
         Bundles or the CSV of docs/seed-records.md) for one disease. Long synthetic records are cut to
@@ -24,7 +25,8 @@ struct EvaluateCommand: ZebraCommand {
         options: [real, synthetic, holdout, out, disease, model, referenceModel, seed, windows, folds, Shared.threads,
                   Shared.strict, Shared.overwrite, Shared.templates])
 
-    static let real = Option<String>.required("real", "path", help: "The seed records the synthetic data were made from.")
+    static let real = Option<String>.required("real", "path",
+                                              help: "The seed records the synthetic data were made from.")
     static let synthetic = Option<String>.required("synthetic", "path", help: "The synthetic records.")
     static let holdout = Option<String?>(
         "holdout", "path", help: "Real records not used in training (baseline and non-members).")
@@ -37,7 +39,8 @@ struct EvaluateCommand: ZebraCommand {
         "reference-model", "file",
         help: "A model that saw none of the real records, for the calibrated likelihood attack "
             + "(default: DiseaseModels/<disease>.model when it is not --model).")
-    static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max, help: "Random seed (windows, subsamples, folds).")
+    static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max,
+                                  help: "Random seed (windows, subsamples, folds).")
     static let windows = Option<WindowPolicy>("windows", default: .automatic,
                                               help: "Cut synthetic records to windows like the real ones.")
     static let folds = Option<Int>("folds", "n", default: 5, in: 2...50, help: "Cross-validation folds.")
@@ -64,14 +67,19 @@ struct EvaluateCommand: ZebraCommand {
         do {
             let real = try read(realPath, "real", template, strict, arguments, console)
             let synthetic = try read(syntheticPath, "synthetic", template, strict, arguments, console)
-            let holdout = try arguments[Self.holdout].map { path throws in try read(path, "holdout", template, strict, arguments, console) }
+            let holdout = try arguments[Self.holdout].map { path throws in
+                try read(path, "holdout", template, strict, arguments, console)
+            }
             if let modelPath = arguments[Self.model] {
                 try checkTrainingOverlap(modelPath: modelPath, template: template, real: real, holdout: holdout,
                                          console: console)
             }
             var likelihood: SequenceModelLikelihood?
             if let modelPath = arguments[Self.model] {
-                do { likelihood = try SequenceModelLikelihood(checkpoint: modelPath, template: template, threads: options.threads) } catch {
+                do {
+                    likelihood = try SequenceModelLikelihood(checkpoint: modelPath, template: template,
+                                                             threads: options.threads)
+                } catch {
                     throw CommandError(error.message)
                 }
             }
@@ -80,14 +88,19 @@ struct EvaluateCommand: ZebraCommand {
             if likelihood != nil {
                 referencePath = arguments[Self.referenceModel]
                 if referencePath == nil {
-                    let shipped = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
+                    let shipped = (try templateLibrary(arguments).directory as NSString)
+                        .appendingPathComponent("\(template.id).model")
                     let given = arguments[Self.model].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-                    if FileManager.default.fileExists(atPath: shipped), URL(fileURLWithPath: shipped).standardizedFileURL.path != given {
+                    if FileManager.default.fileExists(atPath: shipped),
+                       URL(fileURLWithPath: shipped).standardizedFileURL.path != given {
                         referencePath = shipped
                     }
                 }
                 if let referencePath {
-                    do { reference = try SequenceModelLikelihood(checkpoint: referencePath, template: template, threads: options.threads) } catch {
+                    do {
+                        reference = try SequenceModelLikelihood(checkpoint: referencePath, template: template,
+                                                                threads: options.threads)
+                    } catch {
                         throw CommandError(error.message)
                     }
                 }
@@ -108,7 +121,8 @@ struct EvaluateCommand: ZebraCommand {
                 try directory.commit(description: "generator: zebra evaluate\n")
             } catch { throw CommandError(error.message) }
             console.print(summary(evaluation))
-            console.error(String(format: "wrote %@/metrics.json and report.html (%.1f s)", directory.finalPath, Date().timeIntervalSince(started)))
+            console.error(String(format: "wrote %@/metrics.json and report.html (%.1f s)", directory.finalPath,
+                                 Date().timeIntervalSince(started)))
             return 0
         } catch {
             directory.discard()
@@ -138,14 +152,15 @@ struct EvaluateCommand: ZebraCommand {
             throw CommandError(error.message)
         }
         guard let trainedReal = RecordDigests.overlap(real, with: checkpoint) else {
-            console.error("warning: \(modelPath) keeps no digests of its training records, so nothing shows whether the "
-                + "holdout patients were trained on; the privacy figures assume they were not")
+            console.error("warning: \(modelPath) keeps no digests of its training records, so nothing shows whether "
+                + "the holdout patients were trained on; the privacy figures assume they were not")
             return
         }
         if let holdout, let trained = RecordDigests.overlap(holdout, with: checkpoint), trained > 0 {
-            throw CommandError("\(formatCount(trained)) of \(formatCount(holdout.count)) holdout patients were among the "
-                + "training records of \(modelPath): membership and distance figures would be a false all-clear. Split the "
-                + "records first ('zebra split-records'), train on one half only, and pass the other half as --holdout")
+            throw CommandError("\(formatCount(trained)) of \(formatCount(holdout.count)) holdout patients were among "
+                + "the training records of \(modelPath): membership and distance figures would be a false all-clear. "
+                + "Split the records first ('zebra split-records'), train on one half only, and pass the other half as "
+                + "--holdout")
         }
         if trainedReal * 2 < real.count {
             console.error("warning: only \(formatCount(trainedReal)) of \(formatCount(real.count)) real patients were "
@@ -155,7 +170,8 @@ struct EvaluateCommand: ZebraCommand {
 
     static func summary(_ e: Evaluation) -> String {
         var lines = ["\(e.diseaseName): real \(e.patients.real), synthetic \(e.patients.synthetic)"
-            + (e.patients.holdout.map { ", holdout \($0)" } ?? "") + " patients; windows " + (e.windowing.sampled ? "sampled" : "as recorded")]
+            + (e.patients.holdout.map { ", holdout \($0)" } ?? "") + " patients; windows "
+            + (e.windowing.sampled ? "sampled" : "as recorded")]
         let width = e.headlines.map(\.title.count).max() ?? 0
         for h in e.headlines {
             let value = h.value.map { String(format: "%.3f", $0) } ?? "—"

@@ -8,7 +8,8 @@ import ZebraSupport
 
 struct InspectRecordsCommand: ZebraCommand {
     static let specification = CommandSpecification(
-        name: "inspect-records", abstract: "Import seed records for a template and report what was read, kept and skipped.",
+        name: "inspect-records",
+        abstract: "Import seed records for a template and report what was read, kept and skipped.",
         discussion: """
         Reads a folder or file of FHIR R4 Bulk ndjson, FHIR Bundles (.json) or the long-format CSV
         described in docs/seed-records.md, maps each record to the template's concepts, and prints
@@ -30,7 +31,8 @@ struct InspectRecordsCommand: ZebraCommand {
         let shown = arguments[Self.problems]
         let template = try arguments[Self.disease].map { id throws(CommandError) in try loadTemplate(id, arguments) }
             ?? inferTemplate(path, arguments, console: console)
-        var importer = SeedRecordImporter(template: template, strict: arguments[Shared.strict], extractDate: extractDate)
+        var importer = SeedRecordImporter(template: template, strict: arguments[Shared.strict],
+                                          extractDate: extractDate)
         importer.maximumProblems = max(shown, 1)
         let records: SeedRecords
         do { records = try importer.read(path: path) } catch {
@@ -40,14 +42,18 @@ struct InspectRecordsCommand: ZebraCommand {
             return 1
         }
         // inspect-records is the tool for looking at such records: it warns instead of refusing.
-        do { try requireDisease(records, template: template, path: path, label: "records", arguments: arguments) } catch {
+        do {
+            try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
+        } catch {
             console.error("warning: \(error)")
         }
         let report = records.report
-        console.print("\(template.name) (\(template.id) v\(template.version)) ← \(path) (\(report.files.count) file\(report.files.count == 1 ? "" : "s"))")
+        console.print("\(template.name) (\(template.id) v\(template.version)) ← \(path) (\(report.files.count) "
+            + "file\(report.files.count == 1 ? "" : "s"))")
         console.print(report.summary())
         if report.problemCount > 0 && shown > 0 {
-            console.print("\nproblems (first \(min(shown, report.problems.count)) of \(formatCount(report.problemCount))):")
+            console.print("\nproblems (first \(min(shown, report.problems.count)) "
+                + "of \(formatCount(report.problemCount))):")
             for problem in report.problems.prefix(shown) { console.print("  " + problem.description) }
         }
         console.print("")
@@ -103,7 +109,10 @@ struct RecordsSummary {
         for attribute in template.attributes where attribute.isCategorical {
             var counts = [Int](repeating: 0, count: attribute.categoryValues.count)
             for t in records.timelines {
-                if case .category(let v)? = t.attribute(attribute.id), let i = attribute.categoryValues.firstIndex(of: v) { counts[i] += 1 }
+                if case .category(let v)? = t.attribute(attribute.id),
+                   let i = attribute.categoryValues.firstIndex(of: v) {
+                    counts[i] += 1
+                }
             }
             let parts = zip(attribute.categoryValues, counts).map { "\($0) \(formatCount($1))" }
             lines.append("\(attribute.id) (patients): " + parts.joined(separator: ", "))
@@ -116,11 +125,14 @@ struct RecordsSummary {
         for (t, treatment) in template.treatments.enumerated() {
             let s = stats(concepts.treatments[t], treatment.record == .procedure ? .procedure : .medicationStart)
             let stops = stats(concepts.treatments[t], .medicationStop).count
-            occurrences.append("\(treatment.id) \(formatCount(s.count)) starts (\(formatCount(s.patients)) patients, \(formatCount(stops)) stops)")
+            occurrences.append("\(treatment.id) \(formatCount(s.count)) starts "
+                + "(\(formatCount(s.patients)) patients, \(formatCount(stops)) stops)")
         }
         if !occurrences.isEmpty { lines.append("events: " + occurrences.joined(separator: "; ")) }
         let timelines = records.timelines
-        let diagnosed = timelines.filter { t in t.events.contains { $0.kind == .condition && $0.concept == concepts.condition } }.count
+        let diagnosed = timelines.filter { t in
+            t.events.contains { $0.kind == .condition && $0.concept == concepts.condition }
+        }.count
         let deaths = timelines.filter { $0.death != nil }.count
         let visits = timelines.reduce(0) { $0 + $1.events.filter { $0.kind == .encounter }.count }
         lines.append("patients: \(formatCount(timelines.count)) (\(formatCount(diagnosed)) with the disease Condition, "

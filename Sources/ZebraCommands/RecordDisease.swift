@@ -38,7 +38,8 @@ struct DiseaseCensus {
     func found(excluding id: String) -> String {
         let others = rows.filter { $0.carriers > 0 && $0.template.id != id }.sorted { $0.carriers > $1.carriers }
         guard !others.isEmpty else { return "no template's disease Condition is recorded in them" }
-        return "they carry " + others.map { "\($0.template.name) (\(formatCount($0.carriers)) patients; --disease \($0.template.id))" }
+        return "they carry "
+            + others.map { "\($0.template.name) (\(formatCount($0.carriers)) patients; --disease \($0.template.id))" }
             .joined(separator: ", ")
     }
 }
@@ -53,7 +54,9 @@ extension SeedRecords {
     /// Measure values recorded for the template's measures.
     var measureValues: Int {
         let measures = Set(concepts.measures)
-        return timelines.reduce(0) { $0 + $1.events.filter { $0.kind == .quantity && measures.contains($0.concept) }.count }
+        return timelines.reduce(0) {
+            $0 + $1.events.filter { $0.kind == .quantity && measures.contains($0.concept) }.count
+        }
     }
 }
 
@@ -61,11 +64,11 @@ extension SeedRecords {
 func inferTemplate(_ path: String, _ arguments: ParsedArguments, console: Console) throws -> DiseaseTemplate {
     let census = DiseaseCensus(path: path, library: try templateLibrary(arguments))
     guard let best = census.leader else {
-        throw CommandError("cannot tell the disease from the records at \(path) (no single template's disease Condition "
-            + "is recorded); pass --disease <id>")
+        throw CommandError("cannot tell the disease from the records at \(path) (no single template's disease "
+            + "Condition is recorded); pass --disease <id>")
     }
-    console.error("disease: \(best.template.id) (inferred: \(formatCount(best.carriers)) of \(formatCount(best.patients)) "
-        + "patients carry its Condition)")
+    console.error("disease: \(best.template.id) (inferred: \(formatCount(best.carriers)) of "
+        + "\(formatCount(best.patients)) patients carry its Condition)")
     return best.template
 }
 

@@ -34,7 +34,8 @@ struct SimulateCommand: ZebraCommand {
     static let naturalHistory = Flag("natural-history", help: "Nobody is treated: untreated natural history.")
     static let includeUndiagnosed = Flag(
         "include-undiagnosed",
-        help: "Keep patients not diagnosed by the end date (default: redraw them, as a registry would only see diagnosed patients).")
+        help: "Keep patients not diagnosed by the end date (default: redraw "
+            + "them, as a registry would only see diagnosed patients).")
     static let balance = Option<String?>(
         "balance", "spec",
         help: "Cohort composition, e.g. 'sex=0.5' or 'sex=0.5 phenotype=classic:0.5,later-onset:0.5': each patient's "
@@ -46,7 +47,8 @@ struct SimulateCommand: ZebraCommand {
     static let registryOpened = dateOption("registry-opened", default: "2005-01-01",
                                            help: "With --registry-extract: the day the registry opened.")
     static let followUp = Option<Double>("follow-up", "years", default: 6, in: 0.1...100,
-                                         help: "With --registry-extract: mean years of follow-up before loss to follow-up.")
+                                         help: "With --registry-extract: mean years "
+                                             + "of follow-up before loss to follow-up.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let patients = arguments[Self.patients]
@@ -66,7 +68,8 @@ struct SimulateCommand: ZebraCommand {
             }
         }
         if arguments[Self.registryExtract] {
-            options.registry = RegistryProtocol(opened: arguments[Self.registryOpened]!, meanFollowUpYears: arguments[Self.followUp])
+            options.registry = RegistryProtocol(opened: arguments[Self.registryOpened]!,
+                                                meanFollowUpYears: arguments[Self.followUp])
         }
         let simulator = CohortSimulator(template: template, options: options)
         let model = try loadModel(arguments, template: template, console: console)
@@ -84,16 +87,16 @@ struct SimulateCommand: ZebraCommand {
         do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
             throw CommandError(error.message)
         }
-        console.error("simulate: \(template.name) v\(template.version), \(formatCount(patients)) patients, seed \(seed), "
-            + "\(format.rawValue) → \(directory.finalPath) (\(threads) threads)")
+        console.error("simulate: \(template.name) v\(template.version), \(formatCount(patients)) patients, seed "
+            + "\(seed), \(format.rawValue) → \(directory.finalPath) (\(threads) threads)")
         let reporter = ProgressReporter(console: console, total: patients, label: "simulate")
         let summary: ExportSummary
         do {
             summary = try CohortExport(format: format, serializer: serializer, threads: threads)
                 .write(count: patients, into: directory, generate: generate,
                        progress: { done, s in reporter.update(done: done, resources: s.resources, seconds: s.seconds) })
-            let info = runInfo(template: template, options: options, format: format, patients: patients, summary: summary,
-                               model: model)
+            let info = runInfo(template: template, options: options, format: format, patients: patients,
+                               summary: summary, model: model)
             try directory.commit(description: info)
         } catch {
             directory.discard()
@@ -201,7 +204,8 @@ func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console:
     var path = arguments[Shared.model]
     var shipped = false
     if path == nil {
-        let candidate = (try templateLibrary(arguments).directory as NSString).appendingPathComponent("\(template.id).model")
+        let candidate = (try templateLibrary(arguments).directory as NSString)
+            .appendingPathComponent("\(template.id).model")
         if FileManager.default.fileExists(atPath: candidate) { (path, shipped) = (candidate, true) }
     }
     guard let path else { return nil }
@@ -234,7 +238,8 @@ func provenanceTags(_ checkpoint: ModelCheckpoint) -> [ClinicalCode] {
     if let p = checkpoint.header.privacy {
         tags.append(ClinicalCode(system: "urn:zebra:differential-privacy",
                                  code: String(format: "epsilon=%.4g;delta=%.4g", p.epsilon, p.delta),
-                                 display: String(format: "Model trained with DP-SGD: epsilon %.2f, delta %.1e", p.epsilon, p.delta)))
+                                 display: String(format: "Model trained with DP-SGD: epsilon %.2f, delta %.1e",
+                                                 p.epsilon, p.delta)))
     }
     return tags
 }

@@ -22,9 +22,11 @@ struct SplitRecordsCommand: ZebraCommand {
     static let outA = Option<String>.required(
         "out-a", "dir", help: "Folder for the first share of patients (e.g. the seed records).")
     static let outB = Option<String>.required("out-b", "dir", help: "Folder for the other patients (e.g. the holdout).")
-    static let fraction = Option<Double>("fraction", "x", default: 0.5, in: 0...1, help: "Share of patients that go to --out-a.")
+    static let fraction = Option<Double>("fraction", "x", default: 0.5, in: 0...1,
+                                         help: "Share of patients that go to --out-a.")
     static let seed = Option<Int>("seed", "n", default: 1, in: 0...Int.max, help: "Random seed of the shuffle.")
-    static let disease = Option<String?>("disease", "id", help: "Template id: import each half and print what was read.")
+    static let disease = Option<String?>("disease", "id",
+                                         help: "Template id: import each half and print what was read.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let path = arguments[Self.records]
@@ -41,7 +43,8 @@ struct SplitRecordsCommand: ZebraCommand {
             do throws(OutputError) {
                 let directory = try StagedDirectory(path: out, replaceExisting: overwrite)
                 do throws(OutputError) {
-                    try split.write(into: directory, keep: { patient in patient.map { inA.contains($0) == side } ?? true })
+                    try split.write(into: directory,
+                                    keep: { patient in patient.map { inA.contains($0) == side } ?? true })
                     try directory.commit(description: "generator: zebra split-records\n")
                 } catch {
                     directory.discard()
@@ -50,12 +53,14 @@ struct SplitRecordsCommand: ZebraCommand {
             } catch { throw CommandError(error.message) }
         }
         let nA = inA.count, nB = split.patientIDs.count - inA.count
-        console.print("split \(formatCount(split.patientIDs.count)) patients from \(path) (seed \(seed), fraction \(fraction)): "
-            + "\(formatCount(nA)) → \(outA), \(formatCount(nB)) → \(outB)")
-        console.print("resources: \(formatCount(split.resourceCount)) in \(split.files.count) file\(split.files.count == 1 ? "" : "s"); "
-            + "\(formatCount(split.sharedCount)) naming no patient copied to both halves")
+        console.print("split \(formatCount(split.patientIDs.count)) patients from \(path) (seed \(seed), fraction "
+            + "\(fraction)): \(formatCount(nA)) → \(outA), \(formatCount(nB)) → \(outB)")
+        console.print("resources: \(formatCount(split.resourceCount)) in \(split.files.count) "
+            + "file\(split.files.count == 1 ? "" : "s"); \(formatCount(split.sharedCount)) naming no patient copied to "
+            + "both halves")
         if split.orphanCount > 0 {
-            console.error("warning: \(formatCount(split.orphanCount)) resources refer to patients not in the records; copied to both halves")
+            console.error("warning: \(formatCount(split.orphanCount)) resources refer "
+                + "to patients not in the records; copied to both halves")
         }
         if let template {
             for out in [outA, outB] {
@@ -70,13 +75,15 @@ struct SplitRecordsCommand: ZebraCommand {
 
     /// Refuses before any work when the two halves would land in one folder, or inside the input.
     static func checkDistinctFolders(records: String, outA: String, outB: String, usage: String) throws(UsageError) {
-        let (a, b, input) = (OutputPaths.standardized(outA), OutputPaths.standardized(outB), OutputPaths.standardized(records))
+        let (a, b, input) = (OutputPaths.standardized(outA), OutputPaths.standardized(outB),
+                             OutputPaths.standardized(records))
         func inside(_ x: String, _ y: String) -> Bool { x == y || x.hasPrefix(y + "/") }
         if inside(a, b) || inside(b, a) {
             throw UsageError("--out-a and --out-b must be two separate folders (got \(a) and \(b))", usage: usage)
         }
         for (name, out) in [("--out-a", a), ("--out-b", b)] where inside(out, input) || inside(input, out) {
-            throw UsageError("\(name) \(out) overlaps the records at \(input); write the halves elsewhere", usage: usage)
+            throw UsageError("\(name) \(out) overlaps the records at \(input); write the halves elsewhere",
+                             usage: usage)
         }
     }
 }
@@ -120,7 +127,9 @@ struct RecordSplit {
                 if let line = try Self.parseLine(bytes, start..<end, file: relative) { lines.append(line) }
                 start = end + 1
             }
-            if start < bytes.count, let line = try Self.parseLine(bytes, start..<bytes.count, file: relative) { lines.append(line) }
+            if start < bytes.count, let line = try Self.parseLine(bytes, start..<bytes.count, file: relative) {
+                lines.append(line)
+            }
             parsed.append((relative, bytes, lines))
         }
         var index: [String: Int] = [:]
@@ -150,8 +159,13 @@ struct RecordSplit {
     }
 
     /// One non-blank line: whether it is a Patient, and the patient id it is or refers to.
-    private static func parseLine(_ bytes: [UInt8], _ range: Range<Int>, file: String) throws(OutputError) -> (Range<Int>, isPatient: Bool, id: String?)? {
-        guard bytes[range].contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") }) else { return nil }
+    private static func parseLine(_ bytes: [UInt8], _ range: Range<Int>, file: String) throws(OutputError)
+        -> (Range<Int>, isPatient: Bool, id: String?)? {
+        guard bytes[range].contains(where: {
+            $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t")
+        }) else {
+            return nil
+        }
         let node: JSONNode
         do { node = try JSONParser.parse(Array(bytes[range])) } catch {
             throw OutputError("\(file): malformed JSON line: \(error.description)")

@@ -19,13 +19,15 @@ struct TrainCommand: ZebraCommand {
         """,
         options: [
             disease, seedRecords, out, epochs, Shared.seed, validation, patience, hidden, latent, batch, learningRate,
-            pretrain, pretrainEpochs, Shared.threads, dpEpsilon, dpDelta, dpClip, Shared.strict, Shared.overwrite, quiet,
-            omitRecordDigests, Shared.templates,
+            pretrain, pretrainEpochs, Shared.threads, dpEpsilon, dpDelta, dpClip, Shared.strict, Shared.overwrite,
+            quiet, omitRecordDigests, Shared.templates,
         ])
 
-    static let disease = Option<String?>("disease", "id", help: "Template id (default: the disease the seed records name).")
+    static let disease = Option<String?>("disease", "id",
+                                         help: "Template id (default: the disease the seed records name).")
     static let seedRecords = Option<String>.required("seed-records", "path", help: "Folder or file of seed records.")
-    static let out = Option<String?>("out", "file", help: "Checkpoint to write (default: DiseaseModels/<disease>.model).")
+    static let out = Option<String?>("out", "file",
+                                     help: "Checkpoint to write (default: DiseaseModels/<disease>.model).")
     static let epochs = Option<Int>("epochs", "n", default: 200, in: 1...100_000, help: "Maximum fine-tuning epochs.")
     static let validation = Option<Double>("validation", "fraction", default: 0.2, in: 0...0.9,
                                            help: "Share of seed patients held out for validation and early stopping.")
@@ -34,10 +36,12 @@ struct TrainCommand: ZebraCommand {
     static let hidden = Option<Int>("hidden", "n", default: 64, in: 2...1024, help: "GRU hidden size.")
     static let latent = Option<Int>("latent", "n", default: 8, in: 1...256, help: "Latent dimensions.")
     static let batch = Option<Int>("batch", "n", default: 32, in: 1...4096, help: "Batch size.")
-    static let learningRate = Option<Double>("learning-rate", "x", default: 0.003, in: 1e-6...1, help: "Adam learning rate.")
+    static let learningRate = Option<Double>("learning-rate", "x", default: 0.003, in: 1e-6...1,
+                                             help: "Adam learning rate.")
     static let pretrain = Option<Int>("pretrain", "n", default: 1000, in: 0...10_000_000,
                                       help: "Template-simulated registry patients to pre-train on (0: none).")
-    static let pretrainEpochs = Option<Int>("pretrain-epochs", "n", default: 40, in: 0...100_000, help: "Pre-training epochs.")
+    static let pretrainEpochs = Option<Int>("pretrain-epochs", "n", default: 40, in: 0...100_000,
+                                            help: "Pre-training epochs.")
     static let dpEpsilon = Option<Double?>(
         "dp-epsilon", "ε", in: 1e-6...1e6,
         help: "Train with DP-SGD to this ε (Rényi-DP accountant; the noise is chosen to reach it).")
@@ -78,13 +82,19 @@ struct TrainCommand: ZebraCommand {
         options.learningRate = Float(arguments[Self.learningRate])
         options.threads = Shared.threads(arguments)
         let configuration = ModelConfiguration(hidden: arguments[Self.hidden], latent: arguments[Self.latent])
-        let records = try importSeedRecords(path, template: template, strict: arguments[Shared.strict], console: console)
+        let records = try importSeedRecords(path, template: template, strict: arguments[Shared.strict],
+                                            console: console)
         try requireDisease(records, template: template, path: path, label: "seed records", arguments: arguments)
-        let sequences = records.timelines.map { PatientSequence(timeline: $0, template: template, concepts: records.concepts) }
+        let sequences = records.timelines.map {
+            PatientSequence(timeline: $0, template: template, concepts: records.concepts)
+        }
             .filter { !$0.visits.isEmpty }
-        guard sequences.count >= 2 else { throw CommandError("\(path): fewer than 2 seed patients with visits; nothing to train on") }
-        console.error("train: \(template.name) v\(template.version), \(sequences.count) seed patients, hidden \(configuration.hidden), "
-            + "latent \(configuration.latent), seed \(options.seed), \(options.threads) threads")
+        guard sequences.count >= 2 else {
+            throw CommandError("\(path): fewer than 2 seed patients with visits; nothing to train on")
+        }
+        console.error("train: \(template.name) v\(template.version), \(sequences.count) seed patients, hidden "
+            + "\(configuration.hidden), latent \(configuration.latent), seed \(options.seed), "
+            + "\(options.threads) threads")
         let pipeline = TrainingPipeline(template: template, configuration: configuration, options: options,
                                         pretrainPatients: arguments[Self.pretrain],
                                         pretrainEpochs: arguments[Self.pretrainEpochs])
@@ -92,15 +102,18 @@ struct TrainCommand: ZebraCommand {
         if let privacy {
             do {
                 let plan = try Trainer(options: options).privacyPlan(records: sequences.count, target: privacy)
-                console.error(String(format: "DP-SGD: ε = %.3g, δ = %.1e over %d steps at sample rate %.4f: noise multiplier σ = %.3f, clip C = %g",
-                                     plan.epsilon, plan.delta, plan.steps, plan.sampleRate, plan.noiseMultiplier, privacy.clipNorm))
+                console.error(String(format: "DP-SGD: ε = %.3g, δ = %.1e over %d steps at sample "
+                                         + "rate %.4f: noise multiplier σ = %.3f, clip C = %g",
+                                     plan.epsilon, plan.delta, plan.steps, plan.sampleRate, plan.noiseMultiplier,
+                                     privacy.clipNorm))
             } catch { throw CommandError(error.message) }
         }
         let result: TrainingPipeline.Result
         do {
             result = try pipeline.run(seed: sequences, seedLabel: path, privacy: privacy) { phase, report in
                 guard !quiet else { return }
-                console.error(epochLine(phase, report, of: phase == .pretraining ? pipeline.pretrainEpochs : options.epochs))
+                console.error(epochLine(phase, report,
+                                        of: phase == .pretraining ? pipeline.pretrainEpochs : options.epochs))
             }
         } catch { throw CommandError(error.message) }
         var checkpoint = result.checkpoint
@@ -110,12 +123,15 @@ struct TrainCommand: ZebraCommand {
         do { try checkpoint.write(to: out) } catch { throw CommandError(error.message) }
         let fine = result.fineTuning
         if let p = checkpoint.header.privacy {
-            console.error(String(format: "trained with DP-SGD: (ε = %.3f, δ = %.1e), σ = %.3f, %d steps; %.1f s in all",
-                                 p.epsilon, p.delta, p.noiseMultiplier, p.steps, fine.seconds + (result.pretraining?.seconds ?? 0)))
+            console.error(String(format: "trained with DP-SGD: (ε = %.3f, δ = "
+                                     + "%.1e), σ = %.3f, %d steps; %.1f s in all",
+                                 p.epsilon, p.delta, p.noiseMultiplier, p.steps,
+                                 fine.seconds + (result.pretraining?.seconds ?? 0)))
         } else {
             console.error(String(format: "best epoch %d of %d, validation loss %.3f; %@ sequences/s; %.1f s in all",
                                  fine.bestEpoch, fine.epochs.count, fine.bestValidationLoss ?? .nan,
-                                 formatRate(fine.sequencesPerSecond), fine.seconds + (result.pretraining?.seconds ?? 0)))
+                                 formatRate(fine.sequencesPerSecond),
+                                 fine.seconds + (result.pretraining?.seconds ?? 0)))
         }
         console.error("wrote \(out) (\(formatCount(result.model.parameterCount)) parameters)")
         return 0
@@ -123,15 +139,18 @@ struct TrainCommand: ZebraCommand {
 
     static func epochLine(_ phase: TrainingPipeline.Phase, _ r: EpochReport, of total: Int) -> String {
         let t = r.training
-        var line = String(format: "%@ epoch %d/%d  β %.2f  loss %.3f (values %.3f, recorded %.3f, events %.3f, visits %.3f, KL %.3f)",
-                          phase.rawValue, r.epoch, total, r.beta, t.total, t.values, t.observed, t.events, t.visits, t.kl)
+        var line = String(format: "%@ epoch %d/%d  β %.2f  loss %.3f (values %.3f, "
+                              + "recorded %.3f, events %.3f, visits %.3f, KL %.3f)",
+                          phase.rawValue, r.epoch, total, r.beta, t.total, t.values, t.observed, t.events, t.visits,
+                          t.kl)
         if let v = r.validation { line += String(format: "  validation %.3f%@", v.total, r.improved ? " *" : "") }
         return line + String(format: "  %.2f s", r.seconds)
     }
 }
 
 /// Imports seed records, reporting what was skipped on stderr.
-func importSeedRecords(_ path: String, template: DiseaseTemplate, strict: Bool, console: Console) throws -> SeedRecords {
+func importSeedRecords(_ path: String, template: DiseaseTemplate, strict: Bool, console: Console) throws
+    -> SeedRecords {
     let importer = SeedRecordImporter(template: template, strict: strict)
     do {
         let records = try importer.read(path: path)

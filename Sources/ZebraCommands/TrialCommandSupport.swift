@@ -9,19 +9,22 @@ import TrialDesign
 
 /// Options shared by `control-arm` and `trial-sim`.
 enum TrialOptions {
-    static let trial = Option<String>.required("trial", "file", help: "Trial specification (JSON; see docs/trial-specification.md).")
+    static let trial = Option<String>.required("trial", "file",
+                                               help: "Trial specification (JSON; see docs/trial-specification.md).")
     static let effect = Option<Double?>(
         "effect", "x", in: -1e6...1e6,
         help: "Treatment effect: a difference in the endpoint (change or slope per year), or a hazard ratio for "
             + "time-to-event endpoints.")
     static let multiplier = Option<Double?>(
         "progression-multiplier", "m", in: 0...10,
-        help: "Treatment effect as a multiplier of progression since the index date (0.5 halves it); instead of --effect.")
+        help: "Treatment effect as a multiplier of progression since "
+            + "the index date (0.5 halves it); instead of --effect.")
     static let model = Option<String?>(
         "model", "file",
         help: "A trained model ('zebra train'): measures at trial visits come from it "
             + "(default: DiseaseModels/<disease>.model when it exists).")
-    static let templateOnly = Flag("template-only", help: "Ignore any trained model: the template's trajectories and noise alone.")
+    static let templateOnly = Flag("template-only",
+                                   help: "Ignore any trained model: the template's trajectories and noise alone.")
     /// `--model` / `--template-only` for the trial commands.
     static let models = OptionGroup([model, templateOnly])
 }
@@ -47,14 +50,18 @@ private func loadTrialPlanIgnoringModel(_ arguments: ParsedArguments) throws -> 
 }
 
 /// The effect from --effect or --progression-multiplier, else the trial file's, else `fallback`.
-func treatmentEffect(_ arguments: ParsedArguments, plan: TrialPlan, fallback: TreatmentEffect?) throws -> TreatmentEffect? {
+func treatmentEffect(_ arguments: ParsedArguments, plan: TrialPlan, fallback: TreatmentEffect?) throws
+    -> TreatmentEffect? {
     let tte = plan.specification.endpoint.isTimeToEvent
     if arguments.wasGiven(TrialOptions.effect) && arguments.wasGiven(TrialOptions.multiplier) {
         throw UsageError("give --effect or --progression-multiplier, not both", usage: arguments.usage)
     }
     if let x = arguments[TrialOptions.effect] {
         if tte {
-            guard x > 0 else { throw UsageError("for a time-to-event endpoint, --effect is a hazard ratio (> 0; 1 = no effect)", usage: arguments.usage) }
+            guard x > 0 else {
+                throw UsageError("for a time-to-event endpoint, --effect is a hazard ratio (> 0; 1 = no effect)",
+                                 usage: arguments.usage)
+            }
             return .hazardRatio(x)
         }
         return .difference(x)
@@ -68,7 +75,8 @@ func treatmentEffect(_ arguments: ParsedArguments, plan: TrialPlan, fallback: Tr
 
 /// Reads a treated arm from a FHIR ndjson folder or file, Bundles, or a long CSV (the
 /// `RecordImport` module), mapped to the trial's template; skipped records are reported.
-func readTreatedRecords(_ path: String, plan: TrialPlan, console: Console) throws -> (timelines: [PatientTimeline], concepts: TemplateConcepts) {
+func readTreatedRecords(_ path: String, plan: TrialPlan, console: Console) throws
+    -> (timelines: [PatientTimeline], concepts: TemplateConcepts) {
     let records: SeedRecords
     do { records = try SeedRecordImporter(template: plan.template).read(path: path) } catch {
         let details = error.problems.prefix(5).map { "\n  " + $0.description }.joined()

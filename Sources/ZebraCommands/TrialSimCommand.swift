@@ -16,8 +16,9 @@ struct TrialSimCommand: ZebraCommand {
         SE. Deterministic for a seed, whatever the thread count.
         """,
         options: [
-            TrialOptions.trial, TrialOptions.effect, TrialOptions.multiplier, replicates, Shared.seed, treated, external,
-            ratio, pool, designs, out, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
+            TrialOptions.trial, TrialOptions.effect, TrialOptions.multiplier, replicates, Shared.seed, treated,
+            external, ratio, pool, designs, out, Shared.threads, Shared.overwrite, Shared.templates,
+            TrialOptions.models,
         ])
 
     static let replicates = Option<Int>("replicates", "n", default: 1000, in: 2...1_000_000, help: "Simulated trials.")
@@ -33,7 +34,8 @@ struct TrialSimCommand: ZebraCommand {
         help: "Eligible natural-history patients to simulate and resample (default: 5 × one trial's draw).")
     static let designs = Option<[TrialDesignKind]?>(
         "designs", "list",
-        help: "Comma-separated designs (default: all): " + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", "),
+        help: "Comma-separated designs (default: all): "
+            + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", "),
         expectation: "a comma-separated list of " + TrialDesignKind.allCases.map(\.rawValue).joined(separator: ", "),
         parse: { text in
             let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -49,14 +51,17 @@ struct TrialSimCommand: ZebraCommand {
         let seed = Shared.seed(arguments)
         let threads = Shared.threads(arguments)
         guard let effect = try treatmentEffect(arguments, plan: plan, fallback: nil) else {
-            throw UsageError("give --effect (or --progression-multiplier), or an effect in the trial file's simulation section", usage: arguments.usage)
+            throw UsageError("give --effect (or --progression-multiplier), or "
+                + "an effect in the trial file's simulation section", usage: arguments.usage)
         }
         let designs = arguments[Self.designs] ?? TrialDesignKind.allCases
-        var simulation = TrialSimulation(plan: plan, effect: effect, replicates: replicates, seed: seed, threads: threads, designs: designs)
+        var simulation = TrialSimulation(plan: plan, effect: effect, replicates: replicates, seed: seed,
+                                         threads: threads, designs: designs)
         if let n = arguments[Self.treated] {
             simulation.settings.treated = n
             simulation.settings.concurrentControls = n
-            simulation.settings.hybridConcurrentControls = min(simulation.settings.hybridConcurrentControls, max(n / 2, 1))
+            simulation.settings.hybridConcurrentControls = min(simulation.settings.hybridConcurrentControls,
+                                                               max(n / 2, 1))
         }
         if let n = arguments[Self.external] { simulation.settings.externalControls = n }
         if let k = arguments[Self.ratio] { simulation.settings.matchingRatio = k }
@@ -66,18 +71,23 @@ struct TrialSimCommand: ZebraCommand {
         do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
             throw CommandError(error.message)
         }
-        console.error("trial-sim: \(spec.title), \(effect.summary), \(replicates) replicates, seed \(seed), \(threads) threads")
+        console.error("trial-sim: \(spec.title), \(effect.summary), "
+            + "\(replicates) replicates, seed \(seed), \(threads) threads")
         let start = Date()
         do {
             let oc = try simulation.run(progress: { console.error("  pool: " + $0) })
-            try writeFileAtomically(Array(oc.json().text().utf8), to: directory.path(of: "operating-characteristics.json"))
+            try writeFileAtomically(Array(oc.json().text().utf8),
+                                    to: directory.path(of: "operating-characteristics.json"))
             try writeFileAtomically(Array(oc.csv().utf8), to: directory.path(of: "operating-characteristics.csv"))
-            try writeFileAtomically(Array(oc.ratesChart().utf8), to: directory.path(of: "operating-characteristics.svg"))
+            try writeFileAtomically(Array(oc.ratesChart().utf8),
+                                    to: directory.path(of: "operating-characteristics.svg"))
             try writeFileAtomically(Array(oc.errorsChart().utf8), to: directory.path(of: "estimation-error.svg"))
-            try writeFileAtomically(Array((oc.table() + "\n").utf8), to: directory.path(of: "operating-characteristics.txt"))
+            try writeFileAtomically(Array((oc.table() + "\n").utf8),
+                                    to: directory.path(of: "operating-characteristics.txt"))
             try directory.commit(description: "generator: zebra trial-sim\n")
             console.print(oc.table())
-            console.error("trial-sim: " + String(format: "%.1f", Date().timeIntervalSince(start)) + " s; wrote \(directory.finalPath)")
+            console.error("trial-sim: " + String(format: "%.1f", Date().timeIntervalSince(start))
+                + " s; wrote \(directory.finalPath)")
             return 0
         } catch {
             directory.discard()

@@ -24,7 +24,8 @@ package enum Zebra {
         ]
         for c in commands {
             let name = c.specification.name
-            lines.append("  " + name + String(repeating: " ", count: max(2, 20 - name.count)) + c.specification.abstract)
+            lines.append("  " + name + String(repeating: " ", count: max(2, 20 - name.count))
+                + c.specification.abstract)
         }
         lines += ["", "See 'zebra <command> --help' for a command's options."]
         return lines.joined(separator: "\n")
@@ -61,7 +62,8 @@ package enum Zebra {
             return 64
         }
         do {
-            let parsed = try ParsedArguments(Array(arguments.dropFirst()), specification: command.specification, toolName: "zebra")
+            let parsed = try ParsedArguments(Array(arguments.dropFirst()), specification: command.specification,
+                                             toolName: "zebra")
             if parsed.wantsHelp {
                 console.print(command.specification.help(toolName: "zebra"))
                 return 0

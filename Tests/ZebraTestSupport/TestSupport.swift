@@ -33,7 +33,8 @@ package enum TestSupport {
     /// A fresh path under the system's temporary directory that does not exist yet: for output
     /// folders a command must create itself (commands refuse to write into an existing one).
     package static func temporaryPath(_ label: String = "zebra") -> String {
-        (NSTemporaryDirectory() as NSString).appendingPathComponent("\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        (NSTemporaryDirectory() as NSString)
+            .appendingPathComponent("\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
     }
 
     /// A fresh empty folder under the system's temporary directory (unique per call, so
@@ -58,7 +59,8 @@ package enum TestSupport {
       "population": {"birthDates": {"from": "1950-01-01", "to": "2000-12-31"}, "sex": {"male": 0.5, "female": 0.5}},
       "attributes": [
         {"id": "subtype", "text": "Subtype", "type": "categorical", "codes": [{"system": "local", "code": "subtype"}],
-         "values": [{"id": "a", "codes": [{"system": "local", "code": "a"}]}, {"id": "b", "codes": [{"system": "local", "code": "b"}]}],
+         "values": [{"id": "a", "codes": [{"system": "local", "code": "a"}]}, {"id": "b", "codes": [{"system": \
+    "local", "code": "b"}]}],
          "probabilities": {"male": {"a": 0.7, "b": 0.3}, "female": {"a": 0.4, "b": 0.6}}},
         {"id": "repeats", "text": "Repeats", "type": "continuous", "codes": [{"system": "local", "code": "repeats"}],
          "unit": "{repeats}", "distribution": {"normal": {"mean": 500, "sd": 100}, "min": 100, "max": 900}}
@@ -68,8 +70,10 @@ package enum TestSupport {
       "onset": {"age": {"lognormal": {"median": 20, "sigma": 0.3}, "source": "book"}},
       "diagnosis": {"delay": {"fixed": 1}},
       "measures": [
-        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", "decimals": 1,
-         "start": "onset", "initial": 10, "slope": {"value": 2, "effects": [{"state": "milestone", "multiply": 0.5}, {"randomEffect": "speed", "sd": 0.5}]},
+        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", \
+    "decimals": 1,
+         "start": "onset", "initial": 10, "slope": {"value": 2, "effects": [{"state": "milestone", "multiply": 0.5}, \
+    {"randomEffect": "speed", "sd": 0.5}]},
          "floor": 0, "ceiling": 100, "noise": {"sd": 1}}
       ],
       "events": [
