@@ -92,7 +92,9 @@ struct ResourceEmitter {
             encounterIDs.append(id)
             sink(.encounter, id) { w in
                 head("Encounter", id, into: &w)
-                w.raw(",\"status\":\"finished\",\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"AMB\",\"display\":\"ambulatory\"},\"subject\":")
+                w.raw(",\"status\":\"finished\",")
+                w.raw("\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",")
+                w.raw("\"code\":\"AMB\",\"display\":\"ambulatory\"},\"subject\":")
                 w.raw(patientReference)
                 w.raw(",\"period\":{\"start\":"); w.date(event.day); w.raw(",\"end\":"); w.date(event.day); w.raw("}}")
             }
@@ -130,8 +132,11 @@ struct ResourceEmitter {
         let id = newID()
         sink(.condition, id) { w in
             head("Condition", id, into: &w)
-            w.raw(",\"clinicalStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]}")
-            w.raw(",\"verificationStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",\"code\":\"confirmed\"}]}")
+            w.raw(",\"clinicalStatus\":{\"coding\":[")
+            w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]}")
+            w.raw(",\"verificationStatus\":{\"coding\":[")
+            w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",")
+            w.raw("\"code\":\"confirmed\"}]}")
             w.raw(",\"code\":"); w.raw(serializer.codeFragments[Int(event.concept)])
             w.raw(",\"subject\":"); w.raw(patientReference)
             w.raw(",\"onsetDateTime\":"); w.date(event.day)

@@ -45,7 +45,8 @@ package struct FHIRSerializer: Sendable {
             }
             if let category = concept.category {
                 var c = ByteWriter(capacity: 160)
-                c.raw("\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":")
+                c.raw("\"category\":[{\"coding\":[")
+                c.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":")
                 c.jsonString(category); c.raw("}]}],")
                 categories.append(c.bytes)
             } else {
@@ -57,11 +58,13 @@ package struct FHIRSerializer: Sendable {
         categoryFragments = categories
         decimals = concepts.concepts.map(\.decimals)
         var m = ByteWriter(capacity: 200)
-        m.raw("\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HTEST\",\"display\":\"test health data\"}]}")
+        m.raw("\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",")
+        m.raw("\"code\":\"HTEST\",\"display\":\"test health data\"}]}")
         meta = m.bytes
         var pm = ByteWriter(capacity: 400)
         pm.raw("\"meta\":{\"source\":"); pm.jsonString(source)
-        pm.raw(",\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HTEST\",\"display\":\"test health data\"}]")
+        pm.raw(",\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",")
+        pm.raw("\"code\":\"HTEST\",\"display\":\"test health data\"}]")
         if !patientTags.isEmpty {
             pm.raw(",\"tag\":[")
             for (i, tag) in patientTags.enumerated() {

@@ -104,10 +104,9 @@ package struct TrialPlan: Sendable {
         }
         for (path, selection) in spec.simulation.treatedSelection.ranges.map({
             ("$.simulation.treatedSelection.ranges.\($0.id)", $0.id)
+        }) + spec.simulation.treatedSelection.logOdds.map({
+            ("$.simulation.treatedSelection.logOdds.\($0.covariate)", $0.covariate)
         })
-            + spec.simulation.treatedSelection.logOdds.map({
-                ("$.simulation.treatedSelection.logOdds.\($0.covariate)", $0.covariate)
-            })
         where !columns.contains(where: { $0.name == selection }) {
             problem(path,
                     "\"\(selection)\" is not one of the trial's covariate columns "

@@ -150,9 +150,10 @@ struct SelectionModel: Sendable {
             throw TrialDesignError("the pool (\(pool.count)) is smaller than one "
                 + "trial's draw (\(trialSize + externalCount))")
         }
+        let selection = sel.ranges.map { "\($0.id) \($0.range)" }
+            + sel.logOdds.map { "\($0.covariate): log-odds \($0.perUnit) per unit" }
         note = sel.isEmpty ? "trial patients drawn at random from the pool"
-            : "trial patients drawn from the pool with selection "
-            + "\(sel.ranges.map { "\($0.id) \($0.range)" } + sel.logOdds.map { "\($0.covariate): log-odds \($0.perUnit) per unit" })"
+            : "trial patients drawn from the pool with selection \(selection)"
     }
 
     /// Pool indices of the trial patients (treated first, in random order) and of the external controls.

@@ -109,6 +109,9 @@ struct SimulateCommand: ZebraCommand {
 
     static func runInfo(template: DiseaseTemplate, options: SimulationOptions, format: FHIRFormat,
                         patients: Int, summary: ExportSummary, model: LoadedModel?) -> String {
+        let records = options.registry.map {
+            "registry extract (opened \($0.opened.iso), mean follow-up \($0.meanFollowUpYears) y)"
+        } ?? "from diagnosis"
         var lines = [
             "generator: zebra simulate",
             "template: \(template.id) \(template.version) sha256:\(template.digest)",
@@ -118,7 +121,7 @@ struct SimulateCommand: ZebraCommand {
             "treatments: \(options.treatmentsEnabled ? "as in template" : "none (natural history)")",
             "diagnosed-only: \(options.requireDiagnosis)",
             "composition: \(options.composition.map { $0.describe(template) } ?? "as in the template")",
-            "records: \(options.registry.map { "registry extract (opened \($0.opened.iso), mean follow-up \($0.meanFollowUpYears) y)" } ?? "from diagnosis")",
+            "records: \(records)",
             "format: \(format.rawValue)",
             "generation: " + (model.map { "template + model \($0.path) sha256:\($0.digest)" } ?? "template only"),
         ]

@@ -93,9 +93,8 @@ import ZebraTestSupport
     func reportsPathAndReason(from old: String, to new: String, path: String, fragment: String) throws {
         let found = try problems(replacing: old, with: new)
         let match = found.first { $0.path == path && $0.message.contains(fragment) }
-        #expect(
-            match != nil,
-            "expected a problem at \(path) mentioning '\(fragment)'; got:\n\(found.map(\.description).joined(separator: "\n"))")
+        #expect(match != nil, Comment(rawValue: "expected a problem at \(path) mentioning '\(fragment)'; "
+            + "got:\n\(found.map(\.description).joined(separator: "\n"))"))
         #expect((match?.line ?? 0) > 0)
     }
 
