@@ -23,8 +23,10 @@ struct SequenceVAE: Sendable {
         self.hidden = hidden
         self.latent = latent
         encoder = GRU(inputSize: features, hiddenSize: hidden, name: "encoder", store: &store, random: &random)
-        toPosterior = Linear(inputSize: hidden, outputSize: 2 * latent, name: "posterior", store: &store, random: &random)
-        toDecoderState = Linear(inputSize: latent, outputSize: hidden, name: "decoderState", store: &store, random: &random)
+        toPosterior = Linear(inputSize: hidden, outputSize: 2 * latent, name: "posterior", store: &store,
+                             random: &random)
+        toDecoderState = Linear(inputSize: latent, outputSize: hidden, name: "decoderState", store: &store,
+                                random: &random)
         decoder = GRU(inputSize: latent + features, hiddenSize: hidden, name: "decoder", store: &store, random: &random)
         toOutput = Linear(inputSize: hidden, outputSize: 2 * features, name: "output", store: &store, random: &random)
     }
@@ -116,7 +118,8 @@ struct SequenceVAE: Sendable {
                 inputs.replaceSubrange(row..<(row + latent), with: z[(b * latent)..<((b + 1) * latent)])
                 if t > 0 {
                     let source = ((t - 1) * batch.size + b) * features
-                    inputs.replaceSubrange((row + latent)..<(row + width), with: batch.inputs[source..<(source + features)])
+                    inputs.replaceSubrange((row + latent)..<(row + width),
+                                           with: batch.inputs[source..<(source + features)])
                 }
             }
         }

@@ -61,7 +61,8 @@ enum TrainingBench {
         let kernelThreads = mode == .gemmRows ? 2 : 1
         _ = shards.sum(into: &store.gradients, threads: mode == .shards ? 2 : 1) { shard, workspace, g in
             var random = RandomStream(seed: seed, stream: UInt64(shard))
-            let part = parts == 1 ? batch : batch.subset((shard * batch.size / parts)..<((shard + 1) * batch.size / parts))
+            let part = parts == 1 ? batch
+                : batch.subset((shard * batch.size / parts)..<((shard + 1) * batch.size / parts))
             return model.lossAndGradient(
                 part, parameters: parameters, gradients: &g, scale: scale, random: &random,
                 threads: kernelThreads, workspace: &workspace)

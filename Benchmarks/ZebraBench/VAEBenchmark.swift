@@ -35,13 +35,15 @@ struct VAEBenchmark {
         let lengths = data.map(\.steps)
         try writeShapes(schema: schema, lengths: lengths)
         print("sequence VAE, \(disease) registry records: \(data.count) sequences, \(lengths.reduce(0, +)) visits "
-            + "(mean \(String(format: "%.1f", Double(lengths.reduce(0, +)) / Double(lengths.count))), max \(lengths.max() ?? 0)); "
-            + "batch \(batch), latent \(latent); encoder input \(schema.encoderInputWidth), "
+            + "(mean \(String(format: "%.1f", Double(lengths.reduce(0, +)) / Double(lengths.count))), max "
+            + "\(lengths.max() ?? 0)); batch \(batch), latent \(latent); encoder input \(schema.encoderInputWidth), "
             + "decoder input \(schema.decoderInputWidth(latent: latent)), decoder output \(schema.decoderOutputWidth)")
-        print("hidden  threads  parameters  train seq/s  ms/batch  decoder-only sampling patients/s (40 visits)  full generation patients/s")
+        print("hidden  threads  parameters  train seq/s  ms/batch  decoder-only "
+            + "sampling patients/s (40 visits)  full generation patients/s")
         for hidden in hiddenSizes {
             for threads in threadCounts {
-                var model = SequenceVAE(schema: schema, configuration: ModelConfiguration(hidden: hidden, latent: latent), seed: 1)
+                var model = SequenceVAE(schema: schema,
+                                        configuration: ModelConfiguration(hidden: hidden, latent: latent), seed: 1)
                 var training = TrainingOptions()
                 training.epochs = epochs
                 training.batchSize = batch
@@ -52,12 +54,14 @@ struct VAEBenchmark {
                 let summary = trainer.train(&model, training: data, validation: [])
                 let perSecond = summary.sequencesPerSecond
                 let sampling = decoderOnlySampling(model, patients: samplePatients, steps: 40, threads: threads)
-                let generator = ModelGenerator(simulator: CohortSimulator(template: template, options: SimulationOptions(seed: 3)), model: model)
+                let generator = ModelGenerator(simulator: CohortSimulator(template: template,
+                                                                          options: SimulationOptions(seed: 3)),
+                                               model: model)
                 let start = Date()
                 _ = parallelMap(count: samplePatients, threads: threads) { generator.patient($0).visitAges.count }
                 let full = Double(samplePatients) / Date().timeIntervalSince(start)
-                print(String(format: "%6d  %7d  %10d  %11.0f  %8.2f  %46.0f  %26.0f", hidden, threads, model.parameterCount,
-                             perSecond, 1000 * Double(batch) / perSecond, sampling, full))
+                print(String(format: "%6d  %7d  %10d  %11.0f  %8.2f  %46.0f  %26.0f", hidden, threads,
+                             model.parameterCount, perSecond, 1000 * Double(batch) / perSecond, sampling, full))
             }
         }
         print(String(format: "peak RSS %.1f MB", peakResidentMegabytes() ?? .nan))
@@ -77,7 +81,9 @@ struct VAEBenchmark {
             for _ in 0..<steps {
                 hidden = model.decoderStep(input: input, hidden: hidden)
                 let out = model.decoderHeadOutput(hidden)
-                for k in 0..<schema.measures { input[width - 2 * schema.measures + 2 * k + 1] = out[2 * schema.measures + k] > 0 ? 1 : 0 }
+                for k in 0..<schema.measures {
+                    input[width - 2 * schema.measures + 2 * k + 1] = out[2 * schema.measures + k] > 0 ? 1 : 0
+                }
                 total += out[0] + Float(random.nextNormal()) * 0.01
             }
             return total
@@ -97,7 +103,8 @@ struct VAEBenchmark {
             ("sample_patients", .integer(samplePatients)), ("sample_steps", .integer(40)),
         ])
         let data = Data(shapes.bytes())
-        try FileManager.default.createDirectory(atPath: (shapesPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: (shapesPath as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: shapesPath))
     }
 }

@@ -64,7 +64,8 @@ if arguments.first == "vae" {
         case "--threads": benchmark.threadCounts = value.split(separator: ",").compactMap { Int($0) }
         case "--samples": benchmark.samplePatients = Int(value) ?? benchmark.samplePatients
         case "--templates": benchmark.models = value
-        default: fail("unknown argument \(arguments[i]) (vae options: --disease --patients --hidden 64,128 --epochs --threads 1,2 --samples --templates)")
+        default: fail("unknown argument \(arguments[i]) (vae options: --disease --patients "
+            + "--hidden 64,128 --epochs --threads 1,2 --samples --templates)")
         }
         i += 2
     }

@@ -3,12 +3,13 @@ import Simulation
 import Timelines
 
 /// Runs the calibration checks defined for a template's disease.
-public enum Calibration {
+package enum Calibration {
     /// The diseases with calibration targets.
-    public static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
+    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
 
     /// Simulates `patients` patients per cohort and compares with the published figures.
-    public static func run(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int) throws(CalibrationError) -> CalibrationReport {
+    package static func run(template: DiseaseTemplate, patients: Int, seed: UInt64,
+                            threads: Int) throws(CalibrationError) -> CalibrationReport {
         let checks: [CalibrationCheck]
         let cohorts = CalibrationCohorts(template: template, patients: patients, seed: seed, threads: threads)
         switch template.id {
@@ -45,17 +46,23 @@ struct CalibrationCohorts {
     }
 
     func state(_ name: String) -> Int {
-        guard let s = template.stateIndex(name) else { preconditionFailure("calibration refers to unknown state \(name)") }
+        guard let s = template.stateIndex(name) else {
+            preconditionFailure("calibration refers to unknown state \(name)")
+        }
         return s
     }
 
     func measure(_ id: String) -> Int {
-        guard let m = template.measureIndex(id) else { preconditionFailure("calibration refers to unknown measure \(id)") }
+        guard let m = template.measureIndex(id) else {
+            preconditionFailure("calibration refers to unknown measure \(id)")
+        }
         return m
     }
 
     func attribute(_ id: String) -> Int {
-        guard let a = template.attributeIndex(id) else { preconditionFailure("calibration refers to unknown attribute \(id)") }
+        guard let a = template.attributeIndex(id) else {
+            preconditionFailure("calibration refers to unknown attribute \(id)")
+        }
         return a
     }
 

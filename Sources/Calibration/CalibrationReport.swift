@@ -1,33 +1,33 @@
 import Foundation
 
 /// One published figure compared with the same figure computed on a simulated cohort.
-public struct CalibrationCheck: Sendable {
-    public var name: String
-    public var source: String
-    public var target: Double
-    public var simulated: Double
+package struct CalibrationCheck: Sendable {
+    package var name: String
+    package var source: String
+    package var target: Double
+    package var simulated: Double
     /// Allowed absolute difference, with the reason it is this wide.
-    public var tolerance: Double
-    public var toleranceReason: String
+    package var tolerance: Double
+    package var toleranceReason: String
     /// Patients (or observations) the simulated figure rests on.
-    public var sampleSize: Int
+    package var sampleSize: Int
 
-    public var difference: Double { simulated - target }
-    public var passed: Bool { simulated.isFinite && abs(difference) <= tolerance }
+    package var difference: Double { simulated - target }
+    package var passed: Bool { simulated.isFinite && abs(difference) <= tolerance }
 }
 
 /// All checks for one template, printable as a table.
-public struct CalibrationReport: Sendable {
-    public var disease: String
-    public var templateVersion: String
-    public var patients: Int
-    public var seed: UInt64
-    public var checks: [CalibrationCheck]
+package struct CalibrationReport: Sendable {
+    package var disease: String
+    package var templateVersion: String
+    package var patients: Int
+    package var seed: UInt64
+    package var checks: [CalibrationCheck]
 
-    public var allPassed: Bool { checks.allSatisfy(\.passed) }
+    package var allPassed: Bool { checks.allSatisfy(\.passed) }
 
     /// A fixed-width table: figure, source, target, simulated, tolerance, n, verdict.
-    public func table() -> String {
+    package func table() -> String {
         func fmt(_ x: Double) -> String {
             guard x.isFinite else { return "n/a" }
             let magnitude = abs(x)
@@ -36,11 +36,13 @@ public struct CalibrationReport: Sendable {
         }
         let headers = ["figure", "source", "target", "simulated", "tolerance", "n", "result"]
         var rows = checks.map { c in
-            [c.name, c.source, fmt(c.target), fmt(c.simulated), "±" + fmt(c.tolerance), String(c.sampleSize), c.passed ? "ok" : "FAIL"]
+            [c.name, c.source, fmt(c.target), fmt(c.simulated), "±" + fmt(c.tolerance), String(c.sampleSize),
+             c.passed ? "ok" : "FAIL"]
         }
         rows.insert(headers, at: 0)
         let widths = (0..<headers.count).map { col in rows.map { $0[col].count }.max() ?? 0 }
-        var lines = ["Calibration of \(disease) (template \(templateVersion)), \(patients) simulated patients, seed \(seed)"]
+        var lines = ["Calibration of \(disease) (template \(templateVersion)), "
+            + "\(patients) simulated patients, seed \(seed)"]
         for (i, row) in rows.enumerated() {
             let cells = row.enumerated().map { col, cell in
                 col >= 2 && col <= 5 ? String(repeating: " ", count: widths[col] - cell.count) + cell
@@ -57,7 +59,7 @@ public struct CalibrationReport: Sendable {
 }
 
 /// A template id with no calibration targets defined.
-public struct CalibrationError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct CalibrationError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

@@ -14,7 +14,9 @@ struct FabryCalibration {
         let stroke = c.state("stroke")
         let people = c.untreated
         func onsetMedian(male: Bool) -> (Double, Int) {
-            let ages = people.filter { isMale($0) == male && isClassic($0) }.compactMap { $0.course.entryAge(of: onset) }
+            let ages = people.filter { isMale($0) == male && isClassic($0) }.compactMap {
+                $0.course.entryAge(of: onset)
+            }
             return (Summary.median(ages), ages.count)
         }
         func diagnosisMedian(male: Bool) -> (Double, Int) {
@@ -43,31 +45,53 @@ struct FabryCalibration {
         let deathsF = c.treated.filter { !isMale($0) }.map(\.course.deathAge)
         let ert = ertSlopes()
         return [
-            check("symptom onset, classic males, median (y)", "Eng 2007", 9, onsetM, 1.5, "registry median; the registry is mostly classic families", nOM),
-            check("symptom onset, classic females, median (y)", "Eng 2007", 13, onsetF, 2, "registry median; women's onset is more variable", nOF),
-            check("age at diagnosis, males, median (y)", "Eng 2007", 23, diagM, 3, "registry median over both phenotypes", nDM),
-            check("age at diagnosis, females, median (y)", "Eng 2007", 32, diagF, 3, "registry median over both phenotypes", nDF),
-            check("eGFR slope, untreated men with UP/Cr > 1.5 (/y)", "Wanner 2010", -5.6, men.proteinuric, 0.8, "mean of per-patient slopes; SE in n = 462 about 0.5", men.nProteinuric),
-            check("untreated men declining faster than -1/y (%)", "Wanner 2010", 71, men.fasterThanOne, 8, "slopes from a few noisy visits; binomial CI ±5 in n = 462", men.n),
-            check("eGFR slope, untreated women with UP/Cr > 1.2 (/y)", "Wanner 2010", -1.3, women.proteinuric, 0.6, "few proteinuric women; per-patient slopes noisy", women.nProteinuric),
-            check("untreated women declining faster than -1/y (%)", "Wanner 2010", 39, women.fasterThanOne, 8, "slopes from a few noisy visits", women.n),
-            check("lyso-Gb3, classic males, mean (ng/mL)", "Nowak", 61, lyso[0].mean, 8, "SD 38: SE of a mean of 50 patients is about 5", lyso[0].n),
+            check("symptom onset, classic males, median (y)", "Eng 2007", 9, onsetM, 1.5,
+                  "registry median; the registry is mostly classic families", nOM),
+            check("symptom onset, classic females, median (y)", "Eng 2007", 13, onsetF, 2,
+                  "registry median; women's onset is more variable", nOF),
+            check("age at diagnosis, males, median (y)", "Eng 2007", 23, diagM, 3,
+                  "registry median over both phenotypes", nDM),
+            check("age at diagnosis, females, median (y)", "Eng 2007", 32, diagF, 3,
+                  "registry median over both phenotypes", nDF),
+            check("eGFR slope, untreated men with UP/Cr > 1.5 (/y)", "Wanner 2010", -5.6, men.proteinuric, 0.8,
+                  "mean of per-patient slopes; SE in n = 462 about 0.5", men.nProteinuric),
+            check("untreated men declining faster than -1/y (%)", "Wanner 2010", 71, men.fasterThanOne, 8,
+                  "slopes from a few noisy visits; binomial CI ±5 in n = 462", men.n),
+            check("eGFR slope, untreated women with UP/Cr > 1.2 (/y)", "Wanner 2010", -1.3, women.proteinuric, 0.6,
+                  "few proteinuric women; per-patient slopes noisy", women.nProteinuric),
+            check("untreated women declining faster than -1/y (%)", "Wanner 2010", 39, women.fasterThanOne, 8,
+                  "slopes from a few noisy visits", women.n),
+            check("lyso-Gb3, classic males, mean (ng/mL)", "Nowak", 61, lyso[0].mean, 8,
+                  "SD 38: SE of a mean of 50 patients is about 5", lyso[0].n),
             check("lyso-Gb3, later-onset males, mean (ng/mL)", "Nowak", 14, lyso[1].mean, 3, "SD 12", lyso[1].n),
             check("lyso-Gb3, classic females, mean (ng/mL)", "Nowak", 10, lyso[2].mean, 1.5, "SD 5.4", lyso[2].n),
             check("lyso-Gb3, later-onset females, mean (ng/mL)", "Nowak", 2.4, lyso[3].mean, 0.4, "SD 1.0", lyso[3].n),
-            check("LVMI slope, untreated males (g/m^2.7/y)", "Kampmann 2008", 4.07, lvmiM.mean, 0.6, "per-patient slopes once LV mass rises; small published cohort", lvmiM.n),
-            check("LVMI slope, untreated females (g/m^2.7/y)", "Kampmann 2008", 2.31, lvmiF.mean, 0.5, "per-patient slopes once LV mass rises", lvmiF.n),
-            check("LVH incidence 5 y after diagnosis (%)", "secondary", 11.3, lvh.fiveYears, 5, "secondary figure of unknown population; KM among patients free of LVH at diagnosis", lvh.n),
+            check("LVMI slope, untreated males (g/m^2.7/y)", "Kampmann 2008", 4.07, lvmiM.mean, 0.6,
+                  "per-patient slopes once LV mass rises; small published cohort", lvmiM.n),
+            check("LVMI slope, untreated females (g/m^2.7/y)", "Kampmann 2008", 2.31, lvmiF.mean, 0.5,
+                  "per-patient slopes once LV mass rises", lvmiF.n),
+            check("LVH incidence 5 y after diagnosis (%)", "secondary", 11.3, lvh.fiveYears, 5,
+                  "secondary figure of unknown population; KM among patients free of LVH at diagnosis", lvh.n),
             check("LVH incidence 10 y after diagnosis (%)", "secondary", 29.1, lvh.tenYears, 6, "as above", lvh.n),
-            check("age at ESRD/dialysis, classic men, mean (y)", "Thadhani 2002", 42, Summary.mean(esrdAges), 3, "US dialysis registry of the 1990s: 88 % men, later-onset variants then rarely recognised", esrdAges.count),
-            check("3-year survival after ESRD (%)", "Thadhani 2002", 63, 100 * Summary.fraction(dialysisSurvival), 6, "dialysis-era survival; ±6 is the binomial CI of n = 94", dialysisSurvival.count),
-            check("stroke, males (%)", "MacDermot (secondary)", 24, 100 * strokeM.fraction, 5, "lifetime proportion vs a cohort prevalence", strokeM.n),
-            check("stroke, males, mean age (y)", "MacDermot (secondary)", 40, strokeM.meanAge, 3, "small case series", strokeM.n),
-            check("stroke, females (%)", "MacDermot (secondary)", 7, 100 * strokeF.fraction, 3, "lifetime proportion vs a cohort prevalence", strokeF.n),
-            check("life expectancy, males (y)", "Waldek 2009", 58, Summary.mean(deathsM), 2.5, "Fabry Registry deaths 2001-2008, most on ERT; cohort born 1930-2015", deathsM.count),
-            check("life expectancy, females (y)", "Waldek 2009", 75, Summary.mean(deathsF), 2.5, "Fabry Registry deaths 2001-2008, most on ERT; cohort born 1930-2015", deathsF.count),
-            check("eGFR slope on ERT from age 18-30, males (/y)", "Parini 2020", -1.12, ert.young, 0.5, "per-patient slopes on ERT; agalsidase alfa cohort", ert.nYoung),
-            check("eGFR slope on ERT from age > 30, males (/y)", "Parini 2020", -2.60, ert.old, 0.6, "per-patient slopes on ERT; agalsidase alfa cohort", ert.nOld),
+            check("age at ESRD/dialysis, classic men, mean (y)", "Thadhani 2002", 42, Summary.mean(esrdAges), 3,
+                  "US dialysis registry of the 1990s: 88 % men, later-onset variants then rarely recognised",
+                  esrdAges.count),
+            check("3-year survival after ESRD (%)", "Thadhani 2002", 63, 100 * Summary.fraction(dialysisSurvival), 6,
+                  "dialysis-era survival; ±6 is the binomial CI of n = 94", dialysisSurvival.count),
+            check("stroke, males (%)", "MacDermot (secondary)", 24, 100 * strokeM.fraction, 5,
+                  "lifetime proportion vs a cohort prevalence", strokeM.n),
+            check("stroke, males, mean age (y)", "MacDermot (secondary)", 40, strokeM.meanAge, 3, "small case series",
+                  strokeM.n),
+            check("stroke, females (%)", "MacDermot (secondary)", 7, 100 * strokeF.fraction, 3,
+                  "lifetime proportion vs a cohort prevalence", strokeF.n),
+            check("life expectancy, males (y)", "Waldek 2009", 58, Summary.mean(deathsM), 2.5,
+                  "Fabry Registry deaths 2001-2008, most on ERT; cohort born 1930-2015", deathsM.count),
+            check("life expectancy, females (y)", "Waldek 2009", 75, Summary.mean(deathsF), 2.5,
+                  "Fabry Registry deaths 2001-2008, most on ERT; cohort born 1930-2015", deathsF.count),
+            check("eGFR slope on ERT from age 18-30, males (/y)", "Parini 2020", -1.12, ert.young, 0.5,
+                  "per-patient slopes on ERT; agalsidase alfa cohort", ert.nYoung),
+            check("eGFR slope on ERT from age > 30, males (/y)", "Parini 2020", -2.60, ert.old, 0.6,
+                  "per-patient slopes on ERT; agalsidase alfa cohort", ert.nOld),
         ]
     }
 
@@ -79,7 +103,9 @@ struct FabryCalibration {
 
     /// Per-patient OLS slopes of observed values over an age window, with at least 3 points over 2 years.
     func slope(_ points: [(age: Double, value: Double)]) -> Double? {
-        guard points.count >= 3, let first = points.first, let last = points.last, last.age - first.age >= 2 else { return nil }
+        guard points.count >= 3, let first = points.first, let last = points.last, last.age - first.age >= 2 else {
+            return nil
+        }
         return Summary.slope(points.map(\.age), points.map(\.value))
     }
 
@@ -92,7 +118,10 @@ struct FabryCalibration {
             let end = p.course.entryAge(of: esrd) ?? .infinity
             let values = c.observations(of: egfr, in: p).filter { $0.age >= 18 && $0.age < end }
             if let s = slope(Array(values.prefix(6))) { all.append(s) }
-            guard let first = c.observations(of: upcr, in: p).first(where: { $0.age >= 18 && $0.value > cutoff && $0.age < end }) else { continue }
+            guard let first = c.observations(of: upcr, in: p)
+                .first(where: { $0.age >= 18 && $0.value > cutoff && $0.age < end }) else {
+                continue
+            }
             if let s = slope(Array(values.filter { $0.age >= first.age }.prefix(6))) { proteinuric.append(s) }
         }
         return (Summary.mean(proteinuric), proteinuric.count, 100 * Summary.fraction(all.map { $0 < -1 }), all.count)
@@ -143,7 +172,8 @@ struct FabryCalibration {
         for p in c.treated where isMale(p) {
             guard let start = p.course.entryAge(of: ert), start >= 18 else { continue }
             if let e = p.course.entryAge(of: esrd), e <= start { continue }
-            let end = min(p.course.exitAge(of: ert, after: start) ?? .infinity, p.course.entryAge(of: esrd) ?? .infinity)
+            let end = min(p.course.exitAge(of: ert, after: start) ?? .infinity,
+                          p.course.entryAge(of: esrd) ?? .infinity)
             let values = c.observations(of: egfr, in: p).filter { $0.age >= start && $0.age < end }
             guard let s = slope(Array(values.prefix(10))) else { continue }
             if start < 30 { young.append(s) } else { old.append(s) }

@@ -17,12 +17,18 @@ struct GaucherCalibration {
         let people = c.untreated
         let onsetAges = people.compactMap { $0.course.entryAge(of: onset) }
         // Children at diagnosis (untreated cohort: nobody has had ERT before diagnosis anyway).
-        let children = people.filter { p in p.course.entryAge(of: diagnosis).map { $0 < 18 && $0 < p.course.deathAge } ?? false }
-        func atDiagnosis(_ p: SimulatedPatient, _ m: Int) -> Double { p.course.value(ofMeasure: m, atAge: p.course.entryAge(of: diagnosis)!) }
+        let children = people.filter { p in
+            p.course.entryAge(of: diagnosis).map { $0 < 18 && $0 < p.course.deathAge } ?? false
+        }
+        func atDiagnosis(_ p: SimulatedPatient, _ m: Int) -> Double {
+            p.course.value(ofMeasure: m, atAge: p.course.entryAge(of: diagnosis)!)
+        }
         let splenomegaly = children.map { atDiagnosis($0, spleen) > 1.5 }
         let thrombocytopenia = children.map { atDiagnosis($0, platelets) < 150 }
         let anaemia = children.map { atDiagnosis($0, hb) < 11.5 }
-        let crisisHistory = children.map { p in p.course.entryAge(of: crisis).map { $0 <= p.course.entryAge(of: diagnosis)! } ?? false }
+        let crisisHistory = children.map { p in
+            p.course.entryAge(of: crisis).map { $0 <= p.course.entryAge(of: diagnosis)! } ?? false
+        }
         let mild = mildAdults()
         let response = ertResponse()
         // Splenectomy within 10 years of onset, untreated, death censoring.
@@ -35,26 +41,40 @@ struct GaucherCalibration {
         return [
             check("age at first signs or symptoms, median (y)", "Dutch cohort 2014", 30.1, Summary.median(onsetAges), 3,
                   "single-country cohort; wide spread of onset", onsetAges.count),
-            check("children at diagnosis: splenomegaly > 1.5 MN (%)", "Kaplan 2006", 95, 100 * Summary.fraction(splenomegaly), 4,
+            check("children at diagnosis: splenomegaly > 1.5 MN (%)", "Kaplan 2006", 95,
+                  100 * Summary.fraction(splenomegaly), 4,
                   "n = 887: CI ±1.5; the volume cut-off for 'splenomegaly' is ours", splenomegaly.count),
-            check("children at diagnosis: platelets < 150 (%)", "Kaplan 2006", 50, 100 * Summary.fraction(thrombocytopenia), 8,
-                  "n = 887: CI ±3.3; definition of thrombocytopenia not stated in the abstract", thrombocytopenia.count),
+            check("children at diagnosis: platelets < 150 (%)", "Kaplan 2006", 50,
+                  100 * Summary.fraction(thrombocytopenia), 8,
+                  "n = 887: CI ±3.3; definition of thrombocytopenia not stated in the abstract",
+                  thrombocytopenia.count),
             check("children at diagnosis: Hb < 11.5 g/dL (%)", "Kaplan 2006", 40, 100 * Summary.fraction(anaemia), 8,
                   "n = 887: CI ±3.2; paediatric anaemia cut-off approximated by 11.5 g/dL", anaemia.count),
-            check("children at diagnosis: bone crisis before (%)", "Kaplan 2006", 9, 100 * Summary.fraction(crisisHistory), 4,
-                  "n = 887: CI ±1.9; history recall", crisisHistory.count),
-            check("mild untreated adults (N370S/N370S): Hb (g/dL)", "Ontario 2009", 12.8, mild.hb, 0.6, "small cohort", mild.n),
-            check("mild untreated adults: platelets (10^9/L)", "Ontario 2009", 138, mild.platelets, 20, "small cohort, wide SD", mild.n),
-            check("mild untreated adults: spleen (MN)", "Ontario 2009", 6.6, mild.spleen, 1.5, "small cohort, wide SD", mild.n),
+            check("children at diagnosis: bone crisis before (%)", "Kaplan 2006", 9,
+                  100 * Summary.fraction(crisisHistory), 4, "n = 887: CI ±1.9; history recall", crisisHistory.count),
+            check("mild untreated adults (N370S/N370S): Hb (g/dL)", "Ontario 2009", 12.8, mild.hb, 0.6, "small cohort",
+                  mild.n),
+            check("mild untreated adults: platelets (10^9/L)", "Ontario 2009", 138, mild.platelets, 20,
+                  "small cohort, wide SD", mild.n),
+            check("mild untreated adults: spleen (MN)", "Ontario 2009", 6.6, mild.spleen, 1.5, "small cohort, wide SD",
+                  mild.n),
             check("mild untreated adults: liver (MN)", "Ontario 2009", 1.2, mild.liver, 0.15, "small cohort", mild.n),
-            check("mild untreated adults: spleen change (MN/y)", "Ontario 2009", 0, mild.spleenSlope, 0.3, "'stable over 9.5 years'", mild.n),
-            check("ERT: platelets at 6 months (% change)", "UK cohort (secondary)", 50, response.platelets6, 15, "per-patient change, baseline < 150", response.n),
-            check("ERT: platelets at 12 months (% change)", "UK cohort (secondary)", 91, response.platelets12, 20, "per-patient change, baseline < 150", response.n),
-            check("ERT: platelets at 24 months (% change)", "UK cohort (secondary)", 142, response.platelets24, 30, "per-patient change, baseline < 150", response.n),
-            check("ERT: Hb change at 2 years, anaemic at start (g/dL)", "UK cohort (secondary)", 2.0, response.hb, 0.5, "baseline Hb < 12", response.nAnaemic),
-            check("ERT: spleen volume at 5 years (% change)", "Pastores 2004 / UK", -56, response.spleen, 8, "goal range -50 to -60 %", response.n),
-            check("ERT: liver volume at 5 years (% change)", "UK cohort (secondary)", -27, response.liver, 8, "UK -27 %, ICGG goals -30 to -40 %", response.n),
-            check("splenectomy within 10 y of symptoms, untreated (%)", "Dutch cohort 2014", 21, 100 * (1 - Summary.kaplanMeier(splenectomyData, at: 10)), 5,
+            check("mild untreated adults: spleen change (MN/y)", "Ontario 2009", 0, mild.spleenSlope, 0.3,
+                  "'stable over 9.5 years'", mild.n),
+            check("ERT: platelets at 6 months (% change)", "UK cohort (secondary)", 50, response.platelets6, 15,
+                  "per-patient change, baseline < 150", response.n),
+            check("ERT: platelets at 12 months (% change)", "UK cohort (secondary)", 91, response.platelets12, 20,
+                  "per-patient change, baseline < 150", response.n),
+            check("ERT: platelets at 24 months (% change)", "UK cohort (secondary)", 142, response.platelets24, 30,
+                  "per-patient change, baseline < 150", response.n),
+            check("ERT: Hb change at 2 years, anaemic at start (g/dL)", "UK cohort (secondary)", 2.0, response.hb, 0.5,
+                  "baseline Hb < 12", response.nAnaemic),
+            check("ERT: spleen volume at 5 years (% change)", "Pastores 2004 / UK", -56, response.spleen, 8,
+                  "goal range -50 to -60 %", response.n),
+            check("ERT: liver volume at 5 years (% change)", "UK cohort (secondary)", -27, response.liver, 8,
+                  "UK -27 %, ICGG goals -30 to -40 %", response.n),
+            check("splenectomy within 10 y of symptoms, untreated (%)", "Dutch cohort 2014", 21,
+                  100 * (1 - Summary.kaplanMeier(splenectomyData, at: 10)), 5,
                   "cohort of 130 patients: CI about ±7", splenectomyData.count),
             check("life expectancy lost vs general population (y)", "Weinreb 2008", 9, loss.years, 2.5,
                   "registry era, mostly treated; background from the US 2019 life table", loss.n),
@@ -71,7 +91,9 @@ struct GaucherCalibration {
     func mildAdults() -> (hb: Double, platelets: Double, spleen: Double, liver: Double, spleenSlope: Double, n: Int) {
         var hb: [Double] = [], plt: [Double] = [], spl: [Double] = [], liv: [Double] = [], slopes: [Double] = []
         for p in c.untreated where genotype(p) == 0 {
-            func first(_ id: String) -> Double? { c.observations(of: c.measure(id), in: p).first { $0.age >= 18 }?.value }
+            func first(_ id: String) -> Double? {
+                c.observations(of: c.measure(id), in: p).first { $0.age >= 18 }?.value
+            }
             if let v = first("hemoglobin") { hb.append(v) }
             if let v = first("platelets") { plt.append(v) }
             if let v = first("spleen-mn") { spl.append(v) }
@@ -81,15 +103,18 @@ struct GaucherCalibration {
                 slopes.append(Summary.slope(s.map(\.age), s.map(\.value)))
             }
         }
-        return (Summary.mean(hb), Summary.mean(plt), Summary.mean(spl), Summary.mean(liv), Summary.mean(slopes), hb.count)
+        return (Summary.mean(hb), Summary.mean(plt), Summary.mean(spl), Summary.mean(liv), Summary.mean(slopes),
+                hb.count)
     }
 
     /// Per-patient changes after starting ERT (true values, patients with a spleen, not on ERT before).
     func ertResponse() -> (platelets6: Double, platelets12: Double, platelets24: Double, hb: Double, spleen: Double,
                            liver: Double, n: Int, nAnaemic: Int) {
         let ert = c.state("imiglucerase"), splenectomy = c.state("splenectomy")
-        let plt = c.measure("platelets"), hb = c.measure("hemoglobin"), spleen = c.measure("spleen-mn"), liver = c.measure("liver-mn")
-        var p6: [Double] = [], p12: [Double] = [], p24: [Double] = [], dHb: [Double] = [], dSpleen: [Double] = [], dLiver: [Double] = []
+        let plt = c.measure("platelets"), hb = c.measure("hemoglobin"), spleen = c.measure("spleen-mn"),
+            liver = c.measure("liver-mn")
+        var p6: [Double] = [], p12: [Double] = [], p24: [Double] = [], dHb: [Double] = [], dSpleen: [Double] = [],
+            dLiver: [Double] = []
         for p in c.treated {
             guard let start = p.course.entryAge(of: ert), p.course.deathAge > start + 5 else { continue }
             if let s = p.course.entryAge(of: splenectomy), s <= start + 5 { continue }

@@ -10,7 +10,9 @@ enum Summary {
 
     static func median(_ x: [Double]) -> Double { (try? Descriptive.median(x)) ?? .nan }
 
-    static func correlation(_ x: [Double], _ y: [Double]) -> Double { (try? Descriptive.pearsonCorrelation(x, y)) ?? .nan }
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        (try? Descriptive.pearsonCorrelation(x, y)) ?? .nan
+    }
 
     static func fraction(_ flags: [Bool]) -> Double {
         flags.isEmpty ? .nan : Double(flags.filter { $0 }.count) / Double(flags.count)

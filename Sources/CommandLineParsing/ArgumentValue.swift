@@ -1,5 +1,5 @@
 /// A type an option's text can be read as.
-public protocol ArgumentValue: Sendable {
+package protocol ArgumentValue: Sendable {
     /// The value the text stands for, or nil when it is not one.
     init?(argument: String)
     /// What a valid value looks like, for error messages ("a whole number").
@@ -8,25 +8,25 @@ public protocol ArgumentValue: Sendable {
 
 extension Int: ArgumentValue {
     /// Accepts `_` as a digit separator (`100_000`).
-    public init?(argument: String) { self.init(String(argument.filter { $0 != "_" })) }
-    public static var expectation: String { "a whole number" }
+    package init?(argument: String) { self.init(String(argument.filter { $0 != "_" })) }
+    package static var expectation: String { "a whole number" }
 }
 
 extension UInt64: ArgumentValue {
-    public init?(argument: String) { self.init(String(argument.filter { $0 != "_" })) }
-    public static var expectation: String { "a whole number ≥ 0" }
+    package init?(argument: String) { self.init(String(argument.filter { $0 != "_" })) }
+    package static var expectation: String { "a whole number ≥ 0" }
 }
 
 extension Double: ArgumentValue {
     /// Finite numbers only: `nan` and `inf` are never meant as option values.
-    public init?(argument: String) {
+    package init?(argument: String) {
         guard let value = Double(argument), value.isFinite else { return nil }
         self = value
     }
-    public static var expectation: String { "a number" }
+    package static var expectation: String { "a number" }
 }
 
 extension String: ArgumentValue {
-    public init?(argument: String) { self = argument }
-    public static var expectation: String { "text" }
+    package init?(argument: String) { self = argument }
+    package static var expectation: String { "text" }
 }

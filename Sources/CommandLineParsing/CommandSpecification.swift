@@ -1,10 +1,10 @@
 /// A declared positional argument.
-public struct ArgumentSpecification: Sendable {
-    public var name: String
-    public var help: String
-    public var isRequired: Bool
+package struct ArgumentSpecification: Sendable {
+    package var name: String
+    package var help: String
+    package var isRequired: Bool
 
-    public init(_ name: String, help: String, isRequired: Bool = true) {
+    package init(_ name: String, help: String, isRequired: Bool = true) {
         self.name = name
         self.help = help
         self.isRequired = isRequired
@@ -12,17 +12,17 @@ public struct ArgumentSpecification: Sendable {
 }
 
 /// What a command accepts, and the text of its `--help`.
-public struct CommandSpecification: Sendable {
-    public var name: String
-    public var abstract: String
-    public var discussion: String
-    public var options: [OptionSpecification]
-    public var arguments: [ArgumentSpecification]
+package struct CommandSpecification: Sendable {
+    package var name: String
+    package var abstract: String
+    package var discussion: String
+    package var options: [OptionSpecification]
+    package var arguments: [ArgumentSpecification]
 
     /// The width help is wrapped to.
-    public static let helpWidth = 80
+    package static let helpWidth = 80
 
-    public init(name: String, abstract: String, discussion: String = "",
+    package init(name: String, abstract: String, discussion: String = "",
                 options: [any OptionDeclaration] = [], arguments: [ArgumentSpecification] = []) {
         self.name = name
         self.abstract = abstract
@@ -34,7 +34,7 @@ public struct CommandSpecification: Sendable {
     }
 
     /// The one-line usage: required options spelled out, the rest as `[options]`.
-    public func usageLine(toolName: String) -> String {
+    package func usageLine(toolName: String) -> String {
         var usage = "USAGE: \(toolName) \(name)"
         for argument in arguments { usage += argument.isRequired ? " <\(argument.name)>" : " [<\(argument.name)>]" }
         for option in options where option.isRequired { usage += " \(option.synopsis)" }
@@ -43,7 +43,7 @@ public struct CommandSpecification: Sendable {
     }
 
     /// The usage line and the option table, wrapped at 80 columns.
-    public func help(toolName: String) -> String {
+    package func help(toolName: String) -> String {
         var lines = Self.wrap("OVERVIEW: \(abstract)", indent: 0) + [""]
         if !discussion.isEmpty {
             for paragraph in Self.paragraphs(discussion) { lines += Self.wrap(paragraph, indent: 0) + [""] }

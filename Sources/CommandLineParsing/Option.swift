@@ -1,39 +1,39 @@
 /// What the parser and the help text know of one option, whatever its value type.
-public struct OptionSpecification: Sendable {
-    public var name: String
+package struct OptionSpecification: Sendable {
+    package var name: String
     /// The placeholder of the value (`<n>`); nil for a flag.
-    public var valueName: String?
-    public var help: String
+    package var valueName: String?
+    package var help: String
     /// The default as shown in help; nil when there is none.
-    public var defaultText: String?
-    public var isRequired: Bool
+    package var defaultText: String?
+    package var isRequired: Bool
     /// The problem with a value's text, or nil when it is valid.
     let problem: @Sendable (String) -> String?
 
-    public var isFlag: Bool { valueName == nil }
+    package var isFlag: Bool { valueName == nil }
 
     /// The option as shown in messages: `--patients <n>`.
-    public var synopsis: String { "--\(name)" + (valueName.map { " <\($0)>" } ?? "") }
+    package var synopsis: String { "--\(name)" + (valueName.map { " <\($0)>" } ?? "") }
 }
 
 /// Anything a command can list among its options: one option, a flag, or a group of them.
-public protocol OptionDeclaration: Sendable {
+package protocol OptionDeclaration: Sendable {
     var specifications: [OptionSpecification] { get }
 }
 
 /// A typed `--name <value>` option, declared once with its help, default and validation, and read
 /// as `arguments[option]`.
-public struct Option<Value: Sendable>: OptionDeclaration {
-    public let specification: OptionSpecification
+package struct Option<Value: Sendable>: OptionDeclaration {
+    package let specification: OptionSpecification
     let convert: @Sendable (String) -> Value?
     let fallback: Value?
 
-    public var specifications: [OptionSpecification] { [specification] }
-    public var name: String { specification.name }
+    package var specifications: [OptionSpecification] { [specification] }
+    package var name: String { specification.name }
 
     /// The general form: `parse` turns text into a value (nil when invalid), `validate` names any
     /// further problem with a parsed value.
-    public init(_ name: String, _ valueName: String, default fallback: Value?, isRequired: Bool = false,
+    package init(_ name: String, _ valueName: String, default fallback: Value?, isRequired: Bool = false,
                 defaultText: String? = nil, help: String, expectation: String,
                 parse: @escaping @Sendable (String) -> Value?,
                 validate: @escaping @Sendable (Value) -> String? = { _ in nil }) {
@@ -56,12 +56,13 @@ public struct Option<Value: Sendable>: OptionDeclaration {
 
 extension Option where Value: ArgumentValue {
     /// An option with a default.
-    public init(_ name: String, _ valueName: String, default value: Value, help: String) {
-        self.init(name, valueName, default: value, help: help, expectation: Value.expectation, parse: Value.init(argument:))
+    package init(_ name: String, _ valueName: String, default value: Value, help: String) {
+        self.init(name, valueName, default: value, help: help, expectation: Value.expectation,
+                  parse: Value.init(argument:))
     }
 
     /// An option that must be given.
-    public static func required(_ name: String, _ valueName: String, help: String) -> Option {
+    package static func required(_ name: String, _ valueName: String, help: String) -> Option {
         Option(name, valueName, default: nil, isRequired: true, help: help, expectation: Value.expectation,
                parse: Value.init(argument:))
     }
@@ -69,32 +70,37 @@ extension Option where Value: ArgumentValue {
 
 extension Option where Value: ArgumentValue & Comparable {
     /// An option with a default and a closed range of valid values.
-    public init(_ name: String, _ valueName: String, default value: Value, in range: ClosedRange<Value>, help: String) {
+    package init(_ name: String, _ valueName: String, default value: Value, in range: ClosedRange<Value>,
+                 help: String) {
         self.init(name, valueName, default: value, help: help, expectation: Value.expectation,
                   parse: Value.init(argument:), validate: Self.within(range))
     }
 
     /// An option that must be given, within a range.
-    public static func required(_ name: String, _ valueName: String, in range: ClosedRange<Value>, help: String) -> Option {
+    package static func required(_ name: String, _ valueName: String, in range: ClosedRange<Value>, help: String)
+        -> Option {
         Option(name, valueName, default: nil, isRequired: true, help: help, expectation: Value.expectation,
                parse: Value.init(argument:), validate: within(range))
     }
 
     static func within(_ range: ClosedRange<Value>) -> @Sendable (Value) -> String? {
-        { value in range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)" }
+        { value in
+            range.contains(value) ? nil : "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+        }
     }
 }
 
 extension Option {
     /// An option that may be left out (its value is then nil).
-    public init<Wrapped: ArgumentValue>(_ name: String, _ valueName: String, help: String)
+    package init<Wrapped: ArgumentValue>(_ name: String, _ valueName: String, help: String)
     where Value == Wrapped? {
         self.init(name, valueName, default: .some(nil), help: help,
                   expectation: Wrapped.expectation, parse: { Wrapped(argument: $0).map { $0 } })
     }
 
     /// An option that may be left out, within a range when given.
-    public init<Wrapped: ArgumentValue & Comparable>(_ name: String, _ valueName: String, in range: ClosedRange<Wrapped>,
+    package init<Wrapped: ArgumentValue & Comparable>(_ name: String, _ valueName: String,
+                                                      in range: ClosedRange<Wrapped>,
                                                     help: String) where Value == Wrapped? {
         let check = Option<Wrapped>.within(range)
         self.init(name, valueName, default: .some(nil), help: help, expectation: Wrapped.expectation,
@@ -102,7 +108,7 @@ extension Option {
     }
 
     /// An optional option read by a custom parser (dates, for example).
-    public init<Wrapped: Sendable>(_ name: String, _ valueName: String, help: String, expectation: String,
+    package init<Wrapped: Sendable>(_ name: String, _ valueName: String, help: String, expectation: String,
                                    parse: @escaping @Sendable (String) -> Wrapped?) where Value == Wrapped? {
         self.init(name, valueName, default: .some(nil), help: help, expectation: expectation,
                   parse: { parse($0).map { $0 } })
@@ -111,7 +117,7 @@ extension Option {
 
 extension Option where Value: CaseIterable & RawRepresentable, Value.RawValue == String {
     /// An option whose value is one of an enumeration's raw values.
-    public init(_ name: String, default value: Value, help: String) {
+    package init(_ name: String, default value: Value, help: String) {
         let names = Value.allCases.map(\.rawValue)
         self.init(name, names.joined(separator: "|"), default: value, defaultText: value.rawValue, help: help,
                   expectation: "one of \(names.joined(separator: ", "))", parse: Value.init(rawValue:))
@@ -119,23 +125,23 @@ extension Option where Value: CaseIterable & RawRepresentable, Value.RawValue ==
 }
 
 /// A `--name` switch without a value.
-public struct Flag: OptionDeclaration {
-    public let specification: OptionSpecification
+package struct Flag: OptionDeclaration {
+    package let specification: OptionSpecification
 
-    public init(_ name: String, help: String) {
+    package init(_ name: String, help: String) {
         specification = OptionSpecification(name: name, valueName: nil, help: help, defaultText: nil, isRequired: false,
                                             problem: { _ in nil })
     }
 
-    public var specifications: [OptionSpecification] { [specification] }
-    public var name: String { specification.name }
+    package var specifications: [OptionSpecification] { [specification] }
+    package var name: String { specification.name }
 }
 
 /// Options that several commands share (seed, threads, output), declared once.
-public struct OptionGroup: OptionDeclaration {
-    public let specifications: [OptionSpecification]
+package struct OptionGroup: OptionDeclaration {
+    package let specifications: [OptionSpecification]
 
-    public init(_ members: [any OptionDeclaration]) {
+    package init(_ members: [any OptionDeclaration]) {
         specifications = members.flatMap(\.specifications)
     }
 }

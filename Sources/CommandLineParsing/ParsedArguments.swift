@@ -1,30 +1,30 @@
 /// A command-line usage error: the message, the command's usage line and where to find more.
-public struct UsageError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var usage: String
+package struct UsageError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var usage: String
 
-    public init(_ message: String, usage: String) {
+    package init(_ message: String, usage: String) {
         self.message = message
         self.usage = usage
     }
 
-    public var description: String { "error: \(message)\n\(usage)" }
+    package var description: String { "error: \(message)\n\(usage)" }
 }
 
 /// The options and arguments given to one command, checked against its specification: every
 /// value is validated before the command runs, so a mistake costs no work.
-public struct ParsedArguments: Sendable {
-    public let specification: CommandSpecification
+package struct ParsedArguments: Sendable {
+    package let specification: CommandSpecification
     /// The usage line and a pointer to the help, for errors found after parsing.
-    public let usage: String
+    package let usage: String
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
-    public private(set) var positional: [String] = []
+    package private(set) var positional: [String] = []
     /// Whether `--help` was asked for.
-    public private(set) var wantsHelp = false
+    package private(set) var wantsHelp = false
 
     /// Parses `arguments` (without the tool and command names).
-    public init(_ arguments: [String], specification: CommandSpecification, toolName: String) throws(UsageError) {
+    package init(_ arguments: [String], specification: CommandSpecification, toolName: String) throws(UsageError) {
         self.specification = specification
         usage = specification.usageLine(toolName: toolName)
             + "\n  See '\(toolName) \(specification.name) --help' for every option."
@@ -93,7 +93,7 @@ public struct ParsedArguments: Sendable {
     }
 
     /// The option's value: the given one, else its default (nil for an optional option left out).
-    public subscript<Value>(_ option: Option<Value>) -> Value {
+    package subscript<Value>(_ option: Option<Value>) -> Value {
         if let text = values[option.name], let value = option.convert(text) { return value }
         guard let fallback = option.fallback else {
             preconditionFailure("option --\(option.name) is required but was not checked")
@@ -102,12 +102,12 @@ public struct ParsedArguments: Sendable {
     }
 
     /// Whether a flag was given.
-    public subscript(_ flag: Flag) -> Bool { flags.contains(flag.name) }
+    package subscript(_ flag: Flag) -> Bool { flags.contains(flag.name) }
 
     /// Whether the option was given on the command line (not defaulted).
-    public func wasGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
+    package func wasGiven<Value>(_ option: Option<Value>) -> Bool { values[option.name] != nil }
 
-    public func positional(_ index: Int) -> String? { index < positional.count ? positional[index] : nil }
+    package func positional(_ index: Int) -> String? { index < positional.count ? positional[index] : nil }
 }
 
 /// Levenshtein distance, for suggestions.
@@ -127,4 +127,4 @@ func editDistance(_ a: [Character], _ b: [Character]) -> Int {
 }
 
 /// Levenshtein distance between two words, for "did you mean" suggestions.
-public func editDistance(_ a: String, _ b: String) -> Int { editDistance(Array(a), Array(b)) }
+package func editDistance(_ a: String, _ b: String) -> Int { editDistance(Array(a), Array(b)) }

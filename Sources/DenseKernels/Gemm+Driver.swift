@@ -115,14 +115,16 @@ enum GemmDriver {
                 let i = rows.lowerBound + t * tileRows + r
                 if i >= rows.upperBound {
                     for p in 0..<count {
-                        raw.storeBytes(of: SIMD4<Float>(), toByteOffset: (tileBase + (p * tileRows + r) * 4) * 4, as: SIMD4<Float>.self)
+                        raw.storeBytes(of: SIMD4<Float>(), toByteOffset: (tileBase + (p * tileRows + r) * 4) * 4,
+                                       as: SIMD4<Float>.self)
                     }
                     continue
                 }
                 let source = op.a + i * op.aRowStride + p0 * op.aColumnStride
                 for p in 0..<count {
                     let value = SIMD4<Float>(repeating: source[p * op.aColumnStride])
-                    raw.storeBytes(of: value, toByteOffset: (tileBase + (p * tileRows + r) * 4) * 4, as: SIMD4<Float>.self)
+                    raw.storeBytes(of: value, toByteOffset: (tileBase + (p * tileRows + r) * 4) * 4,
+                                   as: SIMD4<Float>.self)
                 }
             }
             t += 1

@@ -17,7 +17,8 @@ extension GemmDriver {
         for _ in 0..<depth {
             let row = load8(bp)
             let a0 = ap.load(as: SIMD4<Float>.self), a1 = ap.load(fromByteOffset: 16, as: SIMD4<Float>.self)
-            let a2 = ap.load(fromByteOffset: 32, as: SIMD4<Float>.self), a3 = ap.load(fromByteOffset: 48, as: SIMD4<Float>.self)
+            let a2 = ap.load(fromByteOffset: 32, as: SIMD4<Float>.self),
+                a3 = ap.load(fromByteOffset: 48, as: SIMD4<Float>.self)
             c0 = c0 + SIMD8(lowHalf: a0, highHalf: a0) * row
             c1 = c1 + SIMD8(lowHalf: a1, highHalf: a1) * row
             c2 = c2 + SIMD8(lowHalf: a2, highHalf: a2) * row

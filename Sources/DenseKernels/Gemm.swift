@@ -7,9 +7,9 @@
 /// With `threads > 1` large products are split over blocks of rows of `C`; every element of `C` is
 /// computed by exactly one thread with the same sequence of operations, so the result is bitwise
 /// the same whatever the thread count.
-public enum Gemm {
+package enum Gemm {
     /// C[m×n] (+)= alpha · A[m×k] · B[k×n].
-    public static func ab(
+    package static func ab(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
         m: Int, n: Int, k: Int, alpha: Float = 1, accumulate: Bool = false, threads: Int = 1
     ) {
@@ -23,7 +23,7 @@ public enum Gemm {
     }
 
     /// C[m×n] (+)= alpha · Aᵀ · B, where A is stored k×m and B is k×n.
-    public static func atb(
+    package static func atb(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
         m: Int, n: Int, k: Int, alpha: Float = 1, accumulate: Bool = false, threads: Int = 1
     ) {
@@ -37,7 +37,7 @@ public enum Gemm {
     }
 
     /// C[m×n] (+)= alpha · A · Bᵀ, where A is stored m×k and B is n×k.
-    public static func abt(
+    package static func abt(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
         m: Int, n: Int, k: Int, alpha: Float = 1, accumulate: Bool = false, threads: Int = 1
     ) {
@@ -53,7 +53,7 @@ public enum Gemm {
 
 extension Gemm {
     /// C[m×n] (+)= alpha · A[m×k] · B[k×n] on arrays.
-    public static func ab(
+    package static func ab(
         _ a: [Float], _ b: [Float], _ c: inout [Float],
         m: Int, n: Int, k: Int, alpha: Float = 1, accumulate: Bool = false, threads: Int = 1
     ) {
@@ -67,7 +67,7 @@ extension Gemm {
     }
 
     /// C[m×n] (+)= alpha · Aᵀ · B on arrays (A stored k×m, B stored k×n).
-    public static func atb(
+    package static func atb(
         _ a: [Float], _ b: [Float], _ c: inout [Float],
         m: Int, n: Int, k: Int, alpha: Float = 1, accumulate: Bool = false, threads: Int = 1
     ) {
@@ -81,7 +81,7 @@ extension Gemm {
     }
 
     /// C[m×n] (+)= alpha · A · Bᵀ on arrays (A stored m×k, B stored n×k).
-    public static func abt(
+    package static func abt(
         _ a: [Float], _ b: [Float], _ c: inout [Float],
         m: Int, n: Int, k: Int, alpha: Float = 1, accumulate: Bool = false, threads: Int = 1
     ) {

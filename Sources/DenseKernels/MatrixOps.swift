@@ -1,7 +1,7 @@
 /// Row-major matrix helpers around the products: bias broadcast, column sums and transposes.
-public enum MatrixOps {
+package enum MatrixOps {
     /// x[i, :] += row for every row i of the rows×columns matrix x.
-    public static func addRowBroadcast(
+    package static func addRowBroadcast(
         _ row: UnsafeBufferPointer<Float>, to x: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Int
     ) {
         precondition(row.count >= columns && x.count >= rows * columns, "addRowBroadcast: buffer too small")
@@ -23,7 +23,7 @@ public enum MatrixOps {
     /// out[j] (+)= Σ_i x[i, j]: the bias gradient of a batch of output gradients.
     ///
     /// Rows are added top to bottom, so each column's sum has a fixed order.
-    public static func columnSums(
+    package static func columnSums(
         _ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
         into out: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false
     ) {
@@ -46,7 +46,7 @@ public enum MatrixOps {
     }
 
     /// out[columns×rows] = xᵀ for the rows×columns matrix x, in 8×8 blocks to stay in cache.
-    public static func transpose(
+    package static func transpose(
         _ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into out: UnsafeMutableBufferPointer<Float>
     ) {
         precondition(x.count >= rows * columns && out.count >= rows * columns, "transpose: buffer too small")
@@ -70,14 +70,14 @@ public enum MatrixOps {
 
 extension MatrixOps {
     /// x[i, :] += row on arrays.
-    public static func addRowBroadcast(_ row: [Float], to x: inout [Float], rows: Int, columns: Int) {
+    package static func addRowBroadcast(_ row: [Float], to x: inout [Float], rows: Int, columns: Int) {
         row.withUnsafeBufferPointer { r in
             x.withUnsafeMutableBufferPointer { addRowBroadcast(r, to: $0, rows: rows, columns: columns) }
         }
     }
 
     /// Column sums of a rows×columns array.
-    public static func columnSums(_ x: [Float], rows: Int, columns: Int) -> [Float] {
+    package static func columnSums(_ x: [Float], rows: Int, columns: Int) -> [Float] {
         var out = [Float](repeating: 0, count: columns)
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { columnSums(x, rows: rows, columns: columns, into: $0) }
@@ -86,7 +86,7 @@ extension MatrixOps {
     }
 
     /// The transpose of a rows×columns array (a columns×rows array).
-    public static func transpose(_ x: [Float], rows: Int, columns: Int) -> [Float] {
+    package static func transpose(_ x: [Float], rows: Int, columns: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * columns)
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { transpose(x, rows: rows, columns: columns, into: $0) }

@@ -3,10 +3,10 @@
 /// Scalar `Foundation.exp` costs a library call per element, which would dominate a GRU step at
 /// hidden size 64–128. These use the Cephes single-precision polynomials (about 1–2 ulp relative
 /// error on the clamped range) and plain SIMD arithmetic, so they vectorise on any x86-64 or arm64.
-public enum VectorMath {
+package enum VectorMath {
     /// e^x for eight lanes; inputs are clamped to [-87.33, 88.37], the range of normal floats.
     @inlinable @inline(__always)
-    public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    package static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
         var v = x.replacing(with: 88.376_26, where: x .> 88.376_26)
         v.replace(with: -87.336_55, where: v .< -87.336_55)
         // Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
@@ -28,13 +28,13 @@ public enum VectorMath {
 
     /// 1 / (1 + e^-x) for eight lanes.
     @inlinable @inline(__always)
-    public static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    package static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
         1 / (1 + exp(-x))
     }
 
     /// tanh(x) for eight lanes: an odd polynomial near zero (no cancellation), 1 − 2/(e^2|x| + 1) beyond.
     @inlinable @inline(__always)
-    public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    package static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let negative = x .< 0
         let a = x.replacing(with: -x, where: negative)
         let large = 1 - 2 / (exp(a + a) + 1)
@@ -52,28 +52,29 @@ public enum VectorMath {
 
     /// e^x for one value, through the vector code (so scalar tails round like vector lanes).
     @inlinable @inline(__always)
-    public static func exp(_ x: Float) -> Float { exp(SIMD8(repeating: x))[0] }
+    package static func exp(_ x: Float) -> Float { exp(SIMD8(repeating: x))[0] }
 
     /// Sigmoid of one value, through the vector code.
     @inlinable @inline(__always)
-    public static func sigmoid(_ x: Float) -> Float { sigmoid(SIMD8(repeating: x))[0] }
+    package static func sigmoid(_ x: Float) -> Float { sigmoid(SIMD8(repeating: x))[0] }
 
     /// tanh of one value, through the vector code.
     @inlinable @inline(__always)
-    public static func tanh(_ x: Float) -> Float { tanh(SIMD8(repeating: x))[0] }
+    package static func tanh(_ x: Float) -> Float { tanh(SIMD8(repeating: x))[0] }
 }
 
 extension VectorMath {
     /// Applies an eight-lane function to a buffer in place; the tail goes through the same code.
     @inlinable @inline(__always)
-    public static func apply(
+    package static func apply(
         _ x: UnsafeMutableBufferPointer<Float>, _ f: (SIMD8<Float>) -> SIMD8<Float>
     ) {
         guard let p = x.baseAddress else { return }
         let raw = UnsafeMutableRawPointer(p)
         var i = 0
         while i + 8 <= x.count {
-            raw.storeBytes(of: f(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            raw.storeBytes(of: f(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)), toByteOffset: i * 4,
+                           as: SIMD8<Float>.self)
             i += 8
         }
         if i < x.count {
@@ -85,11 +86,11 @@ extension VectorMath {
     }
 
     /// x = e^x in place.
-    public static func exp(_ x: UnsafeMutableBufferPointer<Float>) { apply(x) { exp($0) } }
+    package static func exp(_ x: UnsafeMutableBufferPointer<Float>) { apply(x) { exp($0) } }
 
     /// x = sigmoid(x) in place.
-    public static func sigmoid(_ x: UnsafeMutableBufferPointer<Float>) { apply(x) { sigmoid($0) } }
+    package static func sigmoid(_ x: UnsafeMutableBufferPointer<Float>) { apply(x) { sigmoid($0) } }
 
     /// x = tanh(x) in place.
-    public static func tanh(_ x: UnsafeMutableBufferPointer<Float>) { apply(x) { tanh($0) } }
+    package static func tanh(_ x: UnsafeMutableBufferPointer<Float>) { apply(x) { tanh($0) } }
 }

@@ -2,9 +2,9 @@
 ///
 /// Reductions sum in a fixed order (SIMD partial sums over fixed blocks, folded into a Double), so a
 /// result depends only on the data, never on alignment or thread count.
-public enum VectorOps {
+package enum VectorOps {
     /// y += alpha · x.
-    public static func axpy(_ alpha: Float, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
+    package static func axpy(_ alpha: Float, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
         precondition(x.count == y.count, "axpy: length mismatch")
         let xp = x.baseAddress, yp = y.baseAddress
         guard let xp, let yp else { return }
@@ -21,7 +21,7 @@ public enum VectorOps {
     }
 
     /// x *= alpha.
-    public static func scale(_ x: UnsafeMutableBufferPointer<Float>, by alpha: Float) {
+    package static func scale(_ x: UnsafeMutableBufferPointer<Float>, by alpha: Float) {
         guard let xp = x.baseAddress else { return }
         let a = SIMD8<Float>(repeating: alpha)
         var i = 0
@@ -36,7 +36,7 @@ public enum VectorOps {
     }
 
     /// out = x ⊙ y (elementwise product); `out` may alias `x` or `y`.
-    public static func multiply(
+    package static func multiply(
         _ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>
     ) {
         precondition(x.count == y.count && x.count == out.count, "multiply: length mismatch")
@@ -53,7 +53,7 @@ public enum VectorOps {
     }
 
     /// Σ x·y, accumulated in Double for accuracy over long vectors.
-    public static func dot(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>) -> Double {
+    package static func dot(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>) -> Double {
         precondition(x.count == y.count, "dot: length mismatch")
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return 0 }
         var total = 0.0
@@ -78,29 +78,29 @@ public enum VectorOps {
     }
 
     /// Σ x², accumulated as in `dot`.
-    public static func sumOfSquares(_ x: UnsafeBufferPointer<Float>) -> Double {
+    package static func sumOfSquares(_ x: UnsafeBufferPointer<Float>) -> Double {
         dot(x, x)
     }
 
     /// x += y.
-    public static func add(_ y: UnsafeBufferPointer<Float>, to x: UnsafeMutableBufferPointer<Float>) {
+    package static func add(_ y: UnsafeBufferPointer<Float>, to x: UnsafeMutableBufferPointer<Float>) {
         axpy(1, y, x)
     }
 }
 
 extension VectorOps {
     /// y += alpha · x on arrays.
-    public static func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
+    package static func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
         x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in axpy(alpha, x, y) } }
     }
 
     /// x *= alpha on an array.
-    public static func scale(_ x: inout [Float], by alpha: Float) {
+    package static func scale(_ x: inout [Float], by alpha: Float) {
         x.withUnsafeMutableBufferPointer { scale($0, by: alpha) }
     }
 
     /// x ⊙ y on arrays.
-    public static func multiply(_ x: [Float], _ y: [Float]) -> [Float] {
+    package static func multiply(_ x: [Float], _ y: [Float]) -> [Float] {
         var out = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { x in
             y.withUnsafeBufferPointer { y in out.withUnsafeMutableBufferPointer { multiply(x, y, into: $0) } }
@@ -109,12 +109,12 @@ extension VectorOps {
     }
 
     /// Σ x·y on arrays.
-    public static func dot(_ x: [Float], _ y: [Float]) -> Double {
+    package static func dot(_ x: [Float], _ y: [Float]) -> Double {
         x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in dot(x, y) } }
     }
 
     /// Σ x² on an array.
-    public static func sumOfSquares(_ x: [Float]) -> Double {
+    package static func sumOfSquares(_ x: [Float]) -> Double {
         x.withUnsafeBufferPointer { sumOfSquares($0) }
     }
 }

@@ -4,13 +4,13 @@ import Randomness
 /// The network-independent pieces of DP-SGD: Poisson batch sampling, per-example clipping and
 /// calibrated Gaussian noise. The accountant's guarantee holds only if training uses exactly
 /// these three with the same q, clipping norm C and σ.
-public enum DPSGD {
+package enum DPSGD {
     /// The indices in `0..<count` that join one batch, each independently with probability
     /// `rate`, in increasing order.
     ///
     /// Gaps between chosen indices are drawn as geometric variables, so the cost is proportional
     /// to the batch, not to the data set; the result has the same law as `count` coin flips.
-    public static func poissonSample(
+    package static func poissonSample(
         count: Int, rate: Double, using random: inout RandomStream
     ) -> [Int] {
         precondition(count >= 0, "count must be non-negative")
@@ -36,7 +36,7 @@ public enum DPSGD {
     /// applied (1 when already inside). A gradient with a non-finite entry is zeroed and 0 is
     /// returned: dropping it keeps the sensitivity bound that the guarantee rests on.
     @discardableResult
-    public static func clip(_ gradient: UnsafeMutableBufferPointer<Double>, maxNorm: Double) -> Double {
+    package static func clip(_ gradient: UnsafeMutableBufferPointer<Double>, maxNorm: Double) -> Double {
         precondition(maxNorm > 0, "clipping norm must be positive")
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         let n = gradient.count
@@ -68,7 +68,7 @@ public enum DPSGD {
 
     /// Clips a single precision gradient in place; see the `Double` version.
     @discardableResult
-    public static func clip(_ gradient: UnsafeMutableBufferPointer<Float>, maxNorm: Double) -> Double {
+    package static func clip(_ gradient: UnsafeMutableBufferPointer<Float>, maxNorm: Double) -> Double {
         precondition(maxNorm > 0, "clipping norm must be positive")
         // Accumulate in Double: long Float sums of squares lose the small entries.
         var s0 = 0.0, s1 = 0.0
@@ -91,18 +91,18 @@ public enum DPSGD {
 
     /// Clips an array gradient in place; see the buffer version.
     @discardableResult
-    public static func clip(_ gradient: inout [Double], maxNorm: Double) -> Double {
+    package static func clip(_ gradient: inout [Double], maxNorm: Double) -> Double {
         gradient.withUnsafeMutableBufferPointer { clip($0, maxNorm: maxNorm) }
     }
 
     /// Clips an array gradient in place; see the buffer version.
     @discardableResult
-    public static func clip(_ gradient: inout [Float], maxNorm: Double) -> Double {
+    package static func clip(_ gradient: inout [Float], maxNorm: Double) -> Double {
         gradient.withUnsafeMutableBufferPointer { clip($0, maxNorm: maxNorm) }
     }
 
     /// Adds independent N(0, (σC)²) noise to every entry of a summed, clipped gradient.
-    public static func addNoise(
+    package static func addNoise(
         to sum: UnsafeMutableBufferPointer<Double>, noiseMultiplier: Double, clipNorm: Double,
         using random: inout RandomStream
     ) {
@@ -112,7 +112,7 @@ public enum DPSGD {
     }
 
     /// Adds N(0, (σC)²) noise to a single precision summed gradient.
-    public static func addNoise(
+    package static func addNoise(
         to sum: UnsafeMutableBufferPointer<Float>, noiseMultiplier: Double, clipNorm: Double,
         using random: inout RandomStream
     ) {
@@ -122,7 +122,7 @@ public enum DPSGD {
     }
 
     /// Adds N(0, (σC)²) noise to every entry of an array; see the buffer version.
-    public static func addNoise(
+    package static func addNoise(
         to sum: inout [Double], noiseMultiplier: Double, clipNorm: Double,
         using random: inout RandomStream
     ) {
@@ -132,7 +132,7 @@ public enum DPSGD {
     }
 
     /// Adds N(0, (σC)²) noise to every entry of an array; see the buffer version.
-    public static func addNoise(
+    package static func addNoise(
         to sum: inout [Float], noiseMultiplier: Double, clipNorm: Double,
         using random: inout RandomStream
     ) {

@@ -1,14 +1,14 @@
 /// Finds the smallest noise multiplier that keeps a DP-SGD run within a privacy budget.
-public enum NoiseCalibration {
+package enum NoiseCalibration {
     /// The largest noise multiplier tried by default; beyond it training no longer learns.
-    public static let defaultMaxNoiseMultiplier = 1000.0
+    package static let defaultMaxNoiseMultiplier = 1000.0
 
     /// The smallest σ (to relative precision `tolerance`) whose guarantee meets `budget.epsilon`
     /// after `steps` steps at sample rate q; the returned guarantee is never above the target.
     ///
     /// ε falls monotonically as σ rises, so bisection brackets the answer. Throws
     /// `.unreachableTarget` when even `maxNoiseMultiplier` overshoots the budget.
-    public static func noiseMultiplier(
+    package static func noiseMultiplier(
         budget: PrivacyBudget, sampleRate: Double, steps: Int,
         orders: [Double] = RDPAccountant.defaultOrders,
         maxNoiseMultiplier: Double = NoiseCalibration.defaultMaxNoiseMultiplier,

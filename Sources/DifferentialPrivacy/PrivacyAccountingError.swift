@@ -1,24 +1,24 @@
 /// Why a privacy computation was refused: bad inputs, or a target no allowed noise level reaches.
-public struct PrivacyAccountingError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct PrivacyAccountingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broad reason, for callers that react differently to each.
-    public enum Kind: String, Sendable, Equatable, Codable {
+    package enum Kind: String, Sendable, Equatable, Codable {
         case invalidInput
         case unreachableTarget
     }
 
     /// The broad reason.
-    public let kind: Kind
+    package let kind: Kind
     /// A sentence a user can act on.
-    public let message: String
+    package let message: String
 
     /// Creates an error of `kind` with a readable `message`.
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// The message, so that printing the error reads as a sentence.
-    public var description: String { message }
+    package var description: String { message }
 
     static func invalid(_ message: String) -> PrivacyAccountingError {
         PrivacyAccountingError(.invalidInput, message)

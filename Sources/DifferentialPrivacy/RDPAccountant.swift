@@ -5,20 +5,20 @@ import Foundation
 /// RDP composes by addition at each order, so the accountant keeps one running total per order.
 /// The conversion is Balle et al. (2020), Theorem 21:
 /// ε = rdp(α) − (ln δ + ln α)/(α − 1) + ln((α − 1)/α), minimised over the orders.
-public struct RDPAccountant: Sendable, Equatable, Codable {
+package struct RDPAccountant: Sendable, Equatable, Codable {
     /// The orders Opacus uses by default: 1.1, 1.2, …, 10.9 and the integers 12…63.
-    public static let defaultOrders: [Double] =
+    package static let defaultOrders: [Double] =
         (1..<100).map { 1 + Double($0) / 10 } + (12...63).map { Double($0) }
 
     /// The Rényi orders tracked.
-    public let orders: [Double]
+    package let orders: [Double]
     /// The composed RDP at each order.
-    public private(set) var rdp: [Double]
+    package private(set) var rdp: [Double]
     /// The steps composed so far, summed over every `compose` call.
-    public private(set) var steps: Int
+    package private(set) var steps: Int
 
     /// An accountant with nothing composed yet.
-    public init(orders: [Double] = RDPAccountant.defaultOrders) throws {
+    package init(orders: [Double] = RDPAccountant.defaultOrders) throws {
         try PrivacyInputCheck.orders(orders)
         self.orders = orders
         self.rdp = Array(repeating: 0, count: orders.count)
@@ -26,7 +26,7 @@ public struct RDPAccountant: Sendable, Equatable, Codable {
     }
 
     /// Adds `steps` steps of the sampled Gaussian mechanism to the total.
-    public mutating func compose(_ mechanism: SampledGaussianMechanism, steps: Int) throws {
+    package mutating func compose(_ mechanism: SampledGaussianMechanism, steps: Int) throws {
         try PrivacyInputCheck.steps(steps)
         let perStep = mechanism.rdp(orders: orders)
         for k in rdp.indices {
@@ -36,13 +36,13 @@ public struct RDPAccountant: Sendable, Equatable, Codable {
     }
 
     /// The tightest ε at `delta` over the tracked orders, and the order attaining it.
-    public func epsilon(delta: Double) throws -> (epsilon: Double, order: Double) {
+    package func epsilon(delta: Double) throws -> (epsilon: Double, order: Double) {
         try Self.epsilon(rdp: rdp, orders: orders, delta: delta)
     }
 
     /// Converts RDP values at `orders` to the tightest (ε, δ) guarantee (Balle et al. 2020).
     /// ε is floored at 0; an order whose RDP is infinite or NaN never wins.
-    public static func epsilon(
+    package static func epsilon(
         rdp: [Double], orders: [Double], delta: Double
     ) throws -> (epsilon: Double, order: Double) {
         try PrivacyInputCheck.delta(delta)
@@ -65,7 +65,7 @@ public struct RDPAccountant: Sendable, Equatable, Codable {
     }
 
     /// The guarantee of `steps` DP-SGD steps with sample rate q and noise multiplier σ.
-    public static func guarantee(
+    package static func guarantee(
         sampleRate: Double, noiseMultiplier: Double, steps: Int, delta: Double,
         orders: [Double] = RDPAccountant.defaultOrders
     ) throws -> PrivacyGuarantee {

@@ -6,14 +6,14 @@ import Foundation
 /// Its Rényi-DP follows Mironov, Talwar & Zhang (2019), "Rényi Differential Privacy of the
 /// Sampled Gaussian Mechanism", §3.3, in the same form as TF-Privacy and Opacus so that the
 /// numbers can be checked against theirs.
-public struct SampledGaussianMechanism: Sendable, Equatable, Codable {
+package struct SampledGaussianMechanism: Sendable, Equatable, Codable {
     /// The probability q that any one record joins a step's batch.
-    public let sampleRate: Double
+    package let sampleRate: Double
     /// The noise standard deviation σ divided by the L2 sensitivity (the clipping norm).
-    public let noiseMultiplier: Double
+    package let noiseMultiplier: Double
 
     /// Creates the mechanism after checking q ∈ (0, 1] and σ > 0.
-    public init(sampleRate: Double, noiseMultiplier: Double) throws {
+    package init(sampleRate: Double, noiseMultiplier: Double) throws {
         try PrivacyInputCheck.sampleRate(sampleRate)
         try PrivacyInputCheck.noiseMultiplier(noiseMultiplier)
         self.sampleRate = sampleRate
@@ -22,7 +22,7 @@ public struct SampledGaussianMechanism: Sendable, Equatable, Codable {
 
     /// The RDP ε(α) of one step at order α > 1; +inf where the series cannot be evaluated,
     /// which is conservative because such an order then never wins the minimisation.
-    public func rdp(order alpha: Double) -> Double {
+    package func rdp(order alpha: Double) -> Double {
         precondition(alpha > 1, "Rényi order must exceed 1")
         let q = sampleRate, sigma = noiseMultiplier
         if q == 1 { return alpha / (2 * sigma * sigma) }
@@ -38,7 +38,7 @@ public struct SampledGaussianMechanism: Sendable, Equatable, Codable {
     }
 
     /// The RDP of one step at each order.
-    public func rdp(orders: [Double]) -> [Double] {
+    package func rdp(orders: [Double]) -> [Double] {
         orders.map { rdp(order: $0) }
     }
 

@@ -4,8 +4,8 @@ import Randomness
 /// A distribution of a patient-level quantity (an age, a delay, an attribute), whose parameters
 /// are predictors and which may be driven by one of the patient's random effects, so that the
 /// quantity correlates with others through the random-effects correlation matrix.
-public struct Distribution: Sendable, Hashable {
-    public enum Family: Sendable, Hashable {
+package struct Distribution: Sendable, Hashable {
+    package enum Family: Sendable, Hashable {
         case fixed(Predictor)
         case normal(mean: Predictor, sd: Predictor)
         case lognormal(median: Predictor, sigma: Predictor)
@@ -15,13 +15,13 @@ public struct Distribution: Sendable, Hashable {
         case uniform(min: Predictor, max: Predictor)
     }
 
-    public var family: Family
-    public var minimum: Double?
-    public var maximum: Double?
+    package var family: Family
+    package var minimum: Double?
+    package var maximum: Double?
     /// When set, the draw uses this random effect's z (or Φ(z)) instead of a fresh one.
-    public var randomEffect: Int?
+    package var randomEffect: Int?
 
-    public init(_ family: Family, minimum: Double? = nil, maximum: Double? = nil, randomEffect: Int? = nil) {
+    package init(_ family: Family, minimum: Double? = nil, maximum: Double? = nil, randomEffect: Int? = nil) {
         self.family = family
         self.minimum = minimum
         self.maximum = maximum
@@ -29,13 +29,13 @@ public struct Distribution: Sendable, Hashable {
     }
 
     /// Whether the family can be driven by a random effect (it has a closed-form quantile).
-    public var supportsRandomEffect: Bool {
+    package var supportsRandomEffect: Bool {
         if case .gamma = family { return false }
         return true
     }
 
     /// Draws a value for a patient.
-    public func sample(in context: PatientContext, using rng: inout RandomStream) -> Double {
+    package func sample(in context: PatientContext, using rng: inout RandomStream) -> Double {
         let lo = minimum ?? -.infinity
         let hi = maximum ?? .infinity
         if case .gamma(let meanP, let sdP) = family {
@@ -64,7 +64,7 @@ public struct Distribution: Sendable, Hashable {
     }
 
     /// The value at standard-normal score `z` (the quantile at Φ(z)).
-    public func quantile(ofStandardNormal z: Double, in context: PatientContext) -> Double {
+    package func quantile(ofStandardNormal z: Double, in context: PatientContext) -> Double {
         switch family {
         case .fixed(let p):
             return p.value(in: context)
@@ -117,7 +117,7 @@ public struct Distribution: Sendable, Hashable {
     }
 
     /// Every predictor inside, for reference checks.
-    public var predictors: [Predictor] {
+    package var predictors: [Predictor] {
         switch family {
         case .fixed(let p), .exponential(let p): [p]
         case .normal(let a, let b), .lognormal(let a, let b), .gamma(let a, let b),

@@ -2,7 +2,7 @@ import Foundation
 import Timelines
 
 /// What a patient-level quantity may depend on, resolved to indices at load time.
-public enum Variable: Sendable, Hashable {
+package enum Variable: Sendable, Hashable {
     /// Current age in years at the moment of evaluation.
     case age
     /// Current calendar year (fractional) at the moment of evaluation.
@@ -14,27 +14,27 @@ public enum Variable: Sendable, Hashable {
 }
 
 /// The conditions under which an effect applies; all that are set must hold.
-public struct EffectCondition: Sendable, Hashable {
-    public var sex: Sex?
+package struct EffectCondition: Sendable, Hashable {
+    package var sex: Sex?
     /// A categorical attribute and the index of the value it must have.
-    public var category: (attribute: Int, value: Int)?
+    package var category: (attribute: Int, value: Int)?
     /// States that must all be active.
-    public var requiredStates: UInt64 = 0
+    package var requiredStates: UInt64 = 0
     /// States that must all be inactive.
-    public var forbiddenStates: UInt64 = 0
+    package var forbiddenStates: UInt64 = 0
     /// A variable that must lie in `[atLeast, below)`.
-    public var range: (variable: Variable, atLeast: Double, below: Double)?
+    package var range: (variable: Variable, atLeast: Double, below: Double)?
 
-    public init() {}
+    package init() {}
 
-    public static func == (a: EffectCondition, b: EffectCondition) -> Bool {
+    package static func == (a: EffectCondition, b: EffectCondition) -> Bool {
         a.sex == b.sex && a.category?.attribute == b.category?.attribute && a.category?.value == b.category?.value
             && a.requiredStates == b.requiredStates && a.forbiddenStates == b.forbiddenStates
             && a.range?.variable == b.range?.variable && a.range?.atLeast == b.range?.atLeast
             && a.range?.below == b.range?.below
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(sex)
         hasher.combine(requiredStates)
         hasher.combine(forbiddenStates)
@@ -42,7 +42,7 @@ public struct EffectCondition: Sendable, Hashable {
 }
 
 /// What an effect does to the value it modifies.
-public enum EffectAction: Sendable, Hashable {
+package enum EffectAction: Sendable, Hashable {
     case add(Double)
     case multiply(Double)
     /// Adds `amount` per `per` units of the variable above `center`.
@@ -56,11 +56,11 @@ public enum EffectAction: Sendable, Hashable {
 }
 
 /// One conditional modification of a predictor's value.
-public struct Effect: Sendable, Hashable {
-    public var condition: EffectCondition
-    public var action: EffectAction
+package struct Effect: Sendable, Hashable {
+    package var condition: EffectCondition
+    package var action: EffectAction
 
-    public init(condition: EffectCondition, action: EffectAction) {
+    package init(condition: EffectCondition, action: EffectAction) {
         self.condition = condition
         self.action = action
     }
@@ -68,21 +68,21 @@ public struct Effect: Sendable, Hashable {
 
 /// A patient-level quantity: `(base + Σ additions) × Π multipliers`, each term applying only
 /// when its condition holds. Written in a template as a number or `{ "value": …, "effects": […] }`.
-public struct Predictor: Sendable, Hashable {
-    public var base: Double
-    public var effects: [Effect]
+package struct Predictor: Sendable, Hashable {
+    package var base: Double
+    package var effects: [Effect]
 
-    public init(_ base: Double, effects: [Effect] = []) {
+    package init(_ base: Double, effects: [Effect] = []) {
         self.base = base
         self.effects = effects
     }
 
     /// Whether the value can change with anything about the patient.
-    public var isConstant: Bool { effects.isEmpty }
+    package var isConstant: Bool { effects.isEmpty }
 
     /// The value for a patient in a given situation.
     @inlinable
-    public func value(in context: PatientContext) -> Double {
+    package func value(in context: PatientContext) -> Double {
         if effects.isEmpty { return base }
         var sum = base
         var factor = 1.0
@@ -106,7 +106,7 @@ public struct Predictor: Sendable, Hashable {
     }
 
     /// The variables this predictor reads, for checks on where it may be used.
-    public var variablesRead: Set<Variable> {
+    package var variablesRead: Set<Variable> {
         var result = Set<Variable>()
         for effect in effects {
             if let range = effect.condition.range { result.insert(range.variable) }
@@ -120,22 +120,22 @@ public struct Predictor: Sendable, Hashable {
 }
 
 /// Everything a predictor may read about one patient at one moment.
-public struct PatientContext: Sendable {
-    public var sex: Sex
+package struct PatientContext: Sendable {
+    package var sex: Sex
     /// Per attribute: the index of its categorical value, or -1 for continuous attributes.
-    public var categories: [Int]
+    package var categories: [Int]
     /// Per attribute: its numeric value, or NaN for categorical attributes.
-    public var numbers: [Double]
+    package var numbers: [Double]
     /// The patient's standard-normal random effects.
-    public var randomEffects: [Double]
+    package var randomEffects: [Double]
     /// Bit i set when state i is active.
-    public var activeStates: UInt64 = 0
+    package var activeStates: UInt64 = 0
     /// Age at which each state was entered, NaN if never.
-    public var stateAges: [Double]
-    public var age: Double = 0
-    public var birthYear: Double = 1970
+    package var stateAges: [Double]
+    package var age: Double = 0
+    package var birthYear: Double = 1970
 
-    public init(sex: Sex, categories: [Int], numbers: [Double], randomEffects: [Double], stateCount: Int) {
+    package init(sex: Sex, categories: [Int], numbers: [Double], randomEffects: [Double], stateCount: Int) {
         self.sex = sex
         self.categories = categories
         self.numbers = numbers
@@ -144,7 +144,7 @@ public struct PatientContext: Sendable {
     }
 
     @inlinable
-    public func value(of variable: Variable) -> Double {
+    package func value(of variable: Variable) -> Double {
         switch variable {
         case .age: age
         case .calendarYear: birthYear + age
@@ -154,7 +154,7 @@ public struct PatientContext: Sendable {
     }
 
     @inlinable
-    public func satisfies(_ c: EffectCondition) -> Bool {
+    package func satisfies(_ c: EffectCondition) -> Bool {
         if let sex = c.sex, sex != self.sex { return false }
         if activeStates & c.requiredStates != c.requiredStates { return false }
         if activeStates & c.forbiddenStates != 0 { return false }
@@ -167,5 +167,5 @@ public struct PatientContext: Sendable {
     }
 
     @inlinable
-    public func isActive(_ state: Int) -> Bool { activeStates & (1 << UInt64(state)) != 0 }
+    package func isActive(_ state: Int) -> Bool { activeStates & (1 << UInt64(state)) != 0 }
 }

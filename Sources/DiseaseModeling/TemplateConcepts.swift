@@ -1,17 +1,17 @@
 import Timelines
 
 /// A template's concepts in one table, with the index of each part's concept.
-public struct TemplateConcepts: Sendable {
-    public var table = ConceptTable()
-    public var condition: Int32 = 0
-    public var measures: [Int32] = []
-    public var attributes: [Int32] = []
+package struct TemplateConcepts: Sendable {
+    package var table = ConceptTable()
+    package var condition: Int32 = 0
+    package var measures: [Int32] = []
+    package var attributes: [Int32] = []
     /// Per attribute, the concept of each categorical value.
-    public var attributeValues: [[Int32]] = []
-    public var events: [Int32] = []
-    public var treatments: [Int32] = []
+    package var attributeValues: [[Int32]] = []
+    package var events: [Int32] = []
+    package var treatments: [Int32] = []
 
-    public init(_ template: DiseaseTemplate) {
+    package init(_ template: DiseaseTemplate) {
         condition = table.add(template.condition)
         measures = template.measures.map { table.add($0.concept) }
         attributes = template.attributes.map { table.add($0.concept) }

@@ -58,23 +58,24 @@ extension TemplateDecoder {
 
     private static let effectKeys: Set<String> = [
         "sex", "attribute", "equals", "variable", "state", "notState", "atLeast", "below",
-        "center", "per", "add", "multiply", "addPer", "multiplyPer", "randomEffect", "sd", "logSd", "loading", "logLoading",
-        "source", "note",
+        "center", "per", "add", "multiply", "addPer", "multiplyPer", "randomEffect", "sd", "logSd", "loading",
+        "logLoading", "source", "note",
     ]
 
     private static let randomEffectScales = ["sd", "logSd", "loading", "logLoading"]
 
     /// How a random effect enters: `sd`/`logSd` are spreads (never negative, like every SD);
     /// `loading`/`logLoading` are signed, for a value that falls as the random effect rises.
-    private func randomEffectActions(_ m: [String: JSONNode], _ node: JSONNode, _ path: String, index: Int, name: String,
-                                     into actions: inout [EffectAction], ok: inout Bool) {
+    private func randomEffectActions(_ m: [String: JSONNode], _ node: JSONNode, _ path: String, index: Int,
+                                     name: String, into actions: inout [EffectAction], ok: inout Bool) {
         for key in Self.randomEffectScales {
             guard let value = reader.number(m[key], "\(path).\(key)") else { continue }
             let signed = key.hasSuffix("oading")
             if !signed && value < 0 {
                 let loading = key == "sd" ? "loading" : "logLoading"
-                reader.report("\(path).\(key)", m[key], "\"\(key)\" is a standard deviation and cannot be negative (\(value)); "
-                    + "for a value that falls as \"\(name)\" rises, write \"\(loading)\": \(value)")
+                reader.report("\(path).\(key)", m[key],
+                              "\"\(key)\" is a standard deviation and cannot be negative (\(value)); for a value that "
+                                  + "falls as \"\(name)\" rises, write \"\(loading)\": \(value)")
                 ok = false
                 continue
             }
@@ -82,7 +83,9 @@ extension TemplateDecoder {
                 : .randomMultiply(effect: index, logSd: value))
         }
         if !Self.randomEffectScales.contains(where: { m[$0] != nil }) {
-            reader.report(path, node, "a \"randomEffect\" needs \"sd\" or \"loading\" (added), or \"logSd\" or \"logLoading\" (multiplied)")
+            reader.report(path, node,
+                          "a \"randomEffect\" needs \"sd\" or \"loading\" "
+                              + "(added), or \"logSd\" or \"logLoading\" (multiplied)")
             ok = false
         }
     }
@@ -95,25 +98,38 @@ extension TemplateDecoder {
         if let s = reader.choice(m["sex"], "\(path).sex", ["male", "female"]) { condition.sex = Sex(rawValue: s) }
         for (key, required) in [("state", true), ("notState", false)] {
             guard let names = stateList(m[key], "\(path).\(key)") else { continue }
-            for index in names { if required { condition.requiredStates |= 1 << UInt64(index) } else { condition.forbiddenStates |= 1 << UInt64(index) } }
+            for index in names {
+                if required {
+                    condition.requiredStates |= 1 << UInt64(index)
+                } else {
+                    condition.forbiddenStates |= 1 << UInt64(index)
+                }
+            }
         }
         // The variable the effect reads: a continuous attribute or a named variable.
         var variable: Variable?
         var categorical: (Int, [String])?
         if let name = reader.string(m["attribute"], "\(path).attribute") {
             if let index = symbols.attributes[name] {
-                if let values = symbols.categoryValues[index] { categorical = (index, values) } else { variable = .attribute(index) }
+                if let values = symbols.categoryValues[index] {
+                    categorical = (index, values)
+                } else {
+                    variable = .attribute(index)
+                }
             } else {
                 reader.report("\(path).attribute", m["attribute"], "no attribute named \"\(name)\" is defined")
                 ok = false
             }
         }
         if let name = reader.string(m["variable"], "\(path).variable") {
-            if m["attribute"] != nil { reader.report(path, node, "give either \"attribute\" or \"variable\", not both"); ok = false }
+            if m["attribute"] != nil {
+                reader.report(path, node, "give either \"attribute\" or \"variable\", not both"); ok = false
+            }
             if let v = resolveVariable(name, m["variable"], "\(path).variable") {
                 if !timeVaryingAllowed, v == .age || v == .calendarYear {
-                    reader.report("\(path).variable", m["variable"], "\"\(name)\" changes continuously and cannot be used "
-                        + "here (slopes and hazards are constant between events); use age knots or a state instead")
+                    reader.report("\(path).variable", m["variable"],
+                                  "\"\(name)\" changes continuously and cannot be used here (slopes and hazards are "
+                                      + "constant between events); use age knots or a state instead")
                     ok = false
                 }
                 variable = v
@@ -167,11 +183,13 @@ extension TemplateDecoder {
             if let index = symbols.randomEffects[name] {
                 randomEffectActions(m, node, path, index: index, name: name, into: &actions, ok: &ok)
             } else {
-                reader.report("\(path).randomEffect", m["randomEffect"], "no random effect named \"\(name)\" is declared")
+                reader.report("\(path).randomEffect", m["randomEffect"],
+                              "no random effect named \"\(name)\" is declared")
                 ok = false
             }
         } else if Self.randomEffectScales.contains(where: { m[$0] != nil }) {
-            reader.report(path, node, "\"sd\", \"logSd\", \"loading\" and \"logLoading\" need a \"randomEffect\""); ok = false
+            reader.report(path, node, "\"sd\", \"logSd\", \"loading\" and \"logLoading\" need a \"randomEffect\"")
+            ok = false
         }
         if actions.count != 1 {
             if ok {
@@ -236,7 +254,8 @@ extension TemplateDecoder {
         checkSource(m["source"], "\(path).source")
         let families = Self.distributionFamilies.filter { m[$0] != nil }
         guard families.count == 1, let name = families.first, let body = m[name] else {
-            reader.report(path, node, "give exactly one distribution family: " + Self.distributionFamilies.joined(separator: ", "))
+            reader.report(path, node,
+                          "give exactly one distribution family: " + Self.distributionFamilies.joined(separator: ", "))
             return fallback
         }
         let p = "\(path).\(name)"
@@ -260,9 +279,12 @@ extension TemplateDecoder {
                     if v[0].isConstant && v[1].isConstant && v[0].base > 0 {
                         let cv2 = (v[1].base / v[0].base) * (v[1].base / v[0].base)
                         let sigma = (log(1 + cv2)).squareRoot()
-                        family = .lognormal(median: Predictor(v[0].base / (1 + cv2).squareRoot()), sigma: Predictor(sigma))
+                        family = .lognormal(median: Predictor(v[0].base / (1 + cv2).squareRoot()),
+                                            sigma: Predictor(sigma))
                     } else {
-                        reader.report(p, body, "a lognormal given by mean and sd needs plain positive numbers; use median and sigma for predictors")
+                        reader.report(p, body,
+                                      "a lognormal given by mean and sd needs plain "
+                                          + "positive numbers; use median and sigma for predictors")
                     }
                 }
             } else if let v = params(["median", "sigma"]) { family = .lognormal(median: v[0], sigma: v[1]) }
@@ -282,10 +304,12 @@ extension TemplateDecoder {
             if let index = symbols.randomEffects[name] {
                 result.randomEffect = index
                 if !result.supportsRandomEffect {
-                    reader.report("\(path).randomEffect", m["randomEffect"], "a gamma distribution cannot be driven by a random effect; use lognormal or weibull")
+                    reader.report("\(path).randomEffect", m["randomEffect"],
+                                  "a gamma distribution cannot be driven by a random effect; use lognormal or weibull")
                 }
             } else {
-                reader.report("\(path).randomEffect", m["randomEffect"], "no random effect named \"\(name)\" is declared")
+                reader.report("\(path).randomEffect", m["randomEffect"],
+                              "no random effect named \"\(name)\" is declared")
             }
         }
         checkPositiveParameters(result, node, path)
@@ -302,7 +326,9 @@ extension TemplateDecoder {
         case .weibull(let scale, let shape): positive = [("scale", scale), ("shape", shape)]
         case .exponential(let mean): positive = [("mean", mean)]
         case .uniform(let lo, let hi):
-            if lo.isConstant && hi.isConstant && lo.base > hi.base { reader.report(path, node, "uniform min is greater than max") }
+            if lo.isConstant && hi.isConstant && lo.base > hi.base {
+                reader.report(path, node, "uniform min is greater than max")
+            }
             positive = []
         case .fixed: positive = []
         }
@@ -337,7 +363,8 @@ extension TemplateDecoder {
         guard let node else { return }
         guard let key = reader.string(node, path) else { return }
         if !symbols.sources.contains(key) && !key.hasPrefix("assumption:") {
-            reader.report(path, node, "source \"\(key)\" is not listed in \"sources\" (or start the text with \"assumption:\")")
+            reader.report(path, node,
+                          "source \"\(key)\" is not listed in \"sources\" (or start the text with \"assumption:\")")
         }
     }
 

@@ -14,8 +14,11 @@ extension TemplateDecoder {
                               codes: codes(reader.required(m, "codes", path, parent: node), "\(path).codes"))
         concept.unit = reader.string(reader.required(m, "unit", path, parent: node), "\(path).unit")
         concept.decimals = reader.integer(m["decimals"], "\(path).decimals") ?? 1
-        if !(0...6).contains(concept.decimals) { reader.report("\(path).decimals", m["decimals"], "decimals must be 0...6") }
-        concept.category = reader.choice(m["category"], "\(path).category", ["laboratory", "exam", "imaging", "survey", "vital-signs"])
+        if !(0...6).contains(concept.decimals) {
+            reader.report("\(path).decimals", m["decimals"], "decimals must be 0...6")
+        }
+        concept.category = reader.choice(m["category"], "\(path).category",
+                                         ["laboratory", "exam", "imaging", "survey", "vital-signs"])
         let floor = reader.number(m["floor"], "\(path).floor") ?? -Double.greatestFiniteMagnitude
         let ceiling = reader.number(m["ceiling"], "\(path).ceiling") ?? Double.greatestFiniteMagnitude
         if floor > ceiling { reader.report(path, node, "floor (\(floor)) is above ceiling (\(ceiling))") }
@@ -38,21 +41,26 @@ extension TemplateDecoder {
         return MeasureDefinition(
             id: id, concept: concept, startState: state(m["start"], "\(path).start"),
             initial: predictor(reader.required(m, "initial", path, parent: node), "\(path).initial"),
-            slope: predictor(reader.required(m, "slope", path, parent: node), "\(path).slope", timeVaryingAllowed: false),
+            slope: predictor(reader.required(m, "slope", path, parent: node), "\(path).slope",
+                             timeVaryingAllowed: false),
             floor: floor, ceiling: ceiling, noiseSD: noiseSD, noiseCV: noiseCV,
             observeProbability: observeProbability, observeEvery: every, observeFrom: observeFrom,
             observeUnless: observeUnless)
     }
 
     func event(_ node: JSONNode, _ path: String) -> EventDefinition {
-        let allowed: Set<String> = ["id", "text", "codes", "record", "requires", "trigger", "recurrent", "effects", "source", "note"]
+        let allowed: Set<String> = ["id", "text", "codes", "record", "requires", "trigger", "recurrent", "effects",
+                                    "source", "note"]
         let m = reader.object(node, path, allowed: allowed) ?? [:]
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? "?"
-        let record = EventDefinition.Record(rawValue: reader.choice(m["record"], "\(path).record", ["condition", "procedure", "none"]) ?? "condition") ?? .condition
+        let record = EventDefinition.Record(rawValue: reader.choice(m["record"], "\(path).record",
+                                                                    ["condition", "procedure", "none"]) ?? "condition")
+            ?? .condition
         let kind: ConceptKind = record == .procedure ? .procedure : .condition
         let text = reader.string(reader.required(m, "text", path, parent: node), "\(path).text") ?? id
-        let codeList = record == .none && m["codes"] == nil ? [] : codes(reader.required(m, "codes", path, parent: node), "\(path).codes")
+        let codeList = record == .none && m["codes"] == nil ? []
+            : codes(reader.required(m, "codes", path, parent: node), "\(path).codes")
         let recurrent = reader.bool(m["recurrent"], "\(path).recurrent") ?? false
         let trigger = self.trigger(reader.required(m, "trigger", path, parent: node), "\(path).trigger")
         if recurrent, case .hazard = trigger {} else if recurrent {
@@ -76,9 +84,13 @@ extension TemplateDecoder {
         let p = "\(path).\(kind)"
         switch kind {
         case "threshold":
-            guard let t = reader.object(body, p, allowed: ["measure", "below", "above", "source", "note"]) else { return fallback }
+            guard let t = reader.object(body, p, allowed: ["measure", "below", "above", "source", "note"]) else {
+                return fallback
+            }
             checkSource(t["source"], "\(p).source")
-            guard let name = reader.string(reader.required(t, "measure", p, parent: body), "\(p).measure") else { return fallback }
+            guard let name = reader.string(reader.required(t, "measure", p, parent: body), "\(p).measure") else {
+                return fallback
+            }
             guard let measure = symbols.measures[name] else {
                 reader.report("\(p).measure", t["measure"], "no measure named \"\(name)\" is defined")
                 return fallback
@@ -91,13 +103,20 @@ extension TemplateDecoder {
                 return fallback
             }
         case "hazard":
-            guard let h = reader.object(body, p, allowed: ["rate", "clock", "knots", "source", "note"]) else { return fallback }
+            guard let h = reader.object(body, p, allowed: ["rate", "clock", "knots", "source", "note"]) else {
+                return fallback
+            }
             checkSource(h["source"], "\(p).source")
             let rate = predictor(reader.required(h, "rate", p, parent: body), "\(p).rate", timeVaryingAllowed: false)
-            if rate.isConstant && rate.base < 0 { reader.report("\(p).rate", h["rate"], "a hazard rate must not be negative") }
-            return .hazard(rate: rate, clockState: state(h["clock"], "\(p).clock"), knots: knots(h["knots"], "\(p).knots"))
+            if rate.isConstant && rate.base < 0 {
+                reader.report("\(p).rate", h["rate"], "a hazard rate must not be negative")
+            }
+            return .hazard(rate: rate, clockState: state(h["clock"], "\(p).clock"),
+                           knots: knots(h["knots"], "\(p).knots"))
         default:
-            guard let i = reader.object(body, p, allowed: ["probability", "delay", "from", "source", "note"]) else { return fallback }
+            guard let i = reader.object(body, p, allowed: ["probability", "delay", "from", "source", "note"]) else {
+                return fallback
+            }
             checkSource(i["source"], "\(p).source")
             let probability = predictor(reader.required(i, "probability", p, parent: body), "\(p).probability")
             if probability.isConstant && !(0...1).contains(probability.base) {
@@ -110,11 +129,13 @@ extension TemplateDecoder {
     }
 
     func treatment(_ node: JSONNode, _ path: String) -> TreatmentDefinition {
-        let allowed: Set<String> = ["id", "text", "codes", "record", "availableFrom", "start", "stop", "effects", "source", "note"]
+        let allowed: Set<String> = ["id", "text", "codes", "record", "availableFrom", "start", "stop", "effects",
+                                    "source", "note"]
         let m = reader.object(node, path, allowed: allowed) ?? [:]
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? "?"
-        let recordName = reader.choice(m["record"], "\(path).record", ["medicationStatement", "procedure"]) ?? "medicationStatement"
+        let recordName = reader.choice(m["record"], "\(path).record", ["medicationStatement", "procedure"])
+            ?? "medicationStatement"
         let record = TreatmentDefinition.Record(rawValue: recordName) ?? .medicationStatement
         let concept = Concept(key: "treatment:\(id)", kind: record == .procedure ? .procedure : .medication,
                               text: reader.string(reader.required(m, "text", path, parent: node), "\(path).text") ?? id,
@@ -122,12 +143,16 @@ extension TemplateDecoder {
         var availableFrom: CalendarDay?
         if let text = reader.string(m["availableFrom"], "\(path).availableFrom") {
             availableFrom = CalendarDay(iso: text)
-            if availableFrom == nil { reader.report("\(path).availableFrom", m["availableFrom"], "\"\(text)\" is not a valid YYYY-MM-DD date") }
+            if availableFrom == nil {
+                reader.report("\(path).availableFrom", m["availableFrom"], "\"\(text)\" is not a valid YYYY-MM-DD date")
+            }
         }
         let startNode = reader.required(m, "start", path, parent: node)
-        let s = reader.object(startNode, "\(path).start", allowed: ["requires", "minAge", "probability", "delay", "source", "note"]) ?? [:]
+        let s = reader.object(startNode, "\(path).start",
+                              allowed: ["requires", "minAge", "probability", "delay", "source", "note"]) ?? [:]
         checkSource(s["source"], "\(path).start.source")
-        let probability = predictor(reader.required(s, "probability", "\(path).start", parent: startNode), "\(path).start.probability")
+        let probability = predictor(reader.required(s, "probability", "\(path).start", parent: startNode),
+                                    "\(path).start.probability")
         var stopRate = 0.0
         if let stop = reader.object(m["stop"], "\(path).stop", allowed: ["ratePerYear", "source", "note"]) {
             checkSource(stop["source"], "\(path).stop.source")
@@ -146,7 +171,8 @@ extension TemplateDecoder {
     }
 
     func stateEffect(_ node: JSONNode, _ path: String) -> StateEffect? {
-        let allowed: Set<String> = ["measure", "event", "slopeMultiply", "slopeAdd", "approach", "hazardRatio", "source", "note"]
+        let allowed: Set<String> = ["measure", "event", "slopeMultiply", "slopeAdd", "approach", "hazardRatio",
+                                    "source", "note"]
         guard let m = reader.object(node, path, allowed: allowed) else { return nil }
         checkSource(m["source"], "\(path).source")
         if let name = reader.string(m["measure"], "\(path).measure") {
@@ -154,22 +180,31 @@ extension TemplateDecoder {
                 reader.report("\(path).measure", m["measure"], "no measure named \"\(name)\" is defined")
                 return nil
             }
-            if m["hazardRatio"] != nil { reader.report("\(path).hazardRatio", m["hazardRatio"], "a hazard ratio applies to an \"event\", not a measure") }
+            if m["hazardRatio"] != nil {
+                reader.report("\(path).hazardRatio", m["hazardRatio"],
+                              "a hazard ratio applies to an \"event\", not a measure")
+            }
             if let a = m["approach"] {
                 if m["slopeMultiply"] != nil || m["slopeAdd"] != nil {
                     reader.report(path, node, "put \"approach\" and slope changes in separate effects")
                 }
                 let p = "\(path).approach"
-                guard let o = reader.object(a, p, allowed: ["fraction", "add", "toward", "halfLifeYears", "source", "note"]) else { return nil }
+                guard let o = reader.object(a, p,
+                                            allowed: ["fraction", "add", "toward", "halfLifeYears", "source",
+                                                      "note"]) else {
+                    return nil
+                }
                 checkSource(o["source"], "\(p).source")
-                let halfLife = reader.number(reader.required(o, "halfLifeYears", p, parent: a), "\(p).halfLifeYears", in: 0.001...100) ?? 1
+                let halfLife = reader.number(reader.required(o, "halfLifeYears", p, parent: a), "\(p).halfLifeYears",
+                                             in: 0.001...100) ?? 1
                 let targets = ["fraction", "add", "toward"].filter { o[$0] != nil }
                 guard targets.count == 1, let key = targets.first else {
                     reader.report(p, a, "give exactly one of \"fraction\", \"add\" or \"toward\"")
                     return nil
                 }
                 let value = predictor(o[key], "\(p).\(key)")
-                let target: StateEffect.ApproachTarget = key == "fraction" ? .fraction(value) : key == "add" ? .add(value) : .toward(value)
+                let target: StateEffect.ApproachTarget = key == "fraction" ? .fraction(value)
+                    : key == "add" ? .add(value) : .toward(value)
                 return .measureApproach(measure: measure, target: target, halfLifeYears: halfLife)
             }
             if m["slopeMultiply"] == nil && m["slopeAdd"] == nil {
@@ -177,13 +212,18 @@ extension TemplateDecoder {
                 return nil
             }
             return .measureSlope(measure: measure,
-                                 multiply: m["slopeMultiply"].map { predictor($0, "\(path).slopeMultiply", timeVaryingAllowed: false) } ?? Predictor(1),
-                                 add: m["slopeAdd"].map { predictor($0, "\(path).slopeAdd", timeVaryingAllowed: false) } ?? Predictor(0))
+                                 multiply: m["slopeMultiply"].map {
+                                     predictor($0, "\(path).slopeMultiply", timeVaryingAllowed: false)
+                                 } ?? Predictor(1),
+                                 add: m["slopeAdd"].map { predictor($0, "\(path).slopeAdd", timeVaryingAllowed: false) }
+                                     ?? Predictor(0))
         }
         if let name = reader.string(m["event"], "\(path).event") {
             guard let ratioNode = reader.required(m, "hazardRatio", path, parent: node) else { return nil }
             let ratio = predictor(ratioNode, "\(path).hazardRatio", timeVaryingAllowed: false)
-            if ratio.isConstant && ratio.base < 0 { reader.report("\(path).hazardRatio", ratioNode, "a hazard ratio must not be negative") }
+            if ratio.isConstant && ratio.base < 0 {
+                reader.report("\(path).hazardRatio", ratioNode, "a hazard ratio must not be negative")
+            }
             if name == "death" { return .mortalityHazard(ratio: ratio) }
             guard let event = symbols.events[name] else {
                 reader.report("\(path).event", m["event"], "no event named \"\(name)\" is defined (or use \"death\")")
@@ -196,29 +236,43 @@ extension TemplateDecoder {
     }
 
     func visits(_ node: JSONNode?, _ path: String) -> VisitSchedule {
-        var result = VisitSchedule(fromState: DiseaseTemplate.diagnosisState, rules: [], jitterDays: 0, missProbability: 0)
-        guard let m = reader.object(node, path, allowed: ["from", "rules", "jitterDays", "missProbability", "source", "note"]) else { return result }
+        var result = VisitSchedule(fromState: DiseaseTemplate.diagnosisState, rules: [], jitterDays: 0,
+                                   missProbability: 0)
+        guard let m = reader.object(node, path,
+                                    allowed: ["from", "rules", "jitterDays", "missProbability", "source",
+                                              "note"]) else {
+            return result
+        }
         checkSource(m["source"], "\(path).source")
         if let from = m["from"] {
             if let s = state(from, "\(path).from") { result.fromState = s } else if from.stringValue == "birth" {
-                reader.report("\(path).from", from, "visits cannot start at birth; use \"onset\", \"diagnosis\" or an event")
+                reader.report("\(path).from", from,
+                              "visits cannot start at birth; use \"onset\", \"diagnosis\" or an event")
             }
         }
         result.jitterDays = reader.number(m["jitterDays"], "\(path).jitterDays", in: 0...365) ?? 0
         result.missProbability = probability(m["missProbability"], "\(path).missProbability") ?? 0
-        for (i, item) in (reader.array(reader.required(m, "rules", path, parent: node), "\(path).rules") ?? []).enumerated() {
+        for (i, item) in (reader.array(reader.required(m, "rules", path, parent: node), "\(path).rules")
+                          ?? []).enumerated() {
             let p = "\(path).rules[\(i)]"
-            guard let r = reader.object(item, p, allowed: ["state", "withinYears", "intervalMonths", "note"]) else { continue }
-            let months = reader.number(reader.required(r, "intervalMonths", p, parent: item), "\(p).intervalMonths", in: 0.25...240) ?? 12
-            var rule = VisitSchedule.Rule(state: nil, withinYears: reader.number(r["withinYears"], "\(p).withinYears", in: 0...200),
+            guard let r = reader.object(item, p, allowed: ["state", "withinYears", "intervalMonths", "note"]) else {
+                continue
+            }
+            let months = reader.number(reader.required(r, "intervalMonths", p, parent: item), "\(p).intervalMonths",
+                                       in: 0.25...240) ?? 12
+            var rule = VisitSchedule.Rule(state: nil,
+                                          withinYears: reader.number(r["withinYears"], "\(p).withinYears", in: 0...200),
                                           intervalYears: months / 12)
             if let s = r["state"] { rule.state = state(s, "\(p).state") }
-            if rule.withinYears != nil && rule.state == nil { reader.report("\(p).withinYears", r["withinYears"], "\"withinYears\" needs a \"state\"") }
+            if rule.withinYears != nil && rule.state == nil {
+                reader.report("\(p).withinYears", r["withinYears"], "\"withinYears\" needs a \"state\"")
+            }
             result.rules.append(rule)
         }
         if result.rules.isEmpty { reader.report("\(path).rules", m["rules"], "give at least one visit rule") }
         else if result.rules.last?.state != nil {
-            reader.report("\(path).rules", m["rules"], "the last rule must have no \"state\" so that every time has an interval")
+            reader.report("\(path).rules", m["rules"],
+                          "the last rule must have no \"state\" so that every time has an interval")
         }
         return result
     }
@@ -226,22 +280,34 @@ extension TemplateDecoder {
     func mortality(_ node: JSONNode?, _ path: String) -> Mortality {
         var result = Mortality(male: .init(a: 0, b: 0, c: 0), female: .init(a: 0, b: 0, c: 0),
                                hazardRatio: Predictor(1), excess: Predictor(0), excessAgeKnots: [])
-        guard let m = reader.object(node, path, allowed: ["background", "hazardRatio", "excess", "excessAgeKnots", "source", "note"]) else { return result }
+        guard let m = reader.object(node, path,
+                                    allowed: ["background", "hazardRatio", "excess", "excessAgeKnots", "source",
+                                              "note"]) else {
+            return result
+        }
         checkSource(m["source"], "\(path).source")
         let bp = "\(path).background"
         let backgroundNode = reader.required(m, "background", path, parent: node)
         if let b = reader.object(backgroundNode, bp, allowed: ["model", "male", "female", "source", "note"]) {
             checkSource(b["source"], "\(bp).source")
-            _ = reader.choice(reader.required(b, "model", bp, parent: backgroundNode), "\(bp).model", ["gompertz-makeham"])
+            _ = reader.choice(reader.required(b, "model", bp, parent: backgroundNode), "\(bp).model",
+                              ["gompertz-makeham"])
             for sex in ["male", "female"] {
                 let p = "\(bp).\(sex)"
-                guard let g = reader.object(reader.required(b, sex, bp, parent: backgroundNode), p, allowed: ["a", "b", "c"]) else { continue }
-                let params = ["a", "b", "c"].map { reader.number(reader.required(g, $0, p, parent: b[sex]), "\(p).\($0)", in: 0...10) ?? 0 }
+                guard let g = reader.object(reader.required(b, sex, bp, parent: backgroundNode), p,
+                                            allowed: ["a", "b", "c"]) else {
+                    continue
+                }
+                let params = ["a", "b", "c"].map {
+                    reader.number(reader.required(g, $0, p, parent: b[sex]), "\(p).\($0)", in: 0...10) ?? 0
+                }
                 let gm = Mortality.GompertzMakeham(a: params[0], b: params[1], c: params[2])
                 if sex == "male" { result.male = gm } else { result.female = gm }
             }
         }
-        if let hr = m["hazardRatio"] { result.hazardRatio = predictor(hr, "\(path).hazardRatio", timeVaryingAllowed: false) }
+        if let hr = m["hazardRatio"] {
+            result.hazardRatio = predictor(hr, "\(path).hazardRatio", timeVaryingAllowed: false)
+        }
         if let ex = m["excess"] { result.excess = predictor(ex, "\(path).excess", timeVaryingAllowed: false) }
         result.excessAgeKnots = knots(m["excessAgeKnots"], "\(path).excessAgeKnots")
         return result

@@ -26,7 +26,8 @@ final class TemplateDecoder {
             reader.report("$.format", top["format"], "expected \"\(Self.formatName)\", found \"\(format)\"")
         }
         if let v = reader.integer(need("formatVersion"), "$.formatVersion"), v != Self.formatVersion {
-            reader.report("$.formatVersion", top["formatVersion"], "this Zebra reads format version \(Self.formatVersion), found \(v)")
+            reader.report("$.formatVersion", top["formatVersion"],
+                          "this Zebra reads format version \(Self.formatVersion), found \(v)")
         }
         let id = reader.string(need("id"), "$.id") ?? ""
         if !id.isEmpty, !id.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
@@ -43,16 +44,19 @@ final class TemplateDecoder {
             population: population(need("population"), "$.population"),
             attributes: [], randomEffects: [], randomEffectCholesky: [],
             onset: Onset(probability: Predictor(1), age: Distribution(.fixed(Predictor(0)))),
-            diagnosis: Diagnosis(probability: Predictor(1), timing: .delayAfterOnset(Distribution(.fixed(Predictor(0))))),
+            diagnosis: Diagnosis(probability: Predictor(1),
+                                 timing: .delayAfterOnset(Distribution(.fixed(Predictor(0))))),
             measures: [], events: [], treatments: [],
-            visits: VisitSchedule(fromState: DiseaseTemplate.diagnosisState, rules: [], jitterDays: 0, missProbability: 0),
+            visits: VisitSchedule(fromState: DiseaseTemplate.diagnosisState, rules: [], jitterDays: 0,
+                                  missProbability: 0),
             mortality: Mortality(male: .init(a: 0, b: 0, c: 0), female: .init(a: 0, b: 0, c: 0),
                                  hazardRatio: Predictor(1), excess: Predictor(0), excessAgeKnots: []),
             stateNames: [], stateEffects: [], digest: "")
         template.attributes = (reader.array(top["attributes"], "$.attributes") ?? []).enumerated().compactMap {
             attribute($1, "$.attributes[\($0)]")
         }
-        (template.randomEffects, template.randomEffectCholesky) = randomEffects(top["randomEffects"], top["correlations"])
+        (template.randomEffects, template.randomEffectCholesky) = randomEffects(top["randomEffects"],
+                                                                                top["correlations"])
         template.onset = onset(need("onset"), "$.onset")
         template.diagnosis = diagnosis(need("diagnosis"), "$.diagnosis")
         template.measures = (reader.array(need("measures"), "$.measures") ?? []).enumerated().map {
@@ -70,8 +74,12 @@ final class TemplateDecoder {
         template.stateNames = symbols.states.sorted { $0.value < $1.value }.map(\.key)
         template.stateEffects = Array(repeating: [], count: template.stateNames.count)
         if template.stateNames.count == 2 + template.events.count + template.treatments.count {
-            for (i, event) in template.events.enumerated() { template.stateEffects[template.stateIndex(ofEvent: i)] = event.effects }
-            for (i, t) in template.treatments.enumerated() { template.stateEffects[template.stateIndex(ofTreatment: i)] = t.effects }
+            for (i, event) in template.events.enumerated() {
+                template.stateEffects[template.stateIndex(ofEvent: i)] = event.effects
+            }
+            for (i, t) in template.treatments.enumerated() {
+                template.stateEffects[template.stateIndex(ofTreatment: i)] = t.effects
+            }
         }
         return template
     }
@@ -143,31 +151,42 @@ final class TemplateDecoder {
     func concept(_ node: JSONNode?, _ path: String, key: String, kind: ConceptKind,
                  extraKeys: Set<String> = []) -> Concept {
         let fallback = Concept(key: key, kind: kind, text: key, codes: [])
-        guard let m = reader.object(node, path, allowed: Set(["text", "codes", "source", "note"]).union(extraKeys)) else {
+        guard let m = reader.object(node, path,
+                                    allowed: Set(["text", "codes", "source", "note"]).union(extraKeys)) else {
             return fallback
         }
         let text = reader.string(reader.required(m, "text", path, parent: node), "\(path).text") ?? key
-        return Concept(key: key, kind: kind, text: text, codes: codes(reader.required(m, "codes", path, parent: node), "\(path).codes"))
+        return Concept(key: key, kind: kind, text: text,
+                       codes: codes(reader.required(m, "codes", path, parent: node), "\(path).codes"))
     }
 
     private func population(_ node: JSONNode?, _ path: String) -> Population {
         var result = Population(birthFrom: CalendarDay(year: 1950, month: 1, day: 1),
                                 birthTo: CalendarDay(year: 2010, month: 12, day: 31), maleProbability: 0.5)
         guard let m = reader.object(node, path, allowed: ["birthDates", "sex", "source", "note"]) else { return result }
-        if let b = reader.object(reader.required(m, "birthDates", path, parent: node), "\(path).birthDates", allowed: ["from", "to"]) {
+        if let b = reader.object(reader.required(m, "birthDates", path, parent: node), "\(path).birthDates",
+                                 allowed: ["from", "to"]) {
             for (key, isFrom) in [("from", true), ("to", false)] {
-                guard let text = reader.string(reader.required(b, key, "\(path).birthDates", parent: m["birthDates"]), "\(path).birthDates.\(key)") else { continue }
+                guard let text = reader.string(reader.required(b, key, "\(path).birthDates", parent: m["birthDates"]),
+                                               "\(path).birthDates.\(key)") else {
+                    continue
+                }
                 if let day = CalendarDay(iso: text) {
                     if isFrom { result.birthFrom = day } else { result.birthTo = day }
                 } else {
                     reader.report("\(path).birthDates.\(key)", b[key], "\"\(text)\" is not a valid YYYY-MM-DD date")
                 }
             }
-            if result.birthTo < result.birthFrom { reader.report("\(path).birthDates", m["birthDates"], "\"to\" is before \"from\"") }
+            if result.birthTo < result.birthFrom {
+                reader.report("\(path).birthDates", m["birthDates"], "\"to\" is before \"from\"")
+            }
         }
-        if let s = reader.object(reader.required(m, "sex", path, parent: node), "\(path).sex", allowed: ["male", "female"]) {
-            let male = probability(reader.required(s, "male", "\(path).sex", parent: m["sex"]), "\(path).sex.male") ?? 0.5
-            let female = probability(reader.required(s, "female", "\(path).sex", parent: m["sex"]), "\(path).sex.female") ?? 0.5
+        if let s = reader.object(reader.required(m, "sex", path, parent: node), "\(path).sex",
+                                 allowed: ["male", "female"]) {
+            let male = probability(reader.required(s, "male", "\(path).sex", parent: m["sex"]), "\(path).sex.male")
+                ?? 0.5
+            let female = probability(reader.required(s, "female", "\(path).sex", parent: m["sex"]),
+                                     "\(path).sex.female") ?? 0.5
             if abs(male + female - 1) > 1e-6 {
                 reader.report("\(path).sex", m["sex"], "probabilities sum to \(male + female), not 1")
             }
@@ -182,7 +201,8 @@ final class TemplateDecoder {
         guard let m = reader.object(node, path, allowed: allowed) else { return nil }
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? ""
-        let type = reader.choice(reader.required(m, "type", path, parent: node), "\(path).type", ["continuous", "categorical"])
+        let type = reader.choice(reader.required(m, "type", path, parent: node), "\(path).type",
+                                 ["continuous", "categorical"])
         let text = reader.string(reader.required(m, "text", path, parent: node), "\(path).text") ?? id
         var concept = Concept(key: "attribute:\(id)", kind: .attribute, text: text,
                               codes: codes(reader.required(m, "codes", path, parent: node), "\(path).codes"))
@@ -197,10 +217,14 @@ final class TemplateDecoder {
             return AttributeDefinition(id: id, concept: concept, kind: .continuous(d), valueConcepts: [],
                                        recordedAtFirstVisit: record == "firstVisit")
         }
-        if m["distribution"] != nil { reader.report("\(path).distribution", m["distribution"], "categorical attributes take \"probabilities\", not a distribution") }
+        if m["distribution"] != nil {
+            reader.report("\(path).distribution", m["distribution"],
+                          "categorical attributes take \"probabilities\", not a distribution")
+        }
         var values: [String] = []
         var valueConcepts: [Concept] = []
-        for (i, item) in (reader.array(reader.required(m, "values", path, parent: node), "\(path).values") ?? []).enumerated() {
+        for (i, item) in (reader.array(reader.required(m, "values", path, parent: node), "\(path).values")
+                          ?? []).enumerated() {
             let p = "\(path).values[\(i)]"
             guard let v = reader.object(item, p, allowed: ["id", "text", "codes"]) else { continue }
             let vid = reader.string(reader.required(v, "id", p, parent: item), "\(p).id") ?? "?"
@@ -211,7 +235,8 @@ final class TemplateDecoder {
         }
         let (male, female) = categoryProbabilities(reader.required(m, "probabilities", path, parent: node),
                                                    "\(path).probabilities", values: values)
-        return AttributeDefinition(id: id, concept: concept, kind: .categorical(values: values, male: male, female: female),
+        return AttributeDefinition(id: id, concept: concept,
+                                   kind: .categorical(values: values, male: male, female: female),
                                    valueConcepts: valueConcepts, recordedAtFirstVisit: record == "firstVisit")
     }
 
@@ -234,7 +259,9 @@ final class TemplateDecoder {
             return probs
         }
         if let all = table("all") {
-            if m["male"] != nil || m["female"] != nil { reader.report(path, node, "give \"all\" or \"male\"/\"female\", not both") }
+            if m["male"] != nil || m["female"] != nil {
+                reader.report(path, node, "give \"all\" or \"male\"/\"female\", not both")
+            }
             return (all, all)
         }
         guard let male = table("male"), let female = table("female") else {
@@ -260,18 +287,25 @@ final class TemplateDecoder {
             guard let m = reader.object(item, p, allowed: ["between", "r", "source", "note"]) else { continue }
             checkSource(m["source"], "\(p).source")
             let pair = reader.strings(reader.required(m, "between", p, parent: item), "\(p).between") ?? []
-            guard let r = reader.number(reader.required(m, "r", p, parent: item), "\(p).r", in: -0.999...0.999) else { continue }
-            guard pair.count == 2 else { reader.report("\(p).between", m["between"], "name exactly two random effects"); continue }
+            guard let r = reader.number(reader.required(m, "r", p, parent: item), "\(p).r", in: -0.999...0.999) else {
+                continue
+            }
+            guard pair.count == 2 else {
+                reader.report("\(p).between", m["between"], "name exactly two random effects"); continue
+            }
             guard let a = symbols.randomEffects[pair[0]], let b = symbols.randomEffects[pair[1]], a < n, b < n else {
                 reader.report("\(p).between", m["between"], "both names must be declared in \"randomEffects\"")
                 continue
             }
-            if a == b { reader.report("\(p).between", m["between"], "a random effect cannot correlate with itself"); continue }
+            if a == b {
+                reader.report("\(p).between", m["between"], "a random effect cannot correlate with itself"); continue
+            }
             matrix[a * n + b] = r
             matrix[b * n + a] = r
         }
         guard case .success(let factor) = choleskyLower(matrix, dimension: n, minimumPivot: 1e-12) else {
-            reader.report("$.correlations", correlations, "the correlations do not form a valid (positive definite) correlation matrix")
+            reader.report("$.correlations", correlations,
+                          "the correlations do not form a valid (positive definite) correlation matrix")
             return (names, matrix)
         }
         return (names, factor)
@@ -287,12 +321,16 @@ final class TemplateDecoder {
     }
 
     private func diagnosis(_ node: JSONNode?, _ path: String) -> Diagnosis {
-        let fallback = Diagnosis(probability: Predictor(1), timing: .delayAfterOnset(Distribution(.fixed(Predictor(0)))))
-        guard let m = reader.object(node, path, allowed: ["probability", "delay", "age", "source", "note"]) else { return fallback }
+        let fallback = Diagnosis(probability: Predictor(1),
+                                 timing: .delayAfterOnset(Distribution(.fixed(Predictor(0)))))
+        guard let m = reader.object(node, path, allowed: ["probability", "delay", "age", "source", "note"]) else {
+            return fallback
+        }
         checkSource(m["source"], "\(path).source")
         let probability = m["probability"].map { predictor($0, "\(path).probability") } ?? Predictor(1)
         switch (m["delay"], m["age"]) {
-        case (let d?, nil): return Diagnosis(probability: probability, timing: .delayAfterOnset(distribution(d, "\(path).delay")))
+        case (let d?, nil):
+            return Diagnosis(probability: probability, timing: .delayAfterOnset(distribution(d, "\(path).delay")))
         case (nil, let a?): return Diagnosis(probability: probability, timing: .age(distribution(a, "\(path).age")))
         default:
             reader.report(path, node, "give either \"delay\" (after onset) or \"age\", exactly one")

@@ -2,14 +2,14 @@ import Foundation
 import Serialization
 
 /// The folder of disease templates (`DiseaseModels/`) and the templates in it.
-public struct TemplateLibrary: Sendable {
-    public let directory: String
+package struct TemplateLibrary: Sendable {
+    package let directory: String
 
-    public init(directory: String) { self.directory = directory }
+    package init(directory: String) { self.directory = directory }
 
     /// Finds the templates folder: an explicit path, `$ZEBRA_DISEASE_MODELS`, `./DiseaseModels`,
     /// or a `DiseaseModels` folder above the running executable (a clone's `.build/release/zebra`).
-    public static func locate(explicit: String?) -> TemplateLibrary? {
+    package static func locate(explicit: String?) -> TemplateLibrary? {
         let fm = FileManager.default
         func isDirectory(_ path: String) -> Bool {
             var flag: ObjCBool = false
@@ -20,7 +20,8 @@ public struct TemplateLibrary: Sendable {
             return TemplateLibrary(directory: env)
         }
         if isDirectory("DiseaseModels") { return TemplateLibrary(directory: "DiseaseModels") }
-        var dir = (CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path } ?? "") as NSString
+        var dir = (CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+            ?? "") as NSString
         for _ in 0..<6 {
             dir = dir.deletingLastPathComponent as NSString
             let candidate = dir.appendingPathComponent("DiseaseModels")
@@ -30,14 +31,14 @@ public struct TemplateLibrary: Sendable {
     }
 
     /// Template files (`*.json`, schema excluded), sorted by name.
-    public func templateFiles() -> [String] {
+    package func templateFiles() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") }.sorted()
             .map { (directory as NSString).appendingPathComponent($0) }
     }
 
     /// The template with the given id (file `<id>.json`, or any file whose id matches).
-    public func template(id: String) throws(TemplateError) -> DiseaseTemplate {
+    package func template(id: String) throws(TemplateError) -> DiseaseTemplate {
         let direct = (directory as NSString).appendingPathComponent("\(id).json")
         if FileManager.default.fileExists(atPath: direct) { return try DiseaseTemplate.load(from: direct) }
         for file in templateFiles() {

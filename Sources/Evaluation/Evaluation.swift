@@ -6,36 +6,36 @@ import Timelines
 import ZebraSupport
 
 /// Settings of an evaluation.
-public struct EvaluationOptions: Sendable {
+package struct EvaluationOptions: Sendable {
     /// Seeds every random choice (windows, subsamples, cross-validation folds).
-    public var seed: UInt64 = 1
-    public var windows: WindowPolicy = .automatic
-    public var folds = 5
+    package var seed: UInt64 = 1
+    package var windows: WindowPolicy = .automatic
+    package var folds = 5
     /// The L2 penalty of every logistic regression (on standardised features).
-    public var ridge = 1.0
+    package var ridge = 1.0
     /// The copy tolerance in standardised feature units; default 0.01 × √dimension.
-    public var copyTolerance: Double?
-    public var threads = defaultThreadCount
+    package var copyTolerance: Double?
+    package var threads = defaultThreadCount
 
-    public init() {}
+    package init() {}
 }
 
 /// What is evaluated: real (seed) records, synthetic records and optionally holdout records of
 /// one disease, as timelines whose concepts index `TemplateConcepts(template)`.
-public struct EvaluationInput: Sendable {
-    public var template: DiseaseTemplate
-    public var real: [PatientTimeline]
-    public var synthetic: [PatientTimeline]
-    public var holdout: [PatientTimeline]?
+package struct EvaluationInput: Sendable {
+    package var template: DiseaseTemplate
+    package var real: [PatientTimeline]
+    package var synthetic: [PatientTimeline]
+    package var holdout: [PatientTimeline]?
     /// The model, for the likelihood-based membership attack.
-    public var likelihood: (any RecordLikelihood)?
+    package var likelihood: (any RecordLikelihood)?
     /// A model that saw none of the real records (e.g. the template's shipped model): the
     /// reference of the calibrated likelihood attack.
-    public var referenceLikelihood: (any RecordLikelihood)?
+    package var referenceLikelihood: (any RecordLikelihood)?
     /// Where each sample came from (shown in the report): keys `real`, `synthetic`, `holdout`, `model`.
-    public var sources: [String: String]
+    package var sources: [String: String]
 
-    public init(template: DiseaseTemplate, real: [PatientTimeline], synthetic: [PatientTimeline],
+    package init(template: DiseaseTemplate, real: [PatientTimeline], synthetic: [PatientTimeline],
                 holdout: [PatientTimeline]? = nil, likelihood: (any RecordLikelihood)? = nil,
                 referenceLikelihood: (any RecordLikelihood)? = nil, sources: [String: String] = [:]) {
         self.template = template
@@ -50,27 +50,28 @@ public struct EvaluationInput: Sendable {
 
 /// The evaluation of synthetic records against real ones: fidelity, privacy and fairness
 /// figures with definitions, headline flags, plots and notes.
-public struct Evaluation: Sendable {
-    public var disease: String
-    public var diseaseName: String
-    public var templateVersion: String
-    public var sources: [String: String]
-    public var seed: UInt64
+package struct Evaluation: Sendable {
+    package var disease: String
+    package var diseaseName: String
+    package var templateVersion: String
+    package var sources: [String: String]
+    package var seed: UInt64
     /// Windows (patients) compared: real, synthetic, holdout.
-    public var patients: (real: Int, synthetic: Int, holdout: Int?)
-    public var windowing: WindowingSummary
-    public var metrics: [Metric]
-    public var headlines: [Headline]
-    public var figures: [ReportFigure]
-    public var notes: [String]
+    package var patients: (real: Int, synthetic: Int, holdout: Int?)
+    package var windowing: WindowingSummary
+    package var metrics: [Metric]
+    package var headlines: [Headline]
+    package var figures: [ReportFigure]
+    package var notes: [String]
 
     /// Runs every check.
-    public init(_ input: EvaluationInput, options: EvaluationOptions = EvaluationOptions()) {
+    package init(_ input: EvaluationInput, options: EvaluationOptions = EvaluationOptions()) {
         let template = input.template
         let concepts = TemplateConcepts(template)
         let real = PatientWindow.wholeRecords(input.real, template: template, concepts: concepts)
         let holdout = input.holdout.map { PatientWindow.wholeRecords($0, template: template, concepts: concepts) }
-        let (synthetic, windowing) = Self.syntheticWindows(input.synthetic, real: real, template: template, concepts: concepts, options: options)
+        let (synthetic, windowing) = Self.syntheticWindows(input.synthetic, real: real, template: template,
+                                                           concepts: concepts, options: options)
         disease = template.id
         diseaseName = template.name
         templateVersion = template.version
@@ -84,10 +85,12 @@ public struct Evaluation: Sendable {
             metrics = []
             headlines = []
             figures = []
-            self.notes = notes + ["Too few records with visits to evaluate (real \(real.count), synthetic \(synthetic.count))."]
+            self.notes = notes
+                + ["Too few records with visits to evaluate (real \(real.count), synthetic \(synthetic.count))."]
             return
         }
-        let c = Cohorts(template: template, real: real, synthetic: synthetic, holdout: holdout.flatMap { $0.count >= 2 ? $0 : nil })
+        let c = Cohorts(template: template, real: real, synthetic: synthetic,
+                        holdout: holdout.flatMap { $0.count >= 2 ? $0 : nil })
         let features = FeatureSpace(template: template, reference: real)
         var metrics: [Metric] = [], figures: [ReportFigure] = []
         // Fidelity.
@@ -106,7 +109,8 @@ public struct Evaluation: Sendable {
         metrics += tstr.metrics
         notes += tstr.notes
         // Privacy.
-        let x = Privacy.Matrices(seed: features.matrix(c.real), synthetic: features.matrix(c.synthetic), holdout: c.holdout.map(features.matrix))
+        let x = Privacy.Matrices(seed: features.matrix(c.real), synthetic: features.matrix(c.synthetic),
+                                 holdout: c.holdout.map(features.matrix))
         let tolerance = options.copyTolerance ?? 0.01 * Double(features.dimension).squareRoot()
         let closest = Privacy.closestRecords(x, tolerance: tolerance)
         metrics += closest.metrics
@@ -129,19 +133,23 @@ public struct Evaluation: Sendable {
                 // unlikely in itself.
                 let memberGain = zip(perVisit(reference, input.real), members).map { $0 - $1 }
                 let otherGain = zip(perVisit(reference, held), others).map { $0 - $1 }
-                metrics += Privacy.calibratedLikelihoodMembership(members: finite(memberGain), others: finite(otherGain))
+                metrics += Privacy.calibratedLikelihoodMembership(members: finite(memberGain),
+                                                                  others: finite(otherGain))
             }
         } else {
             notes.append(input.likelihood == nil
                 ? "No model was given (--model): the likelihood-based membership attack was not run."
-                : "The likelihood-based membership attack needs holdout records (--holdout) as non-members; it was not run.")
+                : "The likelihood-based membership attack needs holdout "
+                + "records (--holdout) as non-members; it was not run.")
         }
         metrics += Privacy.attributeInference(c, features: features, x: x)
         // Fairness.
         let fairness = Fairness.evaluate(c)
         metrics += fairness.metrics
         figures += fairness.figures
-        if !fairness.flagged.isEmpty { notes.append("Groups the synthetic data misrepresent: " + fairness.flagged.joined(separator: "; ") + ".") }
+        if !fairness.flagged.isEmpty {
+            notes.append("Groups the synthetic data misrepresent: " + fairness.flagged.joined(separator: "; ") + ".")
+        }
         self.metrics = metrics
         self.figures = figures
         headlines = Self.headlines(metrics)
@@ -149,12 +157,13 @@ public struct Evaluation: Sendable {
     }
 
     /// The first metric called `name` in `group` (nil: the overall figure).
-    public func metric(_ name: String, group: String? = nil) -> Metric? {
+    package func metric(_ name: String, group: String? = nil) -> Metric? {
         metrics.first { $0.name == name && $0.group == group }
     }
 
     static func syntheticWindows(_ timelines: [PatientTimeline], real: [PatientWindow], template: DiseaseTemplate,
-                                 concepts: TemplateConcepts, options: EvaluationOptions) -> ([PatientWindow], WindowingSummary) {
+                                 concepts: TemplateConcepts, options: EvaluationOptions) -> ([PatientWindow],
+                                 WindowingSummary) {
         let sequences = parallelMap(count: timelines.count, threads: options.threads) {
             PatientSequence(timeline: timelines[$0], template: template, concepts: concepts)
         }
@@ -164,8 +173,10 @@ public struct Evaluation: Sendable {
         case .sample: sample = true
         case .asRecorded: sample = false
         case .automatic:
-            sample = WindowSampler.needsWindows(realSpans: real.map(\.spanYears), realVisits: real.map { Double($0.visits.count) },
-                                                syntheticSpans: whole.map(\.spanYears), syntheticVisits: whole.map { Double($0.visits.count) })
+            sample = WindowSampler.needsWindows(realSpans: real.map(\.spanYears),
+                                                realVisits: real.map { Double($0.visits.count) },
+                                                syntheticSpans: whole.map(\.spanYears),
+                                                syntheticVisits: whole.map { Double($0.visits.count) })
         }
         var summary = WindowingSummary(sampled: sample && !real.isEmpty, policy: options.windows,
                                        realMedianSpanYears: median(real.map(\.spanYears)),
@@ -185,11 +196,22 @@ public struct Evaluation: Sendable {
         func f(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "n/a" }
         var notes: [String] = []
         if w.sampled {
-            notes.append("Like with like: the synthetic records (median \(f(w.syntheticMedianSpanYears)) years, \(f(w.syntheticMedianVisits)) visits) were cut to registry-like windows (median \(f(w.realMedianSpanYears)) years, \(f(w.realMedianVisits)) visits in the real records): as many windows as synthetic records, each starting where a randomly drawn real window starts (years since diagnosis, else age) in a synthetic record that reaches it, followed up for a time drawn from the real follow-up distribution (Kaplan–Meier, deaths censored), with death when it comes first (policy \(w.policy.rawValue); \(w.reused) records gave more than one window; \(w.fallbacks) windows were taken at the end of a record because no record reached the drawn start).")
+            notes.append("Like with like: the synthetic records (median \(f(w.syntheticMedianSpanYears)) years, "
+                + "\(f(w.syntheticMedianVisits)) visits) were cut to registry-like windows (median "
+                + "\(f(w.realMedianSpanYears)) years, \(f(w.realMedianVisits)) visits in the real records): as many "
+                + "windows as synthetic records, each starting where a randomly drawn real window starts (years since "
+                + "diagnosis, else age) in a synthetic record that reaches it, followed up for a time drawn from the "
+                + "real follow-up distribution (Kaplan–Meier, deaths censored), with death when it comes first "
+                + "(policy \(w.policy.rawValue); \(w.reused) records gave more than one window; \(w.fallbacks) windows "
+                + "were taken at the end of a record because no record reached the drawn start).")
         } else {
-            notes.append("The synthetic records were used as they are (policy \(w.policy.rawValue)): median \(f(w.syntheticMedianSpanYears)) years and \(f(w.syntheticMedianVisits)) visits, against \(f(w.realMedianSpanYears)) years and \(f(w.realMedianVisits)) visits for the real records.")
+            notes.append("The synthetic records were used as they are (policy \(w.policy.rawValue)): median "
+                + "\(f(w.syntheticMedianSpanYears)) years and \(f(w.syntheticMedianVisits)) visits, against "
+                + "\(f(w.realMedianSpanYears)) years and \(f(w.realMedianVisits)) visits for the real records.")
         }
-        if realWindows < realRecords { notes.append("\(realRecords - realWindows) real records without visits were left out.") }
+        if realWindows < realRecords {
+            notes.append("\(realRecords - realWindows) real records without visits were left out.")
+        }
         if w.dropped > 0 { notes.append("\(w.dropped) synthetic records without visits were left out.") }
         if let holdoutRecords, let holdoutWindows, holdoutWindows < holdoutRecords {
             notes.append("\(holdoutRecords - holdoutWindows) holdout records without visits were left out.")
@@ -199,10 +221,17 @@ public struct Evaluation: Sendable {
 
     static func standingNotes(features: FeatureSpace, tolerance: Double) -> [String] {
         [
-            "Distance-based privacy checks (closest-record distances, nearest-neighbour adversarial accuracy, distance-based membership inference, copies) test particular attacks on particular features; passing them is not proof of privacy. Only a formal guarantee such as differential privacy in training bounds every attack.",
-            "Patient feature vector (\(features.dimension) columns, standardised with the seed records' means and SDs; missing values imputed with the seed mean, with a missingness flag): " + features.names.joined(separator: ", ") + ".",
-            String(format: "Copies: synthetic records within %.4g (Euclidean, standardised features) of a seed record.", tolerance),
-            "Baselines: with --holdout, each fidelity figure is also computed with the holdout records in place of the synthetic ones (real against real), to show what \"as good as another real sample\" looks like.",
+            "Distance-based privacy checks (closest-record distances, nearest-neighbour adversarial accuracy, "
+                + "distance-based membership inference, copies) test particular attacks on particular features; "
+                + "passing them is not proof of privacy. Only a formal guarantee such as differential privacy in "
+                + "training bounds every attack.",
+            "Patient feature vector (\(features.dimension) columns, standardised with the seed records' means and SDs; "
+                + "missing values imputed with the seed mean, with a missingness flag): "
+                + features.names.joined(separator: ", ") + ".",
+            String(format: "Copies: synthetic records within %.4g (Euclidean, standardised features) of a seed record.",
+                   tolerance),
+            "Baselines: with --holdout, each fidelity figure is also computed with the holdout records in place of the "
+                + "synthetic ones (real against real), to show what \"as good as another real sample\" looks like.",
         ]
     }
 }

@@ -1,27 +1,27 @@
 /// The part of the report a figure belongs to.
-public enum MetricSection: String, Sendable, CaseIterable {
+package enum MetricSection: String, Sendable, CaseIterable {
     case fidelity
     case privacy
     case fairness
 }
 
 /// One figure of the evaluation, with its definition.
-public struct Metric: Sendable, Equatable {
-    public var section: MetricSection
+package struct Metric: Sendable, Equatable {
+    package var section: MetricSection
     /// A stable dotted name, e.g. `measure.egfr.ks`.
-    public var name: String
+    package var name: String
     /// The figure for the synthetic records; nil when it could not be computed.
-    public var value: Double?
+    package var value: Double?
     /// The same figure with the holdout records in place of the synthetic ones (real vs real),
     /// when a holdout was given and the figure has such a counterpart.
-    public var baseline: Double?
+    package var baseline: Double?
     /// What the figure is, in a sentence.
-    public var definition: String
+    package var definition: String
     /// The subgroup the figure is computed on (age band, sex, attribute value), if any.
-    public var group: String?
-    public var unit: String?
+    package var group: String?
+    package var unit: String?
 
-    public init(_ section: MetricSection, _ name: String, value: Double?, baseline: Double? = nil,
+    package init(_ section: MetricSection, _ name: String, value: Double?, baseline: Double? = nil,
                 definition: String, group: String? = nil, unit: String? = nil) {
         self.section = section
         self.name = name
@@ -34,7 +34,7 @@ public struct Metric: Sendable, Equatable {
 }
 
 /// A traffic light.
-public enum Flag: String, Sendable {
+package enum Flag: String, Sendable {
     case green, amber, red, none
 
     /// The flag of `value` where lower is better: green up to `green`, amber up to `amber`.
@@ -51,23 +51,23 @@ public enum Flag: String, Sendable {
 }
 
 /// A line of the summary table: a headline figure with its flag and the rule that set it.
-public struct Headline: Sendable, Equatable {
-    public var section: MetricSection
-    public var title: String
+package struct Headline: Sendable, Equatable {
+    package var section: MetricSection
+    package var title: String
     /// The metric's name in `metrics`.
-    public var metric: String
-    public var value: Double?
-    public var baseline: Double?
-    public var flag: Flag
+    package var metric: String
+    package var value: Double?
+    package var baseline: Double?
+    package var flag: Flag
     /// The thresholds, e.g. "green ≤ 0.60, amber ≤ 0.75, red above".
-    public var rule: String
+    package var rule: String
 }
 
 /// A plot of the report.
-public struct ReportFigure: Sendable, Equatable {
-    public var section: MetricSection
-    public var title: String
+package struct ReportFigure: Sendable, Equatable {
+    package var section: MetricSection
+    package var title: String
     /// A self-contained SVG document.
-    public var svg: String
-    public var caption: String
+    package var svg: String
+    package var caption: String
 }

@@ -4,26 +4,26 @@ import Serialization
 import Timelines
 
 /// Counts and sizes of a written cohort.
-public struct ExportSummary: Sendable {
-    public var patients = 0
-    public var resourcesByType = [Int](repeating: 0, count: ResourceType.allCases.count)
-    public var bytes = 0
-    public var seconds = 0.0
+package struct ExportSummary: Sendable {
+    package var patients = 0
+    package var resourcesByType = [Int](repeating: 0, count: ResourceType.allCases.count)
+    package var bytes = 0
+    package var seconds = 0.0
 
-    public var resources: Int { resourcesByType.reduce(0, +) }
+    package var resources: Int { resourcesByType.reduce(0, +) }
 }
 
 /// Writes a cohort as FHIR, streaming: patients are generated and serialised in parallel in
 /// blocks, and written in index order, so memory stays bounded and output is the same bytes
 /// whatever the number of threads.
-public struct CohortExport {
-    public var format: FHIRFormat
-    public var serializer: FHIRSerializer
-    public var threads: Int
+package struct CohortExport {
+    package var format: FHIRFormat
+    package var serializer: FHIRSerializer
+    package var threads: Int
     /// Patients generated per block (memory grows with it, not with the cohort).
-    public var blockSize: Int = 64
+    package var blockSize: Int = 64
 
-    public init(format: FHIRFormat, serializer: FHIRSerializer, threads: Int) {
+    package init(format: FHIRFormat, serializer: FHIRSerializer, threads: Int) {
         self.format = format
         self.serializer = serializer
         self.threads = threads
@@ -31,7 +31,7 @@ public struct CohortExport {
 
     /// Generates `count` patients with `generate` (called from worker threads, by index) and
     /// writes them into `directory`. `progress` is called on the calling thread after each batch.
-    public func write(count: Int, into directory: StagedDirectory,
+    package func write(count: Int, into directory: StagedDirectory,
                       generate: @escaping @Sendable (Int) -> PatientTimeline,
                       progress: (Int, ExportSummary) -> Void = { _, _ in }) throws(OutputError) -> ExportSummary {
         let start = Date()

@@ -2,31 +2,31 @@ import Serialization
 import Timelines
 
 /// A research study as written to a `ResearchStudy` resource.
-public struct ResearchStudyDescription: Sendable {
+package struct ResearchStudyDescription: Sendable {
     /// An arm of the study (`ResearchStudy.arm`).
-    public struct Arm: Sendable {
-        public var name: String
-        public var description: String
+    package struct Arm: Sendable {
+        package var name: String
+        package var description: String
 
         /// An arm called `name` (the code ResearchSubject.assignedArm refers to).
-        public init(name: String, description: String) {
+        package init(name: String, description: String) {
             self.name = name
             self.description = description
         }
     }
 
     /// The trial's own identifier (also hashed into the resource id).
-    public var identifier: String
-    public var title: String
+    package var identifier: String
+    package var title: String
     /// A FHIR ResearchStudy status, e.g. `completed`.
-    public var status: String
-    public var description: String
-    public var arms: [Arm]
+    package var status: String
+    package var description: String
+    package var arms: [Arm]
     /// The concept (in the serializer's table) of the condition studied.
-    public var condition: Int32?
+    package var condition: Int32?
 
     /// A study description; `condition` is a concept index in the serializer's table.
-    public init(identifier: String, title: String, status: String = "completed", description: String,
+    package init(identifier: String, title: String, status: String = "completed", description: String,
                 arms: [Arm], condition: Int32?) {
         self.identifier = identifier
         self.title = title
@@ -37,7 +37,7 @@ public struct ResearchStudyDescription: Sendable {
     }
 
     /// The resource id: a UUID hashed from the identifier.
-    public var resourceID: String {
+    package var resourceID: String {
         var w = ByteWriter(capacity: 36)
         var ids = ResourceIdentifiers(patientID: "ResearchStudy/" + identifier)
         ids.next(into: &w)
@@ -47,10 +47,10 @@ public struct ResearchStudyDescription: Sendable {
 
 extension FHIRSerializer {
     /// The system of `ResearchStudy.identifier`.
-    public static let trialIdentifierSystem = "urn:zebra:trial"
+    package static let trialIdentifierSystem = "urn:zebra:trial"
 
     /// A `ResearchStudy` resource (one ndjson line, without the newline).
-    public func researchStudy(_ study: ResearchStudyDescription) -> [UInt8] {
+    package func researchStudy(_ study: ResearchStudyDescription) -> [UInt8] {
         var w = ByteWriter(capacity: 1_024)
         w.raw("{\"resourceType\":\"ResearchStudy\",\"id\":\""); w.rawString(study.resourceID); w.raw("\",")
         w.raw(meta)
@@ -80,8 +80,9 @@ extension FHIRSerializer {
     /// - Parameters:
     ///   - status: a ResearchSubject status, e.g. `on-study` or `off-study`.
     ///   - start: the index date (time zero), written as `period.start`.
-    public func researchSubject(study: ResearchStudyDescription, patientID: String, arm: String,
-                                status: String = "on-study", start: CalendarDay? = nil, end: CalendarDay? = nil) -> [UInt8] {
+    package func researchSubject(study: ResearchStudyDescription, patientID: String, arm: String,
+                                status: String = "on-study", start: CalendarDay? = nil,
+                                end: CalendarDay? = nil) -> [UInt8] {
         var w = ByteWriter(capacity: 512)
         var ids = ResourceIdentifiers(patientID: patientID + "#ResearchSubject/" + study.identifier)
         w.raw("{\"resourceType\":\"ResearchSubject\",\"id\":\""); ids.next(into: &w); w.raw("\",")

@@ -3,7 +3,7 @@ import Timelines
 
 extension FHIRSerializer {
     /// Appends one patient's resources to per-type ndjson buffers (`Type/id` references).
-    public func appendNDJSON(_ timeline: PatientTimeline, to buffers: inout ResourceBuffers) {
+    package func appendNDJSON(_ timeline: PatientTimeline, to buffers: inout ResourceBuffers) {
         var emitter = ResourceEmitter(serializer: self, timeline: timeline, urn: false)
         emitter.emit { type, _, write in
             write(&buffers.writers[type.rawValue])
@@ -13,7 +13,7 @@ extension FHIRSerializer {
     }
 
     /// One patient as a `Bundle` (`urn:uuid` references); `transaction` adds PUT requests.
-    public func bundle(_ timeline: PatientTimeline, transaction: Bool) -> (bytes: [UInt8], counts: [Int]) {
+    package func bundle(_ timeline: PatientTimeline, transaction: Bool) -> (bytes: [UInt8], counts: [Int]) {
         var w = ByteWriter(capacity: 16_384)
         var ids = ResourceIdentifiers(patientID: timeline.id + "#bundle")
         w.raw("{\"resourceType\":\"Bundle\",\"id\":\"")
@@ -92,7 +92,9 @@ struct ResourceEmitter {
             encounterIDs.append(id)
             sink(.encounter, id) { w in
                 head("Encounter", id, into: &w)
-                w.raw(",\"status\":\"finished\",\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"AMB\",\"display\":\"ambulatory\"},\"subject\":")
+                w.raw(",\"status\":\"finished\",")
+                w.raw("\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",")
+                w.raw("\"code\":\"AMB\",\"display\":\"ambulatory\"},\"subject\":")
                 w.raw(patientReference)
                 w.raw(",\"period\":{\"start\":"); w.date(event.day); w.raw(",\"end\":"); w.date(event.day); w.raw("}}")
             }
@@ -125,12 +127,16 @@ struct ResourceEmitter {
         return result
     }
 
-    private mutating func emitCondition(_ event: TimelineEvent, _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
+    private mutating func emitCondition(_ event: TimelineEvent,
+                                        _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
         let id = newID()
         sink(.condition, id) { w in
             head("Condition", id, into: &w)
-            w.raw(",\"clinicalStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]}")
-            w.raw(",\"verificationStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",\"code\":\"confirmed\"}]}")
+            w.raw(",\"clinicalStatus\":{\"coding\":[")
+            w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]}")
+            w.raw(",\"verificationStatus\":{\"coding\":[")
+            w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",")
+            w.raw("\"code\":\"confirmed\"}]}")
             w.raw(",\"code\":"); w.raw(serializer.codeFragments[Int(event.concept)])
             w.raw(",\"subject\":"); w.raw(patientReference)
             w.raw(",\"onsetDateTime\":"); w.date(event.day)
@@ -139,7 +145,8 @@ struct ResourceEmitter {
         }
     }
 
-    private mutating func emitObservation(_ event: TimelineEvent, _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
+    private mutating func emitObservation(_ event: TimelineEvent,
+                                          _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
         let id = newID()
         let concept = Int(event.concept)
         sink(.observation, id) { w in
@@ -164,7 +171,8 @@ struct ResourceEmitter {
         }
     }
 
-    private mutating func emitProcedure(_ event: TimelineEvent, _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
+    private mutating func emitProcedure(_ event: TimelineEvent,
+                                        _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
         let id = newID()
         sink(.procedure, id) { w in
             head("Procedure", id, into: &w)

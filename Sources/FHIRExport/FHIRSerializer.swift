@@ -7,7 +7,7 @@ import ZebraSupport
 /// Every concept's `CodeableConcept` is serialised once up front; per resource only ids, dates,
 /// values and references are written. Resource ids are UUIDs hashed from the patient id and a
 /// counter, so the same timeline always gives the same bytes.
-public struct FHIRSerializer: Sendable {
+package struct FHIRSerializer: Sendable {
     let codeFragments: [[UInt8]]
     let unitFragments: [[UInt8]?]
     let categoryFragments: [[UInt8]?]
@@ -19,7 +19,7 @@ public struct FHIRSerializer: Sendable {
     ///   - concepts: the cohort's concept table.
     ///   - source: a URI naming what made the data (`meta.source` of each Patient).
     ///   - patientTags: extra `meta.tag` codings on each Patient (e.g. the privacy guarantee).
-    public init(concepts: ConceptTable, source: String, patientTags: [ClinicalCode] = []) {
+    package init(concepts: ConceptTable, source: String, patientTags: [ClinicalCode] = []) {
         var codes: [[UInt8]] = []
         var units: [[UInt8]?] = []
         var categories: [[UInt8]?] = []
@@ -45,7 +45,8 @@ public struct FHIRSerializer: Sendable {
             }
             if let category = concept.category {
                 var c = ByteWriter(capacity: 160)
-                c.raw("\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":")
+                c.raw("\"category\":[{\"coding\":[")
+                c.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":")
                 c.jsonString(category); c.raw("}]}],")
                 categories.append(c.bytes)
             } else {
@@ -57,11 +58,13 @@ public struct FHIRSerializer: Sendable {
         categoryFragments = categories
         decimals = concepts.concepts.map(\.decimals)
         var m = ByteWriter(capacity: 200)
-        m.raw("\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HTEST\",\"display\":\"test health data\"}]}")
+        m.raw("\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",")
+        m.raw("\"code\":\"HTEST\",\"display\":\"test health data\"}]}")
         meta = m.bytes
         var pm = ByteWriter(capacity: 400)
         pm.raw("\"meta\":{\"source\":"); pm.jsonString(source)
-        pm.raw(",\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HTEST\",\"display\":\"test health data\"}]")
+        pm.raw(",\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",")
+        pm.raw("\"code\":\"HTEST\",\"display\":\"test health data\"}]")
         if !patientTags.isEmpty {
             pm.raw(",\"tag\":[")
             for (i, tag) in patientTags.enumerated() {

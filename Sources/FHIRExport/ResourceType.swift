@@ -1,11 +1,11 @@
 import Serialization
 
 /// The FHIR resource types Zebra writes, in the order files and bundle entries use.
-public enum ResourceType: Int, CaseIterable, Sendable {
+package enum ResourceType: Int, CaseIterable, Sendable {
     case patient, encounter, condition, observation, medicationStatement, medicationRequest, procedure
     case researchStudy, researchSubject
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .patient: "Patient"
         case .encounter: "Encounter"
@@ -21,7 +21,7 @@ public enum ResourceType: Int, CaseIterable, Sendable {
 }
 
 /// How a cohort is written.
-public enum FHIRFormat: String, Sendable, CaseIterable {
+package enum FHIRFormat: String, Sendable, CaseIterable {
     /// FHIR Bulk Data: one `.ndjson` file per resource type, `Type/id` references.
     case ndjson
     /// One `Bundle` of type `collection` per patient, `urn:uuid` references.
@@ -31,15 +31,15 @@ public enum FHIRFormat: String, Sendable, CaseIterable {
 }
 
 /// Serialized resources of one or more patients, grouped by type (ndjson lines).
-public struct ResourceBuffers: Sendable {
-    public var writers: [ByteWriter]
-    public var counts: [Int]
+package struct ResourceBuffers: Sendable {
+    package var writers: [ByteWriter]
+    package var counts: [Int]
 
-    public init() {
+    package init() {
         writers = Array(repeating: ByteWriter(capacity: 0), count: ResourceType.allCases.count)
         counts = Array(repeating: 0, count: ResourceType.allCases.count)
     }
 
-    public var resourceCount: Int { counts.reduce(0, +) }
-    public var byteCount: Int { writers.reduce(0) { $0 + $1.count } }
+    package var resourceCount: Int { counts.reduce(0, +) }
+    package var byteCount: Int { writers.reduce(0) { $0 + $1.count } }
 }

@@ -5,13 +5,13 @@ import Timelines
 
 /// The trained sequence model's negative ELBO of each record, with the latent code at its
 /// posterior mean (deterministic): what an attacker holding the model would compute.
-public struct SequenceModelLikelihood: RecordLikelihood {
-    public let model: SequenceVAE
-    public let template: DiseaseTemplate
-    public let concepts: TemplateConcepts
-    public var threads: Int
+package struct SequenceModelLikelihood: RecordLikelihood {
+    package let model: SequenceVAE
+    package let template: DiseaseTemplate
+    package let concepts: TemplateConcepts
+    package var threads: Int
 
-    public init(model: SequenceVAE, template: DiseaseTemplate, threads: Int = defaultThreadCount) {
+    package init(model: SequenceVAE, template: DiseaseTemplate, threads: Int = defaultThreadCount) {
         self.model = model
         self.template = template
         concepts = TemplateConcepts(template)
@@ -19,12 +19,13 @@ public struct SequenceModelLikelihood: RecordLikelihood {
     }
 
     /// The model of a checkpoint file, checked against the template.
-    public init(checkpoint path: String, template: DiseaseTemplate, threads: Int = defaultThreadCount) throws(CheckpointError) {
+    package init(checkpoint path: String, template: DiseaseTemplate,
+                 threads: Int = defaultThreadCount) throws(CheckpointError) {
         let checkpoint = try ModelCheckpoint.read(from: path, template: template)
         self.init(model: try checkpoint.model(), template: template, threads: threads)
     }
 
-    public func negativeLogLikelihoods(_ timelines: [PatientTimeline]) -> [Double] {
+    package func negativeLogLikelihoods(_ timelines: [PatientTimeline]) -> [Double] {
         let encoder = FeatureEncoder(schema: model.schema, template: template)
         let noise = [Float](repeating: 0, count: model.configuration.latent)
         let (model, template, concepts) = (self.model, self.template, self.concepts)
@@ -32,7 +33,8 @@ public struct SequenceModelLikelihood: RecordLikelihood {
             let sequence = PatientSequence(timeline: timelines[i], template: template, concepts: concepts)
             guard !sequence.visits.isEmpty else { return .nan }
             var workspace = PassWorkspace()
-            return model.loss([encoder.encode(sequence)], noise: noise, parameters: model.store.values, workspace: &workspace).total
+            return model.loss([encoder.encode(sequence)], noise: noise, parameters: model.store.values,
+                              workspace: &workspace).total
         }
     }
 }

@@ -9,12 +9,14 @@ func withBuffers<R>(_ a: [Float], _ b: [Float], _ body: (FloatBuffer, FloatBuffe
 }
 
 @inline(__always)
-func withBuffers<R>(_ a: [Float], _ b: [Float], _ c: [Float], _ body: (FloatBuffer, FloatBuffer, FloatBuffer) -> R) -> R {
+func withBuffers<R>(_ a: [Float], _ b: [Float], _ c: [Float], _ body: (FloatBuffer, FloatBuffer, FloatBuffer) -> R)
+    -> R {
     a.withUnsafeBufferPointer { a in withBuffers(b, c) { b, c in body(a, b, c) } }
 }
 
 @inline(__always)
-func withMutableBuffers<R>(_ a: inout [Float], _ b: inout [Float], _ body: (MutableFloatBuffer, MutableFloatBuffer) -> R) -> R {
+func withMutableBuffers<R>(_ a: inout [Float], _ b: inout [Float],
+                           _ body: (MutableFloatBuffer, MutableFloatBuffer) -> R) -> R {
     a.withUnsafeMutableBufferPointer { a in b.withUnsafeMutableBufferPointer { b in body(a, b) } }
 }
 

@@ -2,18 +2,18 @@
 ///
 /// Row t·batch + b holds step t of sequence b, so each step's batch is one contiguous matrix and
 /// all steps together are one (steps·batch)×features matrix for the fused input projection.
-public struct PackedSequences: Sendable, Equatable {
-    public let steps: Int
-    public let features: Int
-    public let lengths: [Int]
+package struct PackedSequences: Sendable, Equatable {
+    package let steps: Int
+    package let features: Int
+    package let lengths: [Int]
     /// steps×batch×features values.
-    public let values: [Float]
+    package let values: [Float]
 
     /// Number of sequences.
-    public var batch: Int { lengths.count }
+    package var batch: Int { lengths.count }
 
     /// Packs sequences given row-major (length×features each); `steps` defaults to the longest.
-    public init(_ sequences: [[Float]], features: Int, steps: Int? = nil) {
+    package init(_ sequences: [[Float]], features: Int, steps: Int? = nil) {
         precondition(features > 0 && sequences.allSatisfy { $0.count % features == 0 },
                      "PackedSequences: a sequence is not a whole number of \(features)-wide rows")
         let lengths = sequences.map { $0.count / features }
@@ -24,7 +24,8 @@ public struct PackedSequences: Sendable, Equatable {
         for (b, sequence) in sequences.enumerated() {
             for t in 0..<lengths[b] {
                 let target = (t * batch + b) * features
-                values.replaceSubrange(target..<(target + features), with: sequence[(t * features)..<((t + 1) * features)])
+                values.replaceSubrange(target..<(target + features),
+                                       with: sequence[(t * features)..<((t + 1) * features)])
             }
         }
         self.steps = steps
@@ -35,7 +36,7 @@ public struct PackedSequences: Sendable, Equatable {
 
     /// Splits a time-major steps×batch×width array (a GRU's outputs, say) back into one row-major
     /// length×width array per sequence, dropping the padding.
-    public func unpack(_ timeMajor: [Float], width: Int) -> [[Float]] {
+    package func unpack(_ timeMajor: [Float], width: Int) -> [[Float]] {
         precondition(timeMajor.count == steps * batch * width, "PackedSequences.unpack: not steps × batch × \(width)")
         return (0..<batch).map { b in
             var sequence = [Float]()

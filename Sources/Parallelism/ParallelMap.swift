@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 /// The number of worker threads to use by default: the machine's active processors.
-public var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+package var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
 /// Results written by index from several threads; each slot is written by exactly one worker.
 final class IndexedSlots<Element>: @unchecked Sendable {
@@ -26,7 +26,7 @@ final class IndexedSlots<Element>: @unchecked Sendable {
 /// Work is handed out in contiguous blocks by an atomic-free static split (worker w takes indices
 /// w, w + threads, …), so which thread computes an element never affects its value: with one
 /// random stream per index, the output is identical whatever the thread count.
-public func parallelMap<T>(count: Int, threads: Int = defaultThreadCount,
+package func parallelMap<T>(count: Int, threads: Int = defaultThreadCount,
                            _ body: @Sendable (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     let workers = max(1, min(threads, count))
@@ -43,7 +43,7 @@ public func parallelMap<T>(count: Int, threads: Int = defaultThreadCount,
 }
 
 /// Like `parallelMap`, for bodies that may throw: the error of the lowest failing index is thrown.
-public func parallelMapThrowing<T>(count: Int, threads: Int = defaultThreadCount,
+package func parallelMapThrowing<T>(count: Int, threads: Int = defaultThreadCount,
                                    _ body: @Sendable (Int) throws -> T) throws -> [T] {
     let results: [Result<T, any Error>] = parallelMap(count: count, threads: threads) { i in
         Result { try body(i) }

@@ -1,23 +1,23 @@
 import Foundation
 
 /// The standard normal distribution: density, CDF and quantile, in double precision.
-public enum NormalDistribution {
+package enum NormalDistribution {
     /// The density of the standard normal at `x`.
     @inlinable
-    public static func pdf(_ x: Double) -> Double {
+    package static func pdf(_ x: Double) -> Double {
         0.398_942_280_401_432_7 * Foundation.exp(-0.5 * x * x)
     }
 
     /// The CDF of the standard normal at `x`, accurate in both tails.
     @inlinable
-    public static func cdf(_ x: Double) -> Double {
+    package static func cdf(_ x: Double) -> Double {
         0.5 * Foundation.erfc(-x * 0.707_106_781_186_547_5)
     }
 
     /// The quantile (inverse CDF) of the standard normal: Wichura's algorithm AS 241 (PPND16),
     /// relative accuracy about 1e-16.
     @inlinable
-    public static func quantile(_ p: Double) -> Double {
+    package static func quantile(_ p: Double) -> Double {
         precondition(p > 0 && p < 1, "normal quantile needs 0 < p < 1")
         let q = p - 0.5
         if Swift.abs(q) <= 0.425 {

@@ -6,18 +6,18 @@ import Foundation
 extension RandomStream {
     /// A standard normal draw by inversion of the normal CDF.
     @inlinable
-    public mutating func nextNormal() -> Double {
+    package mutating func nextNormal() -> Double {
         NormalDistribution.quantile(nextOpenUnit())
     }
 
     /// A normal draw with the given mean and standard deviation.
     @inlinable
-    public mutating func nextNormal(mean: Double, sd: Double) -> Double {
+    package mutating func nextNormal(mean: Double, sd: Double) -> Double {
         mean + sd * nextNormal()
     }
 
     /// A standard normal draw restricted to `[lower, upper]`, by inversion (exact, no rejection).
-    public mutating func nextTruncatedNormal(lower: Double, upper: Double) -> Double {
+    package mutating func nextTruncatedNormal(lower: Double, upper: Double) -> Double {
         let a = NormalDistribution.cdf(lower)
         let b = NormalDistribution.cdf(upper)
         // u stays strictly inside (0, 1) even where a + (b − a)·u rounds to an end.
@@ -37,18 +37,18 @@ extension RandomStream {
 
     /// An exponential draw with rate 1.
     @inlinable
-    public mutating func nextExponential() -> Double {
+    package mutating func nextExponential() -> Double {
         -Foundation.log(nextOpenUnit())
     }
 
     /// A Bernoulli draw.
     @inlinable
-    public mutating func nextBool(probability p: Double) -> Bool {
+    package mutating func nextBool(probability p: Double) -> Bool {
         nextUnit() < p
     }
 
     /// A gamma draw with the given shape and unit scale (Marsaglia and Tsang 2000).
-    public mutating func nextGamma(shape: Double) -> Double {
+    package mutating func nextGamma(shape: Double) -> Double {
         precondition(shape > 0, "gamma shape must be positive")
         if shape < 1 {
             let u = nextOpenUnit()
@@ -69,14 +69,14 @@ extension RandomStream {
     }
 
     /// A beta draw.
-    public mutating func nextBeta(_ a: Double, _ b: Double) -> Double {
+    package mutating func nextBeta(_ a: Double, _ b: Double) -> Double {
         let x = nextGamma(shape: a)
         let y = nextGamma(shape: b)
         return x / (x + y)
     }
 
     /// An index drawn with the given (non-negative, not necessarily normalised) weights.
-    public mutating func nextIndex(weights: [Double]) -> Int {
+    package mutating func nextIndex(weights: [Double]) -> Int {
         var total = 0.0
         for w in weights { total += w }
         var u = nextUnit() * total
@@ -88,7 +88,7 @@ extension RandomStream {
     }
 
     /// The indices `0..<count` in a random order (Fisher–Yates).
-    public mutating func shuffledIndices(_ count: Int) -> [Int] {
+    package mutating func shuffledIndices(_ count: Int) -> [Int] {
         var order = Array(0..<count)
         if count < 2 { return order }
         for i in stride(from: count - 1, to: 0, by: -1) {

@@ -4,7 +4,7 @@ import ZebraSupport
 ///
 /// The state is derived from a `(seed, stream)` pair through SplitMix64, so stream `k` of seed `s`
 /// is the same on every machine, every Swift version and whatever the thread that draws from it.
-public struct RandomStream: Sendable {
+package struct RandomStream: Sendable {
     @usableFromInline var s0: UInt64
     @usableFromInline var s1: UInt64
     @usableFromInline var s2: UInt64
@@ -12,7 +12,7 @@ public struct RandomStream: Sendable {
 
     /// Creates stream `stream` of `seed`.
     @inlinable
-    public init(seed: UInt64, stream: UInt64 = 0) {
+    package init(seed: UInt64, stream: UInt64 = 0) {
         var mixer = SplitMix64(state: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
         // One extra round decorrelates neighbouring stream numbers before the state is filled.
         mixer.state = mixer.next() ^ (stream &+ 0x9E37_79B9_7F4A_7C15)
@@ -25,13 +25,13 @@ public struct RandomStream: Sendable {
 
     /// A child stream, for work that must not disturb this stream's sequence (ids, sub-tasks).
     @inlinable
-    public func substream(_ index: UInt64) -> RandomStream {
+    package func substream(_ index: UInt64) -> RandomStream {
         RandomStream(seed: s0 ^ s2.rotatedLeft(by: 17), stream: index ^ s1)
     }
 
     /// The next 64 random bits.
     @inlinable
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = (s1 &* 5).rotatedLeft(by: 7) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -45,19 +45,19 @@ public struct RandomStream: Sendable {
 
     /// A uniform double in [0, 1) with 53 random bits.
     @inlinable
-    public mutating func nextUnit() -> Double {
+    package mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// A uniform double in the open interval (0, 1): safe to take logarithms of.
     @inlinable
-    public mutating func nextOpenUnit() -> Double {
+    package mutating func nextOpenUnit() -> Double {
         (Double(next() >> 11) + 0.5) * 0x1.0p-53
     }
 
     /// A uniform integer in `0..<bound` without modulo bias (Lemire's method).
     @inlinable
-    public mutating func nextInt(below bound: Int) -> Int {
+    package mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let b = UInt64(bound)
         var product = next().multipliedFullWidth(by: b)

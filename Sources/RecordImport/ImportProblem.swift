@@ -2,22 +2,22 @@
 ///
 /// Every problem makes the importer skip something (the record, or the whole patient when the
 /// patient's own details are unusable); `reason` is the short category the report counts skips by.
-public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
+package struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file the record came from.
-    public var file: String
+    package var file: String
     /// The 1-based line of the record (or of the offending JSON value); 0 when unknown.
-    public var line: Int
+    package var line: Int
     /// The JSON path (`$.valueQuantity.unit`, `$.entry[3].resource.subject`) or CSV column name.
-    public var path: String
+    package var path: String
     /// The patient the record belongs to, when known.
-    public var patientID: String?
+    package var patientID: String?
     /// A short category such as "unknown code" or "observation before birth".
-    public var reason: String
+    package var reason: String
     /// What is wrong, in a sentence that names the offending values.
-    public var message: String
+    package var message: String
 
     /// A problem at `file:line` (`path` within the record) with the given category and message.
-    public init(file: String, line: Int, path: String, patientID: String?, reason: String, message: String) {
+    package init(file: String, line: Int, path: String, patientID: String?, reason: String, message: String) {
         self.file = file
         self.line = line
         self.path = path
@@ -27,7 +27,7 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `file:line: path: message (patient ID)`.
-    public var description: String {
+    package var description: String {
         var text = line > 0 ? "\(file):\(line)" : file
         if !path.isEmpty { text += ": \(path)" }
         text += ": \(message)"
@@ -37,20 +37,20 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The import failed: nothing could be read, or strict mode found problems (all of them listed).
-public struct RecordImportError: Error, Sendable, CustomStringConvertible {
+package struct RecordImportError: Error, Sendable, CustomStringConvertible {
     /// What went wrong overall.
-    public var headline: String
+    package var headline: String
     /// Every problem found (in strict mode, all of them, not only the first few).
-    public var problems: [ImportProblem]
+    package var problems: [ImportProblem]
 
     /// An error with a headline and the problems behind it.
-    public init(headline: String, problems: [ImportProblem] = []) {
+    package init(headline: String, problems: [ImportProblem] = []) {
         self.headline = headline
         self.problems = problems
     }
 
     /// The headline followed by one problem per line.
-    public var description: String {
+    package var description: String {
         ([headline] + problems.map { "  " + $0.description }).joined(separator: "\n")
     }
 }

@@ -5,47 +5,47 @@ import ZebraSupport
 /// Counts are exact; `problems` holds the first `maximumProblems` problems verbatim (all of them
 /// are counted in `problemCount` and in the skip tables). Records are FHIR resources, or CSV rows
 /// counted under the resource type they stand for (an `observation` row counts as an Observation).
-public struct ImportReport: Sendable {
+package struct ImportReport: Sendable {
     /// The path given to the importer.
-    public var source: String
+    package var source: String
     /// The files read, in the order read.
-    public var files: [String] = []
+    package var files: [String] = []
     /// Patient records read (FHIR Patients, or distinct `patient_id`s of a CSV).
-    public var patientsRead = 0
+    package var patientsRead = 0
     /// Patients whose timeline was made.
-    public var patientsKept = 0
+    package var patientsKept = 0
     /// Skipped patients by reason ("no birth date", "duplicate patient id", …).
-    public var patientsSkippedByReason: [String: Int] = [:]
+    package var patientsSkippedByReason: [String: Int] = [:]
     /// Records other than Patients, by resource type (`unreadable` for lines or rows that did not parse).
-    public var recordsRead: [String: Int] = [:]
+    package var recordsRead: [String: Int] = [:]
     /// Records kept, by resource type.
-    public var recordsKept: [String: Int] = [:]
+    package var recordsKept: [String: Int] = [:]
     /// Skipped records by reason ("unknown code", "observation before birth", "patient skipped", …).
-    public var recordsSkippedByReason: [String: Int] = [:]
+    package var recordsSkippedByReason: [String: Int] = [:]
     /// The first problems found, verbatim.
-    public var problems: [ImportProblem] = []
+    package var problems: [ImportProblem] = []
     /// All problems found, including those not kept in `problems`.
-    public var problemCount = 0
+    package var problemCount = 0
     /// How many problems `problems` keeps.
-    public var maximumProblems: Int
+    package var maximumProblems: Int
     /// Things done to the data that are not problems, with counts (e.g. encounters added for
     /// observations that named none).
-    public var notes: [String: Int] = [:]
+    package var notes: [String: Int] = [:]
 
     /// An empty report for the records at `source`.
-    public init(source: String, maximumProblems: Int = 100) {
+    package init(source: String, maximumProblems: Int = 100) {
         self.source = source
         self.maximumProblems = maximumProblems
     }
 
     /// Patients skipped for their own details (see `patientsSkippedByReason`).
-    public var patientsSkipped: Int { patientsRead - patientsKept }
+    package var patientsSkipped: Int { patientsRead - patientsKept }
     /// Records read of any type; always `recordsKeptTotal + recordsSkippedTotal`.
-    public var recordsReadTotal: Int { recordsRead.values.reduce(0, +) }
+    package var recordsReadTotal: Int { recordsRead.values.reduce(0, +) }
     /// Records that became timeline events (or visits, or the disease's onset and diagnosis).
-    public var recordsKeptTotal: Int { recordsKept.values.reduce(0, +) }
+    package var recordsKeptTotal: Int { recordsKept.values.reduce(0, +) }
     /// Records skipped, whatever the reason.
-    public var recordsSkippedTotal: Int { recordsSkippedByReason.values.reduce(0, +) }
+    package var recordsSkippedTotal: Int { recordsSkippedByReason.values.reduce(0, +) }
 
     mutating func record(_ problem: ImportProblem) {
         problemCount += 1
@@ -56,7 +56,7 @@ public struct ImportReport: Sendable {
     ///
     /// `read 300 patients, 1,394 encounters, 5,084 observations; kept 300 patients, 6,478 records;
     /// skipped 12 records: 7 unknown code, 5 observation before birth`
-    public func summary() -> String {
+    package func summary() -> String {
         var read = ["\(formatCount(patientsRead)) patients"]
         for (type, n) in Self.ordered(recordsRead) { read.append("\(formatCount(n)) \(Self.plural(type, n))") }
         var lines = ["read " + read.joined(separator: ", ")
@@ -67,7 +67,8 @@ public struct ImportReport: Sendable {
         }
         let skipped = recordsSkippedTotal
         lines.append(skipped == 0 ? "skipped no records"
-            : "skipped \(formatCount(skipped)) record\(skipped == 1 ? "" : "s"): " + Self.reasons(recordsSkippedByReason))
+            : "skipped \(formatCount(skipped)) record\(skipped == 1 ? "" : "s"): "
+            + Self.reasons(recordsSkippedByReason))
         for (note, n) in notes.sorted(by: { $0.key < $1.key }) { lines.append("note: \(formatCount(n)) \(note)") }
         return lines.joined(separator: "\n")
     }

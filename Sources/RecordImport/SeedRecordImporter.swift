@@ -5,15 +5,15 @@ import Serialization
 import Timelines
 
 /// A user's seed records for one disease, read into timelines shaped like simulated ones.
-public struct SeedRecords: Sendable {
+package struct SeedRecords: Sendable {
     /// One timeline per kept patient, in the order the Patients were read. Concept indices refer
     /// to `concepts.table`, the same table `CohortSimulator` uses for the template, so imported
     /// and simulated timelines are interchangeable.
-    public var timelines: [PatientTimeline]
+    package var timelines: [PatientTimeline]
     /// The template's concepts (`TemplateConcepts(template)`).
-    public var concepts: TemplateConcepts
+    package var concepts: TemplateConcepts
     /// What was read, kept and skipped, and why.
-    public var report: ImportReport
+    package var report: ImportReport
 }
 
 /// Reads seed records (FHIR R4 Bulk ndjson, FHIR Bundles, or the long-format CSV) for one
@@ -40,20 +40,20 @@ public struct SeedRecords: Sendable {
 /// By default a record with a problem is skipped (a patient with unusable details is skipped
 /// with all their records), counted in the report by reason, and the import goes on. With
 /// `strict`, any problem makes `read(path:)` throw a `RecordImportError` listing all problems.
-public struct SeedRecordImporter: Sendable {
+package struct SeedRecordImporter: Sendable {
     /// The template whose concepts the records are matched to.
-    public var template: DiseaseTemplate
+    package var template: DiseaseTemplate
     /// Whether any problem fails the import (instead of skipping the record).
-    public var strict: Bool
+    package var strict: Bool
     /// The date the records were extracted: living patients are followed up to it.
-    public var extractDate: CalendarDay?
+    package var extractDate: CalendarDay?
     /// How many problems the report keeps verbatim (all are counted).
-    public var maximumProblems = 100
+    package var maximumProblems = 100
     /// Threads that parse ndjson lines (the result does not depend on it).
-    public var threads = defaultThreadCount
+    package var threads = defaultThreadCount
 
     /// An importer for `template`; `extractDate` also rejects records dated after it.
-    public init(template: DiseaseTemplate, strict: Bool = false, extractDate: CalendarDay? = nil) {
+    package init(template: DiseaseTemplate, strict: Bool = false, extractDate: CalendarDay? = nil) {
         self.template = template
         self.strict = strict
         self.extractDate = extractDate
@@ -63,7 +63,7 @@ public struct SeedRecordImporter: Sendable {
     ///
     /// - Throws: `RecordImportError` when the path has no readable records or no patients, or,
     ///   in strict mode, when any problem was found.
-    public func read(path: String) throws(RecordImportError) -> SeedRecords {
+    package func read(path: String) throws(RecordImportError) -> SeedRecords {
         let files = try Self.recordFiles(at: path)
         var session = ImportSession(template: template, strict: strict, extractDate: extractDate, source: path,
                                     maximumProblems: maximumProblems)
@@ -91,8 +91,9 @@ public struct SeedRecordImporter: Sendable {
         }
         let timelines = session.timelines()
         if strict && !session.allProblems.isEmpty {
-            throw RecordImportError(headline: "\(session.allProblems.count) problem\(session.allProblems.count == 1 ? "" : "s") "
-                + "in the seed records at \(path) (strict mode):", problems: session.allProblems)
+            throw RecordImportError(headline: "\(session.allProblems.count) "
+                + "problem\(session.allProblems.count == 1 ? "" : "s") in the seed records at \(path) (strict mode):",
+                                    problems: session.allProblems)
         }
         if session.report.patientsRead == 0 {
             throw RecordImportError(headline: "no Patient records in \(path)", problems: session.report.problems)
@@ -118,7 +119,8 @@ public struct SeedRecordImporter: Sendable {
         let extensions: Set<String> = ["ndjson", "json", "csv"]
         guard isDirectory.boolValue else {
             guard extensions.contains(OutputPaths.fileExtension(path).lowercased()) else {
-                throw RecordImportError(headline: "\(path): expected a .ndjson, .json (Bundle) or .csv file, or a folder of them")
+                throw RecordImportError(headline: "\(path): expected a .ndjson, .json "
+                    + "(Bundle) or .csv file, or a folder of them")
             }
             return [path]
         }
@@ -137,7 +139,8 @@ public struct SeedRecordImporter: Sendable {
         // Patients, then Encounters and Medications first: records after them resolve on the spot.
         func rank(_ file: String) -> Int {
             let name = OutputPaths.lastComponent(file)
-            return name.hasPrefix("Patient") ? 0 : name.hasPrefix("Encounter") ? 1 : name.hasPrefix("Medication.") ? 2 : 3
+            return name.hasPrefix("Patient") ? 0 : name.hasPrefix("Encounter") ? 1 : name.hasPrefix("Medication.") ? 2
+                : 3
         }
         return files.sorted { rank($0) != rank($1) ? rank($0) < rank($1) : $0 < $1 }
     }

@@ -2,44 +2,44 @@
 ///
 /// Numbers are formatted here, not by `String(describing:)`, so that a value printed with
 /// `decimals: 1` is the same text on every platform and Swift version.
-public struct ByteWriter: Sendable {
-    public var bytes: [UInt8]
+package struct ByteWriter: Sendable {
+    package var bytes: [UInt8]
 
-    public init(capacity: Int = 4096) {
+    package init(capacity: Int = 4096) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    public var count: Int { bytes.count }
+    package var count: Int { bytes.count }
 
-    public mutating func removeAll(keepingCapacity: Bool = true) {
+    package mutating func removeAll(keepingCapacity: Bool = true) {
         bytes.removeAll(keepingCapacity: keepingCapacity)
     }
 
     /// Appends ASCII or UTF-8 text verbatim (no escaping): for keys and fixed fragments.
     @inlinable
-    public mutating func raw(_ text: StaticString) {
+    package mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// Appends bytes verbatim (pre-serialised fragments).
     @inlinable
-    public mutating func raw(_ fragment: [UInt8]) {
+    package mutating func raw(_ fragment: [UInt8]) {
         bytes.append(contentsOf: fragment)
     }
 
     @inlinable
-    public mutating func byte(_ b: UInt8) {
+    package mutating func byte(_ b: UInt8) {
         bytes.append(b)
     }
 
     /// Appends a string verbatim (the caller knows it needs no escaping).
-    public mutating func rawString(_ text: String) {
+    package mutating func rawString(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
 
     /// Appends `text` as a JSON string literal, quotes included.
-    public mutating func jsonString(_ text: String) {
+    package mutating func jsonString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for b in text.utf8 {
             switch b {
@@ -59,7 +59,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// Appends a decimal integer.
-    public mutating func integer(_ value: Int) {
+    package mutating func integer(_ value: Int) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
             unsigned(UInt64(value.magnitude))
@@ -69,7 +69,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// Appends an unsigned decimal integer.
-    public mutating func unsigned(_ value: UInt64) {
+    package mutating func unsigned(_ value: UInt64) {
         if value < 10 { bytes.append(UInt8(ascii: "0") + UInt8(value)); return }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -89,7 +89,7 @@ public struct ByteWriter: Sendable {
     /// Appends `value` rounded half away from zero to `decimals` places, without exponent.
     ///
     /// Trailing zeros are kept (`12.50` with two decimals): a lab value's precision is part of it.
-    public mutating func decimal(_ value: Double, decimals: Int) {
+    package mutating func decimal(_ value: Double, decimals: Int) {
         precondition(decimals >= 0 && decimals <= 9, "decimals must be 0...9")
         guard value.isFinite else { raw("null"); return }
         let scale = Self.powersOfTen[decimals]
@@ -111,7 +111,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// Appends a number in Swift's shortest round-trip form (for results, not hot paths).
-    public mutating func number(_ value: Double) {
+    package mutating func number(_ value: Double) {
         guard value.isFinite else { raw("null"); return }
         if value == value.rounded(), value.magnitude < 1e15 {
             integer(Int(value))
@@ -121,7 +121,7 @@ public struct ByteWriter: Sendable {
     }
 
     /// Appends a zero-padded ISO date `YYYY-MM-DD`.
-    public mutating func isoDate(year: Int, month: Int, day: Int) {
+    package mutating func isoDate(year: Int, month: Int, day: Int) {
         padded(year, width: 4)
         bytes.append(UInt8(ascii: "-"))
         padded(month, width: 2)

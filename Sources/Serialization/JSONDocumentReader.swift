@@ -1,21 +1,21 @@
 /// One problem found in a JSON document (a template, a trial specification): the file, the
 /// 1-based line of the value, its JSON path and what is wrong.
-public struct DocumentProblem: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
+package struct DocumentProblem: Sendable, Hashable, CustomStringConvertible {
+    package var file: String
     /// A JSON path such as `$.measures[2].slope.effects[0].attribute`.
-    public var path: String
+    package var path: String
     /// The 1-based line of the value the problem is about (0 when unknown).
-    public var line: Int
-    public var message: String
+    package var line: Int
+    package var message: String
 
-    public init(file: String, path: String, line: Int, message: String) {
+    package init(file: String, path: String, line: Int, message: String) {
         self.file = file
         self.path = path
         self.line = line
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         line > 0 ? "\(file):\(line): \(path): \(message)" : "\(file): \(path): \(message)"
     }
 }
@@ -24,15 +24,15 @@ public struct DocumentProblem: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Decoding carries on after a problem (with a neutral stand-in value), so that one pass reports
 /// everything wrong with a document instead of stopping at the first error.
-public final class JSONDocumentReader {
-    public let file: String
-    public private(set) var problems: [DocumentProblem] = []
+package final class JSONDocumentReader {
+    package let file: String
+    package private(set) var problems: [DocumentProblem] = []
     /// JSON path → line of every value read, for problems found later (against a template).
-    public private(set) var lines: [String: Int] = [:]
+    package private(set) var lines: [String: Int] = [:]
 
-    public init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
-    public func report(_ path: String, _ node: JSONNode?, _ message: String) {
+    package func report(_ path: String, _ node: JSONNode?, _ message: String) {
         problems.append(DocumentProblem(file: file, path: path, line: node?.line ?? lines[path] ?? 0, message: message))
     }
 
@@ -41,7 +41,7 @@ public final class JSONDocumentReader {
     }
 
     /// The members of an object; reports keys outside `allowed`, suggesting the likely one.
-    public func object(_ node: JSONNode?, _ path: String, allowed: Set<String>) -> [String: JSONNode]? {
+    package func object(_ node: JSONNode?, _ path: String, allowed: Set<String>) -> [String: JSONNode]? {
         guard let node else { return nil }
         note(path, node)
         guard let members = node.objectValue else {
@@ -62,7 +62,7 @@ public final class JSONDocumentReader {
     }
 
     /// The members of an object in their written order.
-    public func members(_ node: JSONNode?, _ path: String) -> [JSONMember] {
+    package func members(_ node: JSONNode?, _ path: String) -> [JSONMember] {
         guard let node else { return [] }
         note(path, node)
         guard let members = node.objectValue else {
@@ -73,13 +73,14 @@ public final class JSONDocumentReader {
         return members
     }
 
-    public func required(_ members: [String: JSONNode], _ key: String, _ path: String, parent: JSONNode?) -> JSONNode? {
+    package func required(_ members: [String: JSONNode], _ key: String, _ path: String, parent: JSONNode?)
+        -> JSONNode? {
         if let node = members[key] { return node }
         report(path, parent, "missing required key \"\(key)\"")
         return nil
     }
 
-    public func string(_ node: JSONNode?, _ path: String) -> String? {
+    package func string(_ node: JSONNode?, _ path: String) -> String? {
         guard let node else { return nil }
         guard let s = node.stringValue else {
             report(path, node, "expected a string, found \(node.value.typeName)")
@@ -88,7 +89,7 @@ public final class JSONDocumentReader {
         return s
     }
 
-    public func number(_ node: JSONNode?, _ path: String, in range: ClosedRange<Double>? = nil) -> Double? {
+    package func number(_ node: JSONNode?, _ path: String, in range: ClosedRange<Double>? = nil) -> Double? {
         guard let node else { return nil }
         guard let d = node.numberValue else {
             report(path, node, "expected a number, found \(node.value.typeName)")
@@ -101,7 +102,7 @@ public final class JSONDocumentReader {
         return d
     }
 
-    public func integer(_ node: JSONNode?, _ path: String, in range: ClosedRange<Int>? = nil) -> Int? {
+    package func integer(_ node: JSONNode?, _ path: String, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let d = number(node, path) else { return nil }
         guard d == d.rounded(), abs(d) < 1e9, range.map({ $0.contains(Int(d)) }) ?? true else {
             let within = range.map { " in \($0.lowerBound)...\($0.upperBound)" } ?? ""
@@ -111,7 +112,7 @@ public final class JSONDocumentReader {
         return Int(d)
     }
 
-    public func bool(_ node: JSONNode?, _ path: String) -> Bool? {
+    package func bool(_ node: JSONNode?, _ path: String) -> Bool? {
         guard let node else { return nil }
         guard let b = node.boolValue else {
             report(path, node, "expected true or false, found \(node.value.typeName)")
@@ -120,7 +121,7 @@ public final class JSONDocumentReader {
         return b
     }
 
-    public func array(_ node: JSONNode?, _ path: String) -> [JSONNode]? {
+    package func array(_ node: JSONNode?, _ path: String) -> [JSONNode]? {
         guard let node else { return nil }
         note(path, node)
         guard let a = node.arrayValue else {
@@ -131,13 +132,13 @@ public final class JSONDocumentReader {
         return a
     }
 
-    public func strings(_ node: JSONNode?, _ path: String) -> [String]? {
+    package func strings(_ node: JSONNode?, _ path: String) -> [String]? {
         guard let items = array(node, path) else { return nil }
         return items.enumerated().compactMap { string($1, "\(path)[\($0)]") }
     }
 
     /// A string that must be one of `choices`.
-    public func choice(_ node: JSONNode?, _ path: String, _ choices: [String]) -> String? {
+    package func choice(_ node: JSONNode?, _ path: String, _ choices: [String]) -> String? {
         guard let s = string(node, path) else { return nil }
         if !choices.contains(s) {
             report(path, node, "\"\(s)\" is not one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))")

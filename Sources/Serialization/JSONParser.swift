@@ -1,5 +1,5 @@
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes that records line numbers.
-public struct JSONParser {
+package struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1
@@ -8,7 +8,7 @@ public struct JSONParser {
     private static let maximumDepth = 512
 
     /// Parses a complete JSON text; trailing content other than whitespace is an error.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let node = try parser.parseValue()
@@ -18,7 +18,7 @@ public struct JSONParser {
     }
 
     /// Parses a JSON text given as a string.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONNode {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONNode {
         try parse(Array(text.utf8))
     }
 
@@ -202,7 +202,9 @@ public struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid exponent in a number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }

@@ -3,7 +3,7 @@
 /// Templates, trial specifications and seed records are read through this type rather than
 /// `JSONSerialization` so that every error can name the line of the offending value, and so that
 /// object keys keep their order (a template is read as its author wrote it).
-public indirect enum JSONValue: Sendable, Equatable {
+package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -12,7 +12,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case object([JSONMember])
 
     /// A short name of the value's JSON type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -25,63 +25,63 @@ public indirect enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON value with the 1-based line on which it starts.
-public struct JSONNode: Sendable, Equatable {
-    public var value: JSONValue
-    public var line: Int
+package struct JSONNode: Sendable, Equatable {
+    package var value: JSONValue
+    package var line: Int
 
-    public init(_ value: JSONValue, line: Int) {
+    package init(_ value: JSONValue, line: Int) {
         self.value = value
         self.line = line
     }
 
     /// The member with the given key, when this node is an object.
-    public subscript(key: String) -> JSONNode? {
+    package subscript(key: String) -> JSONNode? {
         guard case .object(let members) = value else { return nil }
         return members.first { $0.key == key }?.node
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let s) = value { return s }
         return nil
     }
 
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         if case .number(let d) = value { return d }
         return nil
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let b) = value { return b }
         return nil
     }
 
-    public var arrayValue: [JSONNode]? {
+    package var arrayValue: [JSONNode]? {
         if case .array(let a) = value { return a }
         return nil
     }
 
-    public var objectValue: [JSONMember]? {
+    package var objectValue: [JSONMember]? {
         if case .object(let m) = value { return m }
         return nil
     }
 }
 
 /// One key–value pair of a JSON object.
-public struct JSONMember: Sendable, Equatable {
-    public var key: String
-    public var node: JSONNode
+package struct JSONMember: Sendable, Equatable {
+    package var key: String
+    package var node: JSONNode
 
-    public init(key: String, node: JSONNode) {
+    package init(key: String, node: JSONNode) {
         self.key = key
         self.node = node
     }
 }
 
 /// A syntax error in a JSON text, with its line and column.
-public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var message: String
+package struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    package var line: Int
+    package var column: Int
+    package var message: String
 
-    public var description: String { "line \(line), column \(column): \(message)" }
+    package var description: String { "line \(line), column \(column): \(message)" }
 }

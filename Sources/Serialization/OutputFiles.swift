@@ -6,27 +6,27 @@ import Darwin
 #endif
 
 /// A problem writing output: names the path and what went wrong.
-public struct OutputError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct OutputError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// A file opened for appending raw bytes, unbuffered beyond what the caller batches.
-public final class ByteFile {
-    public let path: String
+package final class ByteFile {
+    package let path: String
     private var descriptor: Int32
-    public private(set) var bytesWritten: Int = 0
+    package private(set) var bytesWritten: Int = 0
 
     /// Creates (or truncates) the file at `path`.
-    public init(creating path: String) throws(OutputError) {
+    package init(creating path: String) throws(OutputError) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if descriptor < 0 { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
     }
 
     /// Writes all of `bytes`.
-    public func write(_ bytes: [UInt8]) throws(OutputError) {
+    package func write(_ bytes: [UInt8]) throws(OutputError) {
         var offset = 0
         let failure: Int32? = bytes.withUnsafeBytes { buffer -> Int32? in
             while offset < buffer.count {
@@ -44,7 +44,7 @@ public final class ByteFile {
     }
 
     /// Flushes to disk and closes; further writes are an error.
-    public func close() throws(OutputError) {
+    package func close() throws(OutputError) {
         guard descriptor >= 0 else { return }
         let result = Foundation.close(descriptor)
         descriptor = -1
@@ -55,7 +55,7 @@ public final class ByteFile {
 }
 
 /// Writes a whole file atomically: to a temporary name first, renamed when complete.
-public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(OutputError) {
+package func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(OutputError) {
     let directory = OutputPaths.folder(of: path)
     if !directory.isEmpty {
         do {
@@ -84,7 +84,7 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(Output
 }
 
 /// Reads a whole file as bytes, with an error that names the file.
-public func readFileBytes(_ path: String) throws(OutputError) -> [UInt8] {
+package func readFileBytes(_ path: String) throws(OutputError) -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {

@@ -6,9 +6,9 @@ import Darwin
 #endif
 
 /// Path arithmetic for outputs, safe for every spelling a user may type (`x`, `.`, `./x`, `/x`).
-public enum OutputPaths {
+package enum OutputPaths {
     /// An absolute, standardized path: relative paths are taken from the current folder.
-    public static func standardized(_ path: String) -> String {
+    package static func standardized(_ path: String) -> String {
         let trimmed = path.isEmpty ? "." : path
         let absolute = trimmed.hasPrefix("/")
             ? trimmed
@@ -18,7 +18,7 @@ public enum OutputPaths {
     }
 
     /// The folder that holds `path` (itself standardized), never empty.
-    public static func parent(of path: String) -> String {
+    package static func parent(of path: String) -> String {
         folder(of: standardized(path))
     }
 
@@ -26,28 +26,30 @@ public enum OutputPaths {
     // Zebra splits paths itself.
 
     /// The last component of a path, without trailing slashes ("a/b.json" → "b.json").
-    public static func lastComponent(_ path: String) -> String {
-        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.reversed().drop { $0 == "/" }.reversed()) : path
+    package static func lastComponent(_ path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.reversed().drop { $0 == "/" }.reversed())
+            : path
         guard let slash = trimmed.lastIndex(of: "/") else { return trimmed }
         return String(trimmed[trimmed.index(after: slash)...])
     }
 
     /// The path without its last component ("a/b.json" → "a", "b.json" → "", "/b" → "/").
-    public static func folder(of path: String) -> String {
-        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.reversed().drop { $0 == "/" }.reversed()) : path
+    package static func folder(of path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.reversed().drop { $0 == "/" }.reversed())
+            : path
         guard let slash = trimmed.lastIndex(of: "/") else { return "" }
         return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     /// The extension of the last component, without the dot ("b.NDJSON" → "NDJSON", ".hidden" → "").
-    public static func fileExtension(_ path: String) -> String {
+    package static func fileExtension(_ path: String) -> String {
         let name = lastComponent(path)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return String(name[name.index(after: dot)...])
     }
 
     /// The last component without its extension ("a/fabry.json" → "fabry").
-    public static func baseName(_ path: String) -> String {
+    package static func baseName(_ path: String) -> String {
         let name = lastComponent(path)
         let ext = fileExtension(name)
         return ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
@@ -55,7 +57,7 @@ public enum OutputPaths {
 
     /// Whether `path` is the current folder or one of its ancestors (replacing it would pull the
     /// floor from under the user's shell).
-    public static func isCurrentFolderOrAncestor(_ path: String) -> Bool {
+    package static func isCurrentFolderOrAncestor(_ path: String) -> Bool {
         let target = resolved(standardized(path))
         let current = resolved(FileManager.default.currentDirectoryPath)
         return current == target || current.hasPrefix(target == "/" ? "/" : target + "/")
@@ -68,7 +70,7 @@ public enum OutputPaths {
     /// Removes what interrupted Zebra runs left beside `name` in `folder`: `.NAME.partial-PID`
     /// and `.NAME.old-PID` folders and `NAME.partial-PID` files whose process no longer runs.
     /// Nothing else is touched: only these names, which Zebra alone makes.
-    public static func removeStaleLeftovers(in folder: String, of name: String) {
+    package static func removeStaleLeftovers(in folder: String, of name: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let prefixes = [".\(name).partial-", ".\(name).old-", "\(name).partial-"]
         for entry in entries {
@@ -90,34 +92,34 @@ public enum OutputPaths {
 ///
 /// SIGINT (Ctrl-C), SIGTERM (what a scheduler or time limit sends) and SIGHUP are caught on a
 /// dispatch queue, not in signal context, so the clean-up may use the file system freely.
-public final class TerminationCleanup: @unchecked Sendable {
-    public static let shared = TerminationCleanup()
+package final class TerminationCleanup: @unchecked Sendable {
+    package static let shared = TerminationCleanup()
 
     private let lock = NSLock()
     private var paths: [String: Int] = [:]
     private var sources: [DispatchSourceSignal] = []
 
     /// Adds a path to remove on termination.
-    public func register(_ path: String) {
+    package func register(_ path: String) {
         lock.lock(); defer { lock.unlock() }
         paths[path, default: 0] += 1
     }
 
     /// Forgets a path (it was committed or removed).
-    public func unregister(_ path: String) {
+    package func unregister(_ path: String) {
         lock.lock(); defer { lock.unlock() }
         if let n = paths[path] { paths[path] = n > 1 ? n - 1 : nil }
     }
 
     /// The paths registered now (for tests).
-    public var registered: [String] {
+    package var registered: [String] {
         lock.lock(); defer { lock.unlock() }
         return paths.keys.sorted()
     }
 
     /// Removes every registered path; worker threads may still be adding files, so a folder is
     /// tried a few times.
-    public func removeAll() {
+    package func removeAll() {
         lock.lock()
         let targets = paths.keys.sorted()
         paths = [:]
@@ -132,7 +134,7 @@ public final class TerminationCleanup: @unchecked Sendable {
     }
 
     /// Catches SIGINT, SIGTERM and SIGHUP: removes what is registered, then exits 128 + signal.
-    public func installSignalHandlers(message: (@Sendable (Int32) -> Void)? = nil) {
+    package func installSignalHandlers(message: (@Sendable (Int32) -> Void)? = nil) {
         lock.lock(); defer { lock.unlock() }
         guard sources.isEmpty else { return }
         for sig in [SIGINT, SIGTERM, SIGHUP] {

@@ -4,7 +4,7 @@ import Foundation
 /// characteristics, benchmark shapes), written with keys in the order given, so the same inputs
 /// give the same bytes. Strings are escaped by `ByteWriter.jsonString`; numbers are never NaN or
 /// infinite in the text (`finite` turns those into null).
-public indirect enum ReportJSON: Sendable {
+package indirect enum ReportJSON: Sendable {
     case object([(String, ReportJSON)])
     case array([ReportJSON])
     case number(Double)
@@ -15,16 +15,16 @@ public indirect enum ReportJSON: Sendable {
     case null
 
     /// How a report's JSON is laid out: two-space indentation, one member per line, and these choices.
-    public struct Layout: Sendable, Equatable {
+    package struct Layout: Sendable, Equatable {
         /// Objects whose members are all scalars go on one line: `{"a": 1, "b": "x"}`.
-        public var flatObjectsInline: Bool
+        package var flatObjectsInline: Bool
         /// Arrays of scalars go on one line, `[1, 2]`, rather than one item per line.
-        public var scalarArraysInline: Bool
+        package var scalarArraysInline: Bool
         /// Significant digits of non-integral numbers (`%.6g`); nil for the shortest text that reads back exactly.
-        public var significantDigits: Int?
+        package var significantDigits: Int?
 
         /// A layout with the given choices.
-        public init(flatObjectsInline: Bool, scalarArraysInline: Bool, significantDigits: Int?) {
+        package init(flatObjectsInline: Bool, scalarArraysInline: Bool, significantDigits: Int?) {
             precondition(significantDigits.map { (1...17).contains($0) } ?? true, "significant digits must be 1...17")
             self.flatObjectsInline = flatObjectsInline
             self.scalarArraysInline = scalarArraysInline
@@ -32,27 +32,27 @@ public indirect enum ReportJSON: Sendable {
         }
 
         /// Every object spread over lines, scalar arrays on one line, numbers exact (the trial reports).
-        public static let standard = Layout(flatObjectsInline: false, scalarArraysInline: true, significantDigits: nil)
+        package static let standard = Layout(flatObjectsInline: false, scalarArraysInline: true, significantDigits: nil)
     }
 
     /// A number, or null when it is missing or not finite.
-    public static func finite(_ x: Double?) -> ReportJSON {
+    package static func finite(_ x: Double?) -> ReportJSON {
         guard let x, x.isFinite else { return .null }
         return .number(x)
     }
 
     /// A string, or null when it is missing.
-    public static func nullable(_ s: String?) -> ReportJSON {
+    package static func nullable(_ s: String?) -> ReportJSON {
         s.map { .string($0) } ?? .null
     }
 
     /// Pretty-printed text with a final newline.
-    public func text(layout: Layout = .standard) -> String {
+    package func text(layout: Layout = .standard) -> String {
         String(decoding: bytes(layout: layout), as: UTF8.self)
     }
 
     /// Pretty-printed UTF-8 bytes with a final newline.
-    public func bytes(layout: Layout = .standard) -> [UInt8] {
+    package func bytes(layout: Layout = .standard) -> [UInt8] {
         var w = ByteWriter(capacity: 4096)
         write(&w, indent: 0, layout: layout)
         w.byte(0x0A)

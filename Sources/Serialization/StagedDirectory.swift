@@ -11,18 +11,18 @@ import Darwin
 /// Zebra replaces only folders it wrote itself: every committed folder holds a `zebra-run.txt`
 /// whose `file:` lines list what Zebra put there. A folder with anything else in it is never
 /// replaced, whatever `--overwrite` says.
-public struct StagedDirectory: Sendable {
+package struct StagedDirectory: Sendable {
     /// The marker that makes a folder Zebra's: what wrote it, and every file it wrote.
-    public static let markerName = "zebra-run.txt"
+    package static let markerName = "zebra-run.txt"
 
     /// Where the finished folder will be.
-    public let finalPath: String
+    package let finalPath: String
     /// Where files are written until `commit()`.
-    public let stagingPath: String
+    package let stagingPath: String
 
     /// Prepares a staging folder beside `path`. An existing, non-empty `path` is refused unless
     /// `replaceExisting` is set and the folder is one that Zebra wrote.
-    public init(path: String, replaceExisting: Bool) throws(OutputError) {
+    package init(path: String, replaceExisting: Bool) throws(OutputError) {
         let fm = FileManager.default
         finalPath = OutputPaths.standardized(path)
         var isDirectory: ObjCBool = false
@@ -80,13 +80,13 @@ public struct StagedDirectory: Sendable {
     }
 
     /// The staging path of a file inside the folder.
-    public func path(of file: String) -> String {
+    package func path(of file: String) -> String {
         (stagingPath as NSString).appendingPathComponent(file)
     }
 
     /// Writes the marker (the run's description, then every file written) and moves the finished
     /// folder into place, replacing an old one if allowed.
-    public func commit(description: String = "generator: zebra\n") throws(OutputError) {
+    package func commit(description: String = "generator: zebra\n") throws(OutputError) {
         let fm = FileManager.default
         let files = ((try? fm.contentsOfDirectory(atPath: stagingPath)) ?? []).filter { $0 != Self.markerName }.sorted()
         var marker = description.hasPrefix("generator: zebra") ? description : "generator: zebra\n" + description
@@ -116,7 +116,7 @@ public struct StagedDirectory: Sendable {
     }
 
     /// Removes the staging folder after a failure.
-    public func discard() {
+    package func discard() {
         try? FileManager.default.removeItem(atPath: stagingPath)
         TerminationCleanup.shared.unregister(stagingPath)
     }

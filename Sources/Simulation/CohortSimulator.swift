@@ -6,41 +6,45 @@ import Timelines
 import ZebraSupport
 
 /// A simulated patient: the record (timeline) and the truth behind it (latent course).
-public struct SimulatedPatient: Sendable {
-    public var index: Int
-    public var timeline: PatientTimeline
-    public var course: LatentCourse
+package struct SimulatedPatient: Sendable {
+    package var index: Int
+    package var timeline: PatientTimeline
+    package var course: LatentCourse
     /// Ages of the visits in the timeline.
-    public var visitAges: [Double]
+    package var visitAges: [Double]
     /// Age at which the record ends (death or end of follow-up).
-    public var endAge: Double
+    package var endAge: Double
     /// Age at the first recorded visit (diagnosis, or enrolment in a registry extract).
-    public var firstVisitAge: Double?
+    package var firstVisitAge: Double?
 }
 
 /// Simulates cohorts from a template: patient `i` depends only on the seed and `i`.
-public struct CohortSimulator: Sendable {
-    public let template: DiseaseTemplate
-    public let options: SimulationOptions
-    public let concepts: TemplateConcepts
+package struct CohortSimulator: Sendable {
+    package let template: DiseaseTemplate
+    package let options: SimulationOptions
+    package let concepts: TemplateConcepts
 
     /// Redraws allowed for a patient who is not diagnosed before the end date.
-    public static let maximumAttempts = 1_000
+    package static let maximumAttempts = 1_000
 
-    public init(template: DiseaseTemplate, options: SimulationOptions) {
+    package init(template: DiseaseTemplate, options: SimulationOptions) {
         self.template = template
         self.options = options
         concepts = TemplateConcepts(template)
     }
 
     /// Patient `index` of the cohort.
-    public func patient(_ index: Int) -> SimulatedPatient {
+    package func patient(_ index: Int) -> SimulatedPatient {
         let root = RandomStream(seed: options.seed, stream: UInt64(index))
         var forcedCategories = options.forcedCategories
         var forcedSex = options.forcedSex
         if let composition = options.composition {
             for (variable, value) in zip(composition.variables, composition.stratum(for: index)) {
-                if let a = variable.attribute { forcedCategories[a] = value } else { forcedSex = value == 0 ? .male : .female }
+                if let a = variable.attribute {
+                    forcedCategories[a] = value
+                } else {
+                    forcedSex = value == 0 ? .male : .female
+                }
             }
         }
         // With attribute values fixed but not sex, sex follows P(sex | those values).
@@ -71,7 +75,9 @@ public struct CohortSimulator: Sendable {
                 var enrolment = root.substream(k + 4)
                 let opened = max(diagnosis ?? .infinity, birth.years(to: registry.opened))
                 var closes = course.deathAge
-                if let end = options.endDate { closes = min(closes, birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract) }
+                if let end = options.endDate {
+                    closes = min(closes, birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract)
+                }
                 if opened < closes {
                     let enrol = opened + enrolment.nextUnit() * (closes - opened)
                     endAge = min(endAge, enrol + registry.meanFollowUpYears * enrolment.nextExponential())
@@ -81,7 +87,8 @@ public struct CohortSimulator: Sendable {
                     firstVisit = nil
                 }
             } else {
-                let accepted = !options.requireDiagnosis || (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
+                let accepted = !options.requireDiagnosis ||
+                    (diagnosis.map { $0 <= endAge && $0 < course.deathAge } ?? false)
                 if !accepted && attempt + 1 < Self.maximumAttempts { continue }
             }
             let ages = firstVisit.map { builder.visitAges(for: course, from: $0, until: endAge, rng: &visits) } ?? []
@@ -107,7 +114,7 @@ public struct CohortSimulator: Sendable {
     }
 
     /// Patients `range`, computed on `threads` threads, in index order.
-    public func patients(_ range: Range<Int>, threads: Int = defaultThreadCount) -> [SimulatedPatient] {
+    package func patients(_ range: Range<Int>, threads: Int = defaultThreadCount) -> [SimulatedPatient] {
         let lower = range.lowerBound
         return parallelMap(count: range.count, threads: threads) { self.patient(lower + $0) }
     }

@@ -22,13 +22,15 @@ extension CourseRun {
     }
 
     /// ∫ rate multiplier over ages [a, b] for a hazard on a clock with piecewise knots.
-    func clockIntegral(clockState: Int?, knots: [(time: Double, multiplier: Double)], from a: Double, to b: Double) -> Double {
+    func clockIntegral(clockState: Int?, knots: [(time: Double, multiplier: Double)], from a: Double, to b: Double)
+        -> Double {
         guard let origin = clockOrigin(clockState) else { return 0 }
         return knotIntegral(knots, from: a - origin, to: b - origin)
     }
 
     /// The age at which a hazard with constant `rate` (times knots) uses up `budget`.
-    func hazardTime(budget: Double, rate: Double, clockState: Int?, knots: [(time: Double, multiplier: Double)]) -> Double {
+    func hazardTime(budget: Double, rate: Double, clockState: Int?, knots: [(time: Double, multiplier: Double)])
+        -> Double {
         guard rate > 0, !budget.isNaN, let origin = clockOrigin(clockState) else { return .infinity }
         let target = max(budget, 0) / rate
         let c0 = now - origin

@@ -219,7 +219,8 @@ struct CourseRun {
             if context.stateAges[state].isNaN { context.stateAges[state] = now }
             course.stateChanges.append(StateChange(age: now, state: state, entered: true))
         }
-        for (m, measure) in template.measures.enumerated() where measure.startState == state && course.segments[m].isEmpty {
+        for (m, measure) in template.measures.enumerated() where measure.startState == state &&
+            course.segments[m].isEmpty {
             startMeasure(m)
         }
         if scheduling {
@@ -263,7 +264,9 @@ struct CourseRun {
     /// Approaches start from each measure's value at the moment the state is entered.
     mutating func startApproaches(of state: Int) {
         for effect in template.stateEffects[state] {
-            guard case .measureApproach(let m, let target, let halfLife) = effect, !course.segments[m].isEmpty else { continue }
+            guard case .measureApproach(let m, let target, let halfLife) = effect, !course.segments[m].isEmpty else {
+                continue
+            }
             let y = course.value(ofMeasure: m, atAge: now)
             let goal: Double
             switch target {

@@ -4,19 +4,19 @@ import Randomness
 import Timelines
 
 /// What is known of a patient's history: the facts a record gives (or a simulated course).
-public struct KnownHistory: Sendable {
-    public var sex: Sex
-    public var birth: CalendarDay
+package struct KnownHistory: Sendable {
+    package var sex: Sex
+    package var birth: CalendarDay
     /// Per attribute: the categorical value's index, or nil when unknown or continuous.
-    public var categories: [Int?]
+    package var categories: [Int?]
     /// Per attribute: the continuous value, or nil when unknown or categorical.
-    public var numbers: [Double?]
+    package var numbers: [Double?]
     /// States entered, with the age they were entered at (onset, diagnosis, events, treatment starts).
-    public var entries: [(state: Int, age: Double)]
+    package var entries: [(state: Int, age: Double)]
     /// States left (treatment stops), with the age.
-    public var exits: [(state: Int, age: Double)]
+    package var exits: [(state: Int, age: Double)]
 
-    public init(sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?],
+    package init(sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?],
                 entries: [(state: Int, age: Double)], exits: [(state: Int, age: Double)] = []) {
         self.sex = sex
         self.birth = birth
@@ -32,12 +32,13 @@ public struct KnownHistory: Sendable {
 ///
 /// This is what the sequence model is conditioned on at every visit: what the literature expects
 /// for this patient at this age, given what happened to them.
-public enum ExpectedCourse {
+package enum ExpectedCourse {
     /// The expected course up to `age`. Unknown attributes take their most likely value (the
     /// median for continuous ones); an unknown onset is placed from the diagnosis or at the
     /// template's median onset age.
-    public static func compute(template: DiseaseTemplate, history: KnownHistory, until age: Double) -> LatentCourse {
-        var context = PatientContext(sex: history.sex, categories: [Int](repeating: -1, count: template.attributes.count),
+    package static func compute(template: DiseaseTemplate, history: KnownHistory, until age: Double) -> LatentCourse {
+        var context = PatientContext(sex: history.sex,
+                                     categories: [Int](repeating: -1, count: template.attributes.count),
                                      numbers: [Double](repeating: .nan, count: template.attributes.count),
                                      randomEffects: [Double](repeating: 0, count: template.randomEffects.count),
                                      stateCount: template.stateNames.count)
@@ -50,7 +51,8 @@ public enum ExpectedCourse {
                 context.numbers[i] = history.numbers[i] ?? median
             case .categorical(_, let male, let female):
                 let probabilities = history.sex == .male ? male : female
-                context.categories[i] = history.categories[i] ?? probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+                context.categories[i] = history.categories[i]
+                    ?? probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
             }
         }
         var entries = history.entries
@@ -66,7 +68,8 @@ public enum ExpectedCourse {
             }
             entries.append((DiseaseTemplate.onsetState, max(0, onset)))
         }
-        var run = CourseRun(template: template, treatmentsEnabled: true, context: context, birth: history.birth, sex: history.sex)
+        var run = CourseRun(template: template, treatmentsEnabled: true, context: context, birth: history.birth,
+                            sex: history.sex)
         run.scheduling = false
         run.context.age = 0
         run.course.preStartValues = template.measures.map { run.clamp($0.initial.value(in: run.context), $0) }
@@ -79,7 +82,9 @@ public enum ExpectedCourse {
             run.now = max(run.now, when)
             run.context.age = run.now
             if entering {
-                if template.events.indices.contains(state - 2) { run.course.eventOccurrences.append((run.now, state - 2)) }
+                if template.events.indices.contains(state - 2) {
+                    run.course.eventOccurrences.append((run.now, state - 2))
+                }
                 run.enter(state, rng: &unused)
             } else {
                 run.leave(state)
@@ -90,11 +95,15 @@ public enum ExpectedCourse {
     }
 
     /// The history a simulated course implies (for pre-training on template-simulated records).
-    public static func history(of course: LatentCourse, template: DiseaseTemplate) -> KnownHistory {
+    package static func history(of course: LatentCourse, template: DiseaseTemplate) -> KnownHistory {
         KnownHistory(
             sex: course.sex, birth: course.birth,
-            categories: template.attributes.indices.map { course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil },
-            numbers: template.attributes.indices.map { course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0] },
+            categories: template.attributes.indices.map {
+                course.context.categories[$0] >= 0 ? course.context.categories[$0] : nil
+            },
+            numbers: template.attributes.indices.map {
+                course.context.numbers[$0].isNaN ? nil : course.context.numbers[$0]
+            },
             entries: course.stateChanges.filter(\.entered).map { ($0.state, $0.age) },
             exits: course.stateChanges.filter { !$0.entered }.map { ($0.state, $0.age) })
     }

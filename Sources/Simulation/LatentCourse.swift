@@ -4,48 +4,48 @@ import Timelines
 
 /// One piece of a measure's noise-free trajectory:
 /// `y(t) = target + (y0 − target)·e^(−k·(t − t0)) + slope·(t − t0)`, clamped to the measure's range.
-public struct MeasureSegment: Sendable, Hashable {
-    public var startAge: Double
-    public var startValue: Double
-    public var slope: Double
-    public var target: Double
-    public var rate: Double
+package struct MeasureSegment: Sendable, Hashable {
+    package var startAge: Double
+    package var startValue: Double
+    package var slope: Double
+    package var target: Double
+    package var rate: Double
 
     /// The unclamped value `dt` years after the segment starts.
     @inlinable
-    public func rawValue(after dt: Double) -> Double {
+    package func rawValue(after dt: Double) -> Double {
         if rate == 0 { return startValue + slope * dt }
         return target + (startValue - target) * Foundation.exp(-rate * dt) + slope * dt
     }
 }
 
 /// A state entered or left at an age.
-public struct StateChange: Sendable, Hashable {
-    public var age: Double
-    public var state: Int
-    public var entered: Bool
+package struct StateChange: Sendable, Hashable {
+    package var age: Double
+    package var state: Int
+    package var entered: Bool
 }
 
 /// What happened to one patient in truth, before any visit observed it: attributes, random
 /// effects, when each state began and ended, measure trajectories, and age at death.
-public struct LatentCourse: Sendable {
-    public var sex: Sex
-    public var birth: CalendarDay
+package struct LatentCourse: Sendable {
+    package var sex: Sex
+    package var birth: CalendarDay
     /// The patient's final context (attributes, random effects, state entry ages).
-    public var context: PatientContext
-    public var stateChanges: [StateChange]
+    package var context: PatientContext
+    package var stateChanges: [StateChange]
     /// Every occurrence of an event (recurrent events occur several times): (age, event index).
-    public var eventOccurrences: [(age: Double, event: Int)]
+    package var eventOccurrences: [(age: Double, event: Int)]
     /// Per measure, the trajectory's segments in time order (empty until the measure starts).
-    public var segments: [[MeasureSegment]]
+    package var segments: [[MeasureSegment]]
     /// Per measure, the floor and ceiling its value is clamped to.
-    public var bounds: [(floor: Double, ceiling: Double)]
+    package var bounds: [(floor: Double, ceiling: Double)]
     /// Per measure, the value before its trajectory starts.
-    public var preStartValues: [Double]
-    public var deathAge: Double
+    package var preStartValues: [Double]
+    package var deathAge: Double
 
     /// The noise-free value of measure `m` at `age`.
-    public func value(ofMeasure m: Int, atAge age: Double) -> Double {
+    package func value(ofMeasure m: Int, atAge age: Double) -> Double {
         let segs = segments[m]
         guard let first = segs.first, age >= first.startAge else { return preStartValues[m] }
         var lo = 0, hi = segs.count - 1
@@ -58,7 +58,7 @@ public struct LatentCourse: Sendable {
     }
 
     /// Whether state `s` is active at `age` (entered at or before it and not left since).
-    public func isActive(state s: Int, atAge age: Double) -> Bool {
+    package func isActive(state s: Int, atAge age: Double) -> Bool {
         var active = false
         for change in stateChanges where change.state == s {
             if change.age > age { break }
@@ -68,13 +68,13 @@ public struct LatentCourse: Sendable {
     }
 
     /// The age at which state `s` was first entered, if ever.
-    public func entryAge(of s: Int) -> Double? {
+    package func entryAge(of s: Int) -> Double? {
         let a = context.stateAges[s]
         return a.isNaN ? nil : a
     }
 
     /// The age at which state `s` was last left after `age`, if it was.
-    public func exitAge(of s: Int, after age: Double) -> Double? {
+    package func exitAge(of s: Int, after age: Double) -> Double? {
         stateChanges.first { $0.state == s && !$0.entered && $0.age >= age }?.age
     }
 }

@@ -3,36 +3,36 @@ import Timelines
 
 /// One patient's record as the sequence model sees it: who they are, what is known of their
 /// history, and their visits with the measures observed at each.
-public struct PatientSequence: Sendable {
-    public struct Visit: Sendable {
-        public var age: Double
+package struct PatientSequence: Sendable {
+    package struct Visit: Sendable {
+        package var age: Double
         /// Per measure: the observed value, or NaN when not recorded at this visit.
-        public var values: [Double]
+        package var values: [Double]
 
         /// A visit at `age` with per-measure `values` (NaN: not recorded).
-        public init(age: Double, values: [Double]) {
+        package init(age: Double, values: [Double]) {
             self.age = age
             self.values = values
         }
     }
 
-    public var id: String
-    public var sex: Sex
-    public var birth: CalendarDay
+    package var id: String
+    package var sex: Sex
+    package var birth: CalendarDay
     /// Per attribute: categorical index or nil; continuous value or nil.
-    public var categories: [Int?]
-    public var numbers: [Double?]
-    public var onsetAge: Double?
-    public var diagnosisAge: Double?
+    package var categories: [Int?]
+    package var numbers: [Double?]
+    package var onsetAge: Double?
+    package var diagnosisAge: Double?
     /// Per template event: the age it first happened, if recorded.
-    public var eventAges: [Double?]
+    package var eventAges: [Double?]
     /// Per template treatment: start and (optional) stop ages of each period.
-    public var treatmentPeriods: [[(start: Double, stop: Double?)]]
-    public var deathAge: Double?
-    public var visits: [Visit]
+    package var treatmentPeriods: [[(start: Double, stop: Double?)]]
+    package var deathAge: Double?
+    package var visits: [Visit]
 
     /// A sequence from its parts (a record's facts as the model sees them).
-    public init(id: String, sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?], onsetAge: Double?,
+    package init(id: String, sex: Sex, birth: CalendarDay, categories: [Int?], numbers: [Double?], onsetAge: Double?,
                 diagnosisAge: Double?, eventAges: [Double?], treatmentPeriods: [[(start: Double, stop: Double?)]],
                 deathAge: Double?, visits: [Visit]) {
         self.id = id
@@ -49,7 +49,7 @@ public struct PatientSequence: Sendable {
     }
 
     /// The history the template's expected course is computed from, up to `age` for events.
-    public func history(eventsUntil age: Double = .infinity) -> KnownHistory {
+    package func history(eventsUntil age: Double = .infinity) -> KnownHistory {
         var entries: [(state: Int, age: Double)] = []
         var exits: [(state: Int, age: Double)] = []
         if let o = onsetAge { entries.append((DiseaseTemplate.onsetState, o)) }
@@ -62,24 +62,27 @@ public struct PatientSequence: Sendable {
                 if let stop = p.stop { exits.append((2 + eventCount + t, stop)) }
             }
         }
-        return KnownHistory(sex: sex, birth: birth, categories: categories, numbers: numbers, entries: entries, exits: exits)
+        return KnownHistory(sex: sex, birth: birth, categories: categories, numbers: numbers, entries: entries,
+                            exits: exits)
     }
 
     /// Whether treatment `t` is on at `age`.
-    public func onTreatment(_ t: Int, at age: Double) -> Bool {
+    package func onTreatment(_ t: Int, at age: Double) -> Bool {
         treatmentPeriods[t].contains { $0.start <= age && ($0.stop.map { age < $0 } ?? true) }
     }
 
     /// Years on treatment `t` by `age` (the current period), 0 when off.
-    public func yearsOnTreatment(_ t: Int, at age: Double) -> Double {
-        guard let p = treatmentPeriods[t].last(where: { $0.start <= age && ($0.stop.map { age < $0 } ?? true) }) else { return 0 }
+    package func yearsOnTreatment(_ t: Int, at age: Double) -> Double {
+        guard let p = treatmentPeriods[t].last(where: { $0.start <= age && ($0.stop.map { age < $0 } ?? true) }) else {
+            return 0
+        }
         return age - p.start
     }
 }
 
 extension PatientSequence {
     /// Reads a timeline (simulated or imported) through the template's concepts.
-    public init(timeline: PatientTimeline, template: DiseaseTemplate, concepts: TemplateConcepts) {
+    package init(timeline: PatientTimeline, template: DiseaseTemplate, concepts: TemplateConcepts) {
         id = timeline.id
         sex = timeline.sex
         birth = timeline.birth
@@ -135,7 +138,8 @@ extension PatientSequence {
         for event in timeline.events where event.kind == .encounter {
             let key = Int(event.ordinal)
             if byVisit[key] == nil {
-                byVisit[key] = Visit(age: timeline.age(on: event.day), values: [Double](repeating: .nan, count: template.measures.count))
+                byVisit[key] = Visit(age: timeline.age(on: event.day),
+                                     values: [Double](repeating: .nan, count: template.measures.count))
                 order.append(key)
             }
         }

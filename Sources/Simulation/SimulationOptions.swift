@@ -1,30 +1,30 @@
 import Timelines
 
 /// How a cohort is simulated.
-public struct SimulationOptions: Sendable {
+package struct SimulationOptions: Sendable {
     /// The seed; with the patient index it fixes each patient's random streams.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Records end here (patients alive then are censored); nil simulates whole lives.
-    public var endDate: CalendarDay?
+    package var endDate: CalendarDay?
     /// When false, nobody starts a treatment: untreated natural history.
-    public var treatmentsEnabled: Bool
+    package var treatmentsEnabled: Bool
     /// Keep only patients diagnosed (and alive at diagnosis) before the end date, redrawing
     /// the others: a cohort as a registry would see it.
-    public var requireDiagnosis: Bool
+    package var requireDiagnosis: Bool
     /// Overrides the template's birth-date window.
-    public var birthFrom: CalendarDay?
-    public var birthTo: CalendarDay?
+    package var birthFrom: CalendarDay?
+    package var birthTo: CalendarDay?
     /// Forces the sex of every patient (balancing and matched designs).
-    public var forcedSex: Sex?
+    package var forcedSex: Sex?
     /// Forces categorical attributes: attribute index → value index (conditioned sampling, e.g. a
     /// trial open to one phenotype only); attributes not listed are drawn as usual.
-    public var forcedCategories: [Int: Int] = [:]
+    package var forcedCategories: [Int: Int] = [:]
     /// When set, each patient's sex and attribute values follow this composition.
-    public var composition: Composition?
+    package var composition: Composition?
     /// When set, records are registry extracts: one enrolment mid-course, a few years of visits.
-    public var registry: RegistryProtocol?
+    package var registry: RegistryProtocol?
 
-    public init(seed: UInt64 = 1, endDate: CalendarDay? = CalendarDay(year: 2025, month: 12, day: 31),
+    package init(seed: UInt64 = 1, endDate: CalendarDay? = CalendarDay(year: 2025, month: 12, day: 31),
                 treatmentsEnabled: Bool = true, requireDiagnosis: Bool = true,
                 birthFrom: CalendarDay? = nil, birthTo: CalendarDay? = nil, forcedSex: Sex? = nil) {
         self.seed = seed
@@ -42,16 +42,16 @@ public struct SimulationOptions: Sendable {
 /// are followed on the template's visit schedule until the extract date (`endDate`), death, or
 /// loss to follow-up. Their history before enrolment (onset, diagnosis, milestones, treatments)
 /// is recorded with its dates; measures only from enrolment on.
-public struct RegistryProtocol: Sendable {
+package struct RegistryProtocol: Sendable {
     /// The day the registry opened.
-    public var opened: CalendarDay
+    package var opened: CalendarDay
     /// Mean years of follow-up before loss to follow-up (exponential).
-    public var meanFollowUpYears: Double
+    package var meanFollowUpYears: Double
     /// Enrolment closes this many years before the extract date, so every patient has a chance
     /// of a few visits.
-    public var enrolmentClosesYearsBeforeExtract: Double
+    package var enrolmentClosesYearsBeforeExtract: Double
 
-    public init(opened: CalendarDay = CalendarDay(year: 2005, month: 1, day: 1), meanFollowUpYears: Double = 6,
+    package init(opened: CalendarDay = CalendarDay(year: 2005, month: 1, day: 1), meanFollowUpYears: Double = 6,
                 enrolmentClosesYearsBeforeExtract: Double = 2) {
         self.opened = opened
         self.meanFollowUpYears = meanFollowUpYears

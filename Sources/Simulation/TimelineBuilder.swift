@@ -6,11 +6,11 @@ import Timelines
 /// Turns a latent course into the record a clinic would hold: visits on a schedule (with jitter
 /// and missed visits), noisy observations at those visits, diagnoses, complications, treatments,
 /// all cut at the end of follow-up.
-public struct TimelineBuilder: Sendable {
-    public let template: DiseaseTemplate
-    public let concepts: TemplateConcepts
+package struct TimelineBuilder: Sendable {
+    package let template: DiseaseTemplate
+    package let concepts: TemplateConcepts
 
-    public init(template: DiseaseTemplate, concepts: TemplateConcepts) {
+    package init(template: DiseaseTemplate, concepts: TemplateConcepts) {
         self.template = template
         self.concepts = concepts
     }
@@ -80,7 +80,7 @@ public struct TimelineBuilder: Sendable {
     }
 
     /// A value as a record holds it: within the measure's range, rounded to its decimals.
-    public func recordable(_ value: Double, measure m: Int) -> Double {
+    package func recordable(_ value: Double, measure m: Int) -> Double {
         let measure = template.measures[m]
         let scale = pow(10, Double(measure.concept.decimals))
         return (min(max(value, measure.floor), measure.ceiling) * scale).rounded() / scale
@@ -88,7 +88,7 @@ public struct TimelineBuilder: Sendable {
 
     /// Builds a timeline from a course (who, diagnosis, treatments, death), the visits with their
     /// recorded values, and the event occurrences to record, all cut at `endAge`.
-    public func timeline(id: String, course: LatentCourse, visits: [RecordedVisit],
+    package func timeline(id: String, course: LatentCourse, visits: [RecordedVisit],
                          eventOccurrences: [(age: Double, event: Int)], endAge: Double) -> PatientTimeline {
         let birth = course.birth
         func day(_ age: Double) -> CalendarDay { birth.adding(years: age) }
@@ -151,7 +151,8 @@ public struct TimelineBuilder: Sendable {
     func attributeValues(_ course: LatentCourse) -> [AttributeValue] {
         template.attributes.enumerated().map { i, attribute in
             if attribute.isCategorical {
-                AttributeValue(name: attribute.id, value: .category(attribute.categoryValues[course.context.categories[i]]))
+                AttributeValue(name: attribute.id,
+                               value: .category(attribute.categoryValues[course.context.categories[i]]))
             } else {
                 AttributeValue(name: attribute.id, value: .number(course.context.numbers[i]))
             }
@@ -160,11 +161,11 @@ public struct TimelineBuilder: Sendable {
 }
 
 /// One visit as recorded: its age and, per measure, the recorded value or NaN.
-public struct RecordedVisit: Sendable {
-    public var age: Double
-    public var values: [Double]
+package struct RecordedVisit: Sendable {
+    package var age: Double
+    package var values: [Double]
 
-    public init(age: Double, values: [Double]) {
+    package init(age: Double, values: [Double]) {
         self.age = age
         self.values = values
     }

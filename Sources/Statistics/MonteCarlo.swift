@@ -2,21 +2,21 @@ import Foundation
 import Randomness
 
 /// Uncertainty of simulation summaries and binomial proportions.
-public enum MonteCarlo {
+package enum MonteCarlo {
     /// The Monte Carlo standard error of a mean of replicate values, `sd / sqrt(n)`.
-    public static func standardErrorOfMean(_ values: [Double]) throws -> Double {
+    package static func standardErrorOfMean(_ values: [Double]) throws -> Double {
         try Descriptive.standardDeviation(values) / Double(values.count).squareRoot()
     }
 
     /// The Monte Carlo standard error of an estimated proportion, `sqrt(p̂ (1 - p̂) / n)`.
-    public static func standardErrorOfProportion(successes: Int, trials: Int) throws -> Double {
+    package static func standardErrorOfProportion(successes: Int, trials: Int) throws -> Double {
         try checkCounts(successes, trials)
         let p = Double(successes) / Double(trials)
         return (p * (1 - p) / Double(trials)).squareRoot()
     }
 
     /// The Wilson score interval for a binomial proportion (good coverage near 0 and 1, unlike Wald).
-    public static func wilsonInterval(successes: Int, trials: Int, level: Double = 0.95) throws -> ConfidenceInterval {
+    package static func wilsonInterval(successes: Int, trials: Int, level: Double = 0.95) throws -> ConfidenceInterval {
         try checkCounts(successes, trials)
         try Check.level(level)
         let z = NormalDistribution.quantile(1 - (1 - level) / 2)
@@ -30,7 +30,9 @@ public enum MonteCarlo {
     }
 
     private static func checkCounts(_ successes: Int, _ trials: Int) throws {
-        if trials < 1 { throw StatisticsError.tooFewObservations(needed: 1, got: trials, context: "binomial proportion") }
+        if trials < 1 {
+            throw StatisticsError.tooFewObservations(needed: 1, got: trials, context: "binomial proportion")
+        }
         if successes < 0 || successes > trials {
             throw StatisticsError.invalidArgument("successes must lie in 0...\(trials), got \(successes)")
         }

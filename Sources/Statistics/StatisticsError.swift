@@ -1,6 +1,6 @@
 /// A failure of a statistical routine on the data it was given. Every case carries enough
 /// context to be shown to a user as is (see `message`).
-public enum StatisticsError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum StatisticsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Fewer observations than the routine needs.
     case tooFewObservations(needed: Int, got: Int, context: String)
     /// Arrays that must have matching lengths (or matrices matching shapes) do not.
@@ -17,7 +17,7 @@ public enum StatisticsError: Error, Sendable, Equatable, CustomStringConvertible
     case undefined(String)
 
     /// A readable, one-sentence explanation of the failure.
-    public var message: String {
+    package var message: String {
         switch self {
         case let .tooFewObservations(needed, got, context):
             return "\(context): needs at least \(needed) observation(s), got \(got)."
@@ -37,7 +37,7 @@ public enum StatisticsError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The same as `message`.
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Argument checks shared by the routines, so every entry point reports the same way.

@@ -2,14 +2,14 @@
 ///
 /// Clinical events here are dated to the day; keeping dates as integers makes the simulator's
 /// arithmetic exact and the export independent of time zones and locale.
-public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var daysSinceEpoch: Int32
+package struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package var daysSinceEpoch: Int32
 
     @inlinable
-    public init(daysSinceEpoch: Int32) { self.daysSinceEpoch = daysSinceEpoch }
+    package init(daysSinceEpoch: Int32) { self.daysSinceEpoch = daysSinceEpoch }
 
     /// The day with the given civil date (Howard Hinnant's days_from_civil algorithm).
-    public init(year: Int, month: Int, day: Int) {
+    package init(year: Int, month: Int, day: Int) {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -20,7 +20,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Parses `YYYY-MM-DD`, rejecting impossible dates such as 2023-02-30.
-    public init?(iso text: some StringProtocol) {
+    package init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
@@ -29,7 +29,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// The civil date (year, month, day).
-    public var components: (year: Int, month: Int, day: Int) {
+    package var components: (year: Int, month: Int, day: Int) {
         let z = Int(daysSinceEpoch) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -42,7 +42,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// `YYYY-MM-DD`.
-    public var iso: String {
+    package var iso: String {
         let (y, m, d) = components
         func pad(_ v: Int, _ w: Int) -> String {
             let s = String(v)
@@ -51,39 +51,39 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
-    public var description: String { iso }
+    package var description: String { iso }
 
     @inlinable
-    public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+    package static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     /// The day `days` later.
     @inlinable
-    public func adding(days: Int) -> CalendarDay {
+    package func adding(days: Int) -> CalendarDay {
         CalendarDay(daysSinceEpoch: daysSinceEpoch + Int32(days))
     }
 
     /// Days from `self` to `other`.
     @inlinable
-    public func days(to other: CalendarDay) -> Int { Int(other.daysSinceEpoch - daysSinceEpoch) }
+    package func days(to other: CalendarDay) -> Int { Int(other.daysSinceEpoch - daysSinceEpoch) }
 
     /// Mean days in a year; ages and durations in years convert through it.
-    public static let daysPerYear = 365.25
+    package static let daysPerYear = 365.25
 
     /// The day at `years` (fractional) after `self`, rounded down to whole days.
     @inlinable
-    public func adding(years: Double) -> CalendarDay {
+    package func adding(years: Double) -> CalendarDay {
         CalendarDay(daysSinceEpoch: daysSinceEpoch + Int32((years * CalendarDay.daysPerYear).rounded(.down)))
     }
 
     /// Years (fractional) from `self` to `other`.
     @inlinable
-    public func years(to other: CalendarDay) -> Double {
+    package func years(to other: CalendarDay) -> Double {
         Double(other.daysSinceEpoch - daysSinceEpoch) / CalendarDay.daysPerYear
     }
 
-    public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+    package static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30

@@ -1,11 +1,11 @@
 /// A code in a code system: the unit of meaning every clinical record here carries.
-public struct ClinicalCode: Hashable, Sendable, Codable {
+package struct ClinicalCode: Hashable, Sendable, Codable {
     /// The code system's URI (e.g. `http://loinc.org`).
-    public var system: String
-    public var code: String
-    public var display: String?
+    package var system: String
+    package var code: String
+    package var display: String?
 
-    public init(system: String, code: String, display: String? = nil) {
+    package init(system: String, code: String, display: String? = nil) {
         self.system = system
         self.code = code
         self.display = display
@@ -13,24 +13,24 @@ public struct ClinicalCode: Hashable, Sendable, Codable {
 }
 
 /// The code systems Zebra knows by short name (as in ../shared/reference/codebook.json).
-public enum CodeSystems {
-    public static let snomed = "http://snomed.info/sct"
-    public static let loinc = "http://loinc.org"
-    public static let icd10cm = "http://hl7.org/fhir/sid/icd-10-cm"
-    public static let orpha = "http://www.orpha.net"
-    public static let rxnorm = "http://www.nlm.nih.gov/research/umls/rxnorm"
-    public static let ucum = "http://unitsofmeasure.org"
+package enum CodeSystems {
+    package static let snomed = "http://snomed.info/sct"
+    package static let loinc = "http://loinc.org"
+    package static let icd10cm = "http://hl7.org/fhir/sid/icd-10-cm"
+    package static let orpha = "http://www.orpha.net"
+    package static let rxnorm = "http://www.nlm.nih.gov/research/umls/rxnorm"
+    package static let ucum = "http://unitsofmeasure.org"
     /// The project-local system for concepts without a verified standard code.
-    public static let local = "urn:zebra:code"
+    package static let local = "urn:zebra:code"
 
     /// Short names accepted in templates, mapped to URIs.
-    public static let byShortName: [String: String] = [
+    package static let byShortName: [String: String] = [
         "snomed": snomed, "loinc": loinc, "icd10cm": icd10cm, "orpha": orpha,
         "rxnorm": rxnorm, "ucum": ucum, "local": local,
     ]
 
     /// The URI for a short name, or the text itself when it already is a URI.
-    public static func uri(for name: String) -> String? {
+    package static func uri(for name: String) -> String? {
         if let uri = byShortName[name] { return uri }
         if name.hasPrefix("http://") || name.hasPrefix("https://") || name.hasPrefix("urn:") { return name }
         return nil
@@ -38,7 +38,7 @@ public enum CodeSystems {
 }
 
 /// What kind of record a concept becomes.
-public enum ConceptKind: String, Sendable, Codable {
+package enum ConceptKind: String, Sendable, Codable {
     case disease
     case measure
     case attribute
@@ -50,17 +50,17 @@ public enum ConceptKind: String, Sendable, Codable {
 
 /// A clinical concept: one or more codings for the same meaning, with its text and, for
 /// quantities, its UCUM unit and the decimals it is reported with.
-public struct Concept: Sendable, Hashable {
-    public var key: String
-    public var kind: ConceptKind
-    public var text: String
-    public var codes: [ClinicalCode]
-    public var unit: String?
-    public var decimals: Int
+package struct Concept: Sendable, Hashable {
+    package var key: String
+    package var kind: ConceptKind
+    package var text: String
+    package var codes: [ClinicalCode]
+    package var unit: String?
+    package var decimals: Int
     /// FHIR observation category code (`laboratory`, `exam`, `imaging`, `survey`), when relevant.
-    public var category: String?
+    package var category: String?
 
-    public init(key: String, kind: ConceptKind, text: String, codes: [ClinicalCode],
+    package init(key: String, kind: ConceptKind, text: String, codes: [ClinicalCode],
                 unit: String? = nil, decimals: Int = 0, category: String? = nil) {
         self.key = key
         self.kind = kind
@@ -73,15 +73,15 @@ public struct Concept: Sendable, Hashable {
 }
 
 /// The concepts of one disease, indexed so that events refer to them by number.
-public struct ConceptTable: Sendable {
-    public private(set) var concepts: [Concept] = []
+package struct ConceptTable: Sendable {
+    package private(set) var concepts: [Concept] = []
     private var indexByKey: [String: Int32] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Adds a concept (or returns the index of one with the same key).
     @discardableResult
-    public mutating func add(_ concept: Concept) -> Int32 {
+    package mutating func add(_ concept: Concept) -> Int32 {
         if let existing = indexByKey[concept.key] { return existing }
         let index = Int32(concepts.count)
         concepts.append(concept)
@@ -89,9 +89,9 @@ public struct ConceptTable: Sendable {
         return index
     }
 
-    public func index(of key: String) -> Int32? { indexByKey[key] }
+    package func index(of key: String) -> Int32? { indexByKey[key] }
 
-    public subscript(index: Int32) -> Concept { concepts[Int(index)] }
+    package subscript(index: Int32) -> Concept { concepts[Int(index)] }
 
-    public var count: Int { concepts.count }
+    package var count: Int { concepts.count }
 }

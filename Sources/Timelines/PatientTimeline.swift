@@ -1,20 +1,20 @@
 /// Biological sex as recorded (FHIR `Patient.gender` male/female).
-public enum Sex: String, Sendable, Codable, CaseIterable {
+package enum Sex: String, Sendable, Codable, CaseIterable {
     case male
     case female
 }
 
 /// A patient attribute fixed for life (genotype, subtype, phenotype).
-public struct AttributeValue: Sendable, Hashable {
-    public enum Value: Sendable, Hashable {
+package struct AttributeValue: Sendable, Hashable {
+    package enum Value: Sendable, Hashable {
         case number(Double)
         case category(String)
     }
 
-    public var name: String
-    public var value: Value
+    package var name: String
+    package var value: Value
 
-    public init(name: String, value: Value) {
+    package init(name: String, value: Value) {
         self.name = name
         self.value = value
     }
@@ -22,8 +22,8 @@ public struct AttributeValue: Sendable, Hashable {
 
 /// One dated clinical event. Compact and free of strings: the concept is an index into the
 /// cohort's `ConceptTable`, so millions of events cost little memory and export quickly.
-public struct TimelineEvent: Sendable, Hashable {
-    public enum Kind: UInt8, Sendable {
+package struct TimelineEvent: Sendable, Hashable {
+    package enum Kind: UInt8, Sendable {
         /// A visit; `ordinal` numbers the patient's encounters from 0.
         case encounter
         /// A diagnosis or complication; `related` holds the recorded day, or `Int32.min`.
@@ -37,14 +37,14 @@ public struct TimelineEvent: Sendable, Hashable {
         case procedure
     }
 
-    public var day: CalendarDay
-    public var kind: Kind
-    public var concept: Int32
-    public var ordinal: Int32
-    public var related: Int32
-    public var value: Double
+    package var day: CalendarDay
+    package var kind: Kind
+    package var concept: Int32
+    package var ordinal: Int32
+    package var related: Int32
+    package var value: Double
 
-    public init(day: CalendarDay, kind: Kind, concept: Int32, ordinal: Int32 = -1,
+    package init(day: CalendarDay, kind: Kind, concept: Int32, ordinal: Int32 = -1,
                 related: Int32 = Int32.min, value: Double = 0) {
         self.day = day
         self.kind = kind
@@ -56,7 +56,7 @@ public struct TimelineEvent: Sendable, Hashable {
 
     /// A total order on events (day, kind, concept, ordinal, related, value), so that sorted
     /// timelines compare equal whatever order ties arrived in.
-    public static func inCanonicalOrder(_ a: TimelineEvent, _ b: TimelineEvent) -> Bool {
+    package static func inCanonicalOrder(_ a: TimelineEvent, _ b: TimelineEvent) -> Bool {
         if a.day != b.day { return a.day < b.day }
         if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
         if a.concept != b.concept { return a.concept < b.concept }
@@ -66,24 +66,24 @@ public struct TimelineEvent: Sendable, Hashable {
     }
 
     /// The recorded day of a condition, when it differs from nothing.
-    public var recordedDay: CalendarDay? {
+    package var recordedDay: CalendarDay? {
         kind == .condition && related != Int32.min ? CalendarDay(daysSinceEpoch: related) : nil
     }
 }
 
 /// A patient's record: who they are and what happened to them, in date order.
-public struct PatientTimeline: Sendable {
+package struct PatientTimeline: Sendable {
     /// A stable identifier (UUID text) used for the FHIR `Patient.id`.
-    public var id: String
-    public var sex: Sex
-    public var birth: CalendarDay
-    public var death: CalendarDay?
+    package var id: String
+    package var sex: Sex
+    package var birth: CalendarDay
+    package var death: CalendarDay?
     /// The last day the record covers (end of follow-up or death).
-    public var followUpEnd: CalendarDay
-    public var attributes: [AttributeValue]
-    public var events: [TimelineEvent]
+    package var followUpEnd: CalendarDay
+    package var attributes: [AttributeValue]
+    package var events: [TimelineEvent]
 
-    public init(id: String, sex: Sex, birth: CalendarDay, death: CalendarDay?, followUpEnd: CalendarDay,
+    package init(id: String, sex: Sex, birth: CalendarDay, death: CalendarDay?, followUpEnd: CalendarDay,
                 attributes: [AttributeValue], events: [TimelineEvent]) {
         self.id = id
         self.sex = sex
@@ -95,10 +95,10 @@ public struct PatientTimeline: Sendable {
     }
 
     /// The attribute with the given name.
-    public func attribute(_ name: String) -> AttributeValue.Value? {
+    package func attribute(_ name: String) -> AttributeValue.Value? {
         attributes.first { $0.name == name }?.value
     }
 
     /// Age in years on `day`.
-    public func age(on day: CalendarDay) -> Double { birth.years(to: day) }
+    package func age(on day: CalendarDay) -> Double { birth.years(to: day) }
 }

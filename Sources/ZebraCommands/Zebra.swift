@@ -2,14 +2,14 @@ import CommandLineParsing
 import Foundation
 
 /// The `zebra` command-line tool: dispatches to subcommands.
-public enum Zebra {
+package enum Zebra {
     /// This release of Zebra (`zebra --version`).
-    public static let version = "0.5.0"
+    package static let version = "0.5.0"
 
     static var commands: [any ZebraCommand.Type] {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
-         InspectRecordsCommand.self, CheckRecordsCommand.self, TrainCommand.self, ControlArmCommand.self, TrialSimCommand.self,
-         SplitRecordsCommand.self, EvaluateCommand.self]
+         InspectRecordsCommand.self, CheckRecordsCommand.self, TrainCommand.self, ControlArmCommand.self,
+         TrialSimCommand.self, SplitRecordsCommand.self, EvaluateCommand.self]
     }
 
     static var overview: String {
@@ -24,7 +24,8 @@ public enum Zebra {
         ]
         for c in commands {
             let name = c.specification.name
-            lines.append("  " + name + String(repeating: " ", count: max(2, 20 - name.count)) + c.specification.abstract)
+            lines.append("  " + name + String(repeating: " ", count: max(2, 20 - name.count))
+                + c.specification.abstract)
         }
         lines += ["", "See 'zebra <command> --help' for a command's options."]
         return lines.joined(separator: "\n")
@@ -43,7 +44,7 @@ public enum Zebra {
     }
 
     /// Runs the tool with `arguments` (without the program name); returns the exit code.
-    public static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
+    package static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
         guard let name = arguments.first else {
             console.error(overview)
             return 64
@@ -61,7 +62,8 @@ public enum Zebra {
             return 64
         }
         do {
-            let parsed = try ParsedArguments(Array(arguments.dropFirst()), specification: command.specification, toolName: "zebra")
+            let parsed = try ParsedArguments(Array(arguments.dropFirst()), specification: command.specification,
+                                             toolName: "zebra")
             if parsed.wantsHelp {
                 console.print(command.specification.help(toolName: "zebra"))
                 return 0

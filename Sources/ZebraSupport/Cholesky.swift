@@ -12,8 +12,10 @@ package struct CholeskyPivotFailure: Error, Sendable, Equatable {
     }
 }
 
-/// The row-major lower Cholesky factor of symmetric `a` (lower triangle read); fails at the first pivot not finite or not above `minimumPivot`.
-package func choleskyLower(_ a: [Double], dimension n: Int, minimumPivot: Double) -> Result<[Double], CholeskyPivotFailure> {
+/// The row-major lower Cholesky factor of symmetric `a` (lower triangle read); fails at the first pivot not finite or
+/// not above `minimumPivot`.
+package func choleskyLower(_ a: [Double], dimension n: Int, minimumPivot: Double)
+    -> Result<[Double], CholeskyPivotFailure> {
     precondition(a.count == n * n, "Cholesky: \(a.count) entries for a \(n) × \(n) matrix")
     var l = [Double](repeating: 0, count: n * n)
     for i in 0..<n {
@@ -21,7 +23,9 @@ package func choleskyLower(_ a: [Double], dimension n: Int, minimumPivot: Double
             var sum = a[i * n + j]
             for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
             if i == j {
-                guard sum > minimumPivot, sum.isFinite else { return .failure(CholeskyPivotFailure(pivot: i, value: sum)) }
+                guard sum > minimumPivot, sum.isFinite else {
+                    return .failure(CholeskyPivotFailure(pivot: i, value: sum))
+                }
                 l[i * n + i] = sum.squareRoot()
             } else {
                 l[i * n + j] = sum / l[j * n + j]

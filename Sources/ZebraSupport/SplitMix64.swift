@@ -1,4 +1,5 @@
-/// The SplitMix64 generator (Steele, Lea and Flood 2014), which seeds random streams and hashes ids: its output must never change.
+/// The SplitMix64 generator (Steele, Lea and Flood 2014), which seeds random streams and hashes ids: its output must
+/// never change.
 @usableFromInline
 package struct SplitMix64: Sendable {
     /// The golden-ratio increment added to the state before each output.

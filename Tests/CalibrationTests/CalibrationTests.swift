@@ -12,12 +12,15 @@ import ZebraTestSupport
         print(report.table())
         #expect(report.checks.count >= 6)
         for check in report.checks {
-            #expect(check.passed, "\(check.name): simulated \(check.simulated), target \(check.target) ± \(check.tolerance)")
+            #expect(check.passed,
+                    "\(check.name): simulated \(check.simulated), target \(check.target) ± \(check.tolerance)")
         }
     }
 
     @Test func unknownDiseaseHasNoTargets() throws {
         let template = try TestSupport.minimalDiseaseTemplate()
-        #expect(throws: CalibrationError.self) { try Calibration.run(template: template, patients: 100, seed: 1, threads: 1) }
+        #expect(throws: CalibrationError.self) {
+            try Calibration.run(template: template, patients: 100, seed: 1, threads: 1)
+        }
     }
 }

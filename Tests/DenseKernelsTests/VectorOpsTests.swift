@@ -56,7 +56,8 @@ import Testing
             let v = SIMD8<Float>(repeating: x)
             let e = Double(VectorMath.exp(v)[0]), exact = Foundation.exp(Double(x))
             worstExp = max(worstExp, abs(e - exact) / exact)
-            worstSigmoid = max(worstSigmoid, abs(Double(VectorMath.sigmoid(v)[3]) - 1 / (1 + Foundation.exp(-Double(x)))))
+            worstSigmoid = max(worstSigmoid,
+                               abs(Double(VectorMath.sigmoid(v)[3]) - 1 / (1 + Foundation.exp(-Double(x)))))
             let t = Double(VectorMath.tanh(v)[7]), exactTanh = Foundation.tanh(Double(x))
             worstTanh = max(worstTanh, abs(t - exactTanh) / max(abs(exactTanh), 1e-30))
             x += 0.0137

@@ -24,7 +24,8 @@ import ZebraTestSupport
         let fabry = try TestSupport.shippedTemplate("fabry")
         #expect(fabry.measures.map { $0.concept.codes.first!.code } == ["98979-8", "2890-2", "90234-6", "lvmi"])
         let gaucher = try TestSupport.shippedTemplate("gaucher")
-        #expect(gaucher.measures.map { $0.concept.codes.first!.code } == ["spleen-mn", "liver-mn", "718-7", "777-3", "chitotriosidase"])
+        #expect(gaucher.measures.map { $0.concept.codes.first!.code }
+            == ["spleen-mn", "liver-mn", "718-7", "777-3", "chitotriosidase"])
         #expect(gaucher.events.first { $0.id == "splenectomy" }?.concept.codes.first?.code == "234319005")
     }
 
@@ -54,31 +55,46 @@ import ZebraTestSupport
 
     @Test(arguments: [
         // (change from, change to, expected JSON path, message fragment)
-        (#""sources": {"book""#, #""sorces": {"book""#, "$.sorces", "unknown key \"sorces\" (did you mean \"sources\"?)"),
+        (#""sources": {"book""#, #""sorces": {"book""#, "$.sorces",
+         "unknown key \"sorces\" (did you mean \"sources\"?)"),
         (#""decimals": 1,"#, #""decimals": "one","#, "$.measures[0].decimals", "expected a number, found a string"),
         (#""name": "Toy disease","#, "", "$", "missing required key \"name\""),
-        (#""male": {"a": 0.7, "b": 0.3}"#, #""male": {"a": 0.7, "b": 0.4}"#, "$.attributes[0].probabilities.male", "sum to 1.1"),
-        (#""measure": "score", "above": 40"#, #""measure": "scor", "above": 40"#, "$.events[0].trigger.threshold.measure", "no measure named \"scor\""),
-        (#""requires": ["diagnosis"]"#, #""requires": ["diagnose"]"#, "$.treatments[0].start.requires", "no state named \"diagnose\""),
+        (#""male": {"a": 0.7, "b": 0.3}"#, #""male": {"a": 0.7, "b": 0.4}"#, "$.attributes[0].probabilities.male",
+         "sum to 1.1"),
+        (#""measure": "score", "above": 40"#, #""measure": "scor", "above": 40"#,
+         "$.events[0].trigger.threshold.measure", "no measure named \"scor\""),
+        (#""requires": ["diagnosis"]"#, #""requires": ["diagnose"]"#, "$.treatments[0].start.requires",
+         "no state named \"diagnose\""),
         (#""r": 0.5"#, #""r": 1.5"#, "$.correlations[0].r", "outside the allowed range"),
-        (#"{"state": "milestone", "multiply": 0.5}"#, #"{"state": "milestone", "multiply": 0.5, "add": 1}"#, "$.measures[0].slope.effects[0]", "exactly one action"),
-        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "sped", "sd": 0.5"#, "$.measures[0].slope.effects[1].randomEffect", "no random effect named \"sped\""),
-        (#""lognormal": {"median": 20, "sigma": 0.3}"#, #""lognormal": {"median": -20, "sigma": 0.3}"#, "$.onset.age", "median must be positive"),
-        (#""from": "1950-01-01""#, #""from": "1950-02-30""#, "$.population.birthDates.from", "not a valid YYYY-MM-DD date"),
+        (#"{"state": "milestone", "multiply": 0.5}"#, #"{"state": "milestone", "multiply": 0.5, "add": 1}"#,
+         "$.measures[0].slope.effects[0]", "exactly one action"),
+        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "sped", "sd": 0.5"#,
+         "$.measures[0].slope.effects[1].randomEffect", "no random effect named \"sped\""),
+        (#""lognormal": {"median": 20, "sigma": 0.3}"#, #""lognormal": {"median": -20, "sigma": 0.3}"#, "$.onset.age",
+         "median must be positive"),
+        (#""from": "1950-01-01""#, #""from": "1950-02-30""#, "$.population.birthDates.from",
+         "not a valid YYYY-MM-DD date"),
         (#""source": "book"}]"#, #""source": "nobook"}]"#, "$.correlations[0].source", "not listed in \"sources\""),
-        (#""rate": 0.05, "clock": "onset""#, #""rate": {"value": 0.05, "effects": [{"variable": "age", "atLeast": 40, "multiply": 2}]}, "clock": "onset""#, "$.events[1].trigger.hazard.rate.effects[0].variable", "changes continuously"),
-        (#""format": "zebra-disease-template""#, #""format": "other""#, "$.format", "expected \"zebra-disease-template\""),
+        (#""rate": 0.05, "clock": "onset""#,
+         #""rate": {"value": 0.05, "effects": [{"variable": "age", "atLeast": 40, "multiply": 2}]}, "clock": "onset""#,
+         "$.events[1].trigger.hazard.rate.effects[0].variable", "changes continuously"),
+        (#""format": "zebra-disease-template""#, #""format": "other""#, "$.format",
+         "expected \"zebra-disease-template\""),
         (#""id": "toy""#, #""id": "Toy Disease""#, "$.id", "lowercase letters"),
         (#""rules": [{"intervalMonths": 12}]"#, #""rules": []"#, "$.visits.rules", "at least one visit rule"),
         // Issue 8: a negative random-effect SD would flip a correlation's sign; refused like a negative noise SD.
-        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "sd": -0.5"#, "$.measures[0].slope.effects[1].sd", "cannot be negative (-0.5); for a value that falls as \"speed\" rises, write \"loading\": -0.5"),
-        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "logSd": -0.2"#, "$.measures[0].slope.effects[1].logSd", "write \"logLoading\": -0.2"),
+        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "sd": -0.5"#,
+         "$.measures[0].slope.effects[1].sd",
+         "cannot be negative (-0.5); for a value that falls as \"speed\" rises, write \"loading\": -0.5"),
+        (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "logSd": -0.2"#,
+         "$.measures[0].slope.effects[1].logSd", "write \"logLoading\": -0.2"),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": -1}"#, "$.measures[0].noise.sd", "outside the allowed range"),
     ])
     func reportsPathAndReason(from old: String, to new: String, path: String, fragment: String) throws {
         let found = try problems(replacing: old, with: new)
         let match = found.first { $0.path == path && $0.message.contains(fragment) }
-        #expect(match != nil, "expected a problem at \(path) mentioning '\(fragment)'; got:\n\(found.map(\.description).joined(separator: "\n"))")
+        #expect(match != nil, Comment(rawValue: "expected a problem at \(path) mentioning '\(fragment)'; "
+            + "got:\n\(found.map(\.description).joined(separator: "\n"))"))
         #expect((match?.line ?? 0) > 0)
     }
 
@@ -112,7 +128,8 @@ import ZebraTestSupport
             .replacingOccurrences(of: #""randomEffects": [{"id": "speed"}, {"id": "level"}]"#,
                                   with: #""randomEffects": [{"id": "speed"}, {"id": "level"}, {"id": "third"}]"#)
             .replacingOccurrences(of: #""correlations": [{"between": ["speed", "level"], "r": 0.5, "source": "book"}]"#,
-                                  with: #""correlations": [{"between": ["speed", "level"], "r": 0.9}, {"between": ["speed", "third"], "r": 0.9}, {"between": ["level", "third"], "r": -0.9}]"#)
+                                  with: #""correlations": [{"between": ["speed", "level"], "r": 0.9}, {"between": "#
+                                      + #"["speed", "third"], "r": 0.9}, {"between": ["level", "third"], "r": -0.9}]"#)
         do {
             _ = try DiseaseTemplate.decode(Array(text.utf8), file: "pd.json")
             Issue.record("accepted")
@@ -141,7 +158,8 @@ import ZebraTestSupport
         context.activeStates |= 1 << UInt64(t.stateIndex("milestone")!)
         #expect(abs(slope.value(in: context) - 1.25) < 1e-12)
         let perUnit = Predictor(10, effects: [Effect(condition: EffectCondition(),
-                                                     action: .addPer(variable: .attribute(1), center: 500, per: 100, amount: 2))])
+                                                     action: .addPer(variable: .attribute(1), center: 500, per: 100,
+                                                                     amount: 2))])
         #expect(perUnit.value(in: context) == 12)
         var range = EffectCondition()
         range.range = (.age, 18, 30)
@@ -190,14 +208,16 @@ import ZebraTestSupport
     @Test func recordRulesDoNotCount() throws {
         let text = TestSupport.minimalTemplate
         let withRules = String(text.dropLast(text.count - (text.lastIndex(of: "}")!.utf16Offset(in: text))))
-            + #", "rules": [{"id": "r", "text": "score stays up", "after": "milestone", "measure": "score", "atLeast": 1}]}"#
+            + #", "rules": [{"id": "r", "text": "score stays up", "after": "milestone", "measure": "score", "#
+            + #""atLeast": 1}]}"#
         #expect(try DiseaseTemplate.decode(Array(withRules.utf8), file: "toy.json").rules.count == 1)
         #expect(try digest(text) == digest(withRules))
     }
 
     @Test func keyOrderDoesNotCount() throws {
         let text = TestSupport.minimalTemplate
-        let reordered = text.replacingOccurrences(of: #""floor": 0, "ceiling": 100"#, with: #""ceiling": 100, "floor": 0"#)
+        let reordered = text.replacingOccurrences(of: #""floor": 0, "ceiling": 100"#,
+                                                  with: #""ceiling": 100, "floor": 0"#)
         #expect(reordered != text)
         #expect(try digest(text) == digest(reordered))
     }

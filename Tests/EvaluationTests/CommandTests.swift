@@ -10,17 +10,21 @@ import ZebraTestSupport
     static func writeRecords(_ path: String) throws {
         var patients = "", encounters = "", observations = ""
         for i in 0..<10 {
-            patients += "{\"resourceType\":\"Patient\",\"id\":\"p\(i)\",\"gender\":\"female\",\"birthDate\":\"1980-01-01\"}\n"
+            patients += "{\"resourceType\":\"Patient\",\"id\":\"p\(i)\","
+                + "\"gender\":\"female\",\"birthDate\":\"1980-01-01\"}\n"
             for k in 0..<(i % 3 + 1) {
-                encounters += "{\"resourceType\":\"Encounter\",\"id\":\"e\(i)-\(k)\",\"subject\":{\"reference\":\"Patient/p\(i)\"}}\n"
-                observations += "{\"resourceType\":\"Observation\",\"id\":\"o\(i)-\(k)\",\"subject\":{\"reference\":\"urn:uuid:p\(i)\"}}\n"
+                encounters += "{\"resourceType\":\"Encounter\",\"id\":\"e\(i)-\(k)\","
+                    + "\"subject\":{\"reference\":\"Patient/p\(i)\"}}\n"
+                observations += "{\"resourceType\":\"Observation\",\"id\":\"o\(i)-\(k)\","
+                    + "\"subject\":{\"reference\":\"urn:uuid:p\(i)\"}}\n"
             }
         }
         try FileManager.default.createDirectory(atPath: path + "/nested", withIntermediateDirectories: true)
         try Data(patients.utf8).write(to: URL(fileURLWithPath: path + "/Patient.ndjson"))
         try Data(encounters.utf8).write(to: URL(fileURLWithPath: path + "/Encounter.ndjson"))
         try Data(observations.utf8).write(to: URL(fileURLWithPath: path + "/nested/Observation.ndjson"))
-        try Data("{\"resourceType\":\"Medication\",\"id\":\"m1\"}\n".utf8).write(to: URL(fileURLWithPath: path + "/Medication.ndjson"))
+        try Data("{\"resourceType\":\"Medication\",\"id\":\"m1\"}\n".utf8)
+            .write(to: URL(fileURLWithPath: path + "/Medication.ndjson"))
     }
 
     /// Per file, the (patient or "-", line) pairs.
@@ -29,7 +33,9 @@ import ZebraTestSupport
     }
 
     static func patient(_ line: String) -> String {
-        if line.contains("\"Patient\""), let r = line.range(of: "\"id\":\"p") { return String(line[r.upperBound...].prefix { $0 != "\"" }) }
+        if line.contains("\"Patient\""), let r = line.range(of: "\"id\":\"p") {
+            return String(line[r.upperBound...].prefix { $0 != "\"" })
+        }
         guard let r = line.range(of: "reference\":\"") else { return "-" }
         let reference = line[r.upperBound...].prefix { $0 != "\"" }
         return String(reference.split(separator: "p").last ?? "")
@@ -59,7 +65,8 @@ import ZebraTestSupport
         }
         // Deterministic for a seed; an existing folder is refused without --overwrite.
         #expect(split(root + "/a2", root + "/b2", seed: 3) == 0)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/a2/Patient.ndjson")) == Data(contentsOf: URL(fileURLWithPath: root + "/a/Patient.ndjson")))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/a2/Patient.ndjson"))
+            == Data(contentsOf: URL(fileURLWithPath: root + "/a/Patient.ndjson")))
         #expect(split(root + "/a", root + "/b", seed: 3) != 0)
     }
 
@@ -70,20 +77,23 @@ import ZebraTestSupport
         try Fixtures.writeFHIR(Fixtures.registry(count: 60, seed: 53), to: root + "/holdout")
         let console = Console(capturing: true)
         // No --disease: inferred from the disease Condition.
-        let code = Zebra.main(["evaluate", "--real", root + "/seed", "--synthetic", root + "/synthetic", "--holdout", root + "/holdout",
-                               "--out", root + "/out", "--templates", TestSupport.modelsDirectory, "--threads", "2"], console: console)
+        let code = Zebra.main(["evaluate", "--real", root + "/seed", "--synthetic", root + "/synthetic", "--holdout",
+                               root + "/holdout", "--out", root + "/out", "--templates", TestSupport.modelsDirectory,
+                               "--threads", "2"], console: console)
         #expect(code == 0, "\(console.errorOutput)")
         #expect(console.errorOutput.contains("disease: gaucher"))
         let json = try JSONParser.parse(readFileBytes(root + "/out/metrics.json"))
         #expect(json["disease"]?.stringValue == "gaucher")
         #expect(json["windows"]?["sampled"]?.boolValue == true)
         let names = json["metrics"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-        #expect(names.contains("detection.auc") && names.contains("mia.distance.auc") && names.contains("representation.flag"))
+        #expect(names.contains("detection.auc") && names.contains("mia.distance.auc") &&
+                names.contains("representation.flag"))
         let html = try String(contentsOfFile: root + "/out/report.html", encoding: .utf8)
         #expect(html.contains("<svg"))
         // An existing output folder is refused without --overwrite.
-        let again = Zebra.main(["evaluate", "--real", root + "/seed", "--synthetic", root + "/synthetic", "--disease", "gaucher",
-                                "--out", root + "/out", "--templates", TestSupport.modelsDirectory], console: Console(capturing: true))
+        let again = Zebra.main(["evaluate", "--real", root + "/seed", "--synthetic", root + "/synthetic", "--disease",
+                                "gaucher", "--out", root + "/out", "--templates",
+                                TestSupport.modelsDirectory], console: Console(capturing: true))
         #expect(again != 0)
     }
 }
@@ -91,8 +101,10 @@ import ZebraTestSupport
 @Suite struct ReportTests {
     @Test func outputIsDeterministicAndSelfContained() throws {
         let real = Fixtures.registry(count: 80, seed: 61)
-        let input = EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: Fixtures.whole(count: 80, seed: 62),
-                                    holdout: Fixtures.registry(count: 80, seed: 63), sources: ["real": "seed/", "synthetic": "out/"])
+        let input = EvaluationInput(template: Fixtures.gaucher, real: real,
+                                    synthetic: Fixtures.whole(count: 80, seed: 62),
+                                    holdout: Fixtures.registry(count: 80, seed: 63),
+                                    sources: ["real": "seed/", "synthetic": "out/"])
         var options = Fixtures.options(seed: 9)
         let first = Evaluation(input, options: options)
         options.threads = 1
@@ -100,8 +112,11 @@ import ZebraTestSupport
         #expect(first.metricsJSON() == second.metricsJSON())
         let html = first.htmlReport()
         #expect(html == second.htmlReport())
-        for heading in ["Summary", "Fidelity", "Privacy", "Fairness", "Notes"] { #expect(html.contains(">\(heading)</h2>")) }
-        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link") && !html.contains("<?xml"))
+        for heading in ["Summary", "Fidelity", "Privacy", "Fairness", "Notes"] {
+            #expect(html.contains(">\(heading)</h2>"))
+        }
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link") &&
+                !html.contains("<?xml"))
         #expect(html.contains("not proof of privacy"))
         // Every metric has a definition, and the summary states its thresholds.
         try #require(!first.metrics.isEmpty && !first.headlines.isEmpty)

@@ -12,7 +12,8 @@ import Timelines
             women += 1
             return women % 5 == 0
         }
-        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: synthetic), options: Fixtures.options())
+        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: synthetic),
+                           options: Fixtures.options())
         #expect(e.metric("representation.flag", group: "female")?.value == -1)
         #expect(e.metric("representation.flag", group: "male")?.value == 1)
         let ratio = try #require(e.metric("representation.ratio", group: "female")?.value)

@@ -7,7 +7,8 @@ import Timelines
     static let real = Fixtures.registry(count: 120, seed: 11)
 
     @Test func identicalDataMatchExactly() throws {
-        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.real, synthetic: Self.real), options: Fixtures.options())
+        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.real, synthetic: Self.real),
+                           options: Fixtures.options())
         #expect(!e.windowing.sampled)
         try #require(!Fixtures.gaucher.measures.isEmpty)
         for measure in Fixtures.gaucher.measures {
@@ -28,7 +29,8 @@ import Timelines
     @Test func shiftedMeasureMovesWassersteinByTheShift() throws {
         let delta = 3.0
         let shifted = Fixtures.shifted(Self.real, measure: "hemoglobin", by: delta)
-        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.real, synthetic: shifted), options: Fixtures.options())
+        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.real, synthetic: shifted),
+                           options: Fixtures.options())
         let w1 = try #require(e.metric("measure.hemoglobin.wasserstein")?.value)
         #expect(abs(w1 - delta) < 1e-9)
         #expect(try #require(e.metric("measure.hemoglobin.ks")?.value) > 0.5)
@@ -42,7 +44,8 @@ import Timelines
     @Test func independentSampleFromTheSameGeneratorIsHardToDetect() throws {
         let synthetic = Fixtures.registry(count: 240, seed: 12)
         let holdout = Fixtures.registry(count: 120, seed: 13)
-        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.real, synthetic: synthetic, holdout: holdout),
+        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.real, synthetic: synthetic,
+                                           holdout: holdout),
                            options: Fixtures.options())
         let auc = try #require(e.metric("detection.auc"))
         let se = try #require(e.metric("detection.auc.se")?.value)
@@ -61,9 +64,11 @@ import Timelines
         let whole = Fixtures.whole(count: 300, seed: 22)
         var options = Fixtures.options()
         options.windows = .asRecorded
-        let asRecorded = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: whole), options: options)
+        let asRecorded = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: whole),
+                                    options: options)
         options.windows = .automatic
-        let windowed = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: whole), options: options)
+        let windowed = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: real, synthetic: whole),
+                                  options: options)
         #expect(windowed.windowing.sampled)
         let before = try #require(asRecorded.metric("window.span.ks")?.value)
         let after = try #require(windowed.metric("window.span.ks")?.value)
@@ -76,6 +81,7 @@ import Timelines
         // Deaths within windows come out far closer to the registry's than in whole records.
         let windowedDeaths = try #require(windowed.metric("death.share.difference")?.value)
         let wholeDeaths = try #require(asRecorded.metric("death.share.difference")?.value)
-        #expect(windowedDeaths < wholeDeaths / 2, "death share difference \(windowedDeaths) (windows) vs \(wholeDeaths) (whole)")
+        #expect(windowedDeaths < wholeDeaths / 2,
+                "death share difference \(windowedDeaths) (windows) vs \(wholeDeaths) (whole)")
     }
 }

@@ -47,7 +47,8 @@ enum Fixtures {
     static func writeFHIR(_ timelines: [PatientTimeline], template: DiseaseTemplate = gaucher, to path: String) throws {
         let serializer = FHIRSerializer(concepts: TemplateConcepts(template).table, source: "urn:zebra:test")
         let directory = try StagedDirectory(path: path, replaceExisting: true)
-        _ = try CohortExport(format: .ndjson, serializer: serializer, threads: 2).write(count: timelines.count, into: directory) { timelines[$0] }
+        _ = try CohortExport(format: .ndjson, serializer: serializer, threads: 2)
+            .write(count: timelines.count, into: directory) { timelines[$0] }
         try directory.commit()
     }
 }

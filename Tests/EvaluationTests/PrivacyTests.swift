@@ -21,7 +21,8 @@ struct MemberLikelihood: RecordLikelihood {
     @Test func copiedRecordsAreCaught() throws {
         let copied = Array(Self.seed.prefix(40))
         let synthetic = copied + Fixtures.registry(count: 80, seed: 33)
-        let input = EvaluationInput(template: Fixtures.gaucher, real: Self.seed, synthetic: synthetic, holdout: Self.holdout,
+        let input = EvaluationInput(template: Fixtures.gaucher, real: Self.seed, synthetic: synthetic,
+                                    holdout: Self.holdout,
                                     likelihood: MemberLikelihood(members: Set(Self.seed.map(\.id))))
         let e = Evaluation(input, options: Fixtures.options())
         #expect(e.metric("copies")?.value == 40)
@@ -38,7 +39,8 @@ struct MemberLikelihood: RecordLikelihood {
     }
 
     @Test func identicalDataAreAllCopies() throws {
-        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.seed, synthetic: Self.seed, holdout: Self.holdout),
+        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.seed, synthetic: Self.seed,
+                                           holdout: Self.holdout),
                            options: Fixtures.options())
         #expect(e.metric("copies")?.value == Double(Self.seed.count))
         #expect(e.metric("dcr.median")?.value == 0)
@@ -48,7 +50,8 @@ struct MemberLikelihood: RecordLikelihood {
 
     @Test func independentSampleLeaksNoMembership() throws {
         let synthetic = Fixtures.registry(count: 240, seed: 34)
-        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.seed, synthetic: synthetic, holdout: Self.holdout),
+        let e = Evaluation(EvaluationInput(template: Fixtures.gaucher, real: Self.seed, synthetic: synthetic,
+                                           holdout: Self.holdout),
                            options: Fixtures.options())
         let mia = try #require(e.metric("mia.distance.auc")?.value)
         let se = try #require(e.metric("mia.distance.auc.se")?.value)
@@ -91,7 +94,8 @@ struct MemberLikelihood: RecordLikelihood {
         #expect(scores == likelihood.negativeLogLikelihoods(timelines))
         var workspace = PassWorkspace()
         let encoder = FeatureEncoder(schema: model.schema, template: template)
-        let direct = model.loss([encoder.encode(sequences[0])], noise: [0, 0], parameters: model.store.values, workspace: &workspace).total
+        let direct = model.loss([encoder.encode(sequences[0])], noise: [0, 0], parameters: model.store.values,
+                                workspace: &workspace).total
         #expect(scores[0] == direct)
     }
 }

@@ -13,15 +13,21 @@ import ZebraTestSupport
         var table = ConceptTable()
         let disease = table.add(Concept(key: "d", kind: .disease, text: "Toy disease",
                                         codes: [ClinicalCode(system: CodeSystems.snomed, code: "1", display: "Toy")]))
-        let score = table.add(Concept(key: "m", kind: .measure, text: "Score", codes: [ClinicalCode(system: CodeSystems.loinc, code: "2-3")],
+        let score = table.add(Concept(key: "m", kind: .measure, text: "Score",
+                                      codes: [ClinicalCode(system: CodeSystems.loinc, code: "2-3")],
                                       unit: "g/dL", decimals: 1, category: "laboratory"))
-        let subtype = table.add(Concept(key: "a", kind: .attribute, text: "Subtype", codes: [ClinicalCode(system: CodeSystems.local, code: "subtype")]))
-        let valueA = table.add(Concept(key: "v", kind: .attributeValue, text: "a", codes: [ClinicalCode(system: CodeSystems.local, code: "a")]))
-        let drug = table.add(Concept(key: "t", kind: .medication, text: "Drug", codes: [ClinicalCode(system: CodeSystems.local, code: "drug")]))
-        let surgery = table.add(Concept(key: "p", kind: .procedure, text: "Surgery", codes: [ClinicalCode(system: CodeSystems.snomed, code: "9")]))
+        let subtype = table.add(Concept(key: "a", kind: .attribute, text: "Subtype",
+                                        codes: [ClinicalCode(system: CodeSystems.local, code: "subtype")]))
+        let valueA = table.add(Concept(key: "v", kind: .attributeValue, text: "a",
+                                       codes: [ClinicalCode(system: CodeSystems.local, code: "a")]))
+        let drug = table.add(Concept(key: "t", kind: .medication, text: "Drug",
+                                     codes: [ClinicalCode(system: CodeSystems.local, code: "drug")]))
+        let surgery = table.add(Concept(key: "p", kind: .procedure, text: "Surgery",
+                                        codes: [ClinicalCode(system: CodeSystems.snomed, code: "9")]))
         let d = { (s: String) in CalendarDay(iso: s)! }
         let events = [
-            TimelineEvent(day: d("2001-05-01"), kind: .condition, concept: disease, related: d("2003-02-01").daysSinceEpoch),
+            TimelineEvent(day: d("2001-05-01"), kind: .condition, concept: disease,
+                          related: d("2003-02-01").daysSinceEpoch),
             TimelineEvent(day: d("2003-02-01"), kind: .encounter, concept: -1, ordinal: 0),
             TimelineEvent(day: d("2003-02-01"), kind: .quantity, concept: score, ordinal: 0, value: 12.25),
             TimelineEvent(day: d("2003-02-01"), kind: .codedValue, concept: subtype, ordinal: 0, related: valueA),
@@ -32,7 +38,8 @@ import ZebraTestSupport
             TimelineEvent(day: d("2006-01-01"), kind: .medicationStop, concept: drug),
         ]
         let timeline = PatientTimeline(id: "6f1c8f7e-0000-4000-8000-000000000001", sex: .female, birth: d("1980-07-15"),
-                                       death: d("2010-01-02"), followUpEnd: d("2010-01-02"), attributes: [], events: events)
+                                       death: d("2010-01-02"), followUpEnd: d("2010-01-02"), attributes: [],
+                                       events: events)
         return (timeline, table)
     }
 
@@ -58,10 +65,12 @@ import ZebraTestSupport
         #expect(quantity?["value"]?.numberValue == 12.3)
         #expect(quantity?["unit"]?.stringValue == "g/dL")
         #expect(quantity?["system"]?.stringValue == "http://unitsofmeasure.org")
-        #expect(observations[0]["category"]?.arrayValue?.first?["coding"]?.arrayValue?.first?["code"]?.stringValue == "laboratory")
+        #expect(observations[0]["category"]?.arrayValue?.first?["coding"]?.arrayValue?.first?["code"]?.stringValue
+            == "laboratory")
         #expect(observations[1]["valueCodeableConcept"]?["coding"]?.arrayValue?.first?["code"]?.stringValue == "a")
         let encounters = try parseLines(buffers.writers[ResourceType.encounter.rawValue].bytes)
-        #expect(observations[2]["encounter"]?["reference"]?.stringValue == "Encounter/" + encounters[1]["id"]!.stringValue!)
+        #expect(observations[2]["encounter"]?["reference"]?.stringValue
+            == "Encounter/" + encounters[1]["id"]!.stringValue!)
         let condition = try parseLines(buffers.writers[ResourceType.condition.rawValue].bytes)[0]
         #expect(condition["onsetDateTime"]?.stringValue == "2001-05-01")
         #expect(condition["recordedDate"]?.stringValue == "2003-02-01")
@@ -72,7 +81,8 @@ import ZebraTestSupport
     }
 
     @Test func everyResourceIsTaggedSyntheticAndReferencesResolve() throws {
-        let simulator = CohortSimulator(template: try TestSupport.shippedTemplate("gaucher"), options: SimulationOptions(seed: 3))
+        let simulator = CohortSimulator(template: try TestSupport.shippedTemplate("gaucher"),
+                                        options: SimulationOptions(seed: 3))
         var buffers = ResourceBuffers()
         let serializer = FHIRSerializer(concepts: simulator.concepts.table, source: "urn:test")
         for p in simulator.patients(0..<40, threads: 2) { serializer.appendNDJSON(p.timeline, to: &buffers) }
@@ -85,7 +95,9 @@ import ZebraTestSupport
                 #expect(security?["system"]?.stringValue == "http://terminology.hl7.org/CodeSystem/v3-ActReason")
                 let id = node["id"]!.stringValue!
                 #expect(ids.insert("\(type.name)/\(id)").inserted, "duplicate id \(id)")
-                for key in ["subject", "encounter"] { if let r = node[key]?["reference"]?.stringValue { references.append(r) } }
+                for key in ["subject", "encounter"] {
+                    if let r = node[key]?["reference"]?.stringValue { references.append(r) }
+                }
             }
         }
         #expect(!references.isEmpty)
@@ -95,7 +107,8 @@ import ZebraTestSupport
     @Test(arguments: [false, true])
     func bundlesResolveInsideThemselves(transaction: Bool) throws {
         let (timeline, table) = sample()
-        let (bytes, counts) = FHIRSerializer(concepts: table, source: "urn:test").bundle(timeline, transaction: transaction)
+        let (bytes, counts) = FHIRSerializer(concepts: table, source: "urn:test")
+            .bundle(timeline, transaction: transaction)
         let bundle = try JSONParser.parse(bytes)
         #expect(bundle["type"]?.stringValue == (transaction ? "transaction" : "collection"))
         let entries = bundle["entry"]!.arrayValue!
@@ -107,7 +120,8 @@ import ZebraTestSupport
             #expect((entry["request"] != nil) == transaction)
             if transaction {
                 let resource = entry["resource"]!
-                #expect(entry["request"]?["url"]?.stringValue == "\(resource["resourceType"]!.stringValue!)/\(resource["id"]!.stringValue!)")
+                #expect(entry["request"]?["url"]?.stringValue
+                    == "\(resource["resourceType"]!.stringValue!)/\(resource["id"]!.stringValue!)")
             }
             for key in ["subject", "encounter"] {
                 if let r = entry["resource"]?[key]?["reference"]?.stringValue { #expect(urls.contains(r)) }
@@ -129,16 +143,20 @@ import ZebraTestSupport
 @Suite struct CohortExportTests {
     @Test(arguments: [FHIRFormat.ndjson, .bundle])
     func streamsACohortIntoAStagedFolder(format: FHIRFormat) throws {
-        let simulator = CohortSimulator(template: try TestSupport.shippedTemplate("fabry"), options: SimulationOptions(seed: 8))
+        let simulator = CohortSimulator(template: try TestSupport.shippedTemplate("fabry"),
+                                        options: SimulationOptions(seed: 8))
         let root = try TestSupport.temporaryDirectory()
         func run(threads: Int, name: String) throws -> (ExportSummary, [String: [UInt8]]) {
             let staged = try StagedDirectory(path: root + "/" + name, replaceExisting: false)
-            var exporter = CohortExport(format: format, serializer: FHIRSerializer(concepts: simulator.concepts.table, source: "urn:t"), threads: threads)
+            var exporter = CohortExport(format: format,
+                                        serializer: FHIRSerializer(concepts: simulator.concepts.table, source: "urn:t"),
+                                        threads: threads)
             exporter.blockSize = 7
             let summary = try exporter.write(count: 50, into: staged, generate: { simulator.patient($0).timeline })
             try staged.commit()
             var files: [String: [UInt8]] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: staged.finalPath) where name != StagedDirectory.markerName {
+            for name in try FileManager.default.contentsOfDirectory(atPath: staged.finalPath)
+                where name != StagedDirectory.markerName {
                 files[name] = try readFileBytes(staged.finalPath + "/" + name)
             }
             return (summary, files)

@@ -21,9 +21,12 @@ import Timelines
         let people = simulator.patients(0..<(normal + 40 * canaries), threads: 2)
         var sequences = PlantedTemplates.sequences(Array(people.prefix(normal)), base: base)
         // Canaries: patients with at least 5 visits, every score moved to expected + 40.
-        let candidates = PlantedTemplates.sequences(Array(people.dropFirst(normal)), base: base).filter { $0.visits.count >= 5 }
+        let candidates = PlantedTemplates.sequences(Array(people.dropFirst(normal)), base: base).filter {
+            $0.visits.count >= 5
+        }
         for var canary in candidates.prefix(canaries) {
-            let course = ExpectedCourse.compute(template: base, history: canary.history(), until: canary.visits.last!.age)
+            let course = ExpectedCourse.compute(template: base, history: canary.history(),
+                                                until: canary.visits.last!.age)
             for v in canary.visits.indices {
                 canary.visits[v].values[0] = course.value(ofMeasure: 0, atAge: canary.visits[v].age) + Self.offset
             }

@@ -12,8 +12,8 @@ import ZebraTestSupport
         let people = CohortSimulator(template: base, options: PlantedTemplates.registry).patients(0..<30, threads: 1)
         var options = TrainingOptions()
         options.epochs = 3
-        let result = TrainingPipeline(template: base, configuration: ModelConfiguration(hidden: 8, latent: 2), options: options,
-                                      pretrainPatients: 0, pretrainEpochs: 0)
+        let result = TrainingPipeline(template: base, configuration: ModelConfiguration(hidden: 8, latent: 2),
+                                      options: options, pretrainPatients: 0, pretrainEpochs: 0)
             .run(seed: PlantedTemplates.sequences(people, base: base), seedLabel: "test")
         return (result.checkpoint, base)
     }
@@ -43,7 +43,8 @@ import ZebraTestSupport
         var flipped = bytes
         flipped[bytes.count / 2] ^= 0x10
         #expect(error(flipped).contains("checksum mismatch"))
-        #expect(error(Array(bytes.prefix(bytes.count - 200))).contains("checksum") || error(Array(bytes.prefix(bytes.count - 200))).contains("truncated"))
+        #expect(error(Array(bytes.prefix(bytes.count - 200))).contains("checksum") ||
+                error(Array(bytes.prefix(bytes.count - 200))).contains("truncated"))
         #expect(error(Array(bytes.prefix(40))).contains("truncated"))
         #expect(error(Array("{\"not\": \"a model\"}".utf8)).contains("not a Zebra model"))
         var future = bytes
@@ -52,7 +53,8 @@ import ZebraTestSupport
         let fabry = try TestSupport.shippedTemplate("fabry")
         #expect(error(bytes, template: fabry).contains("trained for template \"planted\", not \"fabry\""))
         let edited = try DiseaseTemplate.decode(Array(PlantedTemplates.text.replacingOccurrences(of: "HIDDEN", with: "")
-            .replacingOccurrences(of: "PLANT", with: "").replacingOccurrences(of: "\"sd\": 4", with: "\"sd\": 5").utf8), file: "edited.json")
+            .replacingOccurrences(of: "PLANT", with: "")
+                .replacingOccurrences(of: "\"sd\": 4", with: "\"sd\": 5").utf8), file: "edited.json")
         #expect(error(bytes, template: edited).contains("another version of template"))
         #expect(error(bytes, template: template) == "accepted")
         #expect(error(bytes).contains("m.model") == false)

@@ -30,7 +30,8 @@ import Testing
                                    gradients: &none, computeGradients: false, workspace: &workspace)
             // The trained objective: β-weighted KL with its per-dimension floor.
             let (mean, logVariance) = latentStatistics(parameters)
-            let kl = KLDivergence.standardNormal(mean: mean, logVariance: logVariance, dimensions: 3, beta: 0.7, freeBits: freeBits)
+            let kl = KLDivergence.standardNormal(mean: mean, logVariance: logVariance, dimensions: 3, beta: 0.7,
+                                                 freeBits: freeBits)
             return terms.values + terms.observed + terms.events + terms.visits + Double(kl.value)
         }
         func latentStatistics(_ parameters: [Float]) -> ([Float], [Float]) {

@@ -22,7 +22,8 @@ import Timelines
     /// The seed cohort (planted template), and cohorts made with the base template alone and with
     /// the base template + a model trained on the seeds; and the measure that carries the plant.
     func cohorts(hidden: Bool, plant: String) throws
-        -> (seeds: [SimulatedPatient], templateOnly: [SimulatedPatient], generated: [SimulatedPatient], measure: Int32) {
+        -> (seeds: [SimulatedPatient], templateOnly: [SimulatedPatient], generated: [SimulatedPatient],
+            measure: Int32) {
         let (base, planted) = try PlantedTemplates.pair(hidden: hidden, plant: plant)
         let seeds = CohortSimulator(template: planted, options: PlantedTemplates.registry).patients(0..<800, threads: 2)
         let model = trainedModel(base: base, seeds: seeds)
@@ -35,7 +36,8 @@ import Timelines
 
     /// A covariate changes the progression slope (+0.5/y per SD of a recorded marker).
     @Test func recoversACovariateEffectOnProgression() throws {
-        let (seeds, templateOnly, generated, measure) = try cohorts(hidden: false, plant: #", {"attribute": "marker", "addPer": 0.5}"#)
+        let (seeds, templateOnly, generated, measure) = try cohorts(hidden: false,
+                                                                    plant: #", {"attribute": "marker", "addPer": 0.5}"#)
         func correlation(_ people: [SimulatedPatient]) throws -> Double {
             let slopes = PlantedTemplates.slopes(people, measure: measure)
             let byIndex = Dictionary(uniqueKeysWithValues: people.map { ($0.index, $0) })
@@ -45,7 +47,8 @@ import Timelines
         let seedCorrelation = try correlation(seeds)
         let templateCorrelation = try correlation(templateOnly)
         let modelCorrelation = try correlation(generated)
-        print("covariate–slope correlation: seed \(seedCorrelation), template only \(templateCorrelation), template + model \(modelCorrelation)")
+        print("covariate–slope correlation: seed \(seedCorrelation), template "
+            + "only \(templateCorrelation), template + model \(modelCorrelation)")
         #expect(seedCorrelation > 0.6)
         #expect(abs(templateCorrelation) < 0.15)
         #expect(abs(modelCorrelation - seedCorrelation) <= 0.1)
@@ -53,15 +56,19 @@ import Timelines
 
     /// A hidden 15 % subgroup progresses twice as fast.
     @Test func recoversAFastSubgroup() throws {
-        let (seeds, templateOnly, generated, measure) = try cohorts(hidden: true, plant: #", {"attribute": "hidden", "equals": "fast", "multiply": 2}"#)
+        let (seeds, templateOnly, generated, measure) = try cohorts(hidden: true,
+                                                                    plant: #", {"attribute": "hidden", "#
+                                                                        + #""equals": "fast", "multiply": 2}"#)
         // Slopes of fast (2/y) and slow (1/y) patients separate at 1.5/y.
         func share(_ people: [SimulatedPatient]) -> (share: Double, fast: Double, slow: Double) {
             let slopes = PlantedTemplates.slopes(people, measure: measure).map(\.slope)
             let fast = slopes.filter { $0 > 1.5 }, slow = slopes.filter { $0 <= 1.5 }
-            return (Double(fast.count) / Double(slopes.count), (try? Descriptive.mean(fast)) ?? .nan, (try? Descriptive.mean(slow)) ?? .nan)
+            return (Double(fast.count) / Double(slopes.count), (try? Descriptive.mean(fast)) ?? .nan,
+                    (try? Descriptive.mean(slow)) ?? .nan)
         }
         let seed = share(seeds), template = share(templateOnly), model_ = share(generated)
-        print("share above 1.5/y and mean slopes (fast, slow): seed \(seed), template only \(template), template + model \(model_)")
+        print("share above 1.5/y and mean slopes (fast, slow): seed \(seed), "
+            + "template only \(template), template + model \(model_)")
         // Noise alone puts about 9 % above the cut; the subgroup adds about 10 points. The two
         // shares rest on about 470 and 600 slopes: the SE of their difference is 0.024, and ±0.07
         // is 3 SE (training seeds 1-5 gave differences of 0.00 to 0.04).

@@ -9,7 +9,8 @@ import Timelines
 enum PlantedTemplates {
     static let text = """
     {
-      "format": "zebra-disease-template", "formatVersion": 1, "id": "planted", "name": "Planted", "description": "test", "version": "1",
+      "format": "zebra-disease-template", "formatVersion": 1, "id": "planted", "name": "Planted", "description": \
+    "test", "version": "1",
       "condition": {"text": "Planted disease", "codes": [{"system": "local", "code": "planted"}]},
       "population": {"birthDates": {"from": "1950-01-01", "to": "1995-12-31"}, "sex": {"male": 0.5, "female": 0.5}},
       "attributes": [
@@ -21,8 +22,10 @@ enum PlantedTemplates {
       "onset": {"age": {"normal": {"mean": 20, "sd": 4}, "min": 5}},
       "diagnosis": {"delay": {"fixed": 1}},
       "measures": [
-        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", "decimals": 1,
-         "start": "onset", "initial": 10, "slope": {"value": 1.0, "effects": [{"randomEffect": "speed", "sd": 0.15} PLANT]},
+        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", \
+    "decimals": 1,
+         "start": "onset", "initial": 10, "slope": {"value": 1.0, "effects": [{"randomEffect": "speed", "sd": 0.15} \
+    PLANT]},
          "floor": 0, "ceiling": 500, "noise": {"sd": 1}}
       ],
       "events": [
@@ -35,13 +38,17 @@ enum PlantedTemplates {
     }
     """
 
-    static let hiddenSubgroup = #"{"id": "hidden", "text": "Hidden", "type": "categorical", "codes": [{"system": "local", "code": "hidden"}], "values": [{"id": "slow", "codes": [{"system": "local", "code": "slow"}]}, {"id": "fast", "codes": [{"system": "local", "code": "fast"}]}], "probabilities": {"all": {"slow": 0.85, "fast": 0.15}}, "record": "none"},"#
+    static let hiddenSubgroup = #"{"id": "hidden", "text": "Hidden", "type": "categorical", "codes": [{"system": "#
+        + #""local", "code": "hidden"}], "values": [{"id": "slow", "codes": [{"system": "local", "code": "slow"}]}, "#
+        + #"{"id": "fast", "codes": [{"system": "local", "code": "fast"}]}], "probabilities": {"all": {"slow": 0.85, "#
+        + #""fast": 0.15}}, "record": "none"},"#
 
     /// The base template (what the model is trained with) and the planted one (what made the seeds).
     static func pair(hidden: Bool, plant: String) throws -> (base: DiseaseTemplate, planted: DiseaseTemplate) {
         let attribute = hidden ? hiddenSubgroup : ""
         let base = text.replacingOccurrences(of: "HIDDEN", with: attribute).replacingOccurrences(of: "PLANT", with: "")
-        let planted = text.replacingOccurrences(of: "HIDDEN", with: attribute).replacingOccurrences(of: "PLANT", with: plant)
+        let planted = text.replacingOccurrences(of: "HIDDEN", with: attribute)
+            .replacingOccurrences(of: "PLANT", with: plant)
         return (try DiseaseTemplate.decode(Array(base.utf8), file: "base.json"),
                 try DiseaseTemplate.decode(Array(planted.utf8), file: "planted.json"))
     }
@@ -54,20 +61,24 @@ enum PlantedTemplates {
 
     /// Per-patient least-squares slopes of the score over the first `window` years of a record
     /// (at least 3 values over 2 years).
-    static func slopes(_ patients: [SimulatedPatient], measure: Int32, window: Double = 6) -> [(index: Int, slope: Double)] {
+    static func slopes(_ patients: [SimulatedPatient], measure: Int32, window: Double = 6)
+        -> [(index: Int, slope: Double)] {
         patients.compactMap { p in
             let obs = p.timeline.events.filter { $0.kind == .quantity && $0.concept == measure }
                 .map { (age: p.timeline.age(on: $0.day), value: $0.value) }
             guard let first = obs.first else { return nil }
             let w = obs.filter { $0.age - first.age <= window }
             guard w.count >= 3, w.last!.age - w.first!.age >= 2,
-                  let fit = try? LinearRegression.fit(response: w.map(\.value), regressors: [Regressor("t", w.map(\.age))]) else { return nil }
+                  let fit = try? LinearRegression.fit(response: w.map(\.value),
+                                                      regressors: [Regressor("t", w.map(\.age))]) else { return nil }
             return (p.index, fit.coefficients[1])
         }
     }
 
     static func sequences(_ patients: [SimulatedPatient], base: DiseaseTemplate) -> [PatientSequence] {
         let concepts = TemplateConcepts(base)
-        return patients.map { PatientSequence(timeline: $0.timeline, template: base, concepts: concepts) }.filter { !$0.visits.isEmpty }
+        return patients.map { PatientSequence(timeline: $0.timeline, template: base, concepts: concepts) }.filter {
+            !$0.visits.isEmpty
+        }
     }
 }

@@ -19,8 +19,9 @@ import Timelines
             var options = TrainingOptions()
             options.epochs = 6
             options.threads = threads
-            return TrainingPipeline(template: base, configuration: ModelConfiguration(hidden: 12, latent: 3), options: options,
-                                    pretrainPatients: 60, pretrainEpochs: 2).run(seed: sequences, seedLabel: "t").checkpoint.parameters
+            return TrainingPipeline(template: base, configuration: ModelConfiguration(hidden: 12, latent: 3),
+                                    options: options, pretrainPatients: 60, pretrainEpochs: 2)
+                .run(seed: sequences, seedLabel: "t").checkpoint.parameters
         }
         let one = train(threads: 1)
         #expect(one == train(threads: 1))
@@ -32,8 +33,9 @@ import Timelines
         var options = TrainingOptions()
         options.epochs = 120
         options.patience = 8
-        let result = TrainingPipeline(template: base, configuration: ModelConfiguration(hidden: 16, latent: 3), options: options,
-                                      pretrainPatients: 0, pretrainEpochs: 0).run(seed: sequences, seedLabel: "t")
+        let result = TrainingPipeline(template: base, configuration: ModelConfiguration(hidden: 16, latent: 3),
+                                      options: options, pretrainPatients: 0, pretrainEpochs: 0)
+            .run(seed: sequences, seedLabel: "t")
         let epochs = result.fineTuning.epochs
         let first = epochs.first!.validation!.total, best = result.fineTuning.bestValidationLoss!
         #expect(best < first - 1, "validation loss \(first) → \(best)")
@@ -52,10 +54,12 @@ import Timelines
             id: "p", sex: .female, birth: birth, categories: [nil], numbers: [0.5], onsetAge: 20, diagnosisAge: 21,
             eventAges: [33.5], treatmentPeriods: [], deathAge: nil,
             visits: [.init(age: 30, values: [31]), .init(age: 31, values: [.nan]), .init(age: 34, values: [35])])
-        let schema = SequenceSchema(templateID: "planted", measureIDs: ["score"], eventIndices: [0], eventIDs: ["milestone"],
-                                    treatmentIDs: [], attributes: [.init(id: "marker", categories: 0, mean: 0, sd: 1)],
+        let schema = SequenceSchema(templateID: "planted", measureIDs: ["score"], eventIndices: [0],
+                                    eventIDs: ["milestone"], treatmentIDs: [],
+                                    attributes: [.init(id: "marker", categories: 0, mean: 0, sd: 1)],
                                     logScale: [false], measureMean: [30], measureSD: [10],
-                                    eventHazards: EventHazards(hazards: [[Double](repeating: 0.1, count: EventHazards.bands)]))
+                                    eventHazards: EventHazards(
+                                        hazards: [[Double](repeating: 0.1, count: EventHazards.bands)]))
         let encoded = FeatureEncoder(schema: schema, template: base).encode(sequence)
         #expect(encoded.steps == 3)
         #expect(encoded.observed == [1, 0, 1])

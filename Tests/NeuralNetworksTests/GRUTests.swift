@@ -58,7 +58,8 @@ import Testing
     @Test(arguments: configurations.indices)
     func forwardMatchesReference(configuration: Int) throws {
         let c = Self.configurations[configuration]
-        let setup = Setup(inputSize: c.inputSize, hiddenSize: c.hiddenSize, steps: c.steps, lengths: c.lengths, seed: 21)
+        let setup = Setup(inputSize: c.inputSize, hiddenSize: c.hiddenSize, steps: c.steps, lengths: c.lengths,
+                          seed: 21)
         let trace = setup.forward()
         let (outputs, final) = Reference.gru(
             setup.gru, inputs: setup.inputs, lengths: c.lengths, steps: c.steps,
@@ -75,7 +76,8 @@ import Testing
     @Test(arguments: configurations.indices)
     func backwardMatchesFiniteDifferences(configuration: Int) {
         let c = Self.configurations[configuration]
-        var setup = Setup(inputSize: c.inputSize, hiddenSize: c.hiddenSize, steps: c.steps, lengths: c.lengths, seed: 22)
+        var setup = Setup(inputSize: c.inputSize, hiddenSize: c.hiddenSize, steps: c.steps, lengths: c.lengths,
+                          seed: 22)
         var trace = setup.forward()
         let result = setup.gru.backward(
             &trace, outputGradients: setup.outputWeights.floats, finalStateGradient: setup.finalWeights.floats,

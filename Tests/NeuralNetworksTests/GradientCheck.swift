@@ -43,7 +43,8 @@ enum GradientCheck {
         _ what: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(analytic.count == numeric.dimension,
-                "\(what): \(analytic.count) analytic values for \(numeric.dimension) coordinates", sourceLocation: sourceLocation)
+                "\(what): \(analytic.count) analytic values for \(numeric.dimension) coordinates",
+                sourceLocation: sourceLocation)
         #expect(!numeric.values.isEmpty, "\(what): no coordinate checked", sourceLocation: sourceLocation)
         guard analytic.count == numeric.dimension else { return }
         var failures = 0
@@ -52,11 +53,13 @@ enum GradientCheck {
             if error > absolute + relative * abs(expected) {
                 failures += 1
                 if failures <= 5 {
-                    Issue.record("\(what)[\(i)]: analytic \(analytic[i]), numeric \(expected)", sourceLocation: sourceLocation)
+                    Issue.record("\(what)[\(i)]: analytic \(analytic[i]), numeric \(expected)",
+                                 sourceLocation: sourceLocation)
                 }
             }
         }
-        #expect(failures == 0, "\(what): \(failures) of \(numeric.values.count) coordinates differ", sourceLocation: sourceLocation)
+        #expect(failures == 0, "\(what): \(failures) of \(numeric.values.count) coordinates differ",
+                sourceLocation: sourceLocation)
     }
 
     /// Uniform values in [-scale, scale].

@@ -5,7 +5,8 @@ import Testing
 @testable import NeuralNetworks
 
 @Suite struct LinearAndActivationTests {
-    @Test(arguments: [(batch: 1, inputs: 1, outputs: 1), (batch: 3, inputs: 5, outputs: 7), (batch: 9, inputs: 17, outputs: 4)])
+    @Test(arguments: [(batch: 1, inputs: 1, outputs: 1), (batch: 3, inputs: 5, outputs: 7),
+                      (batch: 9, inputs: 17, outputs: 4)])
     func linearMatchesReferenceAndFiniteDifferences(batch: Int, inputs: Int, outputs: Int) throws {
         var random = RandomStream(seed: 31, stream: UInt64(inputs))
         var store = ParameterStore()
@@ -26,7 +27,8 @@ import Testing
         func objective(_ p: [Double], _ x: [Double]) -> Double {
             zip(Reference.linear(layer, x: x, batch: batch, parameters: p), weights).reduce(0) { $0 + $1.0 * $1.1 }
         }
-        GradientCheck.expectMatch(store.gradients, GradientCheck.numeric({ objective($0, x) }, at: parameters), "W and b")
+        GradientCheck.expectMatch(store.gradients, GradientCheck.numeric({ objective($0, x) }, at: parameters),
+                                  "W and b")
         GradientCheck.expectMatch(dx, GradientCheck.numeric({ objective(parameters, $0) }, at: x), "inputs")
     }
 

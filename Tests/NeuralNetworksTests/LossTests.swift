@@ -13,13 +13,15 @@ import Testing
 
     @Test func gaussianNLL() {
         var random = RandomStream(seed: 41)
-        let mean = GradientCheck.values(Self.count, &random), logVariance = GradientCheck.values(Self.count, scale: 2, &random)
+        let mean = GradientCheck.values(Self.count, &random),
+            logVariance = GradientCheck.values(Self.count, scale: 2, &random)
         let mask = Self.mask(&random)
         // Missing targets are NaN: a masked term must never read them.
         let target = GradientCheck.values(Self.count, scale: 2, &random).enumerated().map { mask[$0] == 0 ? .nan : $1 }
         let scale = 0.25
         let result = Losses.gaussianNLL(
-            mean: mean.floats, logVariance: logVariance.floats, target: target.floats, mask: mask.floats, scale: Float(scale))
+            mean: mean.floats, logVariance: logVariance.floats, target: target.floats, mask: mask.floats,
+            scale: Float(scale))
         let reference = scale * Reference.gaussianNLL(mean: mean, logVariance: logVariance, target: target, mask: mask)
         #expect(abs(Double(result.value) - reference) < 1e-5 * abs(reference))
         let dMean = GradientCheck.numeric({
@@ -38,10 +40,12 @@ import Testing
         let logits = GradientCheck.values(Self.count, scale: 8, &random)
         let target = (0..<Self.count).map { _ in random.nextUnit() < 0.5 ? 0.0 : 1.0 }
         let mask = Self.mask(&random)
-        let result = Losses.bernoulliWithLogits(logits: logits.floats, target: target.floats, mask: mask.floats, scale: 0.5)
+        let result = Losses.bernoulliWithLogits(logits: logits.floats, target: target.floats, mask: mask.floats,
+                                                scale: 0.5)
         let reference = 0.5 * Reference.bernoulli(logits: logits, target: target, mask: mask)
         #expect(abs(Double(result.value) - reference) < 1e-5 * abs(reference))
-        let numeric = GradientCheck.numeric({ 0.5 * Reference.bernoulli(logits: $0, target: target, mask: mask) }, at: logits)
+        let numeric = GradientCheck.numeric({ 0.5 * Reference.bernoulli(logits: $0, target: target, mask: mask) },
+                                            at: logits)
         GradientCheck.expectMatch(result.gradient, numeric, "logits")
         // Stable far out: log(1 + e^100) must not overflow.
         let extreme = Losses.bernoulliWithLogits(logits: [100, -100], target: [0, 1])
@@ -73,7 +77,9 @@ import Testing
             prediction: prediction.floats, target: target.floats, mask: mask.floats, scale: Float(scale))
         let reference = scale * Reference.squaredError(prediction: prediction, target: target, mask: mask)
         #expect(abs(Double(result.value) - reference) < 1e-5 * abs(reference))
-        let numeric = GradientCheck.numeric({ scale * Reference.squaredError(prediction: $0, target: target, mask: mask) }, at: prediction)
+        let numeric = GradientCheck.numeric({
+            scale * Reference.squaredError(prediction: $0, target: target, mask: mask)
+        }, at: prediction)
         GradientCheck.expectMatch(result.gradient, numeric, "prediction")
     }
 
@@ -92,13 +98,15 @@ import Testing
         }
         let beta = 0.7
         let result = KLDivergence.standardNormal(
-            mean: mean.floats, logVariance: logVariance.floats, dimensions: dimensions, beta: Float(beta), freeBits: Float(freeBits))
+            mean: mean.floats, logVariance: logVariance.floats, dimensions: dimensions, beta: Float(beta),
+            freeBits: Float(freeBits))
         let objective = { (m: [Double], lv: [Double]) in
             Reference.kl(mean: m, logVariance: lv, dimensions: dimensions, beta: beta, freeBits: freeBits)
         }
         #expect(abs(Double(result.value) - objective(mean, logVariance)) < 1e-5)
         #expect(result.perDimension[0] < 0.01 && result.perDimension[1] > 1)
-        GradientCheck.expectMatch(result.meanGradient, GradientCheck.numeric({ objective($0, logVariance) }, at: mean), "mean")
+        GradientCheck.expectMatch(result.meanGradient, GradientCheck.numeric({ objective($0, logVariance) }, at: mean),
+                                  "mean")
         GradientCheck.expectMatch(
             result.logVarianceGradient, GradientCheck.numeric({ objective(mean, $0) }, at: logVariance), "log variance")
         let dimensionZero = stride(from: 0, to: rows * dimensions, by: dimensions)
@@ -124,6 +132,7 @@ import Testing
         let (dMean, dLogVariance) = Reparameterisation.backward(
             logVariance: logVariance.floats, noise: sample.noise, zGradient: weights.floats)
         GradientCheck.expectMatch(dMean, GradientCheck.numeric({ objective($0, logVariance) }, at: mean), "mean")
-        GradientCheck.expectMatch(dLogVariance, GradientCheck.numeric({ objective(mean, $0) }, at: logVariance), "log variance")
+        GradientCheck.expectMatch(dLogVariance, GradientCheck.numeric({ objective(mean, $0) }, at: logVariance),
+                                  "log variance")
     }
 }

@@ -9,8 +9,10 @@ import Testing
         func build() -> ParameterStore {
             var random = RandomStream(seed: 51)
             var store = ParameterStore()
-            _ = store.allocate("w", rows: 30, columns: 40, initialiser: .xavierUniform(fanIn: 30, fanOut: 40), random: &random)
-            _ = store.allocate("v", rows: 20, columns: 50, initialiser: .xavierNormal(fanIn: 20, fanOut: 50), random: &random)
+            _ = store.allocate("w", rows: 30, columns: 40, initialiser: .xavierUniform(fanIn: 30, fanOut: 40),
+                               random: &random)
+            _ = store.allocate("v", rows: 20, columns: 50, initialiser: .xavierNormal(fanIn: 20, fanOut: 50),
+                               random: &random)
             _ = store.allocate("b", rows: 1, columns: 5, initialiser: .constant(0.5), random: &random)
             return store
         }

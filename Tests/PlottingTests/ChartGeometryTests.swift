@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test func bandStaysBetweenItsEdges() throws {
-        let banded = LineChart(series: [LineSeries(name: "m", x: [0, 1, 2], y: [5, 6, 7], lower: [4, 5, 6], upper: [6, 7, 8])])
+        let banded = LineChart(series: [LineSeries(name: "m", x: [0, 1, 2], y: [5, 6, 7], lower: [4, 5, 6],
+                                                   upper: [6, 7, 8])])
         let band = try #require(SVGInspection.tags("path", in: banded.svg())
             .first { SVGInspection.attribute("fill-opacity", in: $0) != nil })
         let corners = SVGInspection.moveLineCommands(try #require(SVGInspection.attribute("d", in: band)))
@@ -65,9 +66,12 @@ import Testing
     }
 
     @Test func censorTicksSitOnTheCurve() {
-        let chart = StepChart(series: [StepSeries(name: "s", times: [0, 2, 5], values: [1, 0.8, 0.5], censorTimes: [3, 8])])
+        let chart = StepChart(series: [StepSeries(name: "s", times: [0, 2, 5], values: [1, 0.8, 0.5],
+                                                  censorTimes: [3, 8])])
         let f = chart.frame
-        let ticks = SVGInspection.tags("line", in: chart.svg()).filter { SVGInspection.attribute("stroke-width", in: $0) == "1.50" }
+        let ticks = SVGInspection.tags("line", in: chart.svg()).filter {
+            SVGInspection.attribute("stroke-width", in: $0) == "1.50"
+        }
         #expect(ticks.count == 2)
         let xs = ticks.compactMap { SVGInspection.attribute("x1", in: $0).flatMap(Double.init) }
         #expect(xs.count == 2 && abs(xs[0] - f.x.map(3)) < 0.006 && abs(xs[1] - f.x.map(8)) < 0.006)
@@ -116,7 +120,8 @@ import Testing
         let f = chart.frame
         // The legend swatch shares the colour but is translucent; bars are opaque.
         let bars = SVGInspection.tags("rect", in: chart.svg()).filter {
-            SVGInspection.attribute("fill", in: $0) == Palette.color(0) && SVGInspection.attribute("fill-opacity", in: $0) == nil
+            SVGInspection.attribute("fill", in: $0) == Palette.color(0) &&
+                SVGInspection.attribute("fill-opacity", in: $0) == nil
         }
         try #require(bars.count == 2)
         let y = bars.compactMap { SVGInspection.attribute("y", in: $0).flatMap(Double.init) }

@@ -7,7 +7,8 @@ let everyChartKind: [(String, @Sendable () -> String)] = [
         LineChart(title: "Mean <eGFR> & \"SD\"", xLabel: "Years", yLabel: "eGFR", series: [
             LineSeries(name: "Real 'cohort'", x: [0, 1, 2, 3, 4], y: [90, 85, .nan, 80, 76],
                        lower: [80, 75, 74, 70, 65], upper: [100, 95, 94, 90, 87]),
-            LineSeries(name: "Synthetic", x: [0, 1, 2, 3, 4], y: [91, 84, 82, .infinity, 75], dashed: true, showsPoints: true),
+            LineSeries(name: "Synthetic", x: [0, 1, 2, 3, 4], y: [91, 84, 82, .infinity, 75], dashed: true,
+                       showsPoints: true),
         ]).svg()
     }),
     ("step", {
@@ -34,7 +35,8 @@ let everyChartKind: [(String, @Sendable () -> String)] = [
                  before: [0.35, -0.22, 0.05, .nan], after: [0.04, -0.08, 0.02, 0.01]).svg()
     }),
     ("bar", {
-        BarChart(title: "Genotype counts", yLabel: "Patients", categories: ["N370S/N370S", "N370S/L444P", "L444P/L444P"],
+        BarChart(title: "Genotype counts", yLabel: "Patients",
+                 categories: ["N370S/N370S", "N370S/L444P", "L444P/L444P"],
                  groups: [BarGroup(name: "Real", values: [40, 25, 10]),
                           BarGroup(name: "Synthetic", values: [38, .nan, -3])]).svg()
     }),
@@ -56,7 +58,8 @@ let everyEmptyChart: [(String, @Sendable () -> String)] = [
     func sameInputGivesSameBytes(chart: (String, @Sendable () -> String)) {
         let first = chart.1(), second = chart.1()
         #expect(first == second)
-        #expect(first.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(first.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(first.hasSuffix("</svg>\n"))
         #expect(!first.contains("nan") && !first.contains("inf"))
         #expect(!first.contains("url(http") && !first.contains("@import") && !first.contains("<style"))

@@ -47,7 +47,8 @@ import ZebraTestSupport
         let report = records.report
         #expect(report.patientsRead == 6)
         #expect(report.patientsKept == 3)
-        #expect(report.patientsSkippedByReason == ["no birth date": 1, "duplicate patient id": 1, "no usable gender": 1])
+        #expect(report.patientsSkippedByReason
+            == ["no birth date": 1, "duplicate patient id": 1, "no usable gender": 1])
         #expect(report.recordsSkippedByReason == [
             "unit mismatch": 1, "unknown code": 1, "observation before birth": 1, "observation after death": 1,
             "invalid date": 1, "unknown patient": 1, "missing subject": 1, "observation without value": 1,
@@ -59,7 +60,8 @@ import ZebraTestSupport
         #expect(report.recordsReadTotal == report.recordsKeptTotal + report.recordsSkippedTotal)
 
         let p1 = try #require(records.timelines.first { $0.id == "p1" })
-        let hemoglobin = records.concepts.measures[try #require(try TestSupport.shippedTemplate("gaucher").measureIndex("hemoglobin"))]
+        let hemoglobin = records.concepts.measures[try #require(try TestSupport.shippedTemplate("gaucher")
+            .measureIndex("hemoglobin"))]
         let values = p1.events.filter { $0.kind == .quantity && $0.concept == hemoglobin }.map(\.value)
         #expect(values == [12.1, 12.4])
         // Each observation named no visit, so each day got one, numbered in date order.
@@ -72,8 +74,11 @@ import ZebraTestSupport
 
     @Test func problemsNameFileLinePathAndPatient() throws {
         let folder = try Self.brokenFolder("broken-places")
-        let report = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder).report
-        func problem(_ reason: String) throws -> ImportProblem { try #require(report.problems.first { $0.reason == reason }) }
+        let report = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
+            .report
+        func problem(_ reason: String) throws -> ImportProblem {
+            try #require(report.problems.first { $0.reason == reason })
+        }
 
         let malformed = try problem("malformed JSON")
         #expect(malformed.file == "\(folder)/more.ndjson" && malformed.line == 7 && malformed.patientID == nil)
@@ -88,8 +93,10 @@ import ZebraTestSupport
         #expect(code.line == 4 && code.path == "$.code")
         #expect(code.message == "unknown code http://loinc.org|9999-9 (not in template gaucher)")
 
-        #expect(try problem("observation before birth").message == "observation on 1979-12-31 is before birth (1980-01-01)")
-        #expect(try problem("observation after death").message == "observation on 2021-01-01 is after death (2020-06-30)")
+        #expect(try problem("observation before birth").message
+            == "observation on 1979-12-31 is before birth (1980-01-01)")
+        #expect(try problem("observation after death").message
+            == "observation on 2021-01-01 is after death (2020-06-30)")
         let date = try problem("invalid date")
         #expect(date.line == 1 && date.path == "$.effectiveDateTime" && date.message.contains("2023-02-30"))
         #expect(try problem("unknown patient").message.contains("Patient/nobody"))
@@ -129,9 +136,13 @@ import ZebraTestSupport
         let template = try TestSupport.shippedTemplate("gaucher")
         let empty = try TestSupport.temporaryDirectory("record-import-empty")
         #expect(throws: RecordImportError.self) { try SeedRecordImporter(template: template).read(path: empty) }
-        #expect(throws: RecordImportError.self) { try SeedRecordImporter(template: template).read(path: "\(empty)/missing") }
+        #expect(throws: RecordImportError.self) {
+            try SeedRecordImporter(template: template).read(path: "\(empty)/missing")
+        }
         try write(FHIR.observation("Patient/x", date: "2020-01-01", value: 1) + "\n", to: "\(empty)/Observation.ndjson")
-        let error = try #require(throws: RecordImportError.self) { try SeedRecordImporter(template: template).read(path: empty) }
+        let error = try #require(throws: RecordImportError.self) {
+            try SeedRecordImporter(template: template).read(path: empty)
+        }
         #expect(error.headline.hasPrefix("no Patient records"))
     }
 
@@ -139,7 +150,8 @@ import ZebraTestSupport
         let folder = try TestSupport.temporaryDirectory("record-import-extract-date")
         try write(FHIR.patient("p1") + "\n" + FHIR.observation("Patient/p1", date: "2024-05-01", value: 12) + "\n"
             + FHIR.observation("Patient/p1", date: "2026-01-02", value: 12) + "\n", to: "\(folder)/all.ndjson")
-        let importer = SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher"), extractDate: CalendarDay(iso: "2025-12-31"))
+        let importer = SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher"),
+                                          extractDate: CalendarDay(iso: "2025-12-31"))
         let records = try importer.read(path: folder)
         #expect(records.report.recordsSkippedByReason == ["observation after the extract date": 1])
         #expect(records.timelines[0].followUpEnd.iso == "2025-12-31")

@@ -20,7 +20,8 @@ import ZebraTestSupport
         let template = try TestSupport.shippedTemplate("gaucher")
         let records = try SeedRecordImporter(template: template, strict: true).read(path: folder)
         #expect(records.timelines.map(\.id) == ["G-001", "G-002"])
-        #expect(records.report.recordsRead == ["Observation": 8, "Condition": 5, "Procedure": 1, "MedicationStatement": 1])
+        #expect(records.report.recordsRead
+            == ["Observation": 8, "Condition": 5, "Procedure": 1, "MedicationStatement": 1])
         #expect(records.report.notes["quantities converted to the template's unit"] == 1)
         let c = records.concepts
         let day = { (text: String) in CalendarDay(iso: text)! }
@@ -35,7 +36,8 @@ import ZebraTestSupport
         #expect(g1.events.filter { $0.concept == platelets }.map(\.value) == [88, 142])
         #expect(g1.events.filter { $0.kind == .encounter }.map(\.day) == [day("2010-01-20"), day("2011-01-18")])
         #expect(g1.events.filter { $0.kind == .quantity }.map(\.ordinal) == [0, 0, 0, 1, 1])
-        #expect(g1.events.contains(TimelineEvent(day: day("2010-06-01"), kind: .medicationStart, concept: c.treatments[0])))
+        #expect(g1.events.contains(TimelineEvent(day: day("2010-06-01"), kind: .medicationStart,
+                                                 concept: c.treatments[0])))
         #expect(g1.attributes == [AttributeValue(name: "genotype", value: .category("N370S/N370S"))])
         #expect(g1.followUpEnd == day("2011-01-18"))
 
@@ -53,7 +55,8 @@ import ZebraTestSupport
     @Test func quotedFieldsFollowRFC4180() {
         let text = "a,\"b, c\",\"say \"\"hi\"\"\",\r\n\"two\nlines\",x,,\"\"\r\n\n3,\"\",\"q\",z"
         let rows = CSVParser.parse(Array(text.utf8))
-        #expect(rows.map(\.fields) == [["a", "b, c", "say \"hi\"", ""], ["two\nlines", "x", "", ""], ["3", "", "q", "z"]])
+        #expect(rows.map(\.fields)
+            == [["a", "b, c", "say \"hi\"", ""], ["two\nlines", "x", "", ""], ["3", "", "q", "z"]])
         #expect(rows.map(\.line) == [1, 2, 5])
         #expect(rows.allSatisfy { $0.error == nil })
     }
@@ -98,7 +101,8 @@ import ZebraTestSupport
         let rowProblems = report.problems.filter { $0.reason == "malformed row" }
         #expect(rowProblems.map(\.line) == [3, 6])
         #expect(rowProblems[0].message == "row has 9 fields, the header has 10")
-        #expect(report.problems.first { $0.line == 5 }?.message == "unknown code urn:zebra:code|no-such-code (not in template gaucher)")
+        #expect(report.problems.first { $0.line == 5 }?.message
+            == "unknown code urn:zebra:code|no-such-code (not in template gaucher)")
         #expect(report.problems.first { $0.reason == "invalid date" }?.path == "date")
         #expect(records.timelines.map(\.id) == ["A"])
         #expect(records.timelines[0].events.filter { $0.kind == .quantity }.map(\.value) == [13.1])
@@ -120,12 +124,14 @@ import ZebraTestSupport
         let records = try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         #expect(records.timelines[0].sex == .female)
         #expect(records.timelines[0].events.filter { $0.kind == .quantity }.map(\.value) == [12.5, 12.7, 12.9])
-        #expect(records.report.problems.map(\.message) == ["unknown code http://LOINC.org|718-7 (not in template gaucher)"])
+        #expect(records.report.problems.map(\.message)
+            == ["unknown code http://LOINC.org|718-7 (not in template gaucher)"])
     }
 
     @Test func headerMustNameEveryColumn() throws {
         let folder = try TestSupport.temporaryDirectory("record-import-csv-header")
-        try write("patient_id,sex,birth_date,date,kind,system,code,value,unit\nA,male,1970-01-01,,,,,,\n", to: "\(folder)/x.csv")
+        try write("patient_id,sex,birth_date,date,kind,system,code,value,unit\nA,male,1970-01-01,,,,,,\n",
+                  to: "\(folder)/x.csv")
         let error = try #require(throws: RecordImportError.self) {
             try SeedRecordImporter(template: try TestSupport.shippedTemplate("gaucher")).read(path: folder)
         }

@@ -15,7 +15,8 @@ enum FHIR {
     static let snomed = "http://snomed.info/sct"
     static let local = "urn:zebra:code"
 
-    static func patient(_ id: String, gender: String? = "female", birth: String? = "1980-01-01", death: String? = nil) -> String {
+    static func patient(_ id: String, gender: String? = "female", birth: String? = "1980-01-01", death: String? = nil)
+        -> String {
         var fields = ["\"resourceType\":\"Patient\"", "\"id\":\"\(id)\""]
         if let gender { fields.append("\"gender\":\"\(gender)\"") }
         if let birth { fields.append("\"birthDate\":\"\(birth)\"") }
@@ -38,12 +39,14 @@ enum FHIR {
             + subject(patient) + ",\"effectiveDateTime\":\"\(date)\""
         if let encounter { text += ",\"encounter\":{\"reference\":\"\(encounter)\"}" }
         if let value {
-            text += ",\"valueQuantity\":{\"value\":\(value),\"unit\":\"\(unit)\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"\(unit)\"}"
+            text += ",\"valueQuantity\":{\"value\":\(value),\"unit\":\"\(unit)\","
+                + "\"system\":\"http://unitsofmeasure.org\",\"code\":\"\(unit)\"}"
         }
         return text + "}"
     }
 
-    static func condition(_ patient: String, _ system: String, _ code: String, onset: String?, recorded: String? = nil) -> String {
+    static func condition(_ patient: String, _ system: String, _ code: String, onset: String?, recorded: String? = nil)
+        -> String {
         var text = "{\"resourceType\":\"Condition\",\"code\":\(FHIR.code(system, code))" + subject(patient)
         if let onset { text += ",\"onsetDateTime\":\"\(onset)\"" }
         if let recorded { text += ",\"recordedDate\":\"\(recorded)\"" }

@@ -7,7 +7,8 @@ import ZebraTestSupport
 @Suite struct InspectRecordsCommandTests {
     func run(_ arguments: [String]) -> (code: Int32, output: String, errors: String) {
         let console = Console(capturing: true)
-        let code = Zebra.main(["inspect-records", "--templates", TestSupport.modelsDirectory] + arguments, console: console)
+        let code = Zebra.main(["inspect-records", "--templates", TestSupport.modelsDirectory] + arguments,
+                              console: console)
         return (code, console.captured ?? "", console.errorOutput)
     }
 
@@ -47,7 +48,8 @@ import ZebraTestSupport
         try write(FHIR.condition("Patient/p1", FHIR.snomed, "190794006", onset: "2001-05-01") + "\n"
                   + FHIR.condition("Patient/p2", FHIR.snomed, "190794006", onset: "2003-05-01") + "\n"
                   , to: folder + "/Condition.ndjson")
-        try write(FHIR.observation("Patient/p1", date: "2002-01-01", value: 11.5) + "\n", to: folder + "/Observation.ndjson")
+        try write(FHIR.observation("Patient/p1", date: "2002-01-01", value: 11.5) + "\n",
+                  to: folder + "/Observation.ndjson")
         let (code, _, errors) = run(["--records", folder])
         #expect(code == 0)
         #expect(errors.contains("disease: gaucher (inferred: 2 of 2 patients carry its Condition)"), "\(errors)")

@@ -54,9 +54,12 @@ import ZebraTestSupport
         #expect(canonical(imported.events) == canonical(expected))
         let recorded = Set(original.events.filter { $0.kind == .quantity || $0.kind == .codedValue }.map(\.concept))
         let expectedAttributes = cohort.template.attributes.enumerated().compactMap { a, attribute -> AttributeValue? in
-            guard recorded.contains(cohort.concepts.attributes[a]), let value = original.attribute(attribute.id) else { return nil }
+            guard recorded.contains(cohort.concepts.attributes[a]), let value = original.attribute(attribute.id) else {
+                return nil
+            }
             if case .number(let x) = value {
-                return AttributeValue(name: attribute.id, value: .number(roundedAsExported(x, decimals: attribute.concept.decimals)))
+                return AttributeValue(name: attribute.id,
+                                      value: .number(roundedAsExported(x, decimals: attribute.concept.decimals)))
             }
             return AttributeValue(name: attribute.id, value: value)
         }
@@ -89,7 +92,8 @@ import ZebraTestSupport
         for t in cohort.timelines { cohort.serializer.appendNDJSON(t, to: &buffers) }
         let folder = try TestSupport.temporaryDirectory("record-import-ndjson-\(disease)")
         for type in ResourceType.allCases where buffers.counts[type.rawValue] > 0 {
-            try Data(buffers.writers[type.rawValue].bytes).write(to: URL(fileURLWithPath: "\(folder)/\(type.name).ndjson"))
+            try Data(buffers.writers[type.rawValue].bytes)
+                .write(to: URL(fileURLWithPath: "\(folder)/\(type.name).ndjson"))
         }
         let report = try Self.importAndCompare(cohort, folder: folder)
         // Every resource written is read and kept (Patients are counted apart).
@@ -118,7 +122,7 @@ import ZebraTestSupport
         for disease in Self.diseases {
             for t in try Self.simulate(disease).timelines { for e in t.events { kinds.insert(e.kind.rawValue) } }
         }
-        #expect(kinds.isSuperset(of: [TimelineEvent.Kind.encounter, .condition, .quantity, .codedValue, .medicationStart,
-                                      .procedure].map(\.rawValue)))
+        #expect(kinds.isSuperset(of: [TimelineEvent.Kind.encounter, .condition, .quantity, .codedValue,
+                                      .medicationStart, .procedure].map(\.rawValue)))
     }
 }

@@ -57,7 +57,8 @@ import Timelines
         #expect(parsed.day.iso == iso && parsed.partial == partial)
     }
 
-    @Test(arguments: ["2023-02-29", "2023-02-30", "2023-04-31", "1984-13", "1984-00-10", "84-01-01", "2020-01-01x", "", "2020/01/01"])
+    @Test(arguments: ["2023-02-29", "2023-02-30", "2023-04-31", "1984-13", "1984-00-10", "84-01-01", "2020-01-01x", "",
+                      "2020/01/01"])
     func invalidDates(_ text: String) {
         #expect(RecordDates.parse(text) == nil)
     }
@@ -71,7 +72,8 @@ import Timelines
         report.recordsKept = ["Observation": 5072, "Encounter": 1394, "MedicationStatement": 1]
         report.recordsSkippedByReason = ["unknown code": 7, "observation before birth": 5]
         #expect(report.summary() == """
-        read 300 patients, 1,394 encounters, 5,084 observations, 1 medication statement; kept 298 patients, 6,467 records
+        read 300 patients, 1,394 encounters, 5,084 observations, 1 medication statement; kept 298 patients, 6,467 \
+        records
         skipped 2 patients: 2 no birth date
         skipped 12 records: 7 unknown code, 5 observation before birth
         """)

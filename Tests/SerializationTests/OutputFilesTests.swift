@@ -12,7 +12,8 @@ import ZebraTestSupport
         #expect(!FileManager.default.fileExists(atPath: target))
         try staged.commit()
         #expect(try String(contentsOfFile: target + "/a.txt", encoding: .utf8) == "x")
-        #expect(try String(contentsOfFile: target + "/zebra-run.txt", encoding: .utf8) == "generator: zebra\nfile: a.txt\n")
+        #expect(try String(contentsOfFile: target + "/zebra-run.txt", encoding: .utf8)
+            == "generator: zebra\nfile: a.txt\n")
         #expect(!FileManager.default.fileExists(atPath: staged.stagingPath))
     }
 

@@ -57,7 +57,8 @@ import Serialization
     @Test func inlineFlatObjectsLayout() throws {
         let layout = ReportJSON.Layout(flatObjectsInline: true, scalarArraysInline: false, significantDigits: nil)
         let value: ReportJSON = .object([("inputs", .object([("real", .string("r")), ("model", .null)])),
-                                         ("rows", .array([.object([("x", .number(0.5))]), .object([("x", .integer(2))])])),
+                                         ("rows",
+                                          .array([.object([("x", .number(0.5))]), .object([("x", .integer(2))])])),
                                          ("notes", .array([.string("one"), .string("two")]))])
         let text = value.text(layout: layout)
         #expect(text == """

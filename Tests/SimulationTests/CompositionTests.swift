@@ -9,7 +9,8 @@ import ZebraTestSupport
     @Test func hitsTheChosenSharesAndKeepsWithinGroupDistributions() throws {
         let fabry = try TestSupport.shippedTemplate("fabry")
         var balanced = SimulationOptions(seed: 6, endDate: nil, requireDiagnosis: false)
-        balanced.composition = try Composition.parse("sex=male:0.3,female:0.7 phenotype=classic:0.5,later-onset:0.5", template: fabry)
+        balanced.composition = try Composition.parse("sex=male:0.3,female:0.7 phenotype=classic:0.5,later-onset:0.5",
+                                                     template: fabry)
         let people = CohortSimulator(template: fabry, options: balanced).patients(0..<2000, threads: 2)
         let males = people.filter { $0.course.sex == .male }
         let classic = people.filter { $0.course.context.categories[0] == 0 }
@@ -18,7 +19,8 @@ import ZebraTestSupport
         let classicMales = people.filter { $0.course.sex == .male && $0.course.context.categories[0] == 0 }
         #expect(abs(Double(classicMales.count) / 2000 - 0.15) < 0.005)
         // Within classic males, the course is the template's: onset ages as in an unbalanced cohort.
-        let plain = CohortSimulator(template: fabry, options: SimulationOptions(seed: 7, endDate: nil, requireDiagnosis: false))
+        let plain = CohortSimulator(template: fabry,
+                                    options: SimulationOptions(seed: 7, endDate: nil, requireDiagnosis: false))
             .patients(0..<3000, threads: 2).filter { $0.course.sex == .male && $0.course.context.categories[0] == 0 }
         let onset = { (p: [SimulatedPatient]) in p.compactMap { $0.course.entryAge(of: DiseaseTemplate.onsetState) } }
         let ks = try TwoSample.kolmogorovSmirnov(onset(classicMales), onset(plain))
@@ -39,8 +41,9 @@ import ZebraTestSupport
     }
 
     @Test(arguments: [
-        ("sex=1.2", "sum to 1"), ("height=tall:1", "cannot balance 'height'"), ("subtype=c:1", "'c' is not a value of subtype"),
-        ("subtype=a:0.5,b:0.4", "sum to 1"), ("sex", "is not NAME=SHARES"), ("sex=0.5 sex=0.4", "balanced twice"),
+        ("sex=1.2", "sum to 1"), ("height=tall:1", "cannot balance 'height'"),
+        ("subtype=c:1", "'c' is not a value of subtype"), ("subtype=a:0.5,b:0.4", "sum to 1"),
+        ("sex", "is not NAME=SHARES"), ("sex=0.5 sex=0.4", "balanced twice"),
     ])
     func explainsBadSpecifications(spec: String, message: String) throws {
         let toy = try TestSupport.minimalDiseaseTemplate()

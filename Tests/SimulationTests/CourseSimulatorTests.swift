@@ -15,7 +15,8 @@ import ZebraTestSupport
     }
 
     func lifetimes(_ n: Int, treatments: Bool = true, seed: UInt64 = 3) -> [SimulatedPatient] {
-        let options = SimulationOptions(seed: seed, endDate: nil, treatmentsEnabled: treatments, requireDiagnosis: false)
+        let options = SimulationOptions(seed: seed, endDate: nil, treatmentsEnabled: treatments,
+                                        requireDiagnosis: false)
         return CohortSimulator(template: template, options: options).patients(0..<n, threads: 2)
     }
 
@@ -59,7 +60,8 @@ import ZebraTestSupport
         let t = try DiseaseTemplate.decode(Array(text.utf8), file: "toy.json")
         var options = SimulationOptions(seed: 5, endDate: nil, treatmentsEnabled: false, requireDiagnosis: false)
         options.forcedSex = .male
-        let deaths = CohortSimulator(template: t, options: options).patients(0..<4000, threads: 2).map(\.course.deathAge)
+        let deaths = CohortSimulator(template: t, options: options)
+            .patients(0..<4000, threads: 2).map(\.course.deathAge)
         try #require(deaths.count == 4000)
         for age in [50.0, 70.0, 85.0] {
             let expected = exp(-t.mortality.male.cumulative(from: 0, to: age))
@@ -78,7 +80,10 @@ import ZebraTestSupport
             guard let before = segments.last(where: { $0.startAge < start }),
                   let after = segments.first(where: { $0.startAge == start }) else { continue }
             // The milestone also halves the slope; compare only when it did not change at the same time.
-            if p.course.isActive(state: template.stateIndex("milestone")!, atAge: start) != p.course.isActive(state: template.stateIndex("milestone")!, atAge: start - 1e-9) { continue }
+            if p.course.isActive(state: template.stateIndex("milestone")!, atAge: start)
+                != p.course.isActive(state: template.stateIndex("milestone")!, atAge: start - 1e-9) {
+                continue
+            }
             #expect(abs(after.slope - 0.5 * before.slope) < 1e-9)
             #expect(abs(after.startValue - p.course.value(ofMeasure: 0, atAge: start)) < 1e-9)
             checked += 1
@@ -129,7 +134,8 @@ import ZebraTestSupport
         var scores = 0
         for p in patients {
             let t = p.timeline
-            #expect(t.events == t.events.sorted { $0.day != $1.day ? $0.day < $1.day : $0.kind.rawValue < $1.kind.rawValue })
+            #expect(t.events
+                == t.events.sorted { $0.day != $1.day ? $0.day < $1.day : $0.kind.rawValue < $1.kind.rawValue })
             #expect(t.events.allSatisfy { $0.day >= t.birth && $0.day <= t.followUpEnd })
             #expect(t.followUpEnd <= options.endDate!)
             if let death = t.death { #expect(death <= options.endDate!) }
@@ -154,12 +160,14 @@ import ZebraTestSupport
     func firstCrossingMatchesABruteForceScan(seed: UInt64) {
         var rng = RandomStream(seed: seed)
         for _ in 0..<200 {
-            let segment = MeasureSegment(startAge: 10, startValue: rng.nextUnit() * 100, slope: (rng.nextUnit() - 0.5) * 10,
-                                         target: rng.nextUnit() * 100, rate: rng.nextBool(probability: 0.5) ? rng.nextUnit() * 2 : 0)
+            let segment = MeasureSegment(startAge: 10, startValue: rng.nextUnit() * 100,
+                                         slope: (rng.nextUnit() - 0.5) * 10, target: rng.nextUnit() * 100,
+                                         rate: rng.nextBool(probability: 0.5) ? rng.nextUnit() * 2 : 0)
             let threshold = rng.nextUnit() * 120 - 10
             let below = rng.nextBool(probability: 0.5)
             let from = 10 + rng.nextUnit() * 5
-            let found = firstCrossing(of: segment, from: from, threshold: threshold, below: below, floor: 0, ceiling: 100, until: 60)
+            let found = firstCrossing(of: segment, from: from, threshold: threshold, below: below, floor: 0,
+                                      ceiling: 100, until: 60)
             var reference = Double.infinity
             var age = from
             while age <= 60 {

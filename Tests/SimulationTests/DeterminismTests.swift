@@ -15,7 +15,8 @@ import ZebraTestSupport
 
     @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
     func sameBytesWhateverTheThreadCount(id: String) throws {
-        let simulator = CohortSimulator(template: try TestSupport.shippedTemplate(id), options: SimulationOptions(seed: 42))
+        let simulator = CohortSimulator(template: try TestSupport.shippedTemplate(id),
+                                        options: SimulationOptions(seed: 42))
         let one = simulator.patients(0..<120, threads: 1)
         let many = simulator.patients(0..<120, threads: 4)
         try #require(one.count == 120 && many.count == 120)

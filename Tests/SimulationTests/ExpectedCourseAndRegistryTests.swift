@@ -30,8 +30,9 @@ import ZebraTestSupport
     }
 
     @Test func unknownOnsetIsPlacedBeforeDiagnosis() {
-        let history = KnownHistory(sex: .female, birth: CalendarDay(year: 1990, month: 1, day: 1), categories: [nil, nil],
-                                   numbers: [nil, nil], entries: [(DiseaseTemplate.diagnosisState, 25)])
+        let history = KnownHistory(sex: .female, birth: CalendarDay(year: 1990, month: 1, day: 1),
+                                   categories: [nil, nil], numbers: [nil, nil],
+                                   entries: [(DiseaseTemplate.diagnosisState, 25)])
         let course = ExpectedCourse.compute(template: template, history: history, until: 40)
         // The toy diagnosis delay is fixed at 1 year.
         #expect(abs(course.entryAge(of: DiseaseTemplate.onsetState)! - 24) < 1e-9)
@@ -57,7 +58,9 @@ import ZebraTestSupport
             #expect(enrolDay <= options.endDate!.adding(days: -365))
             #expect(p.timeline.followUpEnd <= options.endDate!)
             for e in p.timeline.events where e.kind == .quantity || e.kind == .encounter { #expect(e.day >= enrolDay) }
-            if p.timeline.events.contains(where: { $0.kind == .condition && $0.concept == concepts.condition && $0.day < enrolDay }) {
+            if p.timeline.events.contains(where: {
+                $0.kind == .condition && $0.concept == concepts.condition && $0.day < enrolDay
+            }) {
                 historyBeforeEnrolment += 1
             }
         }

@@ -11,7 +11,8 @@ import Testing
     static let covariates = [Regressor("z1", Fixtures.z1), Regressor("z2", Fixtures.z2)]
 
     @Test func leukaemiaEfron() throws {
-        let fit = try CoxRegression.fit(times: Self.leukaemiaTimes, events: Self.leukaemiaEvents, covariates: [Self.placebo])
+        let fit = try CoxRegression.fit(times: Self.leukaemiaTimes, events: Self.leukaemiaEvents,
+                                        covariates: [Self.placebo])
         // statsmodels PHReg(ties="efron") 1.572125148829067; lifelines 1.572124877888383 (looser tolerance).
         #expect(close(fit.coefficients[0], 1.572125148829067, rel: 1e-8))
         #expect(close(fit.standardErrors()[0], 0.412396717709456, rel: 1e-9))
@@ -24,15 +25,16 @@ import Testing
     }
 
     @Test func leukaemiaBreslow() throws {
-        let fit = try CoxRegression.fit(times: Self.leukaemiaTimes, events: Self.leukaemiaEvents, covariates: [Self.placebo],
-                                        options: .init(ties: .breslow))
+        let fit = try CoxRegression.fit(times: Self.leukaemiaTimes, events: Self.leukaemiaEvents,
+                                        covariates: [Self.placebo], options: .init(ties: .breslow))
         // statsmodels PHReg(ties="breslow").
         #expect(close(fit.coefficients[0], 1.509191412585878, rel: 1e-8))
         #expect(close(fit.standardErrors()[0], 0.409564406366741, rel: 1e-9))
     }
 
     @Test func twoCovariatesWithClassicalAndRobustSE() throws {
-        let fit = try CoxRegression.fit(times: Fixtures.coxTimes, events: Fixtures.coxEvents, covariates: Self.covariates)
+        let fit = try CoxRegression.fit(times: Fixtures.coxTimes, events: Fixtures.coxEvents,
+                                        covariates: Self.covariates)
         #expect(close(fit.coefficients, [0.461853669203088, -0.770200348801978], rel: 1e-9))
         #expect(close(fit.standardErrors(), [0.220130427106167, 0.511392011332313], rel: 1e-9))
         // lifelines robust=True (no ties here, so its Breslow-form residuals equal Efron's).
@@ -41,15 +43,16 @@ import Testing
     }
 
     @Test func weightedUsesRobustSE() throws {
-        let fit = try CoxRegression.fit(times: Fixtures.coxTimes, events: Fixtures.coxEvents, covariates: Self.covariates,
-                                        weights: Fixtures.coxWeights)
+        let fit = try CoxRegression.fit(times: Fixtures.coxTimes, events: Fixtures.coxEvents,
+                                        covariates: Self.covariates, weights: Fixtures.coxWeights)
         #expect(fit.defaultCovariance == .robust)
         #expect(close(fit.coefficients, [0.4150839961204, -0.564221357284604], rel: 1e-9))
         #expect(close(fit.standardErrors(), [0.202848457934628, 0.532991946589491], rel: 1e-9))
     }
 
     @Test func tiedTimesEfronWithAndWithoutWeights() throws {
-        let plain = try CoxRegression.fit(times: Fixtures.coxTiedTimes, events: Fixtures.coxEvents, covariates: Self.covariates)
+        let plain = try CoxRegression.fit(times: Fixtures.coxTiedTimes, events: Fixtures.coxEvents,
+                                          covariates: Self.covariates)
         #expect(close(plain.coefficients, [0.40132399285216, -0.73321599231304], rel: 1e-9))
         #expect(close(plain.standardErrors(), [0.223838416283206, 0.504997840040579], rel: 1e-9))
         let weighted = try CoxRegression.fit(times: Fixtures.coxTiedTimes, events: Fixtures.coxEvents,

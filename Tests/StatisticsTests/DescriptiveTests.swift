@@ -70,7 +70,8 @@ import Testing
         let tw = [1.0, 1, 1, 3]
         let m = try Descriptive.weightedMean(treated, weights: tw)
         let v = try Descriptive.weightedVariance(treated, weights: tw)
-        #expect(close(try Descriptive.standardizedMeanDifference(treated: treated, control: control, treatedWeights: tw),
+        #expect(close(try Descriptive.standardizedMeanDifference(treated: treated, control: control,
+                                                                 treatedWeights: tw),
                       (m - 4) / ((v + 4) / 2).squareRoot()))
         // A binary covariate constant in both groups at the same value is perfectly balanced.
         #expect(try Descriptive.standardizedMeanDifference(treated: [1, 1], control: [1, 1, 1]) == 0)
@@ -97,7 +98,9 @@ import Testing
         #expect(throws: StatisticsError.self) { try Descriptive.mean([]) }
         #expect(throws: StatisticsError.self) { try Descriptive.mean([1, .nan]) }
         #expect(throws: StatisticsError.self) { try Descriptive.variance([1, .infinity]) }
-        #expect(throws: StatisticsError.self) { try Descriptive.mean([.greatestFiniteMagnitude, .greatestFiniteMagnitude]) }
+        #expect(throws: StatisticsError.self) {
+            try Descriptive.mean([.greatestFiniteMagnitude, .greatestFiniteMagnitude])
+        }
         #expect(throws: StatisticsError.self) { try Descriptive.weightedMean([1, 2], weights: [1, -1]) }
         #expect(throws: StatisticsError.self) { try Descriptive.quantile([1, .nan], 0.5) }
         #expect(throws: StatisticsError.self) { try Descriptive.quantile([1, 2], 1.5) }

@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func weightedCurveMatchesLifelines() throws {
-        let w = try KaplanMeier.estimate(times: Fixtures.coxTimes, events: Fixtures.coxEvents, weights: Fixtures.coxWeights)
+        let w = try KaplanMeier.estimate(times: Fixtures.coxTimes, events: Fixtures.coxEvents,
+                                         weights: Fixtures.coxWeights)
         let expected = [0.726680040120361, 0.511733702534817, 0.443877673285772, 0.344319685026534]
         #expect(close([2.0, 5, 10, 15].map { w.survival(at: $0) }, expected, rel: 1e-12))
         // Integer weights equal replicated rows.

@@ -19,14 +19,16 @@ import Testing
             let (y, m, dd) = day.components
             #expect(CalendarDay(year: y, month: m, day: dd) == day)
             if let (py, pm, pd) = previous {
-                let advanced = (dd == pd + 1 && m == pm && y == py) || (dd == 1 && ((m == pm + 1 && y == py) || (m == 1 && pm == 12 && y == py + 1)))
+                let advanced = (dd == pd + 1 && m == pm && y == py) ||
+                    (dd == 1 && ((m == pm + 1 && y == py) || (m == 1 && pm == 12 && y == py + 1)))
                 if !advanced { Issue.record("calendar did not advance by one day at \(day.iso)") }
             }
             previous = (y, m, dd)
         }
     }
 
-    @Test(arguments: ["2023-02-29", "2023-02-30", "2024-13-01", "2024-00-10", "2024-1-01", "20240101", "abcd-ef-gh", "2100-02-29"])
+    @Test(arguments: ["2023-02-29", "2023-02-30", "2024-13-01", "2024-00-10", "2024-1-01", "20240101", "abcd-ef-gh",
+                      "2100-02-29"])
     func rejectsImpossibleDates(text: String) {
         #expect(CalendarDay(iso: text) == nil)
     }

@@ -6,7 +6,8 @@ import ZebraTestSupport
 
 /// The two commands from the command line, on every example trial, with small sizes.
 struct CommandTests {
-    static let examples = ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json", "gaucher-spleen.json"]
+    static let examples = ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json",
+                           "gaucher-spleen.json"]
 
     func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
         let console = Console(capturing: true)
@@ -18,8 +19,8 @@ struct CommandTests {
     func controlArmWritesFHIRAndReports(trial: String) throws {
         let out = TestSupport.temporaryPath("trial-ca-\(trial)")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/\(trial)", "--simulate-treated", "30", "--pool", "300",
-                     "--ratio", "2", "--seed", "4", "--out", out])
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/\(trial)", "--simulate-treated", "30",
+                     "--pool", "300", "--ratio", "2", "--seed", "4", "--out", out])
         #expect(r.code == 0, "\(r.err)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         for f in ["Patient.ndjson", "ResearchStudy.ndjson", "ResearchSubject.ndjson", "balance.csv", "results.json",
@@ -58,15 +59,16 @@ struct CommandTests {
     func trialSimWritesOperatingCharacteristics(trial: String) throws {
         let out = TestSupport.temporaryPath("trial-ts-\(trial)")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let r = run(["trial-sim", "--trial", "\(TestSupport.trialsDirectory)/\(trial)", "--replicates", "12", "--treated", "20",
-                     "--external", "80", "--pool", "400", "--seed", "3", "--out", out])
+        let r = run(["trial-sim", "--trial", "\(TestSupport.trialsDirectory)/\(trial)", "--replicates", "12",
+                     "--treated", "20", "--external", "80", "--pool", "400", "--seed", "3", "--out", out])
         #expect(r.code == 0, "\(r.err)")
-        for f in ["operating-characteristics.json", "operating-characteristics.csv", "operating-characteristics.svg", "estimation-error.svg"] {
+        for f in ["operating-characteristics.json", "operating-characteristics.csv", "operating-characteristics.svg",
+                  "estimation-error.svg"] {
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(f)"), "\(f) missing")
         }
         let csv = try String(contentsOfFile: "\(out)/operating-characteristics.csv", encoding: .utf8)
-        for design in ["randomized-1:1", "randomized-procova", "single-arm-synthetic-matching", "single-arm-synthetic-weighting",
-                       "hybrid", "single-arm-external-unadjusted"] {
+        for design in ["randomized-1:1", "randomized-procova", "single-arm-synthetic-matching",
+                       "single-arm-synthetic-weighting", "hybrid", "single-arm-external-unadjusted"] {
             #expect(csv.contains("\(design),type_i_error,"))
         }
         #expect(r.out.contains("bias") && r.out.contains("coverage"))
@@ -77,9 +79,9 @@ struct CommandTests {
         for threads in ["1", "2"] {
             let out = TestSupport.temporaryPath("trial-ts-threads-\(threads)")
             defer { try? FileManager.default.removeItem(atPath: out) }
-            let r = run(["trial-sim", "--trial", "\(TestSupport.trialsDirectory)/gaucher-spleen.json", "--replicates", "16", "--treated", "20",
-                         "--external", "80", "--pool", "300", "--seed", "9", "--threads", threads, "--out", out,
-                         "--designs", "randomized-1:1,single-arm-synthetic-weighting"])
+            let r = run(["trial-sim", "--trial", "\(TestSupport.trialsDirectory)/gaucher-spleen.json", "--replicates",
+                         "16", "--treated", "20", "--external", "80", "--pool", "300", "--seed", "9", "--threads",
+                         threads, "--out", out, "--designs", "randomized-1:1,single-arm-synthetic-weighting"])
             #expect(r.code == 0, "\(r.err)")
             tables.append(try String(contentsOfFile: "\(out)/operating-characteristics.csv", encoding: .utf8))
         }
@@ -93,13 +95,14 @@ struct CommandTests {
         for extra in [[], ["--template-only"]] {
             let out = TestSupport.temporaryPath("trial-ca-model-\(extra.count)")
             defer { try? FileManager.default.removeItem(atPath: out) }
-            let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
-                         "--pool", "300", "--seed", "4", "--out", out] + extra)
+            let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                         "--simulate-treated", "30", "--pool", "300", "--seed", "4", "--out", out] + extra)
             #expect(r.code == 0, "\(r.err)")
             let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
             let generator = results["generator"]?.stringValue ?? ""
             if extra.isEmpty {
-                #expect(generator.hasPrefix("template + model \(TestSupport.modelsDirectory)/friedreich-ataxia.model (sha256 "))
+                #expect(generator.hasPrefix("template + model "
+                    + "\(TestSupport.modelsDirectory)/friedreich-ataxia.model (sha256 "))
                 #expect(r.err.contains("model: \(TestSupport.modelsDirectory)/friedreich-ataxia.model"))
             } else {
                 #expect(generator == "template")
@@ -107,8 +110,9 @@ struct CommandTests {
             estimates.append(try #require(results["estimate"]?["estimate"]?.numberValue))
         }
         #expect(estimates[0] != estimates[1])
-        let both = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--simulate-treated", "30",
-                        "--model", "\(TestSupport.modelsDirectory)/friedreich-ataxia.model", "--template-only"])
+        let both = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                        "--simulate-treated", "30", "--model", "\(TestSupport.modelsDirectory)/friedreich-ataxia.model",
+                        "--template-only"])
         #expect(both.code == 64 && both.err.contains("give either --model or --template-only, not both"))
     }
 

@@ -29,7 +29,8 @@ struct EligibilityTests {
             try PoolSampler(plan: plan, seed: 1, threads: 2, keepRecords: false).generate(count: 10)
         }
         let message = error?.message ?? ""
-        #expect(message.contains("no simulated patient meets \"disease duration ≥ 10 years\" together with \"diagnosed and alive\", \"age ≤ 5 years\""))
+        #expect(message.contains("no simulated patient meets \"disease duration ≥ 10 years\" together with "
+            + "\"diagnosed and alive\", \"age ≤ 5 years\""))
     }
 
     @Test func requiredPriorTreatmentCannotComeFromAnUntreatedPool() throws {
@@ -63,7 +64,9 @@ struct EligibilityTests {
             #expect(!record.events.contains { $0.kind == .condition && $0.concept == loa && $0.day <= s.indexDay })
             // Screening is on the noise-free value; the recorded baseline carries the template's noise (SD 2.5).
             #expect(s.baseline > 20 - 12 && s.baseline < 80 + 12)
-            #expect(record.events.contains { $0.kind == .quantity && $0.concept == plan.concepts.measures[mfars] && $0.day == s.indexDay })
+            #expect(record.events.contains {
+                $0.kind == .quantity && $0.concept == plan.concepts.measures[mfars] && $0.day == s.indexDay
+            })
         }
         #expect(pool.efficiency > 0.2 && pool.efficiency < 0.8)
         #expect(pool.simulated >= pool.patients.count)
@@ -113,7 +116,9 @@ struct EligibilityTests {
         for p in pool.patients {
             // Without measure criteria the first eligible age is 16 or the diagnosis, whichever is later.
             let birth = p.record!.birth
-            let diagnosis = p.record!.events.first { $0.kind == .condition && $0.concept == plan.concepts.condition }!.recordedDay!
+            let diagnosis = p.record!.events.first {
+                $0.kind == .condition && $0.concept == plan.concepts.condition
+            }!.recordedDay!
             let expected = max(16, birth.years(to: diagnosis))
             #expect(abs(p.indexAge - expected) < 1.0 / 365.25 + 1e-9)
         }

@@ -38,8 +38,8 @@ struct ImportRoundTripTests {
         defer { for p in [treated, out] { try? FileManager.default.removeItem(atPath: p) } }
         let (_, subjects) = try Self.writeTreatedArm(to: treated, count: 40)
         try #require(subjects.count == 40)
-        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--treated", treated,
-                     "--pool", "400", "--ratio", "2", "--seed", "5", "--out", out])
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                     "--treated", treated, "--pool", "400", "--ratio", "2", "--seed", "5", "--out", out])
         #expect(r.code == 0, "\(r.err)")
         #expect(r.err.contains("40 of 40 patients entered"))
         let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
@@ -81,12 +81,15 @@ struct ImportRoundTripTests {
         defer { for p in [treated, out] { try? FileManager.default.removeItem(atPath: p) } }
         _ = try Self.writeTreatedArm(to: treated, count: 12)
         let path = "\(treated)/Observation.ndjson"
-        let kept = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.contains("gaa1-repeats") }
+        let kept = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter {
+            !$0.contains("gaa1-repeats")
+        }
         try (kept.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json", "--treated", treated,
-                     "--pool", "100", "--out", out])
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                     "--treated", treated, "--pool", "100", "--out", out])
         #expect(r.code == 1)
-        #expect(r.err.contains("the treated arm lacks covariate \"gaa1\", which the propensity model needs, for 12 of 12 patients"))
+        #expect(r.err.contains("the treated arm lacks covariate \"gaa1\", which "
+            + "the propensity model needs, for 12 of 12 patients"))
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

@@ -8,7 +8,8 @@ struct MatchingTests {
     @Test func greedyMatchingServesTheHighestScoreFirstWithinTheCaliper() {
         // Treated 2.0 is served first and takes control 1.9; treated 1.0 then takes 1.05 (not 0.9
         // at 0.1); treated -3 has nothing within 0.5 and stays unmatched.
-        let set = Matching.greedy(treatedLogits: [1.0, 2.0, -3.0], controlLogits: [0.9, 1.05, 1.9, 0.0], ratio: 1, caliper: 0.5)
+        let set = Matching.greedy(treatedLogits: [1.0, 2.0, -3.0], controlLogits: [0.9, 1.05, 1.9, 0.0], ratio: 1,
+                                  caliper: 0.5)
         #expect(set.matches == [[1], [2], []])
         #expect(set.unmatchedTreated == 1)
         #expect(set.matchedTreated == [0, 1])
@@ -18,7 +19,8 @@ struct MatchingTests {
     @Test func ratioMatchingTakesOneControlPerRoundWithoutReplacement() {
         // Round 1: 0.5 takes 0.5 (exact), 0.0 takes 0.1; round 2: 0.5 takes 0.7, 0.0 takes -0.1.
         // Ties in distance go to the lower control index (0.6 and 0.4 around 0.5 → index of 0.4 is 2 < 4).
-        let set = Matching.greedy(treatedLogits: [0.0, 0.5], controlLogits: [0.1, 0.5, 0.4, -0.1, 0.6], ratio: 3, caliper: 1)
+        let set = Matching.greedy(treatedLogits: [0.0, 0.5], controlLogits: [0.1, 0.5, 0.4, -0.1, 0.6], ratio: 3,
+                                  caliper: 1)
         #expect(set.matches[1] == [1, 2, 4])
         #expect(set.matches[0] == [0, 3])
         let w = set.controlWeights(controlCount: 5)
@@ -28,7 +30,8 @@ struct MatchingTests {
     }
 
     @Test func attWeightsAreTheOddsOfTheScore() throws {
-        let score = PropensityScore(names: ["x"], coefficients: [0, 1], treatedLogits: [0.2], controlLogits: [0, log(3.0), -log(4.0)])
+        let score = PropensityScore(names: ["x"], coefficients: [0, 1], treatedLogits: [0.2],
+                                    controlLogits: [0, log(3.0), -log(4.0)])
         let w = score.attWeights()
         #expect(abs(w[0] - 1) < 1e-12 && abs(w[1] - 3) < 1e-12 && abs(w[2] - 0.25) < 1e-12)
     }
@@ -42,12 +45,16 @@ struct MatchingTests {
         let y = (0..<n).map { i in 1 + 2 * t[i] + 0.5 * x[i] + sin(Double(i)) }
         let w = (0..<n).map { 0.5 + Double($0 % 4) / 4 }
         let fit = try LinearRegression.fit(response: y, regressors: [Regressor("t", t), Regressor("x", x)], weights: w)
-        let rows = (0..<n).map { PropensityRow(x: [1, x[$0]], label: t[$0], fitted: 0.3 + 0.01 * Double($0 % 5), weightFollowsScore: false) }
-        let v = try EstimatedWeightsVariance.covariance(z: (0..<n).map { [1, t[$0], x[$0]] }, residuals: fit.residuals, weights: w,
-                                                        outcomeRow: Array(0..<n), propensity: rows, ridge: 0)
+        let rows = (0..<n).map {
+            PropensityRow(x: [1, x[$0]], label: t[$0], fitted: 0.3 + 0.01 * Double($0 % 5), weightFollowsScore: false)
+        }
+        let v = try EstimatedWeightsVariance.covariance(z: (0..<n).map { [1, t[$0], x[$0]] }, residuals: fit.residuals,
+                                                        weights: w, outcomeRow: Array(0..<n), propensity: rows,
+                                                        ridge: 0)
         for j in 0..<3 {
             for k in 0..<3 {
-                #expect(abs(v[2 + j, 2 + k] - fit.robustCovariance[j, k]) < 1e-10 * max(1, abs(fit.robustCovariance[j, k])))
+                #expect(abs(v[2 + j, 2 + k] - fit.robustCovariance[j, k])
+                    < 1e-10 * max(1, abs(fit.robustCovariance[j, k])))
             }
         }
     }
@@ -68,8 +75,8 @@ struct MatchingTests {
         let rows = (0..<n).map { i in
             PropensityRow(x: [1, x[i]], label: t[i], fitted: ps.fittedProbabilities[i], weightFollowsScore: t[i] == 0)
         }
-        let v = try EstimatedWeightsVariance.covariance(z: z, residuals: fit.residuals, weights: w, outcomeRow: Array(0..<n),
-                                                        propensity: rows, ridge: 0)
+        let v = try EstimatedWeightsVariance.covariance(z: z, residuals: fit.residuals, weights: w,
+                                                        outcomeRow: Array(0..<n), propensity: rows, ridge: 0)
         // Reference: θ = (γ0, γ1, β0, β1, β2).
         func psi(_ i: Int, _ th: [Double]) -> [Double] {
             let e = 1 / (1 + exp(-(th[0] + th[1] * x[i])))
@@ -93,7 +100,8 @@ struct MatchingTests {
             for j in 0..<5 { for k in 0..<5 { b[j, k] += p[j] * p[k] } }
         }
         let ainv = try a.inverse()
-        let reference = try ainv.multiplied(by: b).multiplied(by: ainv.transposed()).scaled(by: Double(n) / Double(n - 3))
+        let reference = try ainv.multiplied(by: b).multiplied(by: ainv.transposed())
+            .scaled(by: Double(n) / Double(n - 3))
         for j in 0..<5 {
             for k in 0..<5 { #expect(abs(v[j, k] - reference[j, k]) < 1e-5 * max(1e-3, abs(reference[j, k]))) }
         }

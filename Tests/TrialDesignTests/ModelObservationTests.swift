@@ -13,14 +13,17 @@ import ZebraTestSupport
     static func plans() throws -> (template: TrialPlan, model: TrialPlan) {
         let template = try Fixtures.plan("friedreich-ataxia-moxie.json")
         var model = template
-        let trained = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model", template: template.template).model()
+        let trained = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model",
+                                               template: template.template).model()
         model.observationModel = ModelGenerator(template: template.template, model: trained)
         model.generatorDescription = "template + model (test)"
         return (template, model)
     }
 
     /// Bit patterns, so that missing (NaN) values compare equal.
-    static func endpointValues(_ pool: NaturalHistoryPool) -> [[UInt64]] { pool.patients.map { $0.subject.values.map(\.bitPattern) } }
+    static func endpointValues(_ pool: NaturalHistoryPool) -> [[UInt64]] {
+        pool.patients.map { $0.subject.values.map(\.bitPattern) }
+    }
 
     @Test func modelPoolIsDeterministicWhateverTheThreadCount() throws {
         let plan = try Self.plans().model
@@ -37,7 +40,9 @@ import ZebraTestSupport
         let withModel = try PoolSampler(plan: modelPlan, seed: 5, threads: 2).generate(count: 600)
         try #require(withTemplate.patients.count == 600 && withModel.patients.count == 600)
         // The same candidates, recorded differently.
-        let templateByCandidate = Dictionary(uniqueKeysWithValues: withTemplate.patients.map { ($0.candidate, $0.subject.values) })
+        let templateByCandidate = Dictionary(uniqueKeysWithValues: withTemplate.patients.map {
+            ($0.candidate, $0.subject.values)
+        })
         var shared = 0, differing = 0
         for p in withModel.patients {
             guard let other = templateByCandidate[p.candidate] else { continue }
@@ -53,10 +58,12 @@ import ZebraTestSupport
         func summary(_ pool: NaturalHistoryPool) throws -> (baseline: Double, change: Double, changeSD: Double) {
             let changes = pool.patients.map { $0.subject.values[3] - $0.subject.values[0] }.filter(\.isFinite)
             let baselines = pool.patients.map(\.subject.baseline).filter(\.isFinite)
-            return (try Descriptive.mean(baselines), try Descriptive.mean(changes), try Descriptive.standardDeviation(changes))
+            return (try Descriptive.mean(baselines), try Descriptive.mean(changes),
+                    try Descriptive.standardDeviation(changes))
         }
         let t = try summary(withTemplate), m = try summary(withModel)
-        print("MOXIe pool: baseline mFARS template \(t.baseline) model \(m.baseline); 3-year change template \(t.change) (SD \(t.changeSD)) model \(m.change) (SD \(m.changeSD))")
+        print("MOXIe pool: baseline mFARS template \(t.baseline) model \(m.baseline); 3-year change template "
+            + "\(t.change) (SD \(t.changeSD)) model \(m.change) (SD \(m.changeSD))")
         #expect(abs(m.baseline - t.baseline) < 3)
         #expect(abs(m.change - t.change) < 1.5)
         #expect(m.changeSD > 0.5 * t.changeSD && m.changeSD < 2 * t.changeSD)

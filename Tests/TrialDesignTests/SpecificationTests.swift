@@ -4,7 +4,8 @@ import TrialDesign
 /// Trial files: the examples resolve against their templates; mistakes are reported with the
 /// file, line and JSON path, and names the template lacks are named.
 struct SpecificationTests {
-    @Test(arguments: ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json", "gaucher-spleen.json"])
+    @Test(arguments: ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json",
+                      "gaucher-spleen.json"])
     func exampleTrialsResolve(file: String) throws {
         let plan = try Fixtures.plan(file)
         #expect(!plan.covariates.isEmpty)
@@ -18,7 +19,8 @@ struct SpecificationTests {
     }
 
     @Test func examplesCoverEveryDisease() throws {
-        let diseases = try ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json", "gaucher-spleen.json"]
+        let diseases = try ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json",
+                            "fabry-egfr-slope.json", "gaucher-spleen.json"]
             .map { try Fixtures.plan($0).template.id }
         #expect(Set(diseases) == ["friedreich-ataxia", "fabry", "gaucher"])
     }
@@ -66,7 +68,8 @@ struct SpecificationTests {
         """
         let error = #expect(throws: TrialSpecificationError.self) { try Fixtures.plan(json: json, file: "names.json") }
         let text = error?.description ?? ""
-        #expect(text.contains("names.json:4: $.eligibility.attributes.phenotype: \"classical\" is not a value of phenotype; values: classic, later-onset"))
+        #expect(text.contains("names.json:4: $.eligibility.attributes.phenotype: \"classical\" "
+            + "is not a value of phenotype; values: classic, later-onset"))
         #expect(text.contains("names.json:5: $.eligibility.measures.gfr: no measure \"gfr\" in fabry"))
         #expect(text.contains("$.endpoint.event: event \"proteinuria\" is not recorded in patient records"))
         #expect(text.contains("$.covariates[1]: unknown covariate \"weight\""))

@@ -37,9 +37,12 @@ struct TreatedArmTests {
             edited[i].attributes.removeAll { $0.name == "gaa1" }
             edited[i].events.removeAll { $0.concept == gaa1 }
         }
-        let error = #expect(throws: TrialDesignError.self) { try TreatedArm.read(edited, concepts: plan.concepts, plan: plan) }
+        let error = #expect(throws: TrialDesignError.self) {
+            try TreatedArm.read(edited, concepts: plan.concepts, plan: plan)
+        }
         let message = error?.message ?? ""
-        #expect(message.contains("the treated arm lacks covariate \"gaa1\", which the propensity model needs, for 3 of 20 patients"))
+        #expect(message.contains("the treated arm lacks covariate \"gaa1\", which "
+            + "the propensity model needs, for 3 of 20 patients"))
         #expect(message.contains(records[2].id))
     }
 

@@ -48,8 +48,8 @@ struct ValidationTests {
         #expect(arm.patients.count == 136)
         #expect(truth < -3.0 && truth > -4.0, "true difference \(truth)")
         for method in ControlMethod.allCases {
-            let r = try ControlArm.analyse(plan: plan, treated: arm.patients.map(\.subject), pool: pool.patients.map(\.subject),
-                                           method: method)
+            let r = try ControlArm.analyse(plan: plan, treated: arm.patients.map(\.subject),
+                                           pool: pool.patients.map(\.subject), method: method)
             #expect(r.estimate.covers(truth), "\(method): \(r.estimate) vs truth \(truth)")
             #expect(abs(r.estimate.estimate + 3.6) < 1.2, "\(method): \(r.estimate.estimate)")
             #expect(!plan.covariates.isEmpty && r.balance.count == plan.covariates.count)
@@ -63,14 +63,16 @@ struct ValidationTests {
     /// below 0.95.
     @Test func moxieLikeOperatingCharacteristics() throws {
         let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
-        var sim = TrialSimulation(plan: plan, effect: .progressionMultiplier(0.5), replicates: 100, seed: 36, threads: 2,
+        var sim = TrialSimulation(plan: plan, effect: .progressionMultiplier(0.5), replicates: 100, seed: 36,
+                                  threads: 2,
                                   designs: [.randomized, .procova, .syntheticMatching, .syntheticWeighting, .hybrid])
         sim.settings.externalControls = 500
         sim.poolSize = 2_500
         sim.trainingSize = 500
         let oc = try sim.run()
         #expect(oc.truth < -3.0 && oc.truth > -4.0, "θ = \(oc.truth)")
-        try #require(oc.performance.map(\.design) == [.randomized, .procova, .syntheticMatching, .syntheticWeighting, .hybrid])
+        try #require(oc.performance.map(\.design)
+            == [.randomized, .procova, .syntheticMatching, .syntheticWeighting, .hybrid])
         for p in oc.performance {
             #expect(p.succeeded == 100)
             #expect(abs(p.bias.value) < 0.1 * abs(oc.truth), "\(p.design) bias \(p.bias.value)")
@@ -78,7 +80,8 @@ struct ValidationTests {
             #expect(p.power!.value > 0.95)
         }
         // External controls make the comparison more precise than 1:1 randomization (136 vs 136).
-        let rct = try #require(oc.performance(of: .randomized)), synthetic = try #require(oc.performance(of: .syntheticWeighting))
+        let rct = try #require(oc.performance(of: .randomized)),
+            synthetic = try #require(oc.performance(of: .syntheticWeighting))
         #expect(synthetic.empiricalSE.value < rct.empiricalSE.value)
         let table = oc.table()
         #expect(table.contains("Randomized 1:1 + prognostic score (PROCOVA)"))
@@ -104,7 +107,8 @@ struct ValidationTests {
         sim.poolSize = 2_000
         let oc = try sim.run()
         let naive = try #require(oc.performance(of: .externalUnadjusted))
-        #expect(naive.bias.value > 0.3 && naive.bias.value > 5 * naive.bias.standardError, "unadjusted bias \(naive.bias.value)")
+        #expect(naive.bias.value > 0.3 && naive.bias.value > 5 * naive.bias.standardError,
+                "unadjusted bias \(naive.bias.value)")
         #expect(naive.typeIError.value > 0.1)
         for design in [TrialDesignKind.syntheticMatching, .syntheticWeighting] {
             let p = try #require(oc.performance(of: design))
@@ -121,8 +125,8 @@ struct ValidationTests {
         let (arm, truth) = try sampler.simulateTreated(count: 150, effect: .hazardRatio(0.5), controls: pool)
         #expect(abs(truth - log(0.5)) < 1e-12)
         for method in ControlMethod.allCases {
-            let r = try ControlArm.analyse(plan: plan, treated: arm.patients.map(\.subject), pool: pool.patients.map(\.subject),
-                                           method: method)
+            let r = try ControlArm.analyse(plan: plan, treated: arm.patients.map(\.subject),
+                                           pool: pool.patients.map(\.subject), method: method)
             #expect(r.estimate.covers(truth), "\(method): \(r.estimate)")
             #expect(r.estimate.upper < 0)
             #expect(r.survival.count == 2)

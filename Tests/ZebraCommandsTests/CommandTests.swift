@@ -45,7 +45,8 @@ import ZebraTestSupport
     @Test func validateTemplateExplainsProblems() throws {
         let dir = try TestSupport.temporaryDirectory()
         let path = dir + "/broken.json"
-        let broken = TestSupport.minimalTemplate.replacingOccurrences(of: #""decimals": 1,"#, with: #""decimals": true,"#)
+        let broken = TestSupport.minimalTemplate.replacingOccurrences(of: #""decimals": 1,"#,
+                                                                      with: #""decimals": true,"#)
         try writeFileAtomically(Array(broken.utf8), to: path)
         let (code, _, err) = run(["validate-template", path])
         #expect(code == 1)
@@ -57,7 +58,8 @@ import ZebraTestSupport
 
     @Test func simulateWritesACohortAndRefusesToMixOutputs() throws {
         let out = try TestSupport.temporaryDirectory() + "/cohort"
-        let args = ["simulate", "--disease", "friedreich-ataxia", "--patients", "30", "--seed", "4", "--out", out] + models
+        let args = ["simulate", "--disease", "friedreich-ataxia", "--patients", "30", "--seed", "4", "--out", out]
+            + models
         let (code, _, err) = run(args)
         #expect(code == 0, "\(err)")
         #expect(err.contains("wrote 30 patients"))

@@ -13,7 +13,8 @@ import ZebraTestSupport
     }
 
     func simulate(_ out: String, _ extra: [String] = []) -> (code: Int32, err: String) {
-        run(["simulate", "--patients", "5", "--template-only", "--out", out, "--templates", TestSupport.modelsDirectory] + extra)
+        run(["simulate", "--patients", "5", "--template-only", "--out", out, "--templates", TestSupport.modelsDirectory]
+            + extra)
     }
 
     @Test func overwriteRefusesAFolderZebraDidNotWrite() throws {
@@ -45,7 +46,8 @@ import ZebraTestSupport
         let (code, err) = simulate(folder, ["--overwrite", "--seed", "2"])
         #expect(code == 0, "\(err)")
         #expect(try String(contentsOfFile: folder + "/zebra-run.txt", encoding: .utf8).contains("seed: 2"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: (folder as NSString).deletingLastPathComponent) == ["cohort"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: (folder as NSString).deletingLastPathComponent)
+            == ["cohort"])
     }
 
     @Test func theCurrentFolderAndItsAncestorsAreNeverReplaced() {

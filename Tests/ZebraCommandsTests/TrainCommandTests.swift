@@ -16,11 +16,12 @@ import ZebraTestSupport
     @Test func trainsOnRecordsAndGeneratesWithTheModel() throws {
         let root = try TestSupport.temporaryDirectory()
         let seeds = root + "/seeds", model = root + "/fa.model", out = root + "/generated"
-        let (simulated, _, simErr) = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract", "--template-only",
-                                          "--patients", "60", "--seed", "3", "--out", seeds] + models)
+        let (simulated, _, simErr) = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract",
+                                          "--template-only", "--patients", "60", "--seed", "3", "--out", seeds]
+            + models)
         #expect(simulated == 0, "\(simErr)")
-        let train = ["train", "--disease", "friedreich-ataxia", "--seed-records", seeds, "--out", model, "--epochs", "4",
-                     "--pretrain", "40", "--pretrain-epochs", "1", "--hidden", "8", "--latent", "2"] + models
+        let train = ["train", "--disease", "friedreich-ataxia", "--seed-records", seeds, "--out", model, "--epochs",
+                     "4", "--pretrain", "40", "--pretrain-epochs", "1", "--hidden", "8", "--latent", "2"] + models
         let (trained, _, trainErr) = run(train)
         #expect(trained == 0, "\(trainErr)")
         #expect(trainErr.contains("read 60 patients"))
@@ -28,8 +29,8 @@ import ZebraTestSupport
         #expect(trainErr.contains("wrote \(model)"))
         let (again, _, againErr) = run(train)
         #expect(again == 1 && againErr.contains("--overwrite"))
-        let (generated, _, genErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model, "--patients", "20",
-                                          "--out", out] + models)
+        let (generated, _, genErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model, "--patients",
+                                          "20", "--out", out] + models)
         #expect(generated == 0, "\(genErr)")
         #expect(genErr.contains("model: \(model)"))
         let patients = String(decoding: try readFileBytes(out + "/Patient.ndjson"), as: UTF8.self)
@@ -44,8 +45,8 @@ import ZebraTestSupport
         var bytes = try readFileBytes(model)
         bytes[bytes.count / 2] ^= 0xFF
         try writeFileAtomically(bytes, to: model)
-        let (damaged, _, damagedErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model, "--patients", "5",
-                                            "--out", root + "/damaged"] + models)
+        let (damaged, _, damagedErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model,
+                                            "--patients", "5", "--out", root + "/damaged"] + models)
         #expect(damaged == 1 && damagedErr.contains("checksum mismatch"))
     }
 
@@ -54,14 +55,16 @@ import ZebraTestSupport
         let (code, _, err) = run(["simulate", "--disease", "gaucher", "--patients", "5", "--out", root + "/a"] + models)
         #expect(code == 0)
         #expect(err.contains("model: \(TestSupport.modelsDirectory)/gaucher.model"))
-        let (plain, _, plainErr) = run(["simulate", "--disease", "gaucher", "--patients", "5", "--template-only", "--out", root + "/b"] + models)
+        let (plain, _, plainErr) = run(["simulate", "--disease", "gaucher", "--patients", "5", "--template-only",
+                                        "--out", root + "/b"] + models)
         #expect(plain == 0 && !plainErr.contains("model:"))
         let info = String(decoding: try readFileBytes(root + "/b/zebra-run.txt"), as: UTF8.self)
         #expect(info.contains("generation: template only"))
     }
 
     @Test func badSeedRecordsAreAClearError() {
-        let (code, _, err) = run(["train", "--disease", "fabry", "--seed-records", "/nonexistent/records", "--out", "/tmp/x.model"] + models)
+        let (code, _, err) = run(["train", "--disease", "fabry", "--seed-records", "/nonexistent/records", "--out",
+                                  "/tmp/x.model"] + models)
         #expect(code == 1)
         #expect(err.contains("/nonexistent/records"))
     }

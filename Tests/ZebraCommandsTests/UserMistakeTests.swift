@@ -35,11 +35,12 @@ import ZebraTestSupport
     @Test func evaluateRefusesHoldoutPatientsTheModelWasTrainedOn() throws {
         let root = try TestSupport.temporaryDirectory()
         try records("friedreich-ataxia", patients: 40, into: root + "/all")
-        let split = run(["split-records", "--records", root + "/all", "--out-a", root + "/seed", "--out-b", root + "/holdout"])
+        let split = run(["split-records", "--records", root + "/all", "--out-a", root + "/seed", "--out-b",
+                         root + "/holdout"])
         try #require(split.code == 0, "\(split.err)")
         let synthetic = root + "/synthetic"
-        let (made, _, madeErr) = run(["simulate", "--disease", "friedreich-ataxia", "--template-only", "--patients", "30",
-                                      "--out", synthetic])
+        let (made, _, madeErr) = run(["simulate", "--disease", "friedreich-ataxia", "--template-only", "--patients",
+                                      "30", "--out", synthetic])
         try #require(made == 0, "\(madeErr)")
         // The README's old mistake: train on the whole extract, then evaluate against a half of it.
         let leaky = root + "/leaky.model"
@@ -71,7 +72,8 @@ import ZebraTestSupport
         let edited = text.replacingOccurrences(of: "\"description\": \"", with: "\"description\": \"Edited. ")
         #expect(edited != text)
         try writeFileAtomically(Array(edited.utf8), to: templates + "/gaucher.json")
-        try FileManager.default.copyItem(atPath: TestSupport.modelsDirectory + "/gaucher.model", toPath: templates + "/gaucher.model")
+        try FileManager.default.copyItem(atPath: TestSupport.modelsDirectory + "/gaucher.model",
+                                         toPath: templates + "/gaucher.model")
         let console = Console(capturing: true)
         let code = Zebra.main(["simulate", "--disease", "gaucher", "--patients", "3", "--out", root + "/out",
                                "--templates", templates], console: console)

@@ -23,8 +23,12 @@ import ZebraSupport
 
     /// Pivots at or below the minimum, and non-finite pivots, are rejected.
     @Test func rejectsSmallAndNonFinitePivots() {
-        #expect(throws: CholeskyPivotFailure.self) { try choleskyLower([1e-13], dimension: 1, minimumPivot: 1e-12).get() }
-        #expect(throws: CholeskyPivotFailure.self) { try choleskyLower([.infinity], dimension: 1, minimumPivot: 0).get() }
+        #expect(throws: CholeskyPivotFailure.self) {
+            try choleskyLower([1e-13], dimension: 1, minimumPivot: 1e-12).get()
+        }
+        #expect(throws: CholeskyPivotFailure.self) {
+            try choleskyLower([.infinity], dimension: 1, minimumPivot: 0).get()
+        }
         #expect(throws: CholeskyPivotFailure.self) { try choleskyLower([.nan], dimension: 1, minimumPivot: 0).get() }
     }
 

@@ -5,47 +5,48 @@ import Foundation
 /// tests pass from any working directory), temporary folders and a small valid template to break
 /// in controlled ways. Every test target that needs one of these depends on ZebraTestSupport;
 /// none keeps its own copy.
-public enum TestSupport {
+package enum TestSupport {
     /// The repository root, found from this file's path (Tests/ZebraTestSupport/TestSupport.swift),
     /// never from the current directory; tests read only the repository's own files (never ../shared).
-    public static let repositoryRoot: String = {
+    package static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// The repository's DiseaseModels folder: shipped templates and models.
-    public static var modelsDirectory: String { repositoryRoot + "/DiseaseModels" }
+    package static var modelsDirectory: String { repositoryRoot + "/DiseaseModels" }
 
     /// The example trial specifications, DiseaseModels/trials.
-    public static var trialsDirectory: String { modelsDirectory + "/trials" }
+    package static var trialsDirectory: String { modelsDirectory + "/trials" }
 
     /// A shipped template, loaded and validated.
-    public static func shippedTemplate(_ id: String) throws -> DiseaseTemplate {
+    package static func shippedTemplate(_ id: String) throws -> DiseaseTemplate {
         try DiseaseTemplate.load(from: "\(modelsDirectory)/\(id).json")
     }
 
     /// `minimalTemplate`, decoded and validated.
-    public static func minimalDiseaseTemplate() throws -> DiseaseTemplate {
+    package static func minimalDiseaseTemplate() throws -> DiseaseTemplate {
         try DiseaseTemplate.decode(Array(minimalTemplate.utf8), file: "toy.json")
     }
 
     /// A fresh path under the system's temporary directory that does not exist yet: for output
     /// folders a command must create itself (commands refuse to write into an existing one).
-    public static func temporaryPath(_ label: String = "zebra") -> String {
-        (NSTemporaryDirectory() as NSString).appendingPathComponent("\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+    package static func temporaryPath(_ label: String = "zebra") -> String {
+        (NSTemporaryDirectory() as NSString)
+            .appendingPathComponent("\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
     }
 
     /// A fresh empty folder under the system's temporary directory (unique per call, so
     /// parallel tests never share one).
-    public static func temporaryDirectory(_ label: String = "zebra") throws -> String {
+    package static func temporaryDirectory(_ label: String = "zebra") throws -> String {
         let path = temporaryPath(label)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// A minimal valid template exercising every section, as JSON text.
-    public static let minimalTemplate = """
+    package static let minimalTemplate = """
     {
       "format": "zebra-disease-template",
       "formatVersion": 1,
@@ -58,7 +59,8 @@ public enum TestSupport {
       "population": {"birthDates": {"from": "1950-01-01", "to": "2000-12-31"}, "sex": {"male": 0.5, "female": 0.5}},
       "attributes": [
         {"id": "subtype", "text": "Subtype", "type": "categorical", "codes": [{"system": "local", "code": "subtype"}],
-         "values": [{"id": "a", "codes": [{"system": "local", "code": "a"}]}, {"id": "b", "codes": [{"system": "local", "code": "b"}]}],
+         "values": [{"id": "a", "codes": [{"system": "local", "code": "a"}]}, {"id": "b", "codes": [{"system": \
+    "local", "code": "b"}]}],
          "probabilities": {"male": {"a": 0.7, "b": 0.3}, "female": {"a": 0.4, "b": 0.6}}},
         {"id": "repeats", "text": "Repeats", "type": "continuous", "codes": [{"system": "local", "code": "repeats"}],
          "unit": "{repeats}", "distribution": {"normal": {"mean": 500, "sd": 100}, "min": 100, "max": 900}}
@@ -68,8 +70,10 @@ public enum TestSupport {
       "onset": {"age": {"lognormal": {"median": 20, "sigma": 0.3}, "source": "book"}},
       "diagnosis": {"delay": {"fixed": 1}},
       "measures": [
-        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", "decimals": 1,
-         "start": "onset", "initial": 10, "slope": {"value": 2, "effects": [{"state": "milestone", "multiply": 0.5}, {"randomEffect": "speed", "sd": 0.5}]},
+        {"id": "score", "text": "Score", "codes": [{"system": "local", "code": "score"}], "unit": "{score}", \
+    "decimals": 1,
+         "start": "onset", "initial": 10, "slope": {"value": 2, "effects": [{"state": "milestone", "multiply": 0.5}, \
+    {"randomEffect": "speed", "sd": 0.5}]},
          "floor": 0, "ceiling": 100, "noise": {"sd": 1}}
       ],
       "events": [

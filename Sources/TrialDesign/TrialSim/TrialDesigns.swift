@@ -1,0 +1,132 @@
+import Foundation
+import Statistics
+
+/// A trial design whose operating characteristics `trial-sim` estimates.
+package enum TrialDesignKind: String, Sendable, CaseIterable {
+    case randomized = "randomized-1:1"
+    case procova = "randomized-procova"
+    case syntheticMatching = "single-arm-synthetic-matching"
+    case syntheticWeighting = "single-arm-synthetic-weighting"
+    case hybrid = "hybrid"
+    case externalUnadjusted = "single-arm-external-unadjusted"
+
+    /// A short human name for tables.
+    package var title: String {
+        switch self {
+        case .randomized: "Randomized 1:1"
+        case .procova: "Randomized 1:1 + prognostic score (PROCOVA)"
+        case .syntheticMatching: "Single arm + synthetic control (PS matching)"
+        case .syntheticWeighting: "Single arm + synthetic control (ATT weighting)"
+        case .hybrid: "Hybrid: concurrent + synthetic controls"
+        case .externalUnadjusted: "Single arm + external control, unadjusted"
+        }
+    }
+}
+
+/// A fitted prognostic model: the expected natural-history endpoint given baseline covariates,
+/// fitted on a synthetic natural-history training sample (PROCOVA's "digital twin" score).
+struct PrognosticModel: Sendable {
+    let design: DesignColumns
+    let coefficients: [Double]
+    let intercept: Bool
+
+    init(training: [TrialSubject], plan: TrialPlan) throws(TrialDesignError) {
+        let usable = plan.specification.endpoint.isTimeToEvent ? training
+            : training.filter { $0.outcome(plan).isFinite }
+        let rows = usable.map(\.covariates)
+        design = DesignColumns(rows: rows, plan: plan)
+        do {
+            if plan.specification.endpoint.isTimeToEvent {
+                let fit = try CoxRegression.fit(times: usable.map(\.time), events: usable.map(\.event),
+                                                covariates: design.regressors(rows))
+                coefficients = fit.coefficients
+                intercept = false
+            } else {
+                let fit = try LinearRegression.fit(response: usable.map { $0.outcome(plan) },
+                                                   regressors: design.regressors(rows))
+                coefficients = fit.coefficients
+                intercept = true
+            }
+        } catch {
+            throw TrialDesignError("the prognostic model could not be fitted on the training sample: \(error)")
+        }
+    }
+
+    /// The predicted natural-history endpoint (or Cox linear predictor) of a subject.
+    func score(_ s: TrialSubject) -> Double {
+        var total = intercept ? coefficients[0] : 0
+        let offset = intercept ? 1 : 0
+        for (j, c) in design.columns.enumerated() {
+            total += coefficients[j + offset] * (s.covariates[c] - design.means[j]) / design.scales[j]
+        }
+        return total
+    }
+}
+
+/// One simulated trial's patients, before any design is applied.
+struct ReplicateDraw {
+    var treated: [TrialSubject]
+    /// Per-patient true effects of the treated (NaN for time to event or a missing endpoint).
+    var effects: [Double]
+    var concurrent: [TrialSubject]
+    var external: [TrialSubject]
+}
+
+/// The analyses of each design on one simulated trial.
+struct DesignAnalyses {
+    let plan: TrialPlan
+    let settings: SimulationSettings
+    let prognostic: PrognosticModel?
+
+    func run(_ design: TrialDesignKind, _ d: ReplicateDraw) throws(TrialDesignError) -> EffectEstimate {
+        switch design {
+        case .randomized, .procova:
+            var sample = AnalysisSample()
+            let withScore = design == .procova
+            for s in d.treated {
+                sample.append(s, treated: true, weight: 1, extra: withScore ? [prognostic?.score(s) ?? 0] : [])
+            }
+            for s in d.concurrent {
+                sample.append(s, treated: false, weight: 1, extra: withScore ? [prognostic?.score(s) ?? 0] : [])
+            }
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: withScore ? .prognostic : .baseline,
+                                                 robust: false, label: design.title)
+        case .syntheticMatching, .syntheticWeighting:
+            let method: ControlMethod = design == .syntheticMatching ? .match : .weight
+            let formed = try ControlArm.form(plan: plan, treated: d.treated, controls: d.external, method: method,
+                                             ratio: settings.matchingRatio)
+            let sample = formed.sample(treated: d.treated, controls: d.external)
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true,
+                                                 label: design.title)
+        case .hybrid:
+            let concurrent = Array(d.concurrent.prefix(settings.hybridConcurrentControls))
+            let trial = d.treated + concurrent
+            let score = try PropensityScore.fit(treated: trial.map(\.covariates),
+                                                controls: d.external.map(\.covariates), plan: plan)
+            // Externals stand in for the missing concurrent controls: their odds weights (which
+            // sum to about the trial's size) are scaled to the number of controls borrowed.
+            let borrowed = Double(max(d.treated.count - concurrent.count, 1))
+            let w = score.attWeights().map { $0 * borrowed / Double(trial.count) }
+            var sample = AnalysisSample()
+            for (i, s) in d.treated.enumerated() {
+                sample.append(s, treated: true, weight: 1, propensity: score.row(i, weightFollowsScore: false))
+            }
+            for (i, s) in concurrent.enumerated() {
+                sample.append(s, treated: false, weight: 1,
+                              propensity: score.row(d.treated.count + i, weightFollowsScore: false))
+            }
+            for (i, s) in d.external.enumerated() {
+                sample.append(s, treated: false, weight: w[i],
+                              propensity: score.row(trial.count + i, weightFollowsScore: true))
+            }
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true,
+                                                 label: design.title)
+        case .externalUnadjusted:
+            var sample = AnalysisSample()
+            for s in d.treated { sample.append(s, treated: true, weight: 1) }
+            for s in d.external { sample.append(s, treated: false, weight: 1) }
+            return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .none, robust: true,
+                                                 label: design.title)
+        }
+    }
+}

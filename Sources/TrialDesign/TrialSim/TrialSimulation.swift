@@ -1,0 +1,184 @@
+import Foundation
+import Parallelism
+import Randomness
+import Simulation
+
+/// Operating characteristics by simulation (ADEMP): many trials drawn from natural history with a
+/// known effect imposed on the treated, each analysed under every design.
+///
+/// One pool of eligible natural-history patients is simulated per run and resampled per
+/// replicate (treated and concurrent controls drawn with the selection model, external controls
+/// from the rest), so that 1,000 replicates cost one pool. Each replicate draws from its own
+/// random stream, so results do not depend on the thread count.
+package struct TrialSimulation: Sendable {
+    /// The trial simulated.
+    package let plan: TrialPlan
+    package var settings: SimulationSettings
+    package var effect: TreatmentEffect
+    package var replicates: Int
+    package var seed: UInt64
+    package var threads: Int
+    package var designs: [TrialDesignKind]
+    /// Eligible patients simulated for the pool (nil: enough for every replicate to draw from
+    /// without reusing more than a fifth of it).
+    package var poolSize: Int?
+    /// Natural-history patients set aside to fit the prognostic model (nil: half the pool, at
+    /// least 200 and at most 1,000).
+    package var trainingSize: Int?
+
+    /// A simulation of `replicates` trials with `effect`, sizes from the trial's simulation section.
+    package init(plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
+                threads: Int = defaultThreadCount, designs: [TrialDesignKind] = TrialDesignKind.allCases) {
+        self.plan = plan
+        settings = plan.specification.simulation
+        self.effect = effect
+        self.replicates = replicates
+        self.seed = seed
+        self.threads = threads
+        self.designs = designs
+    }
+
+    /// Patients one replicate draws.
+    var perReplicate: Int {
+        settings.treated + max(settings.concurrentControls, settings.hybridConcurrentControls)
+            + settings.externalControls
+    }
+
+    /// Simulates the pool, then every replicate under every design; `progress` hears about the pool.
+    package func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError)
+        -> OperatingCharacteristics {
+        let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
+        let needsTraining = designs.contains(.procova)
+        let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
+        var sampler = PoolSampler(plan: plan, seed: seed, threads: threads, keepRecords: false)
+        sampler.keepRecords = false
+        let pool = try sampler.generate(count: poolCount + training, progress: progress)
+        progress(pool.summary)
+        let patients = Array(pool.patients[training...])
+        let prognostic = needsTraining
+            ? try PrognosticModel(training: pool.patients[0..<training].map(\.subject), plan: plan) : nil
+        let selection = try SelectionModel(plan: plan, settings: settings, pool: patients)
+        let imposer = try EffectImposer(effect: effect, pool: patients, plan: plan)
+        let nullImposer = try EffectImposer(effect: effect.null, pool: patients, plan: plan)
+        let analyses = DesignAnalyses(plan: plan, settings: settings, prognostic: prognostic)
+        let builder = TrialRecordBuilder(plan: plan)
+        let designs = self.designs, seed = self.seed, plan = self.plan
+        let withNull = !effect.isNull
+        let results: [ReplicateResult] = parallelMap(count: replicates, threads: threads) { r in
+            var rng = RandomStream(seed: seed ^ 0x7369_6D5F_7265_706C, stream: UInt64(r))
+            let (trial, external) = selection.draw(&rng)
+            func analyse(_ imposer: EffectImposer) -> (estimates: [EffectEstimate?], satt: Double) {
+                let treatedCount = selection.treatedCount
+                var treated: [TrialSubject] = [], effects: [Double] = []
+                for i in trial[0..<treatedCount] {
+                    let (s, e) = imposer.treated(patients[i], plan: plan, builder: builder)
+                    treated.append(s); effects.append(e)
+                }
+                let draw = ReplicateDraw(treated: treated, effects: effects,
+                                         concurrent: trial[treatedCount...].map { patients[$0].subject },
+                                         external: external.map { patients[$0].subject })
+                let finite = effects.filter(\.isFinite)
+                let satt = finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
+                return (designs.map { try? analyses.run($0, draw) }, satt)
+            }
+            let main = analyse(imposer)
+            let null = withNull ? analyse(nullImposer).estimates : main.estimates
+            return ReplicateResult(estimates: main.estimates, nullEstimates: null, satt: main.satt)
+        }
+        let truth = Self.truth(effect, results)
+        var characteristics = OperatingCharacteristics(
+            trial: plan.specification.id, title: plan.specification.title,
+            endpoint: plan.specification.endpoint.summary, effect: effect, truth: truth, replicates: replicates,
+            seed: seed, designs: designs, results: results, settings: settings, poolSummary: pool.summary,
+            poolSize: patients.count, trainingSize: training, selectionNote: selection.note)
+        characteristics.generator = plan.generatorDescription
+        return characteristics
+    }
+
+    /// The estimand: δ for a difference, the mean over replicates of the treated patients'
+    /// average true effect for a progression multiplier, log h for a hazard ratio.
+    static func truth(_ effect: TreatmentEffect, _ results: [ReplicateResult]) -> Double {
+        switch effect {
+        case .difference(let d): return d
+        case .hazardRatio(let h): return Foundation.log(h)
+        case .progressionMultiplier:
+            let s = results.map(\.satt).filter(\.isFinite)
+            return s.isEmpty ? .nan : s.reduce(0, +) / Double(s.count)
+        }
+    }
+}
+
+/// One replicate's estimates per design (nil where the analysis failed), under the effect and
+/// under no effect.
+struct ReplicateResult: Sendable {
+    var estimates: [EffectEstimate?]
+    var nullEstimates: [EffectEstimate?]
+    var satt: Double
+}
+
+/// Which pool patients become trial patients: optional covariate ranges and a logistic tilt
+/// (confounding), drawn without replacement by Efraimidis–Spirakis keys.
+struct SelectionModel: Sendable {
+    let treatedCount: Int
+    let concurrentCount: Int
+    let externalCount: Int
+    /// Selection weight of each pool patient (0: outside the ranges).
+    let weights: [Double]
+    let note: String
+
+    init(plan: TrialPlan, settings: SimulationSettings, pool: [PoolPatient]) throws(TrialDesignError) {
+        treatedCount = settings.treated
+        concurrentCount = max(settings.concurrentControls, settings.hybridConcurrentControls)
+        externalCount = settings.externalControls
+        let sel = settings.treatedSelection
+        let column = { (name: String) in plan.covariates.firstIndex { $0.name == name }! }
+        var logits = [Double](repeating: 0, count: pool.count)
+        var inRange = [Bool](repeating: true, count: pool.count)
+        for (i, p) in pool.enumerated() {
+            for r in sel.ranges where !r.range.contains(p.subject.covariates[column(r.id)]) { inRange[i] = false }
+            for (name, b) in sel.logOdds { logits[i] += b * p.subject.covariates[column(name)] }
+        }
+        let top = logits.max() ?? 0
+        weights = pool.indices.map { inRange[$0] ? Foundation.exp(logits[$0] - top) : 0 }
+        let trialSize = treatedCount + concurrentCount
+        let eligible = weights.filter { $0 > 0 }.count
+        guard eligible >= trialSize else {
+            throw TrialDesignError("only \(eligible) pool patients meet "
+                + "simulation.treatedSelection; each trial needs \(trialSize)")
+        }
+        guard pool.count >= trialSize + externalCount else {
+            throw TrialDesignError("the pool (\(pool.count)) is smaller than one "
+                + "trial's draw (\(trialSize + externalCount))")
+        }
+        let selection = sel.ranges.map { "\($0.id) \($0.range)" }
+            + sel.logOdds.map { "\($0.covariate): log-odds \($0.perUnit) per unit" }
+        note = sel.isEmpty ? "trial patients drawn at random from the pool"
+            : "trial patients drawn from the pool with selection \(selection)"
+    }
+
+    /// Pool indices of the trial patients (treated first, in random order) and of the external controls.
+    func draw(_ rng: inout RandomStream) -> (trial: [Int], external: [Int]) {
+        let n = weights.count
+        var keys = [(Double, Int)]()
+        keys.reserveCapacity(n)
+        for i in 0..<n {
+            let u = rng.nextOpenUnit()
+            keys.append((weights[i] > 0 ? Foundation.log(u) / weights[i] : -.infinity, i))
+        }
+        let trialSize = treatedCount + concurrentCount
+        keys.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        let chosen = keys[0..<trialSize].map(\.1)
+        let order = rng.shuffledIndices(trialSize)
+        let trial = order.map { chosen[$0] }
+        var rest = keys[trialSize...].map(\.1).sorted()
+        var external: [Int] = []
+        external.reserveCapacity(externalCount)
+        for _ in 0..<externalCount {
+            let j = rng.nextInt(below: rest.count)
+            external.append(rest[j])
+            rest.swapAt(j, rest.count - 1)
+            rest.removeLast()
+        }
+        return (trial, external)
+    }
+}

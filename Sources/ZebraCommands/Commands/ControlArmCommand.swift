@@ -1,0 +1,209 @@
+import CommandLineParsing
+import FHIRExport
+import Foundation
+import Parallelism
+import Serialization
+import Simulation
+import Timelines
+import TrialDesign
+
+struct ControlArmCommand: ZebraCommand {
+    static let specification = CommandSpecification(
+        name: "control-arm",
+        abstract: "Build a synthetic natural-history control arm for a treated arm and compare them.",
+        discussion: """
+        Simulates an eligible natural-history pool by conditioned sampling (index date = the eligibility
+        date the trial's rule picks), fits a propensity score on the baseline covariates, and forms the
+        control arm by nearest-neighbour matching (caliper 0.2 SD of the logit) or by ATT weights.
+        Writes the control patients as FHIR ndjson with a ResearchStudy and a ResearchSubject per
+        patient, balance.csv, results.json, weights.csv and SVG plots.
+        """,
+        options: [
+            TrialOptions.trial, treated, simulateTreated, out, method, ratio, pool, Shared.seed, TrialOptions.effect,
+            TrialOptions.multiplier, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
+        ])
+
+    static let treated = Option<String?>("treated", "path",
+                                         help: "Treated arm: FHIR ndjson folder or file, Bundle, or long CSV.")
+    static let simulateTreated = Option<Int?>(
+        "simulate-treated", "n", in: 2...1_000_000,
+        help: "Simulate n treated patients from the trial's natural history instead (with --effect).")
+    static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>).")
+    static let method = Option<ControlMethod>("method", default: .match, help: "Matching or ATT weighting.")
+    static let ratio = Option<Int>("ratio", "k", default: 3, in: 1...20, help: "Controls matched per treated patient.")
+    static let pool = Option<Int?>(
+        "pool", "n", in: 10...10_000_000,
+        help: "Eligible natural-history patients to simulate (default: max(2000, 10 × ratio × treated)).")
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let plan = try loadTrialPlan(arguments, console: console)
+        let spec = plan.specification
+        let method = arguments[Self.method]
+        let ratio = arguments[Self.ratio]
+        let seed = Shared.seed(arguments)
+        let threads = Shared.threads(arguments)
+        let simulateCount = arguments[Self.simulateTreated]
+        let treatedPath = arguments[Self.treated]
+        guard (simulateCount == nil) != (treatedPath == nil) else {
+            throw UsageError("give either --treated PATH or --simulate-treated N", usage: arguments.usage)
+        }
+        let out = arguments[Self.out] ?? "Output/control-arm-\(spec.id)"
+        let directory: StagedDirectory
+        do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
+            throw CommandError(error.message)
+        }
+        do {
+            let code = try build(plan: plan, arguments: arguments, method: method, ratio: ratio, seed: seed,
+                                 threads: threads, simulateCount: simulateCount, treatedPath: treatedPath,
+                                 directory: directory, console: console)
+            try directory.commit(description: "generator: zebra control-arm\n")
+            console.error("control-arm: wrote \(directory.finalPath)")
+            return code
+        } catch {
+            directory.discard()
+            if let e = error as? TrialDesignError { throw CommandError(e.message) }
+            if let e = error as? OutputError { throw CommandError(e.message) }
+            throw error
+        }
+    }
+
+    private static func build(plan: TrialPlan, arguments: ParsedArguments, method: ControlMethod, ratio: Int,
+                              seed: UInt64, threads: Int, simulateCount: Int?, treatedPath: String?,
+                              directory: StagedDirectory, console: Console) throws -> Int32 {
+        let spec = plan.specification
+        var sampler = PoolSampler(plan: plan, seed: seed, threads: threads, keepRecords: true)
+        sampler.keepRecords = true
+        var treatedTimelines: [PatientTimeline] = []
+        var treated: TreatedArm
+        var trueEffect: Double?
+        var source: String
+        let expected = simulateCount ?? spec.treatedArm.size ?? 100
+        let poolSize = arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
+        console.error("control-arm: \(spec.title) [\(plan.template.name) v\(plan.template.version)], "
+            + "\(method.rawValue), pool \(poolSize), seed \(seed)")
+        let pool = try sampler.generate(count: poolSize, progress: { console.error("  pool: " + $0) })
+        console.error("  pool: " + pool.summary)
+        if let n = simulateCount {
+            let effect = try treatmentEffect(arguments, plan: plan, fallback: nil)
+                ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))
+            let (arm, truth) = try sampler.simulateTreated(count: n, effect: effect, controls: pool)
+            treatedTimelines = arm.patients.compactMap(\.record)
+            treated = TreatedArm(subjects: arm.patients.map(\.subject), excluded: [], outsideMeasureRanges: [:])
+            trueEffect = truth
+            source = "simulated: \(n) patients from natural history with "
+                + "\(effect.summary) (true effect \(String(format: "%.3f", truth)))"
+        } else {
+            let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan, console: console)
+            treated = try TreatedArm.read(timelines, concepts: concepts, plan: plan)
+            source = "\(treatedPath!): \(treated.subjects.count) of \(timelines.count) patients entered"
+            for e in treated.excluded.prefix(5) { console.error("  left out \(e.id): \(e.reason)") }
+            if treated.excluded.count > 5 {
+                console.error("  … and \(treated.excluded.count - 5) more (see results.json)")
+            }
+            for (m, n) in treated.outsideMeasureRanges.sorted(by: { $0.key < $1.key }) {
+                console.error("  note: \(n) treated patients have a recorded "
+                    + "baseline \(m) outside the screening range (kept)")
+            }
+        }
+        console.error("  treated: " + source)
+        let result = try ControlArm.analyse(plan: plan, treated: treated.subjects, pool: pool.patients.map(\.subject),
+                                            method: method, ratio: ratio)
+        try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
+                      directory: directory, threads: threads)
+        try writeReports(plan: plan, pool: pool, result: result, treated: treated, source: source,
+                         trueEffect: trueEffect, seed: seed, directory: directory)
+        console.print(summary(plan: plan, result: result, trueEffect: trueEffect))
+        return 0
+    }
+
+    private static func writeFHIR(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,
+                                  treatedTimelines: [PatientTimeline], treated: TreatedArm, directory: StagedDirectory,
+                                  threads: Int) throws {
+        let spec = plan.specification
+        let members = pool.patients.indices.filter { result.controlWeights[$0] > 0 }
+        let records = members.map { pool.patients[$0].record! } + treatedTimelines
+        let serializer = FHIRSerializer(concepts: plan.concepts.table, source: "urn:zebra:trial:\(spec.id):control-arm")
+        _ = try CohortExport(format: .ndjson, serializer: serializer, threads: threads)
+            .write(count: records.count, into: directory, generate: { records[$0] })
+        let study = ResearchStudyDescription(
+            identifier: spec.id, title: spec.title,
+            description: spec.description + " Synthetic control arm built by zebra control-arm.",
+            arms: [.init(name: spec.treatedArm.id, description: spec.treatedArm.name),
+                   .init(name: spec.controlArm.id, description: spec.controlArm.name)],
+            condition: plan.concepts.condition)
+        try writeFileAtomically(serializer.researchStudy(study) + [0x0A],
+                                to: directory.path(of: "ResearchStudy.ndjson"))
+        var subjects: [UInt8] = []
+        let endDay = { (d: CalendarDay) in
+            d.adding(days: Int((spec.visitMonths.last! * CalendarDay.daysPerYear / 12).rounded()))
+        }
+        for i in members {
+            let s = pool.patients[i].subject
+            subjects += serializer.researchSubject(study: study, patientID: s.id, arm: spec.controlArm.id,
+                                                   status: "off-study", start: s.indexDay, end: endDay(s.indexDay))
+                + [0x0A]
+        }
+        for (t, s) in zip(treatedTimelines, treated.subjects) {
+            subjects += serializer.researchSubject(study: study, patientID: t.id, arm: spec.treatedArm.id,
+                                                   status: "off-study", start: s.indexDay, end: endDay(s.indexDay))
+                + [0x0A]
+        }
+        try writeFileAtomically(subjects, to: directory.path(of: "ResearchSubject.ndjson"))
+    }
+
+    private static func writeReports(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,
+                                     treated: TreatedArm, source: String, trueEffect: Double?, seed: UInt64,
+                                     directory: StagedDirectory) throws {
+        let spec = plan.specification
+        try writeFileAtomically(Array(result.balanceCSV().utf8), to: directory.path(of: "balance.csv"))
+        let json = result.json(plan: plan, pool: pool, treatedCount: treated.subjects.count,
+                               treatedExcluded: treated.excluded, treatedSource: source, trueEffect: trueEffect,
+                               seed: seed, outsideMeasureRanges: treated.outsideMeasureRanges)
+        try writeFileAtomically(Array(json.text().utf8), to: directory.path(of: "results.json"))
+        try writeFileAtomically(Array(result.lovePlotSVG(title: "Covariate balance: \(spec.id)").utf8),
+                                to: directory.path(of: "love-plot.svg"))
+        let endpointFile = spec.endpoint.isTimeToEvent ? "kaplan-meier.svg" : "trajectories.svg"
+        try writeFileAtomically(Array(result.endpointSVG(plan: plan).utf8), to: directory.path(of: endpointFile))
+        var weights = ["patient_id,arm,index_date,propensity_score,weight"]
+        for (i, s) in treated.subjects.enumerated() {
+            weights.append("\(s.id),\(spec.treatedArm.id),\(s.indexDay.iso),"
+                + "\(String(format: "%.6f", result.propensity.treatedScores[i])),"
+                + "\(String(format: "%.6f", result.treatedWeights[i]))")
+        }
+        let scores = result.propensity.controlScores
+        for (i, p) in pool.patients.enumerated() where result.controlWeights[i] > 0 {
+            weights.append("\(p.subject.id),\(spec.controlArm.id),\(p.subject.indexDay.iso),"
+                + "\(String(format: "%.6f", scores[i])),\(String(format: "%.6f", result.controlWeights[i]))")
+        }
+        try writeFileAtomically(Array((weights.joined(separator: "\n") + "\n").utf8),
+                                to: directory.path(of: "weights.csv"))
+    }
+
+    static func summary(plan: TrialPlan, result: ControlArmResult, trueEffect: Double?) -> String {
+        let e = result.estimate
+        let spec = plan.specification
+        var lines = ["Synthetic control arm: \(spec.title)",
+                     "endpoint: \(spec.endpoint.summary)",
+                     "control arm: \(result.controlWeights.filter { $0 > 0 }.count) natural-history patients"
+                        + String(format: " (effective size %.1f)", result.effectiveControls)
+                        + (result.matched.map { "; \($0.unmatchedTreated) treated without a match within the caliper" }
+                            ?? ""),
+                     "", result.balanceTable(), ""]
+        let f = { (x: Double) in String(format: "%.3f", x) }
+        if spec.endpoint.isTimeToEvent {
+            lines.append("hazard ratio \(f(exp(e.estimate))) (95 % CI \(f(exp(e.lower))) "
+                + "to \(f(exp(e.upper)))), p = \(f(e.pValue)); \(e.method)")
+            if let lr = result.logRank { lines.append("log-rank χ² \(f(lr.chiSquare)), p = \(f(lr.pValue))") }
+        } else {
+            lines.append("difference (treated − control) \(f(e.estimate)) (95 % CI "
+                + "\(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
+        }
+        lines.append("analysed: \(e.treatedCount) treated, \(e.controlCount) controls")
+        if let t = trueEffect, t.isFinite {
+            let what = spec.endpoint.isTimeToEvent ? "true log hazard ratio (HR \(f(exp(t))))" : "true effect"
+            lines.append("\(what), known for the simulated treated arm: \(f(t)); the CI "
+                + "\(e.covers(t) ? "contains" : "does not contain") it")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

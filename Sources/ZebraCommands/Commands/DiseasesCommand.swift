@@ -1,0 +1,52 @@
+import CommandLineParsing
+import DiseaseModeling
+import Foundation
+import Serialization
+
+struct DiseasesCommand: ZebraCommand {
+    static let specification = CommandSpecification(
+        name: "diseases", abstract: "List the disease templates found, with a one-line description each.",
+        options: [Shared.templates])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let library = try templateLibrary(arguments)
+        let files = library.templateFiles()
+        if files.isEmpty {
+            throw CommandError("no templates (*.json) in \(library.directory)")
+        }
+        var failures = 0
+        for file in files {
+            do {
+                let t = try DiseaseTemplate.load(from: file)
+                let id = t.id + String(repeating: " ", count: max(2, 20 - t.id.count))
+                console.print("\(id)\(t.name) (v\(t.version)): \(t.description)")
+            } catch {
+                failures += 1
+                let name = OutputPaths.baseName(file)
+                console.print("\(name)  INVALID: \(error.problems.count) "
+                    + "problem(s); run 'zebra validate-template \(file)'")
+            }
+        }
+        return failures == 0 ? 0 : 1
+    }
+}
+
+struct ValidateTemplateCommand: ZebraCommand {
+    static let specification = CommandSpecification(
+        name: "validate-template", abstract: "Check a disease template and explain every problem found.",
+        arguments: [ArgumentSpecification("path", help: "The template JSON file.")])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let path = arguments.positional(0)!
+        do {
+            let t = try DiseaseTemplate.load(from: path)
+            console.print("\(path): valid template \"\(t.id)\" v\(t.version): \(t.attributes.count) attributes, "
+                + "\(t.measures.count) measures, \(t.events.count) events, \(t.treatments.count) treatments, "
+                + "\(t.randomEffects.count) random effects")
+            return 0
+        } catch {
+            console.error(error.description)
+            return 1
+        }
+    }
+}
