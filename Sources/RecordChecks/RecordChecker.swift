@@ -26,8 +26,9 @@ package struct RecordChecker: Sendable {
     package func check(_ timelines: [PatientTimeline]) -> CheckReport {
         let rules = self.rules
         var results = rules.map { RuleResult(rule: $0) }
+        let map = RecordView.ConceptMap(concepts)
         for timeline in timelines {
-            let record = RecordView(timeline, template: template, concepts: concepts)
+            let record = RecordView(timeline, template: template, map: map)
             for (r, rule) in rules.enumerated() {
                 let found = findings(rule, in: record)
                 results[r].add(found, patient: timeline.id, keepExamples: examplesPerRule)

@@ -13,14 +13,22 @@ struct RecordView {
     var starts: [[CalendarDay]]
     var stops: [[CalendarDay]]
 
-    init(_ timeline: PatientTimeline, template: DiseaseTemplate, concepts: TemplateConcepts) {
-        self.timeline = timeline
+    /// Which measure, event and treatment each concept index stands for.
+    struct ConceptMap: Sendable {
         var measureOf: [Int32: Int] = [:]
-        for (m, c) in concepts.measures.enumerated() { measureOf[c] = m }
         var eventOf: [Int32: Int] = [:]
-        for (e, c) in concepts.events.enumerated() { eventOf[c] = e }
         var treatmentOf: [Int32: Int] = [:]
-        for (t, c) in concepts.treatments.enumerated() { treatmentOf[c] = t }
+
+        init(_ concepts: TemplateConcepts) {
+            for (m, c) in concepts.measures.enumerated() { measureOf[c] = m }
+            for (e, c) in concepts.events.enumerated() { eventOf[c] = e }
+            for (t, c) in concepts.treatments.enumerated() { treatmentOf[c] = t }
+        }
+    }
+
+    init(_ timeline: PatientTimeline, template: DiseaseTemplate, map: ConceptMap) {
+        self.timeline = timeline
+        let (measureOf, eventOf, treatmentOf) = (map.measureOf, map.eventOf, map.treatmentOf)
         values = Array(repeating: [], count: template.measures.count)
         eventDays = Array(repeating: [], count: template.events.count)
         starts = Array(repeating: [], count: template.treatments.count)

@@ -93,6 +93,9 @@ package struct StagedDirectory: Sendable {
         if !marker.hasSuffix("\n") { marker += "\n" }
         marker += files.map { "file: \($0)\n" }.joined()
         try writeFileAtomically(Array(marker.utf8), to: path(of: Self.markerName))
+        // Checked again: during a long run the user may have put something into the old folder.
+        let existing = (try? fm.contentsOfDirectory(atPath: finalPath)) ?? []
+        if !existing.isEmpty { try Self.checkReplaceable(finalPath, contents: existing) }
         if fm.fileExists(atPath: finalPath) {
             let old = (OutputPaths.parent(of: finalPath) as NSString)
                 .appendingPathComponent(".\(OutputPaths.lastComponent(finalPath)).old-\(getpid())")

@@ -42,6 +42,18 @@ import ZebraTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["cohort"])
     }
 
+    @Test func aFileTheUserAddsDuringTheRunIsNeverDeleted() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let first = try StagedDirectory(path: root + "/cohort", replaceExisting: false)
+        try writeFileAtomically(Array("old".utf8), to: first.path(of: "old.txt"))
+        try first.commit()
+        let second = try StagedDirectory(path: root + "/cohort", replaceExisting: true)
+        try writeFileAtomically(Array("notes".utf8), to: root + "/cohort/notes.txt")
+        #expect(throws: OutputError.self) { try second.commit() }
+        #expect(try String(contentsOfFile: root + "/cohort/notes.txt", encoding: .utf8) == "notes")
+        second.discard()
+    }
+
     @Test func neverReplacesAFolderItDidNotWrite() throws {
         let root = try TestSupport.temporaryDirectory()
         try writeFileAtomically(Array("old".utf8), to: root + "/cohort/old.txt")
