@@ -35,7 +35,8 @@ let moduleReadme = ["README.md"]
 /// A library module with the project's settings: release builds use the default -O with every
 /// check on; `optimized` modules are built with -O in debug too.
 func library(_ name: String, _ dependencies: [Target.Dependency] = [], optimized: Bool = false) -> Target {
-    .target(name: name, dependencies: dependencies, exclude: moduleReadme, swiftSettings: optimized ? optimizedInDebug : [])
+    .target(name: name, dependencies: dependencies, exclude: moduleReadme,
+            swiftSettings: optimized ? optimizedInDebug : [])
 }
 
 let package = Package(
@@ -55,19 +56,22 @@ let package = Package(
         library("Plotting", ["ZebraSupport"]),
         library("CommandLineParsing"),
         library("DifferentialPrivacy", ["Randomness"]),
-        .target(name: "DenseKernels", exclude: moduleReadme, swiftSettings: optimizedInDebug + uncheckedInRelease + kernelTarget),
+        .target(name: "DenseKernels", exclude: moduleReadme,
+                swiftSettings: optimizedInDebug + uncheckedInRelease + kernelTarget),
         .target(name: "NeuralNetworks", dependencies: ["DenseKernels", "Randomness"], exclude: moduleReadme,
                 swiftSettings: optimizedInDebug + uncheckedInRelease),
         // The domain: timelines, templates, simulation, FHIR, calibration.
         library("Timelines"),
         library("DiseaseModeling", ["Randomness", "Serialization", "Timelines", "ZebraSupport"], optimized: true),
-        library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines", "ZebraSupport"], optimized: true),
+        library("Simulation", ["DiseaseModeling", "Parallelism", "Randomness", "Timelines", "ZebraSupport"],
+                optimized: true),
         library("FHIRExport", ["Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
         library("Calibration", ["DiseaseModeling", "Simulation", "Statistics", "Timelines"]),
         library("RecordImport", ["DiseaseModeling", "Parallelism", "Serialization", "Timelines", "ZebraSupport"]),
         library("RecordChecks", ["DiseaseModeling", "Timelines", "ZebraSupport"]),
-        library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness", "Serialization",
-                             "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
+        library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness",
+                             "Serialization", "Simulation", "Statistics", "Timelines", "ZebraSupport"],
+                optimized: true),
         // Trial design and evaluation reach a trained model only through Simulation's protocols
         // (ScheduledObservationGenerator, RecordLikelihood); ZebraCommands passes Learning's types in.
         library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
@@ -75,14 +79,18 @@ let package = Package(
         library("Evaluation", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
                                "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // The command-line tool.
-        library("ZebraCommands", ["Calibration", "CommandLineParsing", "RecordChecks", "DiseaseModeling", "Evaluation", "FHIRExport", "Learning",
-                                  "Parallelism", "Plotting", "Randomness", "RecordImport", "Serialization", "Simulation",
-                                  "Statistics", "Timelines", "TrialDesign", "ZebraSupport"]),
+        library("ZebraCommands", ["Calibration", "CommandLineParsing", "RecordChecks", "DiseaseModeling",
+                                  "Evaluation", "FHIRExport", "Learning", "Parallelism", "Plotting", "Randomness",
+                                  "RecordImport", "Serialization", "Simulation", "Statistics", "Timelines",
+                                  "TrialDesign", "ZebraSupport"]),
         .executableTarget(name: "zebra", dependencies: ["Serialization", "ZebraCommands"], exclude: moduleReadme),
-        .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness", "ZebraSupport"],
+        .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness",
+                                                           "ZebraSupport"],
                           path: "Benchmarks/NNBench"),
-        .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Learning", "NeuralNetworks", "Parallelism",
-                                                              "Randomness", "Serialization", "Simulation", "ZebraSupport"],
+        .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Learning",
+                                                              "NeuralNetworks", "Parallelism", "Randomness",
+                                                              "Serialization", "Simulation", "Timelines",
+                                                              "ZebraSupport"],
                           path: "Benchmarks/ZebraBench"),
 
         .target(name: "ZebraTestSupport", dependencies: ["DiseaseModeling"], path: "Tests/ZebraTestSupport"),
@@ -95,12 +103,14 @@ let package = Package(
         .testTarget(name: "TimelinesTests", dependencies: ["Timelines"]),
         .testTarget(name: "DiseaseModelingTests", dependencies: ["DiseaseModeling", "ZebraTestSupport"]),
         .testTarget(name: "SimulationTests",
-                    dependencies: ["Simulation", "DiseaseModeling", "FHIRExport", "Randomness", "Statistics", "Timelines", "ZebraTestSupport"]),
+                    dependencies: ["Simulation", "DiseaseModeling", "FHIRExport", "Randomness", "Statistics",
+                                   "Timelines", "ZebraTestSupport"]),
         .testTarget(name: "FHIRExportTests",
-                    dependencies: ["FHIRExport", "DiseaseModeling", "Serialization", "Simulation", "Timelines", "ZebraTestSupport"]),
+                    dependencies: ["FHIRExport", "DiseaseModeling", "Serialization", "Simulation", "Timelines",
+                                   "ZebraTestSupport"]),
         .testTarget(name: "LearningTests",
-                    dependencies: ["Learning", "DiseaseModeling", "NeuralNetworks", "Randomness", "Serialization", "Simulation",
-                                   "Statistics", "Timelines", "ZebraTestSupport"]),
+                    dependencies: ["Learning", "DiseaseModeling", "NeuralNetworks", "Randomness", "Serialization",
+                                   "Simulation", "Statistics", "Timelines", "ZebraTestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DiseaseModeling", "ZebraTestSupport"]),
         .testTarget(name: "ZebraCommandsTests", dependencies: ["ZebraCommands", "Serialization", "ZebraTestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
@@ -109,11 +119,15 @@ let package = Package(
         .testTarget(name: "DenseKernelsTests", dependencies: ["DenseKernels", "Randomness"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DenseKernels", "Randomness"]),
         .testTarget(name: "EvaluationTests",
-                    dependencies: ["Evaluation", "DiseaseModeling", "FHIRExport", "Learning", "Randomness", "Serialization", "Simulation",
-                                   "Statistics", "Timelines", "ZebraCommands", "ZebraTestSupport"]),
-        .testTarget(name: "RecordImportTests", dependencies: ["DiseaseModeling", "FHIRExport", "RecordImport", "Serialization",
-                                                              "Simulation", "Timelines", "ZebraCommands", "ZebraTestSupport"]),
-        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Learning", "Randomness", "RecordImport", "Simulation", "Statistics",
-                                                             "Timelines", "TrialDesign", "ZebraCommands", "ZebraTestSupport"]),
+                    dependencies: ["Evaluation", "DiseaseModeling", "FHIRExport", "Learning", "Randomness",
+                                   "Serialization", "Simulation", "Statistics", "Timelines", "ZebraCommands",
+                                   "ZebraTestSupport"]),
+        .testTarget(name: "RecordImportTests", dependencies: ["DiseaseModeling", "FHIRExport", "RecordImport",
+                                                              "Serialization", "Simulation", "Timelines",
+                                                              "ZebraCommands", "ZebraTestSupport"]),
+        .testTarget(name: "TrialDesignTests", dependencies: ["DiseaseModeling", "FHIRExport", "Learning",
+                                                             "Randomness", "RecordImport", "Simulation", "Statistics",
+                                                             "Timelines", "TrialDesign", "ZebraCommands",
+                                                             "ZebraTestSupport"]),
     ]
 )

@@ -1,25 +1,31 @@
 import DiseaseModeling
 import FHIRExport
 import Foundation
+import Learning
 import Parallelism
 import Serialization
 import Simulation
+import Timelines
 import ZebraSupport
 
 /// zebra-bench: end-to-end simulation + FHIR ndjson throughput and peak memory; and (`vae`) the
 /// sequence model's training and sampling throughput.
 ///
-///     swift run -c release zebra-bench [simulate] [--patients N] [--disease ID ...] [--threads T] [--keep]
+///     swift run -c release zebra-bench [simulate] [--patients N] [--disease ID ...] [--threads T]
+///         [--paths template,default] [--keep]
 ///     swift run -c release zebra-bench vae [--hidden 64,128] [--threads 1,2] [--epochs 8]
 ///
 /// For each disease it simulates N patients (default 10,000), writes Bulk ndjson to a staging
-/// folder under Output/bench, and prints patients/s, resources/s, MB/s and the process's peak RSS.
+/// folder under Output/bench, and prints patients/s, resources/s, MB/s and the process's peak RSS,
+/// for each generation path side by side in one run: template only, and the default path
+/// (template + the shipped model, `DiseaseModels/<id>.model`), with the default's share.
 struct Options {
     var patients = 10_000
     var diseases: [String] = []
     var threads = defaultThreadCount
     var keep = false
     var models = "DiseaseModels"
+    var paths = ["template", "default"]
 
     init(_ arguments: [String]) {
         var i = 0
@@ -35,8 +41,14 @@ struct Options {
             case "--threads": threads = Int(value()) ?? { fail("--threads expects a number") }()
             case "--templates": models = value()
             case "--keep": keep = true
+            case "--paths":
+                paths = value().split(separator: ",").map(String.init)
+                guard !paths.isEmpty, paths.allSatisfy({ ["template", "default"].contains($0) }) else {
+                    fail("--paths takes template, default or both, comma-separated")
+                }
             case "-h", "--help":
-                print("usage: zebra-bench [--patients N] [--disease ID]... [--threads T] [--templates DIR] [--keep]")
+                print("usage: zebra-bench [--patients N] [--disease ID]... [--threads T] [--templates DIR] "
+                    + "[--paths template,default] [--keep]")
                 exit(0)
             default: fail("unknown argument \(arguments[i])")
             }
@@ -78,36 +90,63 @@ let library = TemplateLibrary(directory: options.models)
 let ids = options.diseases.isEmpty ? ["friedreich-ataxia", "fabry", "gaucher"] : options.diseases
 print("zebra-bench: \(options.patients) patients per disease, \(options.threads) threads, ndjson, "
     + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
-print("disease              patients/s   resources/s      MB/s   resources        MB   seconds  peak RSS MB")
+print("disease            path        patients/s   resources/s      MB/s   resources        MB   seconds  peak RSS MB")
 var totalResources = 0, totalSeconds = 0.0
+
+/// The generator of a path: the template alone, or template + the shipped model.
+func generator(_ path: String, template: DiseaseTemplate,
+               simulator: CohortSimulator) -> (@Sendable (Int) -> PatientTimeline)? {
+    guard path == "default" else { return { simulator.patient($0).timeline } }
+    let file = (options.models as NSString).appendingPathComponent("\(template.id).model")
+    guard FileManager.default.fileExists(atPath: file) else { return nil }
+    do {
+        let model = try ModelCheckpoint.read(from: file, template: template).model()
+        let generator = ModelGenerator(simulator: simulator, model: model)
+        return { generator.patient($0).timeline }
+    } catch { fail(error.message) }
+}
+
 for id in ids {
     let template: DiseaseTemplate
     do { template = try library.template(id: id) } catch { fail(error.description) }
     let simulator = CohortSimulator(template: template, options: SimulationOptions(seed: 1))
     let serializer = FHIRSerializer(concepts: simulator.concepts.table, source: "urn:zebra:bench")
-    let out = "Output/bench/\(id)"
-    do {
-        let staged = try StagedDirectory(path: out, replaceExisting: true)
-        let summary = try CohortExport(format: .ndjson, serializer: serializer, threads: options.threads)
-            .write(count: options.patients, into: staged, generate: { simulator.patient($0).timeline })
-        if options.keep { try staged.commit() } else { staged.discard() }
-        let mb = Double(summary.bytes) / 1_000_000
-        totalResources += summary.resources
-        totalSeconds += summary.seconds
-        let cells = [
-            id.padding(toLength: 18, withPad: " ", startingAt: 0),
-            String(format: "%12.0f", Double(summary.patients) / summary.seconds),
-            String(format: "%13.0f", Double(summary.resources) / summary.seconds),
-            String(format: "%9.1f", mb / summary.seconds),
-            String(format: "%11d", summary.resources),
-            String(format: "%9.1f", mb),
-            String(format: "%9.2f", summary.seconds),
-            String(format: "%12.1f", peakResidentMegabytes() ?? .nan),
-        ]
-        print(cells.joined(separator: " "))
-    } catch {
-        fail(error.message)
+    var rates: [String: Double] = [:]
+    for path in options.paths {
+        guard let generate = generator(path, template: template, simulator: simulator) else {
+            print("\(id): no shipped model, so no default-path row")
+            continue
+        }
+        let out = "Output/bench/\(id)-\(path)"
+        do {
+            let staged = try StagedDirectory(path: out, replaceExisting: true)
+            let summary = try CohortExport(format: .ndjson, serializer: serializer, threads: options.threads)
+                .write(count: options.patients, into: staged, generate: generate)
+            if options.keep { try staged.commit() } else { staged.discard() }
+            let mb = Double(summary.bytes) / 1_000_000
+            totalResources += summary.resources
+            totalSeconds += summary.seconds
+            rates[path] = Double(summary.resources) / summary.seconds
+            let cells = [
+                id.padding(toLength: 18, withPad: " ", startingAt: 0),
+                path.padding(toLength: 9, withPad: " ", startingAt: 0),
+                String(format: "%12.0f", Double(summary.patients) / summary.seconds),
+                String(format: "%13.0f", Double(summary.resources) / summary.seconds),
+                String(format: "%9.1f", mb / summary.seconds),
+                String(format: "%11d", summary.resources),
+                String(format: "%9.1f", mb),
+                String(format: "%9.2f", summary.seconds),
+                String(format: "%12.1f", peakResidentMegabytes() ?? .nan),
+            ]
+            print(cells.joined(separator: " "))
+        } catch {
+            fail(error.message)
+        }
+    }
+    if let plain = rates["template"], let model = rates["default"] {
+        print(String(format: "%@: the default path runs at %.0f %% of template-only throughput",
+                     id, 100 * model / plain))
     }
 }
-print(String(format: "all diseases: %.0f resources/s end to end; peak RSS %.1f MB",
+print(String(format: "all runs: %.0f resources/s end to end; peak RSS %.1f MB",
              Double(totalResources) / totalSeconds, peakResidentMegabytes() ?? .nan))
