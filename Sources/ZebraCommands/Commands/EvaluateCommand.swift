@@ -70,18 +70,18 @@ struct EvaluateCommand: ZebraCommand {
             let holdout = try arguments[Self.holdout].map { path throws in
                 try read(path, "holdout", template, strict, arguments, console)
             }
-            if let modelPath = arguments[Self.model] {
-                try checkTrainingOverlap(modelPath: modelPath, template: template, real: real, holdout: holdout,
-                                         console: console)
-            }
             var likelihood: SequenceModelLikelihood?
             if let modelPath = arguments[Self.model] {
+                // Read once: the overlap check needs its record digests, the attack its parameters.
+                let checkpoint: ModelCheckpoint
                 do {
-                    likelihood = try SequenceModelLikelihood(checkpoint: modelPath, template: template,
-                                                             threads: options.threads)
+                    checkpoint = try ModelCheckpoint.read(from: modelPath, template: template)
+                    likelihood = SequenceModelLikelihood(model: try checkpoint.model(), template: template,
+                                                         threads: options.threads)
                 } catch {
                     throw CommandError(error.message)
                 }
+                try checkTrainingOverlap(checkpoint, path: modelPath, real: real, holdout: holdout, console: console)
             }
             var reference: SequenceModelLikelihood?
             var referencePath: String?
@@ -145,12 +145,8 @@ struct EvaluateCommand: ZebraCommand {
 
     /// Refuses holdout patients the model was trained on: every privacy figure would be a false
     /// all-clear. Warns when the real records are not the model's training records.
-    static func checkTrainingOverlap(modelPath: String, template: DiseaseTemplate, real: [PatientTimeline],
+    static func checkTrainingOverlap(_ checkpoint: ModelCheckpoint, path modelPath: String, real: [PatientTimeline],
                                      holdout: [PatientTimeline]?, console: Console) throws {
-        let checkpoint: ModelCheckpoint
-        do { checkpoint = try ModelCheckpoint.read(from: modelPath, template: template) } catch {
-            throw CommandError(error.message)
-        }
         guard let trainedReal = RecordDigests.overlap(real, with: checkpoint) else {
             console.error("warning: \(modelPath) keeps no digests of its training records, so nothing shows whether "
                 + "the holdout patients were trained on; the privacy figures assume they were not")

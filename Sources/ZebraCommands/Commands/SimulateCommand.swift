@@ -212,10 +212,12 @@ func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console:
         if FileManager.default.fileExists(atPath: candidate) { (path, shipped) = (candidate, true) }
     }
     guard let path else { return nil }
-    do {
-        let checkpoint = try ModelCheckpoint.read(from: path, template: template)
+    do throws(CheckpointError) {
+        // One read: the same bytes are decoded and digested for the run's provenance.
+        let bytes: [UInt8]
+        do { bytes = try readFileBytes(path) } catch { throw CheckpointError(error.message) }
+        let checkpoint = try ModelCheckpoint.decode(bytes, file: path, template: template)
         let model = try checkpoint.model()
-        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
         let training = checkpoint.header.training
         let patients = formatCount(training.sequences + training.validationSequences)
         // A shipped model's seed records are demonstration records Zebra made from the template,

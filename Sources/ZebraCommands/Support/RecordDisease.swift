@@ -12,6 +12,8 @@ struct DiseaseCensus {
         var template: DiseaseTemplate
         var carriers: Int
         var patients: Int
+        /// The records as this template reads them (nil when it cannot).
+        var records: SeedRecords?
     }
 
     var rows: [Row]
@@ -21,9 +23,10 @@ struct DiseaseCensus {
         rows = library.templateFiles().compactMap { file in
             guard let template = try? DiseaseTemplate.load(from: file) else { return nil }
             guard let records = try? SeedRecordImporter(template: template).read(path: path) else {
-                return Row(template: template, carriers: 0, patients: 0)
+                return Row(template: template, carriers: 0, patients: 0, records: nil)
             }
-            return Row(template: template, carriers: records.carriersOfTheDisease, patients: records.timelines.count)
+            return Row(template: template, carriers: records.carriersOfTheDisease, patients: records.timelines.count,
+                       records: records)
         }
     }
 
@@ -62,14 +65,21 @@ extension SeedRecords {
 
 /// The template whose disease Condition most of the records' patients carry.
 func inferTemplate(_ path: String, _ arguments: ParsedArguments, console: Console) throws -> DiseaseTemplate {
+    try inferDisease(path, arguments, console: console).template
+}
+
+/// The template whose disease Condition most of the records' patients carry, with the records as
+/// it reads them (default import options), so a caller need not read them again.
+func inferDisease(_ path: String, _ arguments: ParsedArguments,
+                  console: Console) throws -> (template: DiseaseTemplate, records: SeedRecords) {
     let census = DiseaseCensus(path: path, library: try templateLibrary(arguments))
-    guard let best = census.leader else {
+    guard let best = census.leader, let records = best.records else {
         throw CommandError("cannot tell the disease from the records at \(path) (no single template's disease "
             + "Condition is recorded); pass --disease <id>")
     }
     console.error("disease: \(best.template.id) (inferred: \(formatCount(best.carriers)) of "
         + "\(formatCount(best.patients)) patients carry its Condition)")
-    return best.template
+    return (best.template, records)
 }
 
 /// Refuses records of another disease: at least half the patients must carry the template's

@@ -24,11 +24,14 @@ struct CheckRecordsCommand: ZebraCommand {
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let path = arguments[Self.records]
-        let template = try arguments[Self.disease].map { id throws(CommandError) in try loadTemplate(id, arguments) }
-            ?? inferTemplate(path, arguments, console: console)
-        let records: SeedRecords
-        do { records = try SeedRecordImporter(template: template).read(path: path) } catch {
-            throw CommandError(error.description)
+        let template: DiseaseTemplate, records: SeedRecords
+        if let id = arguments[Self.disease] {
+            template = try loadTemplate(id, arguments)
+            do { records = try SeedRecordImporter(template: template).read(path: path) } catch {
+                throw CommandError(error.description)
+            }
+        } else {
+            (template, records) = try inferDisease(path, arguments, console: console)
         }
         console.error(records.report.summary().replacingOccurrences(of: "\n", with: "; "))
         try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
