@@ -72,6 +72,9 @@ let package = Package(
         library("Learning", ["DifferentialPrivacy", "DiseaseModeling", "NeuralNetworks", "Parallelism", "Randomness",
                              "Serialization", "Simulation", "Statistics", "Timelines", "ZebraSupport"],
                 optimized: true),
+        // The default generator: a template learned from seed records (the template is the prior).
+        library("TemplateLearning", ["DiseaseModeling", "Parallelism", "Randomness", "Serialization", "Simulation",
+                                     "Statistics", "Timelines"], optimized: true),
         // Trial design and evaluation reach a trained model only through Simulation's protocols
         // (ScheduledObservationGenerator, RecordLikelihood); ZebraCommands passes Learning's types in.
         library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
@@ -81,8 +84,8 @@ let package = Package(
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "RecordChecks", "DiseaseModeling",
                                   "Evaluation", "FHIRExport", "Learning", "Parallelism", "Plotting", "Randomness",
-                                  "RecordImport", "Serialization", "Simulation", "Statistics", "Timelines",
-                                  "TrialDesign", "ZebraSupport"]),
+                                  "RecordImport", "Serialization", "Simulation", "Statistics", "TemplateLearning",
+                                  "Timelines", "TrialDesign", "ZebraSupport"]),
         .executableTarget(name: "zebra", dependencies: ["Serialization", "ZebraCommands"], exclude: moduleReadme),
         .executableTarget(name: "nn-bench", dependencies: ["DenseKernels", "NeuralNetworks", "Randomness",
                                                            "ZebraSupport"],
@@ -111,6 +114,9 @@ let package = Package(
         .testTarget(name: "LearningTests",
                     dependencies: ["Learning", "DiseaseModeling", "NeuralNetworks", "Randomness", "Serialization",
                                    "Simulation", "Statistics", "Timelines", "ZebraTestSupport"]),
+        .testTarget(name: "TemplateLearningTests",
+                    dependencies: ["TemplateLearning", "DiseaseModeling", "RecordChecks", "Simulation", "Timelines",
+                                   "ZebraTestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DiseaseModeling", "ZebraTestSupport"]),
         .testTarget(name: "ZebraCommandsTests", dependencies: ["ZebraCommands", "Serialization", "ZebraTestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),

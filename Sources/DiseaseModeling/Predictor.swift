@@ -71,6 +71,10 @@ package struct Effect: Sendable, Hashable {
 package struct Predictor: Sendable, Hashable {
     package var base: Double
     package var effects: [Effect]
+    /// Bounds the value is clamped to (`min`/`max` in a template), e.g. a patient-specific
+    /// threshold that must stay in a clinically possible range.
+    package var minimum: Double?
+    package var maximum: Double?
 
     package init(_ base: Double, effects: [Effect] = []) {
         self.base = base
@@ -102,7 +106,9 @@ package struct Predictor: Sendable, Hashable {
                 factor *= Foundation.exp(logSd * context.randomEffects[index] - 0.5 * logSd * logSd)
             }
         }
-        return sum * factor
+        let value = sum * factor
+        if minimum == nil && maximum == nil { return value }
+        return Swift.min(Swift.max(value, minimum ?? -.infinity), maximum ?? .infinity)
     }
 
     /// The variables this predictor reads, for checks on where it may be used.

@@ -42,7 +42,7 @@ extension TemplateDecoder {
     func predictor(_ node: JSONNode?, _ path: String, timeVaryingAllowed: Bool = true) -> Predictor {
         guard let node else { return Predictor(0) }
         if let d = node.numberValue { return Predictor(d) }
-        guard let m = reader.object(node, path, allowed: ["value", "effects", "source", "note"]) else {
+        guard let m = reader.object(node, path, allowed: ["value", "effects", "min", "max", "source", "note"]) else {
             return Predictor(0)
         }
         checkSource(m["source"], "\(path).source")
@@ -53,7 +53,13 @@ extension TemplateDecoder {
                 effects.append(e)
             }
         }
-        return Predictor(base, effects: effects)
+        var result = Predictor(base, effects: effects)
+        result.minimum = reader.number(m["min"], "\(path).min")
+        result.maximum = reader.number(m["max"], "\(path).max")
+        if let lo = result.minimum, let hi = result.maximum, lo > hi {
+            reader.report("\(path).min", m["min"], "min (\(lo)) is above max (\(hi))")
+        }
+        return result
     }
 
     private static let effectKeys: Set<String> = [

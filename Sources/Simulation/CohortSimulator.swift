@@ -73,13 +73,15 @@ package struct CohortSimulator: Sendable {
             if let registry = options.registry {
                 // Enrolment and loss to follow-up have their own stream: the course is unchanged.
                 var enrolment = root.substream(k + 4)
+                // The enrolment day does not depend on when the patient will die (it would, drawn up
+                // to death): a patient dead by then is simply never enrolled, as in a real registry.
                 let opened = max(diagnosis ?? .infinity, birth.years(to: registry.opened))
-                var closes = course.deathAge
+                var closes = CourseSimulator.maximumAge
                 if let end = options.endDate {
-                    closes = min(closes, birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract)
+                    closes = birth.years(to: end) - registry.enrolmentClosesYearsBeforeExtract
                 }
-                if opened < closes {
-                    let enrol = opened + enrolment.nextUnit() * (closes - opened)
+                let enrol = opened + enrolment.nextUnit() * (closes - opened)
+                if opened < closes && enrol < course.deathAge {
                     endAge = min(endAge, enrol + registry.meanFollowUpYears * enrolment.nextExponential())
                     firstVisit = enrol
                 } else {

@@ -13,6 +13,8 @@ struct CourseSimulator {
     let treatmentsEnabled: Bool
     /// Attribute index → the value index every patient gets.
     var forcedCategories: [Int: Int] = [:]
+    /// Attribute index → the continuous value every patient gets (a registry twin's recorded value).
+    var forcedNumbers: [Int: Double] = [:]
 
     static let maximumAge = 110.0
 
@@ -44,7 +46,9 @@ struct CourseSimulator {
         for (i, attribute) in template.attributes.enumerated() {
             switch attribute.kind {
             case .continuous(let distribution):
-                context.numbers[i] = distribution.sample(in: context, using: &rng)
+                // Drawn even when forced, so that forcing one value leaves every later draw unchanged.
+                let drawn = distribution.sample(in: context, using: &rng)
+                context.numbers[i] = forcedNumbers[i] ?? drawn
                 if attribute.concept.decimals >= 0 {
                     let scale = pow(10.0, Double(attribute.concept.decimals))
                     context.numbers[i] = (context.numbers[i] * scale).rounded() / scale

@@ -37,8 +37,9 @@ package struct SimulationOptions: Sendable {
     }
 }
 
-/// How a registry samples its patients, as a registry protocol would state it: patients
-/// diagnosed and alive while the registry is open enrol once, at a uniformly chosen moment, and
+/// How a registry samples its patients, as a registry protocol would state it: each patient
+/// diagnosed while the registry is open is invited once, at a uniformly chosen moment, enrols if
+/// alive then (so the registry sees the left-truncated cohort of survivors), and
 /// are followed on the template's visit schedule until the extract date (`endDate`), death, or
 /// loss to follow-up. Their history before enrolment (onset, diagnosis, milestones, treatments)
 /// is recorded with its dates; measures only from enrolment on.

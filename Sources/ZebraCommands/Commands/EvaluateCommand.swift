@@ -3,6 +3,7 @@ import DiseaseModeling
 import Evaluation
 import Foundation
 import Learning
+import TemplateLearning
 import RecordImport
 import Serialization
 import Simulation
@@ -73,15 +74,15 @@ struct EvaluateCommand: ZebraCommand {
             var likelihood: SequenceModelLikelihood?
             if let modelPath = arguments[Self.model] {
                 // Read once: the overlap check needs its record digests, the attack its parameters.
-                let checkpoint: ModelCheckpoint
-                do {
-                    checkpoint = try ModelCheckpoint.read(from: modelPath, template: template)
-                    likelihood = SequenceModelLikelihood(model: try checkpoint.model(), template: template,
-                                                         threads: options.threads)
-                } catch {
-                    throw CommandError(error.message)
+                let loaded = try readModel(modelPath, template: template)
+                if let model = loaded.sequenceModel {
+                    likelihood = SequenceModelLikelihood(model: model, template: template, threads: options.threads)
+                } else {
+                    console.error("note: \(modelPath) is a learned template, which has no record likelihood; the "
+                        + "membership figures are the distance attacks on the synthetic records")
                 }
-                try checkTrainingOverlap(checkpoint, path: modelPath, real: real, holdout: holdout, console: console)
+                try checkTrainingOverlap(loaded.recordDigests, path: modelPath, real: real, holdout: holdout,
+                                         console: console)
             }
             var reference: SequenceModelLikelihood?
             var referencePath: String?
@@ -91,8 +92,10 @@ struct EvaluateCommand: ZebraCommand {
                     let shipped = (try templateLibrary(arguments).directory as NSString)
                         .appendingPathComponent("\(template.id).model")
                     let given = arguments[Self.model].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                    // A shipped learned template has no likelihood to compare with.
                     if FileManager.default.fileExists(atPath: shipped),
-                       URL(fileURLWithPath: shipped).standardizedFileURL.path != given {
+                       URL(fileURLWithPath: shipped).standardizedFileURL.path != given,
+                       let bytes = try? readFileBytes(shipped), !LearnedTemplate.isLearnedTemplate(bytes) {
                         referencePath = shipped
                     }
                 }
@@ -145,14 +148,14 @@ struct EvaluateCommand: ZebraCommand {
 
     /// Refuses holdout patients the model was trained on: every privacy figure would be a false
     /// all-clear. Warns when the real records are not the model's training records.
-    static func checkTrainingOverlap(_ checkpoint: ModelCheckpoint, path modelPath: String, real: [PatientTimeline],
+    static func checkTrainingOverlap(_ digests: [String]?, path modelPath: String, real: [PatientTimeline],
                                      holdout: [PatientTimeline]?, console: Console) throws {
-        guard let trainedReal = RecordDigests.overlap(real, with: checkpoint) else {
+        guard let trainedReal = RecordDigests.overlap(real, with: digests) else {
             console.error("warning: \(modelPath) keeps no digests of its training records, so nothing shows whether "
                 + "the holdout patients were trained on; the privacy figures assume they were not")
             return
         }
-        if let holdout, let trained = RecordDigests.overlap(holdout, with: checkpoint), trained > 0 {
+        if let holdout, let trained = RecordDigests.overlap(holdout, with: digests), trained > 0 {
             throw CommandError("\(formatCount(trained)) of \(formatCount(holdout.count)) holdout patients were among "
                 + "the training records of \(modelPath): membership and distance figures would be a false all-clear. "
                 + "Split the records first ('zebra split-records'), train on one half only, and pass the other half as "

@@ -3,6 +3,7 @@ import DiseaseModeling
 import FHIRExport
 import Foundation
 import Learning
+import TemplateLearning
 import Parallelism
 import Serialization
 import Simulation
@@ -71,14 +72,14 @@ struct SimulateCommand: ZebraCommand {
             options.registry = RegistryProtocol(opened: arguments[Self.registryOpened]!,
                                                 meanFollowUpYears: arguments[Self.followUp])
         }
-        let simulator = CohortSimulator(template: template, options: options)
         let model = try loadModel(arguments, template: template, console: console)
+        let simulator = CohortSimulator(template: model?.template(base: template) ?? template, options: options)
         let serializer = FHIRSerializer(concepts: simulator.concepts.table,
                                         source: "urn:zebra:template:\(template.id):\(template.version)",
-                                        patientTags: model.map { provenanceTags($0.checkpoint) } ?? [])
+                                        patientTags: model.map(provenanceTags) ?? [])
         let generate: @Sendable (Int) -> PatientTimeline
-        if let model {
-            let generator = ModelGenerator(simulator: simulator, model: model.model)
+        if let sequenceModel = model?.sequenceModel {
+            let generator = ModelGenerator(simulator: simulator, model: sequenceModel)
             generate = { generator.patient($0).timeline }
         } else {
             generate = { simulator.patient($0).timeline }
@@ -123,9 +124,9 @@ struct SimulateCommand: ZebraCommand {
             "composition: \(options.composition.map { $0.describe(template) } ?? "as in the template")",
             "records: \(records)",
             "format: \(format.rawValue)",
-            "generation: " + (model.map { "template + model \($0.path) sha256:\($0.digest)" } ?? "template only"),
+            "generation: " + (model?.generation ?? "template only"),
         ]
-        if let privacy = model?.checkpoint.header.privacy {
+        if let privacy = model?.privacy {
             lines.append("privacy: model trained with DP-SGD, epsilon \(privacy.epsilon), delta \(privacy.delta)")
         }
         for type in ResourceType.allCases where summary.resourcesByType[type.rawValue] > 0 {
@@ -188,12 +189,64 @@ final class ProgressReporter {
     }
 }
 
-/// A checkpoint loaded for generation, with where it came from.
+/// A model loaded for generation, with where it came from: a learned template (what 'zebra train'
+/// writes) or a sequence model ('zebra train --generator sequence-vae').
 struct LoadedModel: Sendable {
+    enum Kind: Sendable {
+        /// The template learned from seed records, applied: generation is the simulator on it.
+        case learnedTemplate(LearnedTemplate, DiseaseTemplate)
+        case sequenceModel(ModelCheckpoint, SequenceVAE)
+    }
+
     var path: String
     var digest: String
-    var checkpoint: ModelCheckpoint
-    var model: SequenceVAE
+    var kind: Kind
+
+    /// The template to simulate from: the learned one, or the base template under a sequence model.
+    func template(base: DiseaseTemplate) -> DiseaseTemplate {
+        if case .learnedTemplate(_, let learned) = kind { return learned }
+        return base
+    }
+
+    var sequenceModel: SequenceVAE? {
+        if case .sequenceModel(_, let model) = kind { return model }
+        return nil
+    }
+
+    var privacy: PrivacyRecord? {
+        if case .sequenceModel(let checkpoint, _) = kind { return checkpoint.header.privacy }
+        return nil
+    }
+
+    /// Digests of the records the model learned from, nil when it keeps none.
+    var recordDigests: [String]? {
+        switch kind {
+        case .learnedTemplate(let learned, _): learned.learning.recordDigests
+        case .sequenceModel(let checkpoint, _): checkpoint.header.training.recordDigests
+        }
+    }
+
+    var patients: Int {
+        switch kind {
+        case .learnedTemplate(let learned, _): learned.learning.patients
+        case .sequenceModel(let c, _): c.header.training.sequences + c.header.training.validationSequences
+        }
+    }
+
+    var seedRecords: String {
+        switch kind {
+        case .learnedTemplate(let learned, _): learned.learning.seedRecords
+        case .sequenceModel(let c, _): c.header.training.seedRecords
+        }
+    }
+
+    /// How the run's records were generated, for zebra-run.txt.
+    var generation: String {
+        switch kind {
+        case .learnedTemplate: "template learned from seed records \(path) sha256:\(digest)"
+        case .sequenceModel: "template + sequence model \(path) sha256:\(digest)"
+        }
+    }
 }
 
 /// The model to generate with: `--model`, else the template's shipped model, unless --template-only.
@@ -212,35 +265,52 @@ func loadModel(_ arguments: ParsedArguments, template: DiseaseTemplate, console:
         if FileManager.default.fileExists(atPath: candidate) { (path, shipped) = (candidate, true) }
     }
     guard let path else { return nil }
-    do throws(CheckpointError) {
-        // One read: the same bytes are decoded and digested for the run's provenance.
-        let bytes: [UInt8]
-        do { bytes = try readFileBytes(path) } catch { throw CheckpointError(error.message) }
-        let checkpoint = try ModelCheckpoint.decode(bytes, file: path, template: template)
-        let model = try checkpoint.model()
-        let training = checkpoint.header.training
-        let patients = formatCount(training.sequences + training.validationSequences)
-        // A shipped model's seed records are demonstration records Zebra made from the template,
-        // not files a clone has: say so rather than name a path the user cannot find.
-        var note = shipped
-            ? "model: \(path) (shipped; trained on \(patients) demonstration patients simulated from the template, "
-                + "docs/shipped-models.md; --template-only turns it off"
-            : "model: \(path) (trained on \(patients) seed patients from \(training.seedRecords)"
-        if let privacy = checkpoint.header.privacy {
-            note += String(format: "; differentially private: ε = %.2f, δ = %.0e", privacy.epsilon, privacy.delta)
-        }
-        console.error(note + ")")
-        return LoadedModel(path: path, digest: SHA256.hexDigest(of: bytes), checkpoint: checkpoint, model: model)
-    } catch {
-        throw CommandError(error.message)
+    let loaded = try readModel(path, template: template)
+    let patients = formatCount(loaded.patients)
+    let what = loaded.sequenceModel == nil ? "template learned from" : "sequence model trained on"
+    // A shipped model's seed records are demonstration records Zebra made from the template,
+    // not files a clone has: say so rather than name a path the user cannot find.
+    var note = shipped
+        ? "model: \(path) (shipped; \(what) \(patients) demonstration patients simulated from the template, "
+            + "docs/shipped-models.md; --template-only turns it off"
+        : "model: \(path) (\(what) \(patients) seed patients from \(loaded.seedRecords)"
+    if let privacy = loaded.privacy {
+        note += String(format: "; differentially private: ε = %.2f, δ = %.0e", privacy.epsilon, privacy.delta)
     }
+    console.error(note + ")")
+    return loaded
+}
+
+/// Reads a model file of either kind, refusing one made for another template.
+func readModel(_ path: String, template: DiseaseTemplate) throws(CommandError) -> LoadedModel {
+    // One read: the same bytes are decoded and digested for the run's provenance.
+    let bytes: [UInt8]
+    do { bytes = try readFileBytes(path) } catch { throw CommandError(error.message) }
+    let digest = SHA256.hexDigest(of: bytes)
+    if LearnedTemplate.isLearnedTemplate(bytes) {
+        do {
+            let learned = try LearnedTemplate.decode(bytes, file: path, template: template)
+            return LoadedModel(path: path, digest: digest,
+                               kind: .learnedTemplate(learned, try learned.apply(to: template)))
+        } catch { throw CommandError(error.message) }
+    }
+    do {
+        let checkpoint = try ModelCheckpoint.decode(bytes, file: path, template: template)
+        return LoadedModel(path: path, digest: digest, kind: .sequenceModel(checkpoint, try checkpoint.model()))
+    } catch { throw CommandError(error.message) }
 }
 
 /// `meta.tag` codings that say how the records were generated (and the privacy guarantee).
-func provenanceTags(_ checkpoint: ModelCheckpoint) -> [ClinicalCode] {
-    var tags = [ClinicalCode(system: "urn:zebra:generator", code: "template-and-model",
+func provenanceTags(_ model: LoadedModel) -> [ClinicalCode] {
+    var tags: [ClinicalCode]
+    if model.sequenceModel == nil {
+        tags = [ClinicalCode(system: "urn:zebra:generator", code: "learned-template",
+                             display: "Generated by Zebra from a disease template learned from seed records")]
+    } else {
+        tags = [ClinicalCode(system: "urn:zebra:generator", code: "template-and-model",
                              display: "Generated by Zebra from a disease template and a trained sequence model")]
-    if let p = checkpoint.header.privacy {
+    }
+    if let p = model.privacy {
         tags.append(ClinicalCode(system: "urn:zebra:differential-privacy",
                                  code: String(format: "epsilon=%.4g;delta=%.4g", p.epsilon, p.delta),
                                  display: String(format: "Model trained with DP-SGD: epsilon %.2f, delta %.1e",

@@ -2,23 +2,35 @@ import CommandLineParsing
 import DiseaseModeling
 import Foundation
 import Learning
+import TemplateLearning
 import Parallelism
 import RecordImport
 import Simulation
 import Timelines
 import ZebraSupport
 
+/// What `zebra train` makes.
+enum Generator: String, CaseIterable, Sendable {
+    /// The template learned from the seed records (the default path).
+    case template
+    /// The sequence VAE of docs/sequence-vae.md (kept for comparison).
+    case sequenceVAE = "sequence-vae"
+}
+
 struct TrainCommand: ZebraCommand {
     static let specification = CommandSpecification(
-        name: "train", abstract: "Train the sequence model on seed records (template + model generation).",
+        name: "train", abstract: "Learn the disease template from seed records (the default generator).",
         discussion: """
-        Imports the seed records (FHIR ndjson, Bundles or the CSV of docs/seed-records.md), pre-trains
-        on registry-like records simulated from the template, fine-tunes on the seed records with a
-        validation split and early stopping, and writes a checkpoint that 'zebra simulate --model'
-        uses. Deterministic for a seed (the thread count changes only the speed).
+        Imports the seed records (FHIR ndjson, Bundles or the CSV of docs/seed-records.md) and learns
+        the template from them: every figure the registry windows show (slopes by sex and attribute,
+        events, deaths, treatment uptake and response, onset and diagnosis ages, visits, noise) is
+        compared with registry twins simulated from the template through the same windows, and the
+        template's numbers move as far as the evidence carries them (docs/coherent-generator.md).
+        'zebra simulate --model' then simulates from the learned template. With --generator
+        sequence-vae it trains the older sequence model instead. Deterministic for a seed.
         """,
         options: [
-            disease, seedRecords, out, epochs, Shared.seed, validation, patience, hidden, latent, batch, learningRate,
+            disease, seedRecords, out, generator, rounds, twins, epochs, Shared.seed, validation, patience, hidden, latent, batch, learningRate,
             pretrain, pretrainEpochs, Shared.threads, dpEpsilon, dpDelta, dpClip, Shared.strict, Shared.overwrite,
             quiet, omitRecordDigests, Shared.templates,
         ])
@@ -28,7 +40,16 @@ struct TrainCommand: ZebraCommand {
     static let seedRecords = Option<String>.required("seed-records", "path", help: "Folder or file of seed records.")
     static let out = Option<String?>("out", "file",
                                      help: "Checkpoint to write (default: DiseaseModels/<disease>.model).")
-    static let epochs = Option<Int>("epochs", "n", default: 200, in: 1...100_000, help: "Maximum fine-tuning epochs.")
+    static let generator = Option<Generator>(
+        "generator", default: .template,
+        help: "template: learn the template's numbers (coherent records, the default); sequence-vae: the older "
+            + "sequence model (docs/sequence-vae.md).")
+    static let rounds = Option<Int>("rounds", "n", default: 5, in: 1...100,
+                                    help: "With --generator template: simulate-compare-update rounds.")
+    static let twins = Option<Int>("twins", "n", default: 6, in: 1...1000,
+                                   help: "With --generator template: simulated twins per seed patient and round.")
+    static let epochs = Option<Int>("epochs", "n", default: 200, in: 1...100_000,
+                                    help: "With --generator sequence-vae: maximum fine-tuning epochs.")
     static let validation = Option<Double>("validation", "fraction", default: 0.2, in: 0...0.9,
                                            help: "Share of seed patients held out for validation and early stopping.")
     static let patience = Option<Int>("patience", "n", default: 25, in: 1...100_000,
@@ -91,6 +112,13 @@ struct TrainCommand: ZebraCommand {
             .filter { !$0.visits.isEmpty }
         guard sequences.count >= 2 else {
             throw CommandError("\(path): fewer than 2 seed patients with visits; nothing to train on")
+        }
+        if arguments[Self.generator] == .template {
+            if privacy != nil {
+                throw UsageError("--dp-epsilon trains the sequence model with DP-SGD; give --generator sequence-vae "
+                    + "(a learned template with differential privacy is not built yet)", usage: arguments.usage)
+            }
+            return try learnTemplate(template, sequences, records: records, out: out, arguments, console: console)
         }
         console.error("train: \(template.name) v\(template.version), \(sequences.count) seed patients, hidden "
             + "\(configuration.hidden), latent \(configuration.latent), seed \(options.seed), "
@@ -158,5 +186,36 @@ func importSeedRecords(_ path: String, template: DiseaseTemplate, strict: Bool, 
         return records
     } catch {
         throw CommandError(error.description)
+    }
+}
+
+extension TrainCommand {
+    /// `--generator template`: learns the template and writes it.
+    static func learnTemplate(_ template: DiseaseTemplate, _ sequences: [PatientSequence], records: SeedRecords,
+                              out: String, _ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        var options = LearningOptions()
+        options.rounds = arguments[Self.rounds]
+        options.twinsPerPatient = arguments[Self.twins]
+        options.seed = Shared.seed(arguments)
+        options.threads = Shared.threads(arguments)
+        console.error("train: learning \(template.name) v\(template.version) from \(sequences.count) seed patients, "
+            + "\(options.rounds) rounds of \(options.twinsPerPatient) twins each, seed \(options.seed)")
+        let quiet = arguments[Self.quiet]
+        let result: LearningResult
+        do {
+            result = try TemplateLearner(template: template, options: options).learn(from: sequences) { round, all in
+                if !quiet { console.error("round \(round)/\(all)") }
+            }
+        } catch { throw CommandError(error.message) }
+        let record = LearningRecord(
+            seedRecords: arguments[Self.seedRecords], patients: result.patients, rounds: result.rounds,
+            twinsPerPatient: options.twinsPerPatient, seed: options.seed,
+            recordDigests: arguments[Self.omitRecordDigests] ? nil : RecordDigests.digests(records.timelines))
+        let learned = LearnedTemplate(template: template, learning: record, adjustments: result.adjustments)
+        do { try learned.write(to: out) } catch { throw CommandError(error.message) }
+        if !quiet { console.print(learned.summary(template: template)) }
+        console.error(String(format: "learned %d numbers in %.1f s; wrote %@", result.adjustments.count,
+                             result.seconds, out))
+        return 0
     }
 }

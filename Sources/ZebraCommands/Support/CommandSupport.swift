@@ -1,6 +1,7 @@
 import CommandLineParsing
 import DiseaseModeling
 import Learning
+import TemplateLearning
 import Foundation
 import Parallelism
 import Timelines
@@ -128,7 +129,8 @@ func checkEndDate(_ end: CalendarDay, template: DiseaseTemplate, usage: String) 
 func checkReplaceableModel(_ path: String) throws(CommandError) {
     guard FileManager.default.fileExists(atPath: path) else { return }
     let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 32)) ?? nil
-    guard let head, String(decoding: head, as: UTF8.self).hasPrefix(ModelCheckpoint.magic) else {
+    let text = head.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    guard text.hasPrefix(ModelCheckpoint.magic) || text.hasPrefix(LearnedTemplate.magic) else {
         throw CommandError("\(path) is not a Zebra model checkpoint, so "
             + "--overwrite will not replace it; choose another --out")
     }

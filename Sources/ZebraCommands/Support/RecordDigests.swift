@@ -30,9 +30,9 @@ enum RecordDigests {
         timelines.map(digest).sorted()
     }
 
-    /// How many of `timelines` a checkpoint was trained on; nil when it keeps no digests.
-    static func overlap(_ timelines: [PatientTimeline], with checkpoint: ModelCheckpoint) -> Int? {
-        guard let trained = checkpoint.header.training.recordDigests else { return nil }
+    /// How many of `timelines` a model learned from, by its record digests; nil when it keeps none.
+    static func overlap(_ timelines: [PatientTimeline], with digests: [String]?) -> Int? {
+        guard let trained = digests else { return nil }
         let set = Set(trained)
         return timelines.filter { set.contains(digest($0)) }.count
     }

@@ -34,8 +34,14 @@ enum TrialOptions {
 func loadTrialPlan(_ arguments: ParsedArguments, console: Console) throws -> TrialPlan {
     var plan = try loadTrialPlanIgnoringModel(arguments)
     if let loaded = try loadModel(arguments, template: plan.template, console: console) {
-        plan.observationModel = ModelGenerator(template: plan.template, model: loaded.model)
-        plan.generatorDescription = "template + model \(loaded.path) (sha256 \(loaded.digest))"
+        if let sequenceModel = loaded.sequenceModel {
+            plan.observationModel = ModelGenerator(template: plan.template, model: sequenceModel)
+        } else {
+            // The same structure with learned numbers: the trial resolves to the same indices.
+            do { plan = try TrialPlan(specification: plan.specification, template: loaded.template(base: plan.template)) }
+            catch { throw CommandError(error.description) }
+        }
+        plan.generatorDescription = loaded.generation
     }
     return plan
 }

@@ -1,0 +1,87 @@
+import DiseaseModeling
+import Randomness
+import Timelines
+import ZebraSupport
+
+/// How one registry patient was seen: who they are (as far as the record says) and the window of
+/// ages their visits cover. Simulated patients seen through the same window (registry twins)
+/// carry the same left truncation (alive and diagnosed at entry) and right censoring (the exit),
+/// so a figure computed on the seed records and on their twins compares like with like.
+package struct RegistryWindow: Sendable {
+    package var sex: Sex
+    package var birth: CalendarDay
+    /// Attribute index → categorical value index, for the values the record holds.
+    package var categories: [Int: Int]
+    /// Attribute index → continuous value, for the values the record holds.
+    package var numbers: [Int: Double]
+    /// Age at the first recorded visit.
+    package var entryAge: Double
+    /// Age at the last recorded visit; for a patient who died, the age the record could have run to.
+    package var exitAge: Double
+    /// Years from diagnosis to entry, when the record dates the diagnosis: the fallback when no
+    /// simulated patient of this sex and birth date is diagnosed by the entry age.
+    package var yearsDiagnosedAtEntry: Double?
+
+    /// Years after the last visit during which a death or an event still reaches the record (a
+    /// registry learns of a death some months after the last visit).
+    package var graceYears: Double
+
+    package init(sex: Sex, birth: CalendarDay, categories: [Int: Int], numbers: [Int: Double] = [:], entryAge: Double,
+                 exitAge: Double, graceYears: Double = 0, yearsDiagnosedAtEntry: Double? = nil) {
+        self.sex = sex
+        self.birth = birth
+        self.categories = categories
+        self.numbers = numbers
+        self.graceYears = graceYears
+        self.entryAge = entryAge
+        self.exitAge = exitAge
+        self.yearsDiagnosedAtEntry = yearsDiagnosedAtEntry
+    }
+}
+
+extension CohortSimulator {
+    /// Draws before a twin gives up on matching the entry age and enters relative to diagnosis.
+    static let twinAttempts = 60
+
+    /// A patient seen as `window` was: of its sex, known categories and birth date, diagnosed and
+    /// alive at its entry age, with the template's visits from entry to its exit age (or death).
+    /// Depends only on the seed and `index`. Nil when no draw is ever diagnosed.
+    package func twin(_ index: Int, of window: RegistryWindow) -> SimulatedPatient? {
+        let root = RandomStream(seed: options.seed, stream: UInt64(index))
+        let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled,
+                                        forcedCategories: window.categories, forcedNumbers: window.numbers)
+        let builder = TimelineBuilder(template: template, concepts: concepts)
+        var fallback: (LatentCourse, Double, UInt64)?
+        for attempt in 0..<Self.twinAttempts {
+            let k = UInt64(attempt) * 8
+            var process = root.substream(k)
+            let course = simulator.simulate(sex: window.sex, birth: window.birth, rng: &process)
+            guard let diagnosis = course.entryAge(of: DiseaseTemplate.diagnosisState),
+                  diagnosis < course.deathAge else { continue }
+            if diagnosis <= window.entryAge && course.deathAge > window.entryAge {
+                return record(course, entry: window.entryAge, window: window, streams: k, root: root, builder: builder)
+            }
+            if fallback == nil {
+                let entry = diagnosis + (window.yearsDiagnosedAtEntry ?? 0)
+                if entry < course.deathAge { fallback = (course, entry, k) }
+            }
+        }
+        guard let (course, entry, k) = fallback else { return nil }
+        return record(course, entry: entry, window: window, streams: k, root: root, builder: builder)
+    }
+
+    private func record(_ course: LatentCourse, entry: Double, window: RegistryWindow, streams k: UInt64,
+                        root: RandomStream, builder: TimelineBuilder) -> SimulatedPatient {
+        var visits = root.substream(k + 1)
+        var noise = root.substream(k + 2)
+        var ids = root.substream(k + 3)
+        let exit = entry + max(0, window.exitAge - window.entryAge)
+        let lastVisit = min(exit + 1 / CalendarDay.daysPerYear, course.deathAge)
+        let endAge = min(exit + window.graceYears, course.deathAge)
+        let ages = builder.visitAges(for: course, from: entry, until: lastVisit, rng: &visits)
+        let id = uuidString(ids.next(), ids.next())
+        let timeline = builder.timeline(id: id, course: course, visits: ages, endAge: endAge, noise: &noise)
+        return SimulatedPatient(index: -1, timeline: timeline, course: course, visitAges: ages, endAge: endAge,
+                                firstVisitAge: ages.first)
+    }
+}

@@ -1,0 +1,79 @@
+import DiseaseModeling
+import Foundation
+import Simulation
+
+extension FigureSpecification {
+    /// Prior SDs of log multipliers, by kind (docs/coherent-generator.md): covariate effects on
+    /// slopes and timings are rarely more than 1.5-fold, rates and uptake up to 2-fold.
+    static let effectPriorSD = log(1.5)
+    static let ratePriorSD = log(2.0)
+
+    /// Every figure the records can inform for a template, with the factors it may depend on.
+    static func all(for template: DiseaseTemplate, attributeFactors: [Factor]) -> [FigureSpecification] {
+        var specs: [FigureSpecification] = []
+        let covariates = [Factor.sex] + attributeFactors
+        for (m, measure) in template.measures.enumerated() {
+            specs.append(FigureSpecification(
+                name: "\(measure.id) slope", target: .measureSlope(measure: measure.id), factors: covariates,
+                comparison: .ratioOfMeans, priorSD: effectPriorSD, figure: { $0.untreated[m]?.slope }))
+            for (t, treatment) in template.treatments.enumerated() {
+                specs.append(FigureSpecification(
+                    name: "\(measure.id) slope on \(treatment.id)", target: .measureSlope(measure: measure.id),
+                    state: treatment.id, factors: attributeFactors, comparison: .ratioOfMeans,
+                    priorSD: effectPriorSD, figure: { $0.treated[t][m]?.slope }))
+            }
+            for (e, event) in template.events.enumerated() where event.record != .none {
+                specs.append(FigureSpecification(
+                    name: "\(measure.id) slope after \(event.id)", target: .measureSlope(measure: measure.id),
+                    state: event.id, factors: [], comparison: .ratioOfMeans, priorSD: effectPriorSD,
+                    figure: { $0.afterEvent[e][m]?.slope }))
+            }
+            specs.append(FigureSpecification(
+                name: "\(measure.id) noise", target: .measureNoise(measure: measure.id), factors: [],
+                comparison: .rootRatio, priorSD: effectPriorSD,
+                figure: { w in w.untreated[m].map { $0.residualVariance } ?? w.treated.first?[m]?.residualVariance }))
+            specs.append(FigureSpecification(
+                name: "\(measure.id) recorded", target: .measureRecorded(measure: measure.id), factors: [],
+                comparison: .ratioOfMeans, priorSD: ratePriorSD,
+                figure: { $0.visits > 0 ? Double($0.recorded[m]) / Double($0.visits) : nil }))
+        }
+        for (e, event) in template.events.enumerated() where event.record != .none {
+            if case .threshold = event.trigger { continue }
+            specs.append(FigureSpecification(
+                name: "\(event.id) by exit", target: .eventRate(event: event.id), factors: covariates,
+                comparison: .proportion, priorSD: ratePriorSD, figure: { $0.eventByExit[e] ? 1 : 0 }))
+        }
+        specs.append(FigureSpecification(
+            name: "death in window", target: .mortality, factors: [.sex], comparison: .proportion,
+            priorSD: ratePriorSD, figure: { $0.died ? 1 : 0 }))
+        for (t, treatment) in template.treatments.enumerated() {
+            specs.append(FigureSpecification(
+                name: "\(treatment.id) by exit", target: .treatmentUptake(treatment: treatment.id), factors: covariates,
+                comparison: .proportion, priorSD: ratePriorSD,
+                figure: { $0.eligible[t] ? ($0.treatedByExit[t] ? 1 : 0) : nil }))
+            specs.append(FigureSpecification(
+                name: "\(treatment.id) delay", target: .treatmentDelay(treatment: treatment.id), factors: [],
+                comparison: .ratioOfMeans, priorSD: ratePriorSD, figure: { $0.treatmentDelay[t] }))
+        }
+        specs.append(FigureSpecification(
+            name: "onset age", target: .onsetAge, factors: covariates, comparison: .logDifference,
+            priorSD: effectPriorSD, figure: { w in w.onsetAge.map { log(max($0, 0.1)) } }))
+        let delayTiming: Bool
+        if case .delayAfterOnset = template.diagnosis.timing { delayTiming = true } else { delayTiming = false }
+        specs.append(FigureSpecification(
+            name: delayTiming ? "diagnostic delay" : "diagnosis age", target: .diagnosisTiming, factors: covariates,
+            comparison: .logDifference, priorSD: effectPriorSD,
+            figure: { w in
+                guard let d = w.diagnosisAge else { return nil }
+                if delayTiming {
+                    guard let o = w.onsetAge else { return nil }
+                    return log(max(d - o, 0) + 0.5)
+                }
+                return log(max(d, 0.1))
+            }))
+        specs.append(FigureSpecification(
+            name: "visit gap", target: .visitInterval, factors: [], comparison: .ratioOfMeans,
+            priorSD: ratePriorSD, figure: { $0.meanGap }))
+        return specs
+    }
+}

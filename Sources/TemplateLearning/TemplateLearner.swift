@@ -1,0 +1,244 @@
+import DiseaseModeling
+import Foundation
+import Parallelism
+import Randomness
+import Simulation
+import Timelines
+
+/// How a template is learned from seed records.
+package struct LearningOptions: Sendable {
+    /// Rounds of simulate–compare–update; each compares the seed records with twins simulated
+    /// from the template as learned so far.
+    package var rounds = 5
+    /// Simulated twins per seed patient and round.
+    package var twinsPerPatient = 6
+    /// Pseudo-counts of the template's mixes (sex, categorical attributes) in their Dirichlet prior.
+    package var mixPriorCount = 10.0
+    package var seed: UInt64 = 1
+    package var threads = defaultThreadCount
+
+    package init() {}
+}
+
+/// What learning found: the adjustments, with how the twins compared at the end.
+package struct LearningResult: Sendable {
+    package var adjustments: [TemplateAdjustment]
+    package var patients: Int
+    package var rounds: Int
+    package var seconds: Double
+}
+
+/// Learns a template from seed records: the template is the prior, the records the evidence.
+///
+/// Each figure a registry window shows (a slope by sex, an event by the exit, the age at onset) is
+/// computed on the seed records and on registry twins simulated from the current template through
+/// the same windows. Their log ratio, added to the multiplier already applied, estimates the
+/// multiplier the records support; a ridge (Gaussian) posterior shrinks it to the template's value
+/// by its standard error. Repeating with the updated template is a simulated method of moments:
+/// at its fixed point the twins reproduce every figure the records inform, and a figure the
+/// records say nothing of keeps the template's value.
+package struct TemplateLearner: Sendable {
+    package var template: DiseaseTemplate
+    package var options: LearningOptions
+
+    package init(template: DiseaseTemplate, options: LearningOptions = LearningOptions()) {
+        self.template = template
+        self.options = options
+    }
+
+    package func learn(from sequences: [PatientSequence], progress: (Int, Int) -> Void = { _, _ in })
+        throws(AdjustmentError) -> LearningResult {
+        let started = Date()
+        let seen = sequences.filter { !$0.visits.isEmpty }
+        let grace = graceYears(seen)
+        let seed = seen.map { WindowSummary($0, template: template, graceYears: grace) }
+        let windows = registryWindows(seen, graceYears: grace)
+        let specs = FigureSpecification.all(for: template, attributeFactors: attributeFactors(seed))
+        var mixes = learnedMixes(seed)
+        var coefficients = specs.map { _ in [Double]() }
+        var estimates = specs.map { _ in [LevelEstimate]() }
+        var templateFigures = specs.map { _ in [Double]() }
+        var sensitivity = specs.map { _ in 1.0 }
+        var previous: [(beta: [Double], figures: [Double])?] = specs.map { _ in nil }
+        for round in 0..<options.rounds {
+            progress(round + 1, options.rounds)
+            let current = try template.adjusted(by: mixes + adjustments(specs, estimates))
+            let twins = simulateTwins(windows, template: current, graceYears: grace)
+            for (s, spec) in specs.enumerated() {
+                // The twins' figures under the current multipliers, for the sensitivity.
+                let observed = fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template,
+                                         sensitivity: sensitivity[s])
+                guard !observed.isEmpty else { continue }
+                let figures = observed.map { logScale($0.twinFigure, spec.comparison) }
+                if let last = previous[s], last.beta.count == coefficients[s].count,
+                   let slope = responseSlope(from: last, to: (coefficients[s], figures)) {
+                    sensitivity[s] = min(max(0.5 * sensitivity[s] + 0.5 * slope, 0.25), 1.5)
+                }
+                previous[s] = (coefficients[s], figures)
+                let levels = sensitivity[s] == 1 ? observed
+                    : fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template,
+                                sensitivity: sensitivity[s])
+                if round == 0 { templateFigures[s] = levels.map(\.twinFigure) }
+                estimates[s] = levels
+                coefficients[s] = levels.map(\.logMultiplier)
+            }
+        }
+        for s in specs.indices where estimates[s].count == templateFigures[s].count {
+            for l in estimates[s].indices { estimates[s][l].twinFigure = templateFigures[s][l] }
+        }
+        mixes = mixes.filter { $0.value != $0.prior || $0.male != nil }
+        return LearningResult(adjustments: mixes + adjustments(specs, estimates), patients: seed.count,
+                              rounds: options.rounds, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// A continuous attribute's level: the seed mean against the template's (by simulation), as a
+    /// multiplier of its distribution's location with a normal prior on the log ratio. Twins take
+    /// the seed records' own values, so this is the one place the records' mix of it is learned.
+    func learnedLevel(_ a: Int, _ distribution: Distribution, _ seed: [WindowSummary]) -> TemplateAdjustment? {
+        var values = Moments()
+        for w in seed { if let x = w.numbers[a] { values.add(x) } }
+        guard values.n >= 5 else { return nil }
+        var rng = RandomStream(seed: options.seed, stream: 0xA77)
+        var drawn = Moments()
+        for i in 0..<4_000 {
+            let sex: Sex = i % 2 == 0 ? .male : .female
+            var context = PatientContext(sex: sex, categories: [Int](repeating: -1, count: template.attributes.count),
+                                         numbers: [Double](repeating: .nan, count: template.attributes.count),
+                                         randomEffects: template.randomEffects.map { _ in rng.nextNormal() },
+                                         stateCount: template.stateNames.count)
+            context.birthYear = 1980
+            drawn.add(distribution.sample(in: context, using: &rng))
+        }
+        guard let (r, v) = logRatio(seed: values, twins: drawn, .ratioOfMeans) else { return nil }
+        let prior = 1 / (FigureSpecification.effectPriorSD * FigureSpecification.effectPriorSD)
+        let precision = prior + 1 / max(v, 1e-9)
+        let estimate = (r / max(v, 1e-9)) / precision
+        return TemplateAdjustment(
+            target: .attributeLevel(attribute: template.attributes[a].id), value: exp(estimate),
+            evidence: TemplateAdjustment.Evidence(patients: values.n, observations: values.n, seedFigure: values.mean,
+                                                  templateFigure: drawn.mean, unshrunk: exp(r),
+                                                  posteriorSD: (1 / precision).squareRoot()))
+    }
+
+    /// How far after the last visit a death or event still reaches a record: one and a half
+    /// typical visit gaps (most registry deaths are recorded within a year of the last visit).
+    func graceYears(_ sequences: [PatientSequence]) -> Double {
+        let gaps = sequences.compactMap { s -> Double? in
+            s.visits.count >= 2 ? (s.visits.last!.age - s.visits.first!.age) / Double(s.visits.count - 1) : nil
+        }.sorted()
+        return gaps.isEmpty ? 1 : 1.5 * gaps[gaps.count / 2]
+    }
+
+    /// The response of the twins' figures (log scale) to the log multipliers between two rounds:
+    /// the derivative a Newton step divides by (1 for slopes, below 1 where a figure saturates).
+    func responseSlope(from a: (beta: [Double], figures: [Double]), to b: (beta: [Double], figures: [Double]))
+        -> Double? {
+        var sxy = 0.0, sxx = 0.0
+        for i in a.beta.indices where i < b.beta.count && i < a.figures.count && i < b.figures.count {
+            let dx = b.beta[i] - a.beta[i], dy = b.figures[i] - a.figures[i]
+            guard abs(dx) > 0.02, dy.isFinite else { continue }
+            sxy += dx * dy
+            sxx += dx * dx
+        }
+        return sxx > 0 ? sxy / sxx : nil
+    }
+
+    func logScale(_ x: Double, _ comparison: Comparison) -> Double {
+        switch comparison {
+        case .ratioOfMeans: log(abs(x))
+        case .proportion: log(max(x, 1e-6))
+        case .logDifference: x
+        case .rootRatio: 0.5 * log(max(x, 1e-12))
+        }
+    }
+
+    /// Continuous attributes are cut at the seed records' tertiles; categorical ones by value.
+    func attributeFactors(_ seed: [WindowSummary]) -> [Factor] {
+        template.attributes.indices.compactMap { a in
+            if template.attributes[a].isCategorical { return .category(a) }
+            let values = seed.compactMap { $0.numbers[a] }.sorted()
+            guard values.count >= 30 else { return nil }
+            let edges = [values[values.count / 3], values[2 * values.count / 3]]
+            return edges[0] < edges[1] ? .bins(a, edges: edges) : nil
+        }
+    }
+
+    func adjustments(_ specs: [FigureSpecification], _ estimates: [[LevelEstimate]]) -> [TemplateAdjustment] {
+        var result: [TemplateAdjustment] = []
+        for (spec, levels) in zip(specs, estimates) {
+            for level in levels where level.logMultiplier != 0 {
+                result.append(TemplateAdjustment(
+                    target: spec.target, condition: level.condition, value: exp(level.logMultiplier),
+                    evidence: TemplateAdjustment.Evidence(
+                        patients: level.patients, observations: level.patients, seedFigure: level.seedFigure,
+                        templateFigure: level.twinFigure, unshrunk: exp(level.unshrunk),
+                        posteriorSD: level.posteriorSD)))
+            }
+        }
+        return result
+    }
+
+    /// Each seed record's window; a patient who died could have been followed to the extract date.
+    func registryWindows(_ sequences: [PatientSequence], graceYears: Double) -> [RegistryWindow] {
+        let extract = sequences.map { $0.birth.adding(years: $0.visits.last!.age) }.max()!
+        return sequences.map { s in
+            var categories: [Int: Int] = [:], numbers: [Int: Double] = [:]
+            for (a, c) in s.categories.enumerated() { if let c { categories[a] = c } }
+            for (a, x) in s.numbers.enumerated() { if let x { numbers[a] = x } }
+            let entry = s.visits.first!.age
+            let exit = s.deathAge != nil ? max(s.birth.years(to: extract), entry) : s.visits.last!.age
+            return RegistryWindow(sex: s.sex, birth: s.birth, categories: categories, numbers: numbers,
+                                  entryAge: entry, exitAge: exit, graceYears: graceYears,
+                                  yearsDiagnosedAtEntry: s.diagnosisAge.map { max(0, entry - $0) })
+        }
+    }
+
+    /// Twins of every seed window under `template`, the same streams in every round (common
+    /// random numbers keep the rounds' differences to what the template changed).
+    func simulateTwins(_ windows: [RegistryWindow], template: DiseaseTemplate, graceYears: Double)
+        -> [[WindowSummary]] {
+        var simulationOptions = SimulationOptions(seed: options.seed &+ 0x7A1E, endDate: nil)
+        simulationOptions.requireDiagnosis = false
+        let simulator = CohortSimulator(template: template, options: simulationOptions)
+        let k = options.twinsPerPatient
+        return parallelMap(count: windows.count, threads: options.threads) { i in
+            (0..<k).compactMap { j in
+                simulator.twin(i * k + j, of: windows[i]).map {
+                    WindowSummary(PatientSequence(timeline: $0.timeline, template: template,
+                                                  concepts: simulator.concepts),
+                                  template: template, graceYears: graceYears)
+                }
+            }
+        }
+    }
+
+    /// Sex and categorical mixes: Dirichlet posteriors around the template's.
+    func learnedMixes(_ seed: [WindowSummary]) -> [TemplateAdjustment] {
+        let k0 = options.mixPriorCount
+        let males = Double(seed.filter { $0.sex == .male }.count)
+        let n = Double(seed.count)
+        let prior = template.population.maleProbability
+        var result = [TemplateAdjustment(
+            target: .sexMix, value: (k0 * prior + males) / (k0 + n), prior: prior,
+            evidence: TemplateAdjustment.Evidence(patients: seed.count, observations: Int(males),
+                                                  seedFigure: n > 0 ? males / n : .nan, templateFigure: prior,
+                                                  unshrunk: n > 0 ? males / n : .nan,
+                                                  posteriorSD: 0))]
+        for (a, attribute) in template.attributes.enumerated() {
+            if case .continuous(let distribution) = attribute.kind {
+                if let level = learnedLevel(a, distribution, seed) { result.append(level) }
+                continue
+            }
+            guard case .categorical(let values, let male, let female) = attribute.kind else { continue }
+            func posterior(_ sex: Sex, _ prior: [Double]) -> [Double] {
+                var counts = [Double](repeating: 0, count: values.count)
+                for w in seed where w.sex == sex { if let c = w.categories[a] { counts[c] += 1 } }
+                let total = counts.reduce(0, +)
+                return zip(prior, counts).map { (k0 * $0 + $1) / (k0 + total) }
+            }
+            result.append(TemplateAdjustment(target: .categoryMix(attribute: attribute.id), value: 1,
+                                             male: posterior(.male, male), female: posterior(.female, female)))
+        }
+        return result
+    }
+}
