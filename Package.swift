@@ -92,8 +92,8 @@ let package = Package(
                           path: "Benchmarks/NNBench"),
         .executableTarget(name: "zebra-bench", dependencies: ["DiseaseModeling", "FHIRExport", "Learning",
                                                               "NeuralNetworks", "Parallelism", "Randomness",
-                                                              "Serialization", "Simulation", "Timelines",
-                                                              "ZebraSupport"],
+                                                              "Serialization", "Simulation", "TemplateLearning",
+                                                              "Timelines", "ZebraSupport"],
                           path: "Benchmarks/ZebraBench"),
 
         .target(name: "ZebraTestSupport", dependencies: ["DiseaseModeling"], path: "Tests/ZebraTestSupport"),

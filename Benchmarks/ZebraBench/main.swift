@@ -5,6 +5,7 @@ import Learning
 import Parallelism
 import Serialization
 import Simulation
+import TemplateLearning
 import Timelines
 import ZebraSupport
 
@@ -93,14 +94,22 @@ print("zebra-bench: \(options.patients) patients per disease, \(options.threads)
 print("disease            path        patients/s   resources/s      MB/s   resources        MB   seconds  peak RSS MB")
 var totalResources = 0, totalSeconds = 0.0
 
-/// The generator of a path: the template alone, or template + the shipped model.
+/// The generator of a path: the template alone, or the default path: the shipped model, which is a
+/// learned template (simulated like the template, on its learned numbers) or a sequence model.
 func generator(_ path: String, template: DiseaseTemplate,
                simulator: CohortSimulator) -> (@Sendable (Int) -> PatientTimeline)? {
     guard path == "default" else { return { simulator.patient($0).timeline } }
     let file = (options.models as NSString).appendingPathComponent("\(template.id).model")
-    guard FileManager.default.fileExists(atPath: file) else { return nil }
+    guard FileManager.default.fileExists(atPath: file), let bytes = try? readFileBytes(file) else { return nil }
+    if LearnedTemplate.isLearnedTemplate(bytes) {
+        do {
+            let learned = try LearnedTemplate.decode(bytes, file: file, template: template).apply(to: template)
+            let learnedSimulator = CohortSimulator(template: learned, options: simulator.options)
+            return { learnedSimulator.patient($0).timeline }
+        } catch { fail(error.message) }
+    }
     do {
-        let model = try ModelCheckpoint.read(from: file, template: template).model()
+        let model = try ModelCheckpoint.decode(bytes, file: file, template: template).model()
         let generator = ModelGenerator(simulator: simulator, model: model)
         return { generator.patient($0).timeline }
     } catch { fail(error.message) }

@@ -25,9 +25,16 @@ package struct RegistryWindow: Sendable {
     /// Years after the last visit during which a death or an event still reaches the record (a
     /// registry learns of a death some months after the last visit).
     package var graceYears: Double
+    /// The ages at which this patient could have enrolled (the registry's enrolment period), when
+    /// known: a registry enrols its patients at a moment uniformly spread over the time they are
+    /// diagnosed, alive and the registry open, so a twin diagnosed long before the entry age, who
+    /// had a longer chance to enrol, is accepted less often.
+    package var enrolment: ClosedRange<Double>?
 
     package init(sex: Sex, birth: CalendarDay, categories: [Int: Int], numbers: [Int: Double] = [:], entryAge: Double,
-                 exitAge: Double, graceYears: Double = 0, yearsDiagnosedAtEntry: Double? = nil) {
+                 exitAge: Double, graceYears: Double = 0, yearsDiagnosedAtEntry: Double? = nil,
+                 enrolment: ClosedRange<Double>? = nil) {
+        self.enrolment = enrolment
         self.sex = sex
         self.birth = birth
         self.categories = categories
@@ -40,18 +47,20 @@ package struct RegistryWindow: Sendable {
 }
 
 extension CohortSimulator {
-    /// Draws before a twin gives up on matching the entry age and enters relative to diagnosis.
-    static let twinAttempts = 60
+    /// Draws before a twin settles for the likeliest draw alive and diagnosed at the entry age (or,
+    /// when none was, enters relative to its own diagnosis).
+    static let twinAttempts = 160
 
-    /// A patient seen as `window` was: of its sex, known categories and birth date, diagnosed and
-    /// alive at its entry age, with the template's visits from entry to its exit age (or death).
-    /// Depends only on the seed and `index`. Nil when no draw is ever diagnosed.
+    /// A patient seen as `window` was: of its sex, known values and birth date, diagnosed and alive
+    /// at its entry age, enrolled then with the chance a registry would have enrolled it, and
+    /// followed with the template's visits to its exit age (or death). Depends only on the seed and
+    /// `index`. Nil when no draw is ever diagnosed.
     package func twin(_ index: Int, of window: RegistryWindow) -> SimulatedPatient? {
         let root = RandomStream(seed: options.seed, stream: UInt64(index))
         let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled,
                                         forcedCategories: window.categories, forcedNumbers: window.numbers)
         let builder = TimelineBuilder(template: template, concepts: concepts)
-        var fallback: (LatentCourse, Double, UInt64)?
+        var fallback: (LatentCourse, Double, UInt64)?, likeliest: (LatentCourse, UInt64, Double)?
         for attempt in 0..<Self.twinAttempts {
             let k = UInt64(attempt) * 8
             var process = root.substream(k)
@@ -59,15 +68,35 @@ extension CohortSimulator {
             guard let diagnosis = course.entryAge(of: DiseaseTemplate.diagnosisState),
                   diagnosis < course.deathAge else { continue }
             if diagnosis <= window.entryAge && course.deathAge > window.entryAge {
-                return record(course, entry: window.entryAge, window: window, streams: k, root: root, builder: builder)
+                // Rejection sampling: exact, where weights would need many twins per window.
+                let weight = enrolmentWeight(diagnosis: diagnosis, window: window)
+                var accept = root.substream(k + 5)
+                if accept.nextUnit() < weight {
+                    return record(course, entry: window.entryAge, window: window, streams: k, root: root,
+                                  builder: builder)
+                }
+                if weight > likeliest?.2 ?? -1 { likeliest = (course, k, weight) }
             }
             if fallback == nil {
                 let entry = diagnosis + (window.yearsDiagnosedAtEntry ?? 0)
                 if entry < course.deathAge { fallback = (course, entry, k) }
             }
         }
+        if let (course, k, _) = likeliest {
+            return record(course, entry: window.entryAge, window: window, streams: k, root: root, builder: builder)
+        }
         guard let (course, entry, k) = fallback else { return nil }
         return record(course, entry: entry, window: window, streams: k, root: root, builder: builder)
+    }
+
+    /// How likely a registry was to enrol a patient diagnosed at `diagnosis` at the window's entry
+    /// age, relative to the likeliest: enrolment is spread uniformly over the span the patient was
+    /// diagnosed (and the registry open), so the chance of any one moment is 1 / span.
+    private func enrolmentWeight(diagnosis: Double, window: RegistryWindow) -> Double {
+        guard let period = window.enrolment else { return 1 }
+        let shortest = max(period.upperBound - window.entryAge, 0.25)
+        let span = max(period.upperBound - max(diagnosis, period.lowerBound), shortest)
+        return shortest / span
     }
 
     private func record(_ course: LatentCourse, entry: Double, window: RegistryWindow, streams k: UInt64,

@@ -87,31 +87,46 @@ struct LevelEstimate: Sendable {
     var twinFigure: Double
 }
 
-/// Mean, variance and count of a list of values.
+/// Weighted mean and variance of a list of values, with the effective count the standard error
+/// rests on (Kish: (Σw)² / Σw²).
 struct Moments: Sendable {
     var n = 0
+    var weight = 0.0
+    var weightSquares = 0.0
     var sum = 0.0
     var sumSquares = 0.0
-    mutating func add(_ x: Double) { n += 1; sum += x; sumSquares += x * x }
-    var mean: Double { n > 0 ? sum / Double(n) : .nan }
-    var variance: Double { n > 1 ? max(0, (sumSquares - sum * sum / Double(n)) / Double(n - 1)) : .nan }
+    mutating func add(_ x: Double, weight w: Double = 1) {
+        n += 1
+        weight += w
+        weightSquares += w * w
+        sum += w * x
+        sumSquares += w * x * x
+    }
+    var effectiveCount: Double { weightSquares > 0 ? weight * weight / weightSquares : 0 }
+    var mean: Double { weight > 0 ? sum / weight : .nan }
+    var variance: Double {
+        guard n > 1, weight > 0 else { return .nan }
+        let m = mean
+        return max(0, sumSquares / weight - m * m) * Double(n) / Double(n - 1)
+    }
 }
 
 /// A cell's log ratio of seed to twin figure and its squared standard error; nil when uninformative.
 func logRatio(seed s: Moments, twins t: Moments, _ comparison: Comparison) -> (Double, Double)? {
-    guard s.n >= 5, t.n >= 5 else { return nil }
+    guard s.n >= 5, t.n >= 5, s.effectiveCount >= 3, t.effectiveCount >= 3 else { return nil }
+    let nS = s.effectiveCount, nT = t.effectiveCount
     switch comparison {
     case .ratioOfMeans, .rootRatio:
-        let seS = (s.variance / Double(s.n)).squareRoot(), seT = (t.variance / Double(t.n)).squareRoot()
+        let seS = (s.variance / nS).squareRoot(), seT = (t.variance / nT).squareRoot()
         guard s.mean * t.mean > 0, abs(t.mean) > 2 * seT, abs(s.mean) > seS else { return nil }
         let r = log(s.mean / t.mean)
         let v = pow(seS / s.mean, 2) + pow(seT / t.mean, 2)
         return comparison == .rootRatio ? (r / 2, v / 4) : (r, v)
     case .proportion:
-        let pS = (s.sum + 0.5) / (Double(s.n) + 1), pT = (t.sum + 0.5) / (Double(t.n) + 1)
-        return (log(pS / pT), (1 - pS) / (Double(s.n) * pS) + (1 - pT) / (Double(t.n) * pT))
+        let pS = (s.mean * nS + 0.5) / (nS + 1), pT = (t.mean * nT + 0.5) / (nT + 1)
+        return (log(pS / pT), (1 - pS) / (nS * pS) + (1 - pT) / (nT * pT))
     case .logDifference:
-        return (s.mean - t.mean, s.variance / Double(s.n) + t.variance / Double(t.n))
+        return (s.mean - t.mean, s.variance / nS + t.variance / nT)
     }
 }
 
@@ -139,20 +154,32 @@ func fitLevels(_ spec: FigureSpecification, seed: [WindowSummary], twins: [[Wind
     func row(_ k: [Int]) -> [Double] {
         columns.map { c in c.factor < 0 || k[c.factor] == c.level ? 1 : 0 }
     }
+    // Slopes and variances have long tails (a kidney crashing into failure): both sides are
+    // winsorised at the seed records' 5th and 95th percentiles, which keeps one patient from
+    // moving a multiplier and changes seed and twin figures alike.
+    let limits = winsorLimits(spec, seed)
+    func figure(_ w: WindowSummary) -> Double? {
+        guard let x = spec.figure(w) else { return nil }
+        guard let (lo, hi) = limits else { return x }
+        return min(max(x, lo), hi)
+    }
     var seedCells: [[Int]: Moments] = [:], twinCells: [[Int]: Moments] = [:]
     var seedByColumn = [Moments](repeating: Moments(), count: columns.count)
     var twinByColumn = seedByColumn
     for (i, w) in seed.enumerated() {
         guard let k = key(w) else { continue }
         let r = row(k)
-        if let x = spec.figure(w) {
+        if let x = figure(w) {
             seedCells[k, default: Moments()].add(x)
             for c in columns.indices where r[c] == 1 { seedByColumn[c].add(x) }
         }
-        for twin in twins[i] {
-            guard let x = spec.figure(twin), let kt = key(twin) else { continue }
-            twinCells[kt, default: Moments()].add(x)
-            for c in columns.indices where row(kt)[c] == 1 { twinByColumn[c].add(x) }
+        // Each seed patient's twins share one unit of weight, spread by their enrolment weights.
+        let total = twins[i].reduce(0) { $0 + $1.weight }
+        for twin in twins[i] where total > 0 {
+            guard let x = figure(twin), let kt = key(twin) else { continue }
+            let w = twin.weight / total * Double(twins[i].count)
+            twinCells[kt, default: Moments()].add(x, weight: w)
+            for c in columns.indices where row(kt)[c] == 1 { twinByColumn[c].add(x, weight: w) }
         }
     }
     let p = columns.count
@@ -191,4 +218,12 @@ func fitLevels(_ spec: FigureSpecification, seed: [WindowSummary], twins: [[Wind
                              patients: seedByColumn[c].n, seedFigure: seedByColumn[c].mean,
                              twinFigure: twinByColumn[c].mean)
     }
+}
+
+/// The 5th and 95th percentiles of the seed records' figure, for ratio comparisons with 20 or more values.
+func winsorLimits(_ spec: FigureSpecification, _ seed: [WindowSummary]) -> (Double, Double)? {
+    guard spec.comparison == .ratioOfMeans || spec.comparison == .rootRatio else { return nil }
+    let values = seed.compactMap(spec.figure).sorted()
+    guard values.count >= 20 else { return nil }
+    return (values[values.count / 20], values[values.count - 1 - values.count / 20])
 }

@@ -8,6 +8,15 @@ extension FigureSpecification {
     static let effectPriorSD = log(1.5)
     static let ratePriorSD = log(2.0)
 
+    /// Whether treatment `t` moves measure `m` by an approach to a target: its treated course is
+    /// then set by the target and half-life, which a slope multiplier does not reach.
+    static func approaches(_ template: DiseaseTemplate, _ t: Int, _ m: Int) -> Bool {
+        template.stateEffects[template.stateIndex(ofTreatment: t)].contains { effect in
+            if case .measureApproach(let measure, _, _) = effect { return measure == m }
+            return false
+        }
+    }
+
     /// Every figure the records can inform for a template, with the factors it may depend on.
     static func all(for template: DiseaseTemplate, attributeFactors: [Factor]) -> [FigureSpecification] {
         var specs: [FigureSpecification] = []
@@ -16,7 +25,7 @@ extension FigureSpecification {
             specs.append(FigureSpecification(
                 name: "\(measure.id) slope", target: .measureSlope(measure: measure.id), factors: covariates,
                 comparison: .ratioOfMeans, priorSD: effectPriorSD, figure: { $0.untreated[m]?.slope }))
-            for (t, treatment) in template.treatments.enumerated() {
+            for (t, treatment) in template.treatments.enumerated() where !approaches(template, t, m) {
                 specs.append(FigureSpecification(
                     name: "\(measure.id) slope on \(treatment.id)", target: .measureSlope(measure: measure.id),
                     state: treatment.id, factors: attributeFactors, comparison: .ratioOfMeans,

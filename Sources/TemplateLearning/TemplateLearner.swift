@@ -9,9 +9,11 @@ import Timelines
 package struct LearningOptions: Sendable {
     /// Rounds of simulate–compare–update; each compares the seed records with twins simulated
     /// from the template as learned so far.
-    package var rounds = 5
+    package var rounds = 8
+    /// The share of each round's estimated correction that is applied.
+    package var stepSize = 0.5
     /// Simulated twins per seed patient and round.
-    package var twinsPerPatient = 6
+    package var twinsPerPatient = 4
     /// Pseudo-counts of the template's mixes (sex, categorical attributes) in their Dirichlet prior.
     package var mixPriorCount = 10.0
     package var seed: UInt64 = 1
@@ -50,35 +52,48 @@ package struct TemplateLearner: Sendable {
         throws(AdjustmentError) -> LearningResult {
         let started = Date()
         let seen = sequences.filter { !$0.visits.isEmpty }
-        let grace = graceYears(seen)
-        let seed = seen.map { WindowSummary($0, template: template, graceYears: grace) }
-        let windows = registryWindows(seen, graceYears: grace)
+        let seed = seen.map { WindowSummary($0, template: template) }
+        let windows = registryWindows(seen, graceYears: graceYears(seen))
         let specs = FigureSpecification.all(for: template, attributeFactors: attributeFactors(seed))
         var mixes = learnedMixes(seed)
         var coefficients = specs.map { _ in [Double]() }
         var estimates = specs.map { _ in [LevelEstimate]() }
         var templateFigures = specs.map { _ in [Double]() }
-        var sensitivity = specs.map { _ in 1.0 }
+        var response = specs.map { _ in Response() }
         var previous: [(beta: [Double], figures: [Double])?] = specs.map { _ in nil }
+        var unidentified = Set<Int>()
         for round in 0..<options.rounds {
             progress(round + 1, options.rounds)
             let current = try template.adjusted(by: mixes + adjustments(specs, estimates))
-            let twins = simulateTwins(windows, template: current, graceYears: grace)
-            for (s, spec) in specs.enumerated() {
+            let twins = simulateTwins(windows, template: current)
+            for (s, spec) in specs.enumerated() where !unidentified.contains(s) {
                 // The twins' figures under the current multipliers, for the sensitivity.
-                let observed = fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template,
-                                         sensitivity: sensitivity[s])
+                let observed = fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template)
                 guard !observed.isEmpty else { continue }
                 let figures = observed.map { logScale($0.twinFigure, spec.comparison) }
-                if let last = previous[s], last.beta.count == coefficients[s].count,
-                   let slope = responseSlope(from: last, to: (coefficients[s], figures)) {
-                    sensitivity[s] = min(max(0.5 * sensitivity[s] + 0.5 * slope, 0.25), 1.5)
+                // How the twins' figures respond to the multipliers, pooled over rounds: a number the
+                // figure barely responds to is not identified by these records, and keeps the
+                // template's value rather than wandering with the noise.
+                if let last = previous[s], last.beta.count == coefficients[s].count {
+                    response[s].add(from: last, to: (coefficients[s], figures))
                 }
                 previous[s] = (coefficients[s], figures)
-                let levels = sensitivity[s] == 1 ? observed
-                    : fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template,
-                                sensitivity: sensitivity[s])
+                if response[s].rounds >= 2, let slope = response[s].slope, slope < 0.2 {
+                    estimates[s] = []
+                    coefficients[s] = coefficients[s].map { _ in 0 }
+                    unidentified.insert(s)
+                    continue
+                }
+                var levels = observed
                 if round == 0 { templateFigures[s] = levels.map(\.twinFigure) }
+                // Half steps: several numbers can answer one discrepancy (a slope in men and a slope
+                // after LVH both steepen a man's eGFR), and full steps would overshoot together.
+                if coefficients[s].count == levels.count {
+                    for l in levels.indices {
+                        levels[l].logMultiplier = coefficients[s][l] + options.stepSize
+                            * (levels[l].logMultiplier - coefficients[s][l])
+                    }
+                }
                 estimates[s] = levels
                 coefficients[s] = levels.map(\.logMultiplier)
             }
@@ -120,27 +135,14 @@ package struct TemplateLearner: Sendable {
                                                   posteriorSD: (1 / precision).squareRoot()))
     }
 
-    /// How far after the last visit a death or event still reaches a record: one and a half
-    /// typical visit gaps (most registry deaths are recorded within a year of the last visit).
+    /// How long after its last visit a twin's record runs: half a typical visit gap, the expected
+    /// time from a registry patient's last visit to the end of their follow-up (the next visit
+    /// that did not happen, or the extract date), in which a death or event still reaches the record.
     func graceYears(_ sequences: [PatientSequence]) -> Double {
         let gaps = sequences.compactMap { s -> Double? in
             s.visits.count >= 2 ? (s.visits.last!.age - s.visits.first!.age) / Double(s.visits.count - 1) : nil
         }.sorted()
-        return gaps.isEmpty ? 1 : 1.5 * gaps[gaps.count / 2]
-    }
-
-    /// The response of the twins' figures (log scale) to the log multipliers between two rounds:
-    /// the derivative a Newton step divides by (1 for slopes, below 1 where a figure saturates).
-    func responseSlope(from a: (beta: [Double], figures: [Double]), to b: (beta: [Double], figures: [Double]))
-        -> Double? {
-        var sxy = 0.0, sxx = 0.0
-        for i in a.beta.indices where i < b.beta.count && i < a.figures.count && i < b.figures.count {
-            let dx = b.beta[i] - a.beta[i], dy = b.figures[i] - a.figures[i]
-            guard abs(dx) > 0.02, dy.isFinite else { continue }
-            sxy += dx * dy
-            sxx += dx * dx
-        }
-        return sxx > 0 ? sxy / sxx : nil
+        return gaps.isEmpty ? 0.5 : 0.5 * gaps[gaps.count / 2]
     }
 
     func logScale(_ x: Double, _ comparison: Comparison) -> Double {
@@ -178,25 +180,39 @@ package struct TemplateLearner: Sendable {
         return result
     }
 
-    /// Each seed record's window; a patient who died could have been followed to the extract date.
+    /// Each seed record's window. A patient who died would have been followed for as long as a
+    /// patient still alive at the same point was (their follow-ups, longer than the time to the
+    /// death, taken in turn), and at most to the extract date. The registry's enrolment period runs
+    /// from the first seed record's entry to the last's.
     func registryWindows(_ sequences: [PatientSequence], graceYears: Double) -> [RegistryWindow] {
         let extract = sequences.map { $0.birth.adding(years: $0.visits.last!.age) }.max()!
-        return sequences.map { s in
+        let entries = sequences.map { $0.birth.adding(years: $0.visits.first!.age) }
+        let opened = entries.min()!, closes = entries.max()!
+        let followUps = sequences.filter { $0.deathAge == nil }.map { $0.visits.last!.age - $0.visits.first!.age }
+            .sorted()
+        func potentialExit(_ s: PatientSequence, _ i: Int) -> Double {
+            let entry = s.visits.first!.age, toExtract = max(s.birth.years(to: extract), entry)
+            let lived = (s.deathAge ?? entry) - entry
+            let longer = followUps.filter { $0 >= lived }
+            guard !longer.isEmpty else { return toExtract }
+            return min(entry + longer[(i &* 40_503) % longer.count], toExtract)
+        }
+        return sequences.enumerated().map { i, s in
             var categories: [Int: Int] = [:], numbers: [Int: Double] = [:]
             for (a, c) in s.categories.enumerated() { if let c { categories[a] = c } }
             for (a, x) in s.numbers.enumerated() { if let x { numbers[a] = x } }
             let entry = s.visits.first!.age
-            let exit = s.deathAge != nil ? max(s.birth.years(to: extract), entry) : s.visits.last!.age
+            let exit = s.deathAge != nil ? potentialExit(s, i) : s.visits.last!.age
             return RegistryWindow(sex: s.sex, birth: s.birth, categories: categories, numbers: numbers,
                                   entryAge: entry, exitAge: exit, graceYears: graceYears,
-                                  yearsDiagnosedAtEntry: s.diagnosisAge.map { max(0, entry - $0) })
+                                  yearsDiagnosedAtEntry: s.diagnosisAge.map { max(0, entry - $0) },
+                                  enrolment: s.birth.years(to: opened)...max(s.birth.years(to: closes), entry))
         }
     }
 
     /// Twins of every seed window under `template`, the same streams in every round (common
     /// random numbers keep the rounds' differences to what the template changed).
-    func simulateTwins(_ windows: [RegistryWindow], template: DiseaseTemplate, graceYears: Double)
-        -> [[WindowSummary]] {
+    func simulateTwins(_ windows: [RegistryWindow], template: DiseaseTemplate) -> [[WindowSummary]] {
         var simulationOptions = SimulationOptions(seed: options.seed &+ 0x7A1E, endDate: nil)
         simulationOptions.requireDiagnosis = false
         let simulator = CohortSimulator(template: template, options: simulationOptions)
@@ -205,8 +221,7 @@ package struct TemplateLearner: Sendable {
             (0..<k).compactMap { j in
                 simulator.twin(i * k + j, of: windows[i]).map {
                     WindowSummary(PatientSequence(timeline: $0.timeline, template: template,
-                                                  concepts: simulator.concepts),
-                                  template: template, graceYears: graceYears)
+                                                  concepts: simulator.concepts), template: template)
                 }
             }
         }
@@ -241,4 +256,26 @@ package struct TemplateLearner: Sendable {
         }
         return result
     }
+}
+
+/// The response of the twins' figures (log scale) to the log multipliers, pooled over rounds: a
+/// regression through the origin of figure changes on multiplier changes.
+struct Response {
+    var sxy = 0.0
+    var sxx = 0.0
+    var rounds = 0
+
+    mutating func add(from a: (beta: [Double], figures: [Double]), to b: (beta: [Double], figures: [Double])) {
+        var counted = false
+        for i in a.beta.indices where i < b.beta.count && i < a.figures.count && i < b.figures.count {
+            let dx = b.beta[i] - a.beta[i], dy = b.figures[i] - a.figures[i]
+            guard abs(dx) > 0.05, dy.isFinite else { continue }
+            sxy += dx * dy
+            sxx += dx * dx
+            counted = true
+        }
+        if counted { rounds += 1 }
+    }
+
+    var slope: Double? { sxx > 0 ? sxy / sxx : nil }
 }

@@ -48,7 +48,7 @@ struct WindowSummary: Sendable {
     var treated: [[SlopeFit?]]
     /// Per event, per measure: the line through untreated values recorded after the event.
     var afterEvent: [[SlopeFit?]]
-    /// Per event: whether it had happened by the exit (the last visit plus the grace years).
+    /// Per event: whether it had happened by the exit.
     var eventByExit: [Bool]
     var died: Bool
     /// Per treatment: whether it had started by the exit, and the years from eligibility to the start.
@@ -60,15 +60,18 @@ struct WindowSummary: Sendable {
     /// Per measure: visits that recorded it, of all visits.
     var recorded: [Int]
     var visits: Int
+    /// A twin's enrolment weight (1 for a seed record).
+    var weight = 1.0
 
-    /// `graceYears`: how long after the last visit a death, event or treatment start still counts
-    /// (the same for seed records and twins, so that what reaches a record late compares alike).
-    init(_ s: PatientSequence, template: DiseaseTemplate, graceYears: Double) {
+    /// The exit is the record's end: its last visit, or a later death, event or treatment start
+    /// that still reached the record.
+    init(_ s: PatientSequence, template: DiseaseTemplate) {
         sex = s.sex
         categories = s.categories
         numbers = s.numbers
         entry = s.visits.first?.age ?? 0
-        exit = (s.visits.last?.age ?? 0) + graceYears
+        let facts = [s.visits.last?.age, s.deathAge] + s.eventAges + s.treatmentPeriods.map { $0.last?.start }
+        exit = facts.compactMap { $0 }.max() ?? 0
         onsetAge = s.onsetAge
         diagnosisAge = s.diagnosisAge
         let end = exit

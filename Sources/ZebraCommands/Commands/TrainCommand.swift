@@ -44,9 +44,9 @@ struct TrainCommand: ZebraCommand {
         "generator", default: .template,
         help: "template: learn the template's numbers (coherent records, the default); sequence-vae: the older "
             + "sequence model (docs/sequence-vae.md).")
-    static let rounds = Option<Int>("rounds", "n", default: 5, in: 1...100,
+    static let rounds = Option<Int>("rounds", "n", default: 8, in: 1...100,
                                     help: "With --generator template: simulate-compare-update rounds.")
-    static let twins = Option<Int>("twins", "n", default: 6, in: 1...1000,
+    static let twins = Option<Int>("twins", "n", default: 4, in: 1...1000,
                                    help: "With --generator template: simulated twins per seed patient and round.")
     static let epochs = Option<Int>("epochs", "n", default: 200, in: 1...100_000,
                                     help: "With --generator sequence-vae: maximum fine-tuning epochs.")
