@@ -443,9 +443,16 @@ def zero_multiplier(value):
 
 
 def responding_measures(treatment):
-    """Measures whose slope a treatment multiplies by a non-zero factor (a state effect on the slope then shows)."""
+    """Measures a treatment changes: by a non-zero slope multiplier, or by an approach to a fraction of the value
+    or by an added amount (the spleen shrinking on ERT), whose size differs by genotype when planted."""
     return [e["measure"] for e in treatment.get("effects", [])
-            if "measure" in e and "slopeMultiply" in e and not zero_multiplier(e["slopeMultiply"])]
+            if "measure" in e and (("slopeMultiply" in e and not zero_multiplier(e["slopeMultiply"]))
+                                   or ("approach" in e and ("fraction" in e["approach"] or "add" in e["approach"])))]
+
+
+def approach_effect(treatment, measure):
+    """The treatment's approach effect on a measure, if it has one."""
+    return next((e for e in treatment.get("effects", []) if e.get("measure") == measure and "approach" in e), None)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -594,9 +601,19 @@ def apply_attribute(t, spec):
 
 
 def apply_treatment_response(t, spec):
-    condition = {"state": spec["treatment"], "attribute": spec["attribute"]}
-    condition.update({"atLeast": spec["cut"]} if "cut" in spec else {"equals": spec["value"]})
-    add_effect(by_id(t["measures"], spec["measure"]), "slope", dict(condition, multiply=spec["factor"]))
+    group = {"attribute": spec["attribute"]}
+    group.update({"atLeast": spec["cut"]} if "cut" in spec else {"equals": spec["value"]})
+    approach = approach_effect(by_id(t["treatments"], spec["treatment"]), spec["measure"])
+    if approach is None:
+        add_effect(by_id(t["measures"], spec["measure"]), "slope",
+                   dict(group, state=spec["treatment"], multiply=spec["factor"]))
+        return
+    # The change an approach makes, scaled by the factor in the group: a target fraction f becomes 1 - k (1 - f).
+    target = approach["approach"]
+    key = "fraction" if "fraction" in target else "add"
+    f = base_value(target, key)
+    multiplier = spec["factor"] if key == "add" else max(1 - spec["factor"] * (1 - f), 0.01) / f
+    add_effect(target, key, dict(group, multiply=round(multiplier, 4)))
 
 
 def apply_deaths(t, spec):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The shared-extract protocol: for each disease, split the registry extract 50/50 by patient
-# (seed / holdout), train on the seed half (plain, and with DP-SGD at ε = 1, 3, 8), generate 300
+# (seed / holdout), learn a template from the seed half (and train the sequence model with DP-SGD
+# at ε = 1, 3, 8), generate 300
 # patients from each model and from the template alone, and evaluate every cohort against the
 # seed half with the holdout as the real-vs-real baseline. Then the shipped models against the
 # demonstration records they were trained on (docs/shipped-models.md), with a fresh demonstration
@@ -27,7 +28,7 @@ for d in friedreich-ataxia fabry gaucher; do
     case $variant in
       model) "$ZEBRA" train --disease "$d" --seed-records "$OUT/$d/seed" --out "$OUT/$d/$variant.model" --overwrite --quiet 2>/dev/null ;;
       dp*) "$ZEBRA" train --disease "$d" --seed-records "$OUT/$d/seed" --out "$OUT/$d/$variant.model" --overwrite --quiet \
-             --dp-epsilon "${variant#dp}" 2>/dev/null ;;
+             --generator sequence-vae --dp-epsilon "${variant#dp}" 2>/dev/null ;;
     esac
     if [ "$variant" = template ]; then
       "$ZEBRA" simulate --disease "$d" --template-only --patients 300 --seed 11 --out "$OUT/$d/$variant-records" --overwrite 2>/dev/null

@@ -24,6 +24,9 @@ package struct TemplateAdjustment: Sendable, Codable, Equatable {
         case measureRecorded(measure: String)
         /// An event's hazard rate or incidence probability.
         case eventRate(event: String)
+        /// The size of a treatment's effect on a measure that approaches a target on it (the fall
+        /// of a spleen volume, the rise of platelets): 2 doubles the change, 0.5 halves it.
+        case treatmentResponse(treatment: String, measure: String)
         /// The chance that an eligible patient starts a treatment.
         case treatmentUptake(treatment: String)
         /// The median (mean, scale) of the delay to a treatment's start.
@@ -181,6 +184,8 @@ extension DiseaseTemplate {
             case .threshold:
                 throw AdjustmentError("event '\(id)' follows a measure's threshold; its rate cannot be adjusted")
             }
+        case .treatmentResponse(let t, let m):
+            try scaleResponse(of: try treatment(t), on: try measure(m), by: a.value, condition: effect.condition)
         case .treatmentUptake(let id):
             treatments[try treatment(id)].probability.effects.append(effect)
         case .treatmentDelay(let id):
@@ -190,6 +195,33 @@ extension DiseaseTemplate {
             mortality.excess.effects.append(effect)
         case .visitInterval:
             for r in visits.rules.indices { visits.rules[r].intervalYears *= a.value }
+        }
+    }
+
+    /// Scales the change an approach effect makes: a target fraction f becomes 1 − m·(1 − f) (as a
+    /// multiplier of the fraction, from its base value), an added amount is multiplied by m.
+    private mutating func scaleResponse(of t: Int, on m: Int, by factor: Double, condition: EffectCondition)
+        throws(AdjustmentError) {
+        let state = stateIndex(ofTreatment: t)
+        guard let i = stateEffects[state].firstIndex(where: {
+            if case .measureApproach(let measure, _, _) = $0 { return measure == m }
+            return false
+        }), case .measureApproach(_, let target, let halfLife) = stateEffects[state][i] else {
+            throw AdjustmentError("treatment '\(treatments[t].id)' does not move '\(measures[m].id)' toward a target")
+        }
+        switch target {
+        case .fraction(var p):
+            let f = p.base
+            guard f > 0 else { throw AdjustmentError("the target fraction of '\(measures[m].id)' is not positive") }
+            let k = max(1 - factor * (1 - f), 0.01) / f
+            p.effects.append(Effect(condition: condition, action: .multiply(k)))
+            stateEffects[state][i] = .measureApproach(measure: m, target: .fraction(p), halfLifeYears: halfLife)
+        case .add(var p):
+            p.effects.append(Effect(condition: condition, action: .multiply(factor)))
+            stateEffects[state][i] = .measureApproach(measure: m, target: .add(p), halfLifeYears: halfLife)
+        case .toward:
+            throw AdjustmentError("'\(measures[m].id)' approaches a fixed value on '\(treatments[t].id)'; "
+                + "the size of that change is not adjustable")
         }
     }
 

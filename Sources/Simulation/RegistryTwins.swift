@@ -47,43 +47,52 @@ package struct RegistryWindow: Sendable {
 }
 
 extension CohortSimulator {
-    /// Draws before a twin settles for the likeliest draw alive and diagnosed at the entry age (or,
-    /// when none was, enters relative to its own diagnosis).
+    /// Draws before a twin gives up on being diagnosed and alive at the entry age, and enters
+    /// relative to its own diagnosis instead.
     static let twinAttempts = 160
+    /// Draws diagnosed and alive at the entry age after which a twin is chosen among them by weight.
+    static let twinCandidates = 8
 
     /// A patient seen as `window` was: of its sex, known values and birth date, diagnosed and alive
     /// at its entry age, enrolled then with the chance a registry would have enrolled it, and
     /// followed with the template's visits to its exit age (or death). Depends only on the seed and
     /// `index`. Nil when no draw is ever diagnosed.
+    ///
+    /// Each draw alive and diagnosed at the entry age is accepted with its enrolment weight
+    /// (rejection sampling, exact); when none of the first `twinCandidates` such draws is, one of
+    /// them is chosen in proportion to its weight (sampling–importance–resampling).
     package func twin(_ index: Int, of window: RegistryWindow) -> SimulatedPatient? {
         let root = RandomStream(seed: options.seed, stream: UInt64(index))
         let simulator = CourseSimulator(template: template, treatmentsEnabled: options.treatmentsEnabled,
                                         forcedCategories: window.categories, forcedNumbers: window.numbers)
         let builder = TimelineBuilder(template: template, concepts: concepts)
-        var fallback: (LatentCourse, Double, UInt64)?, likeliest: (LatentCourse, UInt64, Double)?
-        for attempt in 0..<Self.twinAttempts {
+        var fallback: (LatentCourse, Double, UInt64)?
+        var candidates: [(course: LatentCourse, streams: UInt64, weight: Double)] = []
+        for attempt in 0..<Self.twinAttempts where candidates.count < Self.twinCandidates {
             let k = UInt64(attempt) * 8
             var process = root.substream(k)
             let course = simulator.simulate(sex: window.sex, birth: window.birth, rng: &process)
             guard let diagnosis = course.entryAge(of: DiseaseTemplate.diagnosisState),
                   diagnosis < course.deathAge else { continue }
             if diagnosis <= window.entryAge && course.deathAge > window.entryAge {
-                // Rejection sampling: exact, where weights would need many twins per window.
                 let weight = enrolmentWeight(diagnosis: diagnosis, window: window)
                 var accept = root.substream(k + 5)
                 if accept.nextUnit() < weight {
                     return record(course, entry: window.entryAge, window: window, streams: k, root: root,
                                   builder: builder)
                 }
-                if weight > likeliest?.2 ?? -1 { likeliest = (course, k, weight) }
+                candidates.append((course, k, weight))
             }
             if fallback == nil {
                 let entry = diagnosis + (window.yearsDiagnosedAtEntry ?? 0)
                 if entry < course.deathAge { fallback = (course, entry, k) }
             }
         }
-        if let (course, k, _) = likeliest {
-            return record(course, entry: window.entryAge, window: window, streams: k, root: root, builder: builder)
+        if !candidates.isEmpty {
+            var choose = root.substream(7)  // the first draw's unused eighth stream
+            let chosen = candidates[choose.nextIndex(weights: candidates.map(\.weight))]
+            return record(chosen.course, entry: window.entryAge, window: window, streams: chosen.streams, root: root,
+                          builder: builder)
         }
         guard let (course, entry, k) = fallback else { return nil }
         return record(course, entry: entry, window: window, streams: k, root: root, builder: builder)

@@ -17,6 +17,20 @@ extension FigureSpecification {
         }
     }
 
+    /// When treatment `t` moves measure `m` toward a fraction of its value or by an added amount
+    /// (a change whose size `treatmentResponse` scales): whether the change is a fall.
+    static func approachFalls(_ template: DiseaseTemplate, _ t: Int, _ m: Int) -> Bool? {
+        for effect in template.stateEffects[template.stateIndex(ofTreatment: t)] {
+            guard case .measureApproach(let measure, let target, _) = effect, measure == m else { continue }
+            switch target {
+            case .fraction(let p): return p.base < 1
+            case .add(let p): return p.base < 0
+            case .toward: return nil
+            }
+        }
+        return nil
+    }
+
     /// Every figure the records can inform for a template, with the factors it may depend on.
     static func all(for template: DiseaseTemplate, attributeFactors: [Factor]) -> [FigureSpecification] {
         var specs: [FigureSpecification] = []
@@ -25,6 +39,16 @@ extension FigureSpecification {
             specs.append(FigureSpecification(
                 name: "\(measure.id) slope", target: .measureSlope(measure: measure.id), factors: covariates,
                 comparison: .ratioOfMeans, priorSD: effectPriorSD, figure: { $0.untreated[m]?.slope }))
+            for (t, treatment) in template.treatments.enumerated() {
+                guard let falls = approachFalls(template, t, m) else { continue }
+                // The level on treatment, turned so that a larger response gives a larger figure: a
+                // spleen that shrinks more is smaller, platelets that rise more are higher.
+                specs.append(FigureSpecification(
+                    name: "\(measure.id) response to \(treatment.id)",
+                    target: .treatmentResponse(treatment: treatment.id, measure: measure.id),
+                    factors: attributeFactors, comparison: .ratioOfMeans, priorSD: effectPriorSD,
+                    figure: { w in w.treatedLevel[t][m].flatMap { $0 > 0 ? (falls ? 1 / $0 : $0) : nil } }))
+            }
             for (t, treatment) in template.treatments.enumerated() where !approaches(template, t, m) {
                 specs.append(FigureSpecification(
                     name: "\(measure.id) slope on \(treatment.id)", target: .measureSlope(measure: measure.id),

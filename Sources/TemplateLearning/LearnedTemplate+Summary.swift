@@ -14,6 +14,7 @@ extension TemplateAdjustment.Target {
         case .measureNoise(let m): "\(m) noise"
         case .measureRecorded(let m): "\(m) recorded"
         case .eventRate(let e): "\(e) rate"
+        case .treatmentResponse(let t, let m): "\(m) response to \(t)"
         case .treatmentUptake(let t): "\(t) uptake"
         case .treatmentDelay(let t): "\(t) delay"
         case .mortality: "mortality"

@@ -59,31 +59,14 @@ package struct TemplateLearner: Sendable {
         var coefficients = specs.map { _ in [Double]() }
         var estimates = specs.map { _ in [LevelEstimate]() }
         var templateFigures = specs.map { _ in [Double]() }
-        var response = specs.map { _ in Response() }
-        var previous: [(beta: [Double], figures: [Double])?] = specs.map { _ in nil }
-        var unidentified = Set<Int>()
+        let unidentified = try unidentifiedFigures(specs, seed: seed, windows: windows, mixes: mixes)
         for round in 0..<options.rounds {
             progress(round + 1, options.rounds)
             let current = try template.adjusted(by: mixes + adjustments(specs, estimates))
             let twins = simulateTwins(windows, template: current)
             for (s, spec) in specs.enumerated() where !unidentified.contains(s) {
-                // The twins' figures under the current multipliers, for the sensitivity.
                 let observed = fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template)
                 guard !observed.isEmpty else { continue }
-                let figures = observed.map { logScale($0.twinFigure, spec.comparison) }
-                // How the twins' figures respond to the multipliers, pooled over rounds: a number the
-                // figure barely responds to is not identified by these records, and keeps the
-                // template's value rather than wandering with the noise.
-                if let last = previous[s], last.beta.count == coefficients[s].count {
-                    response[s].add(from: last, to: (coefficients[s], figures))
-                }
-                previous[s] = (coefficients[s], figures)
-                if response[s].rounds >= 2, let slope = response[s].slope, slope < 0.2 {
-                    estimates[s] = []
-                    coefficients[s] = coefficients[s].map { _ in 0 }
-                    unidentified.insert(s)
-                    continue
-                }
                 var levels = observed
                 if round == 0 { templateFigures[s] = levels.map(\.twinFigure) }
                 // Half steps: several numbers can answer one discrepancy (a slope in men and a slope
@@ -101,6 +84,7 @@ package struct TemplateLearner: Sendable {
         for s in specs.indices where estimates[s].count == templateFigures[s].count {
             for l in estimates[s].indices { estimates[s][l].twinFigure = templateFigures[s][l] }
         }
+        mixes = try selectionCorrected(mixes, others: adjustments(specs, estimates), seen: seen)
         mixes = mixes.filter { $0.value != $0.prior || $0.male != nil }
         return LearningResult(adjustments: mixes + adjustments(specs, estimates), patients: seed.count,
                               rounds: options.rounds, seconds: Date().timeIntervalSince(started))
@@ -152,6 +136,37 @@ package struct TemplateLearner: Sendable {
         case .logDifference: x
         case .rootRatio: 0.5 * log(max(x, 1e-12))
         }
+    }
+
+    /// The figures that barely respond to their own number: with every learnable number doubled
+    /// at once, a figure whose twins' value moves by less than 30 % of the doubling (on its log
+    /// scale) is not identified by these records (an eGFR slope after ESRD, held at the floor),
+    /// and its number keeps the template's value rather than wandering with the noise.
+    func unidentifiedFigures(_ specs: [FigureSpecification], seed: [WindowSummary], windows: [RegistryWindow],
+                             mixes: [TemplateAdjustment]) throws(AdjustmentError) -> Set<Int> {
+        let factor = 2.0
+        var doubled: [TemplateAdjustment] = []
+        var seenTargets = Set<String>()
+        for spec in specs {
+            let key = "\(spec.target)|\(spec.state ?? "")"
+            guard seenTargets.insert(key).inserted else { continue }
+            doubled.append(TemplateAdjustment(target: spec.target,
+                                              condition: TemplateAdjustment.Condition(state: spec.state), value: factor))
+        }
+        let base = simulateTwins(windows, template: try template.adjusted(by: mixes))
+        let moved = simulateTwins(windows, template: try template.adjusted(by: mixes + doubled))
+        var result = Set<Int>()
+        for (s, spec) in specs.enumerated() {
+            let before = fitLevels(spec, seed: seed, twins: base, current: [], template: template)
+            let after = fitLevels(spec, seed: seed, twins: moved, current: [], template: template)
+            let changes = zip(before, after).compactMap { b, a -> Double? in
+                let d = logScale(a.twinFigure, spec.comparison) - logScale(b.twinFigure, spec.comparison)
+                return d.isFinite ? d / log(factor) : nil
+            }
+            let response = changes.isEmpty ? 0 : changes.reduce(0, +) / Double(changes.count)
+            if response < 0.3 { result.insert(s) }
+        }
+        return result
     }
 
     /// Continuous attributes are cut at the seed records' tertiles; categorical ones by value.
@@ -245,9 +260,11 @@ package struct TemplateLearner: Sendable {
                 continue
             }
             guard case .categorical(let values, let male, let female) = attribute.kind else { continue }
+            // A template with one mix for both sexes keeps one: the counts are pooled.
+            let pooled = male == female
             func posterior(_ sex: Sex, _ prior: [Double]) -> [Double] {
                 var counts = [Double](repeating: 0, count: values.count)
-                for w in seed where w.sex == sex { if let c = w.categories[a] { counts[c] += 1 } }
+                for w in seed where pooled || w.sex == sex { if let c = w.categories[a] { counts[c] += 1 } }
                 let total = counts.reduce(0, +)
                 return zip(prior, counts).map { (k0 * $0 + $1) / (k0 + total) }
             }
@@ -256,26 +273,4 @@ package struct TemplateLearner: Sendable {
         }
         return result
     }
-}
-
-/// The response of the twins' figures (log scale) to the log multipliers, pooled over rounds: a
-/// regression through the origin of figure changes on multiplier changes.
-struct Response {
-    var sxy = 0.0
-    var sxx = 0.0
-    var rounds = 0
-
-    mutating func add(from a: (beta: [Double], figures: [Double]), to b: (beta: [Double], figures: [Double])) {
-        var counted = false
-        for i in a.beta.indices where i < b.beta.count && i < a.figures.count && i < b.figures.count {
-            let dx = b.beta[i] - a.beta[i], dy = b.figures[i] - a.figures[i]
-            guard abs(dx) > 0.05, dy.isFinite else { continue }
-            sxy += dx * dy
-            sxx += dx * dx
-            counted = true
-        }
-        if counted { rounds += 1 }
-    }
-
-    var slope: Double? { sxx > 0 ? sxy / sxx : nil }
 }

@@ -42,10 +42,13 @@ struct WindowSummary: Sendable {
     var exit: Double
     var onsetAge: Double?
     var diagnosisAge: Double?
-    /// Per measure: the line through values recorded off every treatment.
+    /// Per measure: the line through values recorded off every treatment and before any event that
+    /// changes the measure's slope.
     var untreated: [SlopeFit?]
     /// Per treatment, per measure: the line through values recorded on it.
     var treated: [[SlopeFit?]]
+    /// Per treatment, per measure: the mean of the values recorded on it.
+    var treatedLevel: [[Double?]]
     /// Per event, per measure: the line through untreated values recorded after the event.
     var afterEvent: [[SlopeFit?]]
     /// Per event: whether it had happened by the exit.
@@ -87,7 +90,18 @@ struct WindowSummary: Sendable {
                 return !x.isNaN && keep(i) ? (s.visits[i].age, x) : nil
             })
         }
-        untreated = (0..<measures).map { m in line(m) { !onAny[$0] } }
+        // The untreated slope stops at an event that changes the measure's slope (loss of ambulation
+        // slows the mFARS): a faster course would otherwise show as the slower slope of a later stage.
+        untreated = (0..<measures).map { m in
+            let ends = template.slopeChangingEvents(of: m).compactMap { s.eventAges[$0] }.min() ?? .infinity
+            return line(m) { !onAny[$0] && s.visits[$0].age < ends }
+        }
+        treatedLevel = template.treatments.indices.map { t in
+            (0..<measures).map { m in
+                let values = s.visits.filter { !$0.values[m].isNaN && s.onTreatment(t, at: $0.age) }.map { $0.values[m] }
+                return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+            }
+        }
         treated = template.treatments.indices.map { t in
             (0..<measures).map { m in line(m) { s.onTreatment(t, at: s.visits[$0].age) } }
         }
@@ -110,6 +124,24 @@ struct WindowSummary: Sendable {
             let available = treatment.availableFrom.map { birth.years(to: $0) } ?? -.infinity
             let delay = start - max(d, available, treatment.minimumAge)
             return delay >= 0 ? delay : nil
+        }
+    }
+}
+
+extension DiseaseTemplate {
+    /// The events whose state changes measure `m`'s slope, through the slope's own effects or the
+    /// event's state effects.
+    func slopeChangingEvents(of m: Int) -> [Int] {
+        events.indices.filter { e in
+            let state = stateIndex(ofEvent: e)
+            let bit = UInt64(1) << UInt64(state)
+            if measures[m].slope.effects.contains(where: { $0.condition.requiredStates & bit != 0 }) { return true }
+            return stateEffects[state].contains { effect in
+                switch effect {
+                case .measureSlope(let measure, _, _), .measureApproach(let measure, _, _): measure == m
+                default: false
+                }
+            }
         }
     }
 }

@@ -101,8 +101,8 @@ struct CommandTests {
             let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
             let generator = results["generator"]?.stringValue ?? ""
             if extra.isEmpty {
-                #expect(generator.hasPrefix("template + model "
-                    + "\(TestSupport.modelsDirectory)/friedreich-ataxia.model (sha256 "))
+                #expect(generator.hasPrefix("template learned from seed records "
+                    + "\(TestSupport.modelsDirectory)/friedreich-ataxia.model sha256:"))
                 #expect(r.err.contains("model: \(TestSupport.modelsDirectory)/friedreich-ataxia.model"))
             } else {
                 #expect(generator == "template")

@@ -5,17 +5,28 @@ import Timelines
 @testable import TrialDesign
 import ZebraTestSupport
 
-/// With a trained model attached to the plan, measures at trial visits are the model's: its own
-/// per-patient departures from the template and its recording spread. The shipped Friedreich
-/// ataxia model was trained on template-generated registry windows, so it must agree with the
+/// With a sequence model attached to the plan (`zebra train --generator sequence-vae`), measures at
+/// trial visits are the model's: its own per-patient departures from the template and its
+/// recording spread. A model trained on template-generated registry windows must agree with the
 /// template on the cohort's course while differing patient by patient.
 @Suite struct ModelObservationTests {
+    /// A small sequence model trained on 300 template-made registry patients (pre-trained on 500), once
+    /// per test run.
+    static let trained: SequenceVAE? = {
+        guard let template = try? TestSupport.shippedTemplate("friedreich-ataxia") else { return nil }
+        var options = TrainingOptions()
+        options.epochs = 60
+        options.threads = 2
+        let pipeline = TrainingPipeline(template: template, configuration: ModelConfiguration(hidden: 32, latent: 4),
+                                        options: options, pretrainPatients: 500, pretrainEpochs: 20)
+        let seeds = pipeline.simulatedRegistry(patients: 300, seed: 2025)
+        return pipeline.run(seed: seeds, seedLabel: "test").model
+    }()
+
     static func plans() throws -> (template: TrialPlan, model: TrialPlan) {
         let template = try Fixtures.plan("friedreich-ataxia-moxie.json")
         var model = template
-        let trained = try ModelCheckpoint.read(from: "\(TestSupport.modelsDirectory)/friedreich-ataxia.model",
-                                               template: template.template).model()
-        model.observationModel = ModelGenerator(template: template.template, model: trained)
+        model.observationModel = ModelGenerator(template: template.template, model: try #require(trained))
         model.generatorDescription = "template + model (test)"
         return (template, model)
     }

@@ -13,41 +13,69 @@ import ZebraTestSupport
 
     var models: [String] { ["--templates", TestSupport.modelsDirectory] }
 
-    @Test func trainsOnRecordsAndGeneratesWithTheModel() throws {
+    @Test func learnsATemplateFromRecordsAndGeneratesWithIt() throws {
         let root = try TestSupport.temporaryDirectory()
         let seeds = root + "/seeds", model = root + "/fa.model", out = root + "/generated"
         let (simulated, _, simErr) = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract",
                                           "--template-only", "--patients", "60", "--seed", "3", "--out", seeds]
             + models)
         #expect(simulated == 0, "\(simErr)")
-        let train = ["train", "--disease", "friedreich-ataxia", "--seed-records", seeds, "--out", model, "--epochs",
-                     "4", "--pretrain", "40", "--pretrain-epochs", "1", "--hidden", "8", "--latent", "2"] + models
-        let (trained, _, trainErr) = run(train)
+        let train = ["train", "--disease", "friedreich-ataxia", "--seed-records", seeds, "--out", model, "--rounds",
+                     "3"] + models
+        let (trained, printed, trainErr) = run(train)
         #expect(trained == 0, "\(trainErr)")
         #expect(trainErr.contains("read 60 patients"))
-        #expect(trainErr.contains("fine-tuning epoch 1/4"))
+        #expect(trainErr.contains("round 3/3"))
         #expect(trainErr.contains("wrote \(model)"))
+        // Every learned number is printed beside the template's, with its evidence.
+        #expect(printed.contains("learned from 60 seed patients"))
+        #expect(printed.contains("share of men"))
         let (again, _, againErr) = run(train)
         #expect(again == 1 && againErr.contains("--overwrite"))
         let (generated, _, genErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model, "--patients",
                                           "20", "--out", out] + models)
         #expect(generated == 0, "\(genErr)")
-        #expect(genErr.contains("model: \(model)"))
+        #expect(genErr.contains("model: \(model) (template learned from 60 seed patients"))
         let patients = String(decoding: try readFileBytes(out + "/Patient.ndjson"), as: UTF8.self)
-        #expect(patients.contains("\"code\":\"template-and-model\""))
+        #expect(patients.contains("\"code\":\"learned-template\""))
         let info = String(decoding: try readFileBytes(out + "/zebra-run.txt"), as: UTF8.self)
-        #expect(info.contains("generation: template + model \(model)"))
-        // A model trained for one template is refused for another.
+        #expect(info.contains("generation: template learned from seed records \(model)"))
+        // A template learned for one disease is refused for another.
         let (wrong, _, wrongErr) = run(["simulate", "--disease", "fabry", "--model", model, "--patients", "5",
                                         "--out", root + "/wrong"] + models)
-        #expect(wrong == 1 && wrongErr.contains("trained for template \"friedreich-ataxia\", not \"fabry\""))
-        // A damaged checkpoint is refused.
+        #expect(wrong == 1 && wrongErr.contains("learned for template \"friedreich-ataxia\", not \"fabry\""))
+        // A damaged file is refused.
         var bytes = try readFileBytes(model)
-        bytes[bytes.count / 2] ^= 0xFF
+        bytes[bytes.count / 2] ^= 0x01
         try writeFileAtomically(bytes, to: model)
         let (damaged, _, damagedErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model,
                                             "--patients", "5", "--out", root + "/damaged"] + models)
         #expect(damaged == 1 && damagedErr.contains("checksum mismatch"))
+    }
+
+    @Test func trainsTheSequenceModelOnRequest() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let seeds = root + "/seeds", model = root + "/fa.model", out = root + "/generated"
+        let (simulated, _, simErr) = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract",
+                                          "--template-only", "--patients", "60", "--seed", "3", "--out", seeds]
+            + models)
+        #expect(simulated == 0, "\(simErr)")
+        let (trained, _, trainErr) = run(["train", "--disease", "friedreich-ataxia", "--seed-records", seeds, "--out",
+                                          model, "--generator", "sequence-vae", "--epochs", "4", "--pretrain", "40",
+                                          "--pretrain-epochs", "1", "--hidden", "8", "--latent", "2"] + models)
+        #expect(trained == 0, "\(trainErr)")
+        #expect(trainErr.contains("fine-tuning epoch 1/4"))
+        let (generated, _, genErr) = run(["simulate", "--disease", "friedreich-ataxia", "--model", model, "--patients",
+                                          "20", "--out", out] + models)
+        #expect(generated == 0, "\(genErr)")
+        let patients = String(decoding: try readFileBytes(out + "/Patient.ndjson"), as: UTF8.self)
+        #expect(patients.contains("\"code\":\"template-and-model\""))
+        let info = String(decoding: try readFileBytes(out + "/zebra-run.txt"), as: UTF8.self)
+        #expect(info.contains("generation: template + sequence model \(model)"))
+        // DP-SGD is the sequence model's: asked of a learned template, it is refused with the way out.
+        let (dp, _, dpErr) = run(["train", "--disease", "friedreich-ataxia", "--seed-records", seeds, "--out",
+                                  root + "/dp.model", "--dp-epsilon", "3"] + models)
+        #expect(dp == 64 && dpErr.contains("--generator sequence-vae"), "\(dpErr)")
     }
 
     @Test func usesTheShippedModelUnlessTemplateOnly() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Serialization
+import TemplateLearning
 import Testing
 import ZebraTestSupport
 @testable import ZebraCommands
@@ -106,7 +107,8 @@ extension UserMistakeTests {
         let out = try TestSupport.temporaryDirectory() + "/default"
         let (code, _, err) = run(["simulate", "--disease", "fabry", "--patients", "3", "--out", out])
         #expect(code == 0, "\(err)")
-        #expect(err.contains("(shipped; trained on 300 demonstration patients simulated from the template"), "\(err)")
+        #expect(err.contains("(shipped; template learned from 10,000 demonstration patients simulated from the template"),
+                "\(err)")
         #expect(err.contains("--template-only turns it off"))
         #expect(!err.contains("Output/demo-seeds"))
     }
@@ -152,7 +154,7 @@ extension UserMistakeTests {
                                encoding: .utf8)
         let narrow = moxie
             .replacingOccurrences(of: #""age": {"min": 16, "max": 40}"#, with: #""age": {"min": 16, "max": 16.3}"#)
-            .replacingOccurrences(of: #""mfars": {"min": 20, "max": 80}"#, with: #""mfars": {"min": 58, "max": 60}"#)
+            .replacingOccurrences(of: #""mfars": {"min": 20, "max": 80}"#, with: #""mfars": {"min": 40, "max": 40.4}"#)
             .replacingOccurrences(of: #""to": "2020-12-31""#, with: #""to": "2005-06-30""#)
         #expect(narrow != moxie)
         try writeFileAtomically(Array(narrow.utf8), to: root + "/narrow.json")
@@ -168,10 +170,7 @@ extension UserMistakeTests {
 /// Reads the record digests a checkpoint keeps.
 enum ModelCheckpointProbe {
     static func digests(_ path: String) throws -> [String] {
-        let bytes = try readFileBytes(path)
-        let header = String(decoding: bytes.split(separator: 0x0A)[1], as: UTF8.self)
-        guard let range = header.range(of: "\"recordDigests\":[") else { return [] }
-        let rest = header[range.upperBound...]
-        return rest.prefix { $0 != "]" }.split(separator: ",").map { String($0.dropFirst().dropLast()) }
+        let learned = try LearnedTemplate.decode(try readFileBytes(path), file: path)
+        return learned.learning.recordDigests ?? []
     }
 }
