@@ -74,6 +74,9 @@ struct FigureSpecification: Sendable {
     /// Prior SD of each log multiplier.
     var priorSD: Double
     var figure: @Sendable (WindowSummary) -> Double?
+    /// Whether the figure is learned after the others have settled, with them held: a slope after
+    /// an event answers for what the slopes by sex and attribute leave, never the other way round.
+    var isLate = false
 }
 
 /// The per-level result of a fit.

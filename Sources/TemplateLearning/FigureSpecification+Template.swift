@@ -59,7 +59,7 @@ extension FigureSpecification {
                 specs.append(FigureSpecification(
                     name: "\(measure.id) slope after \(event.id)", target: .measureSlope(measure: measure.id),
                     state: event.id, factors: [], comparison: .ratioOfMeans, priorSD: effectPriorSD,
-                    figure: { $0.afterEvent[e][m]?.slope }))
+                    figure: { $0.afterEvent[e][m]?.slope }, isLate: true))
             }
             specs.append(FigureSpecification(
                 name: "\(measure.id) noise", target: .measureNoise(measure: measure.id), factors: [],

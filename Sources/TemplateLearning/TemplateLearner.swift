@@ -12,6 +12,8 @@ package struct LearningOptions: Sendable {
     package var rounds = 8
     /// The share of each round's estimated correction that is applied.
     package var stepSize = 0.5
+    /// The last rounds, which learn the slopes after events with everything else held.
+    package var lateRounds = 3
     /// Simulated twins per seed patient and round.
     package var twinsPerPatient = 4
     /// Pseudo-counts of the template's mixes (sex, categorical attributes) in their Dirichlet prior.
@@ -64,7 +66,9 @@ package struct TemplateLearner: Sendable {
             progress(round + 1, options.rounds)
             let current = try template.adjusted(by: mixes + adjustments(specs, estimates))
             let twins = simulateTwins(windows, template: current)
-            for (s, spec) in specs.enumerated() where !unidentified.contains(s) {
+            // The last rounds learn the late figures, with the others held.
+            let late = options.rounds > options.lateRounds && round >= options.rounds - options.lateRounds
+            for (s, spec) in specs.enumerated() where !unidentified.contains(s) && spec.isLate == late {
                 let observed = fitLevels(spec, seed: seed, twins: twins, current: coefficients[s], template: template)
                 guard !observed.isEmpty else { continue }
                 var levels = observed

@@ -90,8 +90,9 @@ struct WindowSummary: Sendable {
                 return !x.isNaN && keep(i) ? (s.visits[i].age, x) : nil
             })
         }
-        // The untreated slope stops at an event that changes the measure's slope (loss of ambulation
-        // slows the mFARS): a faster course would otherwise show as the slower slope of a later stage.
+        // The untreated slope stops at the first event that changes the measure's slope (loss of
+        // ambulation slows the mFARS): a faster course would otherwise show as the slower slope of a
+        // later stage.
         untreated = (0..<measures).map { m in
             let ends = template.slopeChangingEvents(of: m).compactMap { s.eventAges[$0] }.min() ?? .infinity
             return line(m) { !onAny[$0] && s.visits[$0].age < ends }

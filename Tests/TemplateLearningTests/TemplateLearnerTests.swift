@@ -25,7 +25,7 @@ import ZebraTestSupport
         -> [TemplateAdjustment] {
         var options = LearningOptions()
         options.threads = threads
-        options.rounds = 4
+        options.rounds = 6
         options.twinsPerPatient = 4
         return try TemplateLearner(template: base, options: options).learn(from: records).adjustments
     }
