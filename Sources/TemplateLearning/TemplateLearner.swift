@@ -142,13 +142,14 @@ package struct TemplateLearner: Sendable {
         }
     }
 
-    /// The figures that barely respond to their own number: with every learnable number doubled
-    /// at once, a figure whose twins' value moves by less than 30 % of the doubling (on its log
-    /// scale) is not identified by these records (an eGFR slope after ESRD, held at the floor),
-    /// and its number keeps the template's value rather than wandering with the noise.
+    /// The figures that barely respond to their own number: with every learnable number halved at
+    /// once, a figure whose twins' value moves by less than 30 % of the halving (on its log scale)
+    /// is not identified by these records (an eGFR slope after ESRD, held at the floor), and its
+    /// number keeps the template's value rather than wandering with the noise. Halving, not
+    /// doubling: a doubled probability near 1 saturates and would look unidentified.
     func unidentifiedFigures(_ specs: [FigureSpecification], seed: [WindowSummary], windows: [RegistryWindow],
                              mixes: [TemplateAdjustment]) throws(AdjustmentError) -> Set<Int> {
-        let factor = 2.0
+        let factor = 0.5
         var doubled: [TemplateAdjustment] = []
         var seenTargets = Set<String>()
         for spec in specs {
