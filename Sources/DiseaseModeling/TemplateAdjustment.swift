@@ -247,23 +247,20 @@ extension DiseaseTemplate {
     }
 
     private func attribute(_ id: String) throws(AdjustmentError) -> Int {
-        guard let i = attributeIndex(id) else { throw AdjustmentError("the template has no attribute '\(id)'") }
-        return i
+        try index(attributeIndex(id), "attribute", id)
     }
 
-    private func measure(_ id: String) throws(AdjustmentError) -> Int {
-        guard let i = measureIndex(id) else { throw AdjustmentError("the template has no measure '\(id)'") }
-        return i
-    }
-
-    private func event(_ id: String) throws(AdjustmentError) -> Int {
-        guard let i = eventIndex(id) else { throw AdjustmentError("the template has no event '\(id)'") }
-        return i
-    }
+    private func measure(_ id: String) throws(AdjustmentError) -> Int { try index(measureIndex(id), "measure", id) }
+    private func event(_ id: String) throws(AdjustmentError) -> Int { try index(eventIndex(id), "event", id) }
 
     private func treatment(_ id: String) throws(AdjustmentError) -> Int {
-        guard let i = treatmentIndex(id) else { throw AdjustmentError("the template has no treatment '\(id)'") }
-        return i
+        try index(treatmentIndex(id), "treatment", id)
+    }
+
+    /// A looked-up index, or the error naming what the template lacks.
+    private func index(_ found: Int?, _ kind: String, _ id: String) throws(AdjustmentError) -> Int {
+        guard let found else { throw AdjustmentError("the template has no \(kind) '\(id)'") }
+        return found
     }
 }
 

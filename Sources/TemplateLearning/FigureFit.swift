@@ -90,34 +90,24 @@ struct LevelEstimate: Sendable {
     var twinFigure: Double
 }
 
-/// Weighted mean and variance of a list of values, with the effective count the standard error
-/// rests on (Kish: (Σw)² / Σw²).
+/// Mean, variance and count of a list of values.
 struct Moments: Sendable {
     var n = 0
-    var weight = 0.0
-    var weightSquares = 0.0
     var sum = 0.0
     var sumSquares = 0.0
-    mutating func add(_ x: Double, weight w: Double = 1) {
-        n += 1
-        weight += w
-        weightSquares += w * w
-        sum += w * x
-        sumSquares += w * x * x
-    }
-    var effectiveCount: Double { weightSquares > 0 ? weight * weight / weightSquares : 0 }
-    var mean: Double { weight > 0 ? sum / weight : .nan }
+    mutating func add(_ x: Double) { n += 1; sum += x; sumSquares += x * x }
+    var mean: Double { n > 0 ? sum / Double(n) : .nan }
     var variance: Double {
-        guard n > 1, weight > 0 else { return .nan }
+        guard n > 1 else { return .nan }
         let m = mean
-        return max(0, sumSquares / weight - m * m) * Double(n) / Double(n - 1)
+        return max(0, sumSquares / Double(n) - m * m) * Double(n) / Double(n - 1)
     }
 }
 
 /// A cell's log ratio of seed to twin figure and its squared standard error; nil when uninformative.
 func logRatio(seed s: Moments, twins t: Moments, _ comparison: Comparison) -> (Double, Double)? {
-    guard s.n >= 5, t.n >= 5, s.effectiveCount >= 3, t.effectiveCount >= 3 else { return nil }
-    let nS = s.effectiveCount, nT = t.effectiveCount
+    guard s.n >= 5, t.n >= 5 else { return nil }
+    let nS = Double(s.n), nT = Double(t.n)
     switch comparison {
     case .ratioOfMeans, .rootRatio:
         let seS = (s.variance / nS).squareRoot(), seT = (t.variance / nT).squareRoot()
@@ -176,13 +166,10 @@ func fitLevels(_ spec: FigureSpecification, seed: [WindowSummary], twins: [[Wind
             seedCells[k, default: Moments()].add(x)
             for c in columns.indices where r[c] == 1 { seedByColumn[c].add(x) }
         }
-        // Each seed patient's twins share one unit of weight, spread by their enrolment weights.
-        let total = twins[i].reduce(0) { $0 + $1.weight }
-        for twin in twins[i] where total > 0 {
+        for twin in twins[i] {
             guard let x = figure(twin), let kt = key(twin) else { continue }
-            let w = twin.weight / total * Double(twins[i].count)
-            twinCells[kt, default: Moments()].add(x, weight: w)
-            for c in columns.indices where row(kt)[c] == 1 { twinByColumn[c].add(x, weight: w) }
+            twinCells[kt, default: Moments()].add(x)
+            for c in columns.indices where row(kt)[c] == 1 { twinByColumn[c].add(x) }
         }
     }
     let p = columns.count

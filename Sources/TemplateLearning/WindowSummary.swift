@@ -63,8 +63,6 @@ struct WindowSummary: Sendable {
     /// Per measure: visits that recorded it, of all visits.
     var recorded: [Int]
     var visits: Int
-    /// A twin's enrolment weight (1 for a seed record).
-    var weight = 1.0
 
     /// The exit is the record's end: its last visit, or a later death, event or treatment start
     /// that still reached the record.
