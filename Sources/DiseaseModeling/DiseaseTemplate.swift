@@ -68,6 +68,8 @@ package struct AttributeDefinition: Sendable {
     package internal(set) var valueConcepts: [Concept]
     /// Whether the attribute is written as an Observation at the first visit.
     package internal(set) var recordedAtFirstVisit: Bool
+    /// The day its test first existed: it is recorded at the first visit on or after it.
+    package internal(set) var availableFrom: CalendarDay?
 
     package var isCategorical: Bool {
         if case .categorical = kind { return true }
@@ -118,6 +120,15 @@ package struct MeasureDefinition: Sendable {
     package internal(set) var observeFrom: Int?
     /// A state during which the measure is not recorded (e.g. spleen volume after splenectomy).
     package internal(set) var observeUnless: Int?
+    /// The day the test (or scale, or equation) was first published or sold: never recorded before.
+    package internal(set) var availableFrom: CalendarDay?
+    /// The youngest age at which the test is valid (e.g. an adult-only equation); 0 for any age.
+    package internal(set) var minimumAge: Double = 0
+
+    /// Whether the test existed on `day` and is valid at `age`.
+    package func exists(on day: CalendarDay, atAge age: Double) -> Bool {
+        age >= minimumAge && availableFrom.map { day >= $0 } ?? true
+    }
 }
 
 /// A milestone or complication: a dated event that enters a state and may be recorded.
@@ -213,6 +224,31 @@ package struct Mortality: Sendable {
     /// Added per year (state-dependent), times a piecewise multiplier by age.
     package internal(set) var excess: Predictor
     package internal(set) var excessAgeKnots: [(time: Double, multiplier: Double)]
+    /// Causes of death, recorded with the death; empty when the template names none.
+    package internal(set) var causes: [DeathCause] = []
 
     package func background(for sex: Sex) -> GompertzMakeham { sex == .male ? male : female }
+
+    /// The cause that takes the background hazard and the general excess.
+    package var backgroundCause: Int? { causes.firstIndex { $0.takesBackground } }
+}
+
+/// A cause of death: its code, the excess hazard that dies of it, and what must precede it.
+package struct DeathCause: Sendable {
+    package internal(set) var id: String
+    package internal(set) var concept: Concept
+    /// Excess hazard per year (state-dependent), beside the general excess (0 for the background cause).
+    package internal(set) var excess: Predictor
+    /// Whether this cause also takes the background (life-table) hazard and the general excess.
+    package internal(set) var takesBackground: Bool
+    /// Events one of which must be recorded before a death of this cause (e.g. cardiomyopathy).
+    package internal(set) var requiredEvents: [Int]
+}
+
+extension Mortality {
+    /// The concept of the Observation that records a cause of death (LOINC 69453-9).
+    package static let causeOfDeathConcept = Concept(
+        key: "cause-of-death", kind: .attribute, text: "Cause of death",
+        codes: [ClinicalCode(system: "http://loinc.org", code: "69453-9",
+                             display: "Cause of death [US Standard Certificate of Death]")])
 }

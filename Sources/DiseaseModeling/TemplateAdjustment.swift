@@ -193,6 +193,7 @@ extension DiseaseTemplate {
         case .mortality:
             mortality.hazardRatio.effects.append(effect)
             mortality.excess.effects.append(effect)
+            for c in mortality.causes.indices { mortality.causes[c].excess.effects.append(effect) }
         case .visitInterval:
             for r in visits.rules.indices { visits.rules[r].intervalYears *= a.value }
         }

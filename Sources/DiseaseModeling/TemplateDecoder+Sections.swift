@@ -5,7 +5,7 @@ import Timelines
 extension TemplateDecoder {
     func measure(_ node: JSONNode, _ path: String) -> MeasureDefinition {
         let allowed: Set<String> = ["id", "text", "codes", "unit", "decimals", "category", "start", "initial", "slope",
-                                    "floor", "ceiling", "noise", "observe", "source", "note"]
+                                    "floor", "ceiling", "noise", "observe", "availableFrom", "source", "note"]
         let m = reader.object(node, path, allowed: allowed) ?? [:]
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? "?"
@@ -31,14 +31,18 @@ extension TemplateDecoder {
         var observeProbability = 1.0, every = 1
         var observeFrom: Int?
         var observeUnless: Int?
-        if let o = reader.object(m["observe"], "\(path).observe", allowed: ["probability", "every", "from", "unless"]) {
+        var minimumAge = 0.0
+        let observeKeys: Set<String> = ["probability", "every", "from", "unless", "fromAge", "source"]
+        if let o = reader.object(m["observe"], "\(path).observe", allowed: observeKeys) {
+            checkSource(o["source"], "\(path).observe.source")
+            minimumAge = reader.number(o["fromAge"], "\(path).observe.fromAge", in: 0...110) ?? 0
             observeUnless = state(o["unless"], "\(path).observe.unless")
             observeProbability = probability(o["probability"], "\(path).observe.probability") ?? 1
             every = reader.integer(o["every"], "\(path).observe.every") ?? 1
             if every < 1 { reader.report("\(path).observe.every", o["every"], "must be at least 1"); every = 1 }
             observeFrom = state(o["from"], "\(path).observe.from")
         }
-        return MeasureDefinition(
+        var definition = MeasureDefinition(
             id: id, concept: concept, startState: state(m["start"], "\(path).start"),
             initial: predictor(reader.required(m, "initial", path, parent: node), "\(path).initial"),
             slope: predictor(reader.required(m, "slope", path, parent: node), "\(path).slope",
@@ -46,6 +50,24 @@ extension TemplateDecoder {
             floor: floor, ceiling: ceiling, noiseSD: noiseSD, noiseCV: noiseCV,
             observeProbability: observeProbability, observeEvery: every, observeFrom: observeFrom,
             observeUnless: observeUnless)
+        definition.availableFrom = day(m["availableFrom"], "\(path).availableFrom")
+        definition.minimumAge = minimumAge
+        return definition
+    }
+
+    /// An ISO date (YYYY-MM-DD), or `{"date": …, "source": …}`, reported when it is not one.
+    func day(_ node: JSONNode?, _ path: String) -> CalendarDay? {
+        if let node, case .object = node.value {
+            guard let o = reader.object(node, path, allowed: ["date", "source", "note"]) else { return nil }
+            checkSource(o["source"], "\(path).source")
+            return day(reader.required(o, "date", path, parent: node), "\(path).date")
+        }
+        guard let text = reader.string(node, path) else { return nil }
+        guard let day = CalendarDay(iso: text) else {
+            reader.report(path, node, "\"\(text)\" is not a valid YYYY-MM-DD date")
+            return nil
+        }
+        return day
     }
 
     func event(_ node: JSONNode, _ path: String) -> EventDefinition {
@@ -140,13 +162,7 @@ extension TemplateDecoder {
         let concept = Concept(key: "treatment:\(id)", kind: record == .procedure ? .procedure : .medication,
                               text: reader.string(reader.required(m, "text", path, parent: node), "\(path).text") ?? id,
                               codes: codes(reader.required(m, "codes", path, parent: node), "\(path).codes"))
-        var availableFrom: CalendarDay?
-        if let text = reader.string(m["availableFrom"], "\(path).availableFrom") {
-            availableFrom = CalendarDay(iso: text)
-            if availableFrom == nil {
-                reader.report("\(path).availableFrom", m["availableFrom"], "\"\(text)\" is not a valid YYYY-MM-DD date")
-            }
-        }
+        let availableFrom = day(m["availableFrom"], "\(path).availableFrom")
         let startNode = reader.required(m, "start", path, parent: node)
         let s = reader.object(startNode, "\(path).start",
                               allowed: ["requires", "minAge", "probability", "delay", "source", "note"]) ?? [:]
@@ -281,8 +297,8 @@ extension TemplateDecoder {
         var result = Mortality(male: .init(a: 0, b: 0, c: 0), female: .init(a: 0, b: 0, c: 0),
                                hazardRatio: Predictor(1), excess: Predictor(0), excessAgeKnots: [])
         guard let m = reader.object(node, path,
-                                    allowed: ["background", "hazardRatio", "excess", "excessAgeKnots", "source",
-                                              "note"]) else {
+                                    allowed: ["background", "hazardRatio", "excess", "excessAgeKnots", "causes",
+                                              "source", "note"]) else {
             return result
         }
         checkSource(m["source"], "\(path).source")
@@ -310,6 +326,43 @@ extension TemplateDecoder {
         }
         if let ex = m["excess"] { result.excess = predictor(ex, "\(path).excess", timeVaryingAllowed: false) }
         result.excessAgeKnots = knots(m["excessAgeKnots"], "\(path).excessAgeKnots")
+        if let node = m["causes"] { result.causes = causes(node, "\(path).causes") }
+        return result
+    }
+
+    /// Causes of death: one takes the background hazard and the general excess, the others an excess of their own.
+    private func causes(_ node: JSONNode, _ path: String) -> [DeathCause] {
+        let allowed: Set<String> = ["id", "text", "codes", "excess", "background", "requires", "source", "note"]
+        var result: [DeathCause] = []
+        for (i, item) in (reader.array(node, path) ?? []).enumerated() {
+            let p = "\(path)[\(i)]"
+            guard let c = reader.object(item, p, allowed: allowed) else { continue }
+            checkSource(c["source"], "\(p).source")
+            let id = reader.string(reader.required(c, "id", p, parent: item), "\(p).id") ?? "?"
+            let text = reader.string(reader.required(c, "text", p, parent: item), "\(p).text") ?? id
+            let concept = Concept(key: "death-cause:\(id)", kind: .attributeValue, text: text,
+                                  codes: codes(reader.required(c, "codes", p, parent: item), "\(p).codes"))
+            let takesBackground = reader.bool(c["background"], "\(p).background") ?? false
+            if takesBackground && c["excess"] != nil {
+                reader.report("\(p).excess", c["excess"], "the background cause takes the general excess; "
+                    + "give other causes an excess of their own")
+            }
+            let excess = c["excess"].map { predictor($0, "\(p).excess", timeVaryingAllowed: false) } ?? Predictor(0)
+            var required: [Int] = []
+            for (k, name) in (reader.array(c["requires"], "\(p).requires") ?? []).enumerated() {
+                guard let text = reader.string(name, "\(p).requires[\(k)]") else { continue }
+                if let e = symbols.events[text] { required.append(e) } else {
+                    reader.report("\(p).requires[\(k)]", name, "no event named \"\(text)\"")
+                }
+            }
+            result.append(DeathCause(id: id, concept: concept, excess: excess, takesBackground: takesBackground,
+                                     requiredEvents: required))
+        }
+        let background = result.filter(\.takesBackground).count
+        if !result.isEmpty && background != 1 {
+            reader.report(path, node, "exactly one cause must take the background (\"background\": true); "
+                + "found \(background)")
+        }
         return result
     }
 }

@@ -197,8 +197,9 @@ final class TemplateDecoder {
 
     private func attribute(_ node: JSONNode, _ path: String) -> AttributeDefinition? {
         let allowed: Set<String> = ["id", "text", "codes", "type", "unit", "decimals", "distribution", "values",
-                                    "probabilities", "record", "source", "note"]
+                                    "probabilities", "record", "availableFrom", "source", "note"]
         guard let m = reader.object(node, path, allowed: allowed) else { return nil }
+        let availableFrom = day(m["availableFrom"], "\(path).availableFrom")
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? ""
         let type = reader.choice(reader.required(m, "type", path, parent: node), "\(path).type",
@@ -215,7 +216,7 @@ final class TemplateDecoder {
             }
             let d = distribution(reader.required(m, "distribution", path, parent: node), "\(path).distribution")
             return AttributeDefinition(id: id, concept: concept, kind: .continuous(d), valueConcepts: [],
-                                       recordedAtFirstVisit: record == "firstVisit")
+                                       recordedAtFirstVisit: record == "firstVisit", availableFrom: availableFrom)
         }
         if m["distribution"] != nil {
             reader.report("\(path).distribution", m["distribution"],
@@ -237,7 +238,8 @@ final class TemplateDecoder {
                                                    "\(path).probabilities", values: values)
         return AttributeDefinition(id: id, concept: concept,
                                    kind: .categorical(values: values, male: male, female: female),
-                                   valueConcepts: valueConcepts, recordedAtFirstVisit: record == "firstVisit")
+                                   valueConcepts: valueConcepts, recordedAtFirstVisit: record == "firstVisit",
+                                   availableFrom: availableFrom)
     }
 
     /// `{"all": {value: p}}` or `{"male": {…}, "female": {…}}`, each summing to 1.

@@ -109,6 +109,10 @@ struct ResourceEmitter {
             case .medicationStart: emitMedication(event, stop: stops[event.concept], sink)
             }
         }
+        if let death = timeline.death, let cause = timeline.causeOfDeath,
+           let concept = serializer.causeOfDeathConcept {
+            emitObservation(TimelineEvent(day: death, kind: .codedValue, concept: concept, related: cause), sink)
+        }
     }
 
     private func writePatient(into w: inout ByteWriter) {

@@ -11,6 +11,8 @@ package struct FHIRSerializer: Sendable {
     let codeFragments: [[UInt8]]
     let unitFragments: [[UInt8]?]
     let categoryFragments: [[UInt8]?]
+    /// The concept of the cause-of-death Observation, when the cohort's template names causes.
+    let causeOfDeathConcept: Int32?
     let decimals: [Int]
     let meta: [UInt8]
     let patientMeta: [UInt8]
@@ -56,6 +58,7 @@ package struct FHIRSerializer: Sendable {
         codeFragments = codes
         unitFragments = units
         categoryFragments = categories
+        causeOfDeathConcept = concepts.index(of: "cause-of-death")
         decimals = concepts.concepts.map(\.decimals)
         var m = ByteWriter(capacity: 200)
         m.raw("\"meta\":{\"security\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",")

@@ -44,6 +44,37 @@ extension RecordChecker {
                 found.violations.append("\(treatment.id) started on \(start.iso), "
                     + "before it was available on \(available.iso)")
             }
+        case .testBeforeAvailable:
+            for (m, measure) in template.measures.enumerated() {
+                guard let available = measure.availableFrom,
+                      let v = record.values[m].first(where: { $0.day < available }) else { continue }
+                found.violations.append("\(measure.id) \(format(v.value)) on \(v.day.iso), "
+                    + "before the test existed on \(available.iso)")
+            }
+            for (a, attribute) in template.attributes.enumerated() {
+                guard let available = attribute.availableFrom, let day = record.attributeDays[a],
+                      day < available else { continue }
+                found.violations.append("\(attribute.id) on \(day.iso), before the test existed on \(available.iso)")
+            }
+        case .testBelowMinimumAge:
+            for (m, measure) in template.measures.enumerated() where measure.minimumAge > 0 {
+                guard let v = record.values[m].first(where: { t.age(on: $0.day) < measure.minimumAge })
+                else { continue }
+                found.violations.append("\(measure.id) \(format(v.value)) on \(v.day.iso), at age "
+                    + "\(String(format: "%.1f", t.age(on: v.day))), below \(format(measure.minimumAge))")
+            }
+        case .causeWithoutCondition:
+            guard let c = record.cause, let death = t.death else { break }
+            let cause = template.mortality.causes[c]
+            if let day = t.causeOfDeathDay, day != death {
+                found.violations.append("cause \(cause.id) dated \(day.iso), not on the death on \(death.iso)")
+            }
+            let required = cause.requiredEvents
+            let preceded = required.contains { record.eventDays[$0].first.map { $0 <= death } ?? false }
+            if !required.isEmpty && !preceded {
+                let names = required.map { template.events[$0].id }.joined(separator: " or ")
+                found.violations.append("death of cause \(cause.id) on \(death.iso) without \(names) recorded")
+            }
         case .stopBeforeStart:
             for (i, treatment) in template.treatments.enumerated() {
                 guard let stop = record.stops[i].first,

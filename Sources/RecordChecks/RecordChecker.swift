@@ -65,6 +65,9 @@ package enum BuiltInRule: String, CaseIterable, Sendable {
     case measuredAfterItEnds = "measured-after-it-ends"
     case oneTimeEventRepeated = "one-time-event-repeated"
     case drugBeforeAvailable = "drug-before-available"
+    case testBeforeAvailable = "test-before-available"
+    case testBelowMinimumAge = "test-below-minimum-age"
+    case causeWithoutCondition = "death-cause-without-its-condition"
     case stopBeforeStart = "drug-stopped-before-start"
 
     var text: String {
@@ -75,6 +78,10 @@ package enum BuiltInRule: String, CaseIterable, Sendable {
         case .measuredAfterItEnds: "a measure is not recorded after the event that ends it (observe.unless)"
         case .oneTimeEventRepeated: "a one-time event (not recurrent) is recorded on one date only"
         case .drugBeforeAvailable: "no treatment starts before it was available (availableFrom)"
+        case .testBeforeAvailable: "no measure or attribute is recorded before its test existed (availableFrom)"
+        case .testBelowMinimumAge: "no measure is recorded below the age its test is valid from (observe.fromAge)"
+        case .causeWithoutCondition:
+            "a cause of death is dated on the death, after the condition it requires (mortality.causes.requires)"
         case .stopBeforeStart: "no treatment stops before it started"
         }
     }

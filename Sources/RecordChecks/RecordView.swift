@@ -12,14 +12,22 @@ struct RecordView {
     /// Per treatment, its start and stop days in order.
     var starts: [[CalendarDay]]
     var stops: [[CalendarDay]]
+    /// Per attribute, the first day it was recorded.
+    var attributeDays: [CalendarDay?]
+    /// The template's cause of death the record gives, if any.
+    var cause: Int?
 
     /// Which measure, event and treatment each concept index stands for.
     struct ConceptMap: Sendable {
         var measureOf: [Int32: Int] = [:]
         var eventOf: [Int32: Int] = [:]
         var treatmentOf: [Int32: Int] = [:]
+        var attributeOf: [Int32: Int] = [:]
+        var causeOf: [Int32: Int] = [:]
 
         init(_ concepts: TemplateConcepts) {
+            for (c, concept) in concepts.deathCauses.enumerated() { causeOf[concept] = c }
+            for (a, c) in concepts.attributes.enumerated() { attributeOf[c] = a }
             for (m, c) in concepts.measures.enumerated() { measureOf[c] = m }
             for (e, c) in concepts.events.enumerated() { eventOf[c] = e }
             for (t, c) in concepts.treatments.enumerated() { treatmentOf[c] = t }
@@ -33,10 +41,13 @@ struct RecordView {
         eventDays = Array(repeating: [], count: template.events.count)
         starts = Array(repeating: [], count: template.treatments.count)
         stops = Array(repeating: [], count: template.treatments.count)
+        attributeDays = Array(repeating: nil, count: template.attributes.count)
+        cause = timeline.causeOfDeath.flatMap { map.causeOf[$0] }
         for event in timeline.events.sorted(by: TimelineEvent.inCanonicalOrder) {
             switch event.kind {
             case .quantity:
                 if let m = measureOf[event.concept] { values[m].append((event.day, event.value)) }
+                if let a = map.attributeOf[event.concept], attributeDays[a] == nil { attributeDays[a] = event.day }
             case .condition, .procedure:
                 if let e = eventOf[event.concept] {
                     if eventDays[e].last != event.day { eventDays[e].append(event.day) }
@@ -47,7 +58,9 @@ struct RecordView {
                 if let t = treatmentOf[event.concept] { starts[t].append(event.day) }
             case .medicationStop:
                 if let t = treatmentOf[event.concept] { stops[t].append(event.day) }
-            case .encounter, .codedValue:
+            case .codedValue:
+                if let a = map.attributeOf[event.concept], attributeDays[a] == nil { attributeDays[a] = event.day }
+            case .encounter:
                 break
             }
         }

@@ -47,7 +47,28 @@ extension CourseRun {
                 if case .mortalityHazard(let r) = effect { ratio *= max(r.value(in: context), 0) }
             }
         }
-        return (ratio, max(m.excess.value(in: context), 0))
+        var excess = max(m.excess.value(in: context), 0)
+        for cause in m.causes where !cause.takesBackground { excess += max(cause.excess.value(in: context), 0) }
+        return (ratio, excess)
+    }
+
+    /// The cause of a death now: each cause with the chance of its share of the hazard at this age.
+    func causeOfDeath(_ u: Double) -> Int? {
+        let m = template.mortality
+        guard let background = m.backgroundCause else { return nil }
+        let (ratio, _) = mortalityRates()
+        let shares = m.causes.map { cause in
+            cause.takesBackground ? 0 : max(cause.excess.value(in: context), 0) * knotMultiplier(m.excessAgeKnots, now)
+        }
+        let total = ratio * m.background(for: course.sex).hazard(atAge: now)
+            + max(m.excess.value(in: context), 0) * knotMultiplier(m.excessAgeKnots, now) + shares.reduce(0, +)
+        guard total > 0 else { return background }
+        var threshold = u * total
+        for (c, share) in shares.enumerated() where share > 0 {
+            if threshold < share { return c }
+            threshold -= share
+        }
+        return background
     }
 
     func mortalityIntegral(from a: Double, to b: Double) -> Double {
@@ -116,6 +137,11 @@ func firstCrossing(of segment: MeasureSegment, from: Double, threshold: Double, 
         return segment.startAge + hi
     }
     return .infinity
+}
+
+/// The multiplier of piecewise-constant knots at time `t` (1 without knots).
+func knotMultiplier(_ knots: [(time: Double, multiplier: Double)], _ t: Double) -> Double {
+    knots.last { $0.time <= t }?.multiplier ?? (knots.isEmpty ? 1 : 0)
 }
 
 /// ∫ of a piecewise-constant multiplier over clock times [a, b]; no knots means a multiplier of 1.

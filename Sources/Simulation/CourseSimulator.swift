@@ -145,6 +145,8 @@ struct CourseRun {
             switch action {
             case .death:
                 course.deathAge = age
+                // Drawn only when the template names causes, so templates without them simulate as before.
+                if !template.mortality.causes.isEmpty { course.deathCause = causeOfDeath(rng.nextUnit()) }
                 return
             case .pending(let index):
                 let item = pending.remove(at: index)
@@ -163,6 +165,7 @@ struct CourseRun {
             }
         }
         course.deathAge = now
+        course.deathCause = template.mortality.backgroundCause
     }
 
     enum Next { case death, pending(Int), event(Int), stop(Int) }

@@ -43,6 +43,8 @@ package struct LatentCourse: Sendable {
     /// Per measure, the value before its trajectory starts.
     package var preStartValues: [Double]
     package var deathAge: Double
+    /// The index of the template's cause of death (nil when it names none).
+    package var deathCause: Int? = nil
 
     /// The noise-free value of measure `m` at `age`.
     package func value(ofMeasure m: Int, atAge age: Double) -> Double {

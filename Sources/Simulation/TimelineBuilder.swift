@@ -117,12 +117,19 @@ package struct TimelineBuilder: Sendable {
                 events.append(TimelineEvent(day: day(stop), kind: .medicationStop, concept: concepts.treatments[t]))
             }
         }
+        // An attribute is recorded at the first visit at which its test existed.
+        var attributeRecorded = template.attributes.map { !$0.recordedAtFirstVisit }
         for (ordinal, visit) in visits.enumerated() {
             let visitDay = day(visit.age)
             let encounter = Int32(ordinal)
             events.append(TimelineEvent(day: visitDay, kind: .encounter, concept: -1, ordinal: encounter))
-            if ordinal == 0 { appendAttributes(course, visitDay, &events) }
-            for (m, value) in visit.values.enumerated() where !value.isNaN {
+            for (i, attribute) in template.attributes.enumerated()
+            where !attributeRecorded[i] && attribute.availableFrom.map({ visitDay >= $0 }) ?? true {
+                appendAttribute(i, course, visitDay, encounter, &events)
+                attributeRecorded[i] = true
+            }
+            for (m, value) in visit.values.enumerated()
+            where !value.isNaN && template.measures[m].exists(on: visitDay, atAge: birth.years(to: visitDay)) {
                 events.append(TimelineEvent(day: visitDay, kind: .quantity, concept: concepts.measures[m],
                                             ordinal: encounter, value: value))
             }
@@ -131,20 +138,23 @@ package struct TimelineBuilder: Sendable {
             a.day != b.day ? a.day < b.day : a.kind.rawValue < b.kind.rawValue
         }
         let death: CalendarDay? = course.deathAge <= endAge ? day(course.deathAge) : nil
-        return PatientTimeline(id: id, sex: course.sex, birth: birth, death: death,
-                               followUpEnd: death ?? day(endAge), attributes: attributeValues(course), events: events)
+        // The record knows an attribute only if it was written (or is never written, only kept).
+        let known = attributeValues(course).enumerated().filter { attributeRecorded[$0.offset] }.map(\.element)
+        var timeline = PatientTimeline(id: id, sex: course.sex, birth: birth, death: death,
+                                       followUpEnd: death ?? day(endAge), attributes: known, events: events)
+        if death != nil, let cause = course.deathCause { timeline.causeOfDeath = concepts.deathCauses[cause] }
+        return timeline
     }
 
-    private func appendAttributes(_ course: LatentCourse, _ visitDay: CalendarDay, _ events: inout [TimelineEvent]) {
-        for (i, attribute) in template.attributes.enumerated() where attribute.recordedAtFirstVisit {
-            if attribute.isCategorical {
-                let v = course.context.categories[i]
-                events.append(TimelineEvent(day: visitDay, kind: .codedValue, concept: concepts.attributes[i],
-                                            ordinal: 0, related: concepts.attributeValues[i][v]))
-            } else {
-                events.append(TimelineEvent(day: visitDay, kind: .quantity, concept: concepts.attributes[i],
-                                            ordinal: 0, value: course.context.numbers[i]))
-            }
+    private func appendAttribute(_ i: Int, _ course: LatentCourse, _ visitDay: CalendarDay, _ encounter: Int32,
+                                 _ events: inout [TimelineEvent]) {
+        if template.attributes[i].isCategorical {
+            let v = course.context.categories[i]
+            events.append(TimelineEvent(day: visitDay, kind: .codedValue, concept: concepts.attributes[i],
+                                        ordinal: encounter, related: concepts.attributeValues[i][v]))
+        } else {
+            events.append(TimelineEvent(day: visitDay, kind: .quantity, concept: concepts.attributes[i],
+                                        ordinal: encounter, value: course.context.numbers[i]))
         }
     }
 

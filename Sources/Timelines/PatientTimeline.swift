@@ -78,6 +78,10 @@ package struct PatientTimeline: Sendable {
     package var sex: Sex
     package var birth: CalendarDay
     package var death: CalendarDay?
+    /// The concept of the recorded cause of death, when the record has one.
+    package var causeOfDeath: Int32?
+    /// The day the cause-of-death record gives (records read from files; nil: the death day).
+    package var causeOfDeathDay: CalendarDay?
     /// The last day the record covers (end of follow-up or death).
     package var followUpEnd: CalendarDay
     package var attributes: [AttributeValue]

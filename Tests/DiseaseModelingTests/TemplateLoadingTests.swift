@@ -37,6 +37,10 @@ import ZebraTestSupport
     }
 }
 
+/// The minimal template's mortality excess, and one cause of death, for edits that add causes.
+private let excessLine = #""excess": {"value": 0, "effects": [{"state": "milestone", "add": 0.02}]}}"#
+private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "code": "a"}]"#
+
 @Suite struct BrokenTemplateTests {
     /// Applies a textual change to the minimal template and returns the problems found.
     func problems(replacing old: String, with new: String) throws -> [TemplateProblem] {
@@ -89,6 +93,22 @@ import ZebraTestSupport
         (#""randomEffect": "speed", "sd": 0.5"#, #""randomEffect": "speed", "logSd": -0.2"#,
          "$.measures[0].slope.effects[1].logSd", "write \"logLoading\": -0.2"),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": -1}"#, "$.measures[0].noise.sd", "outside the allowed range"),
+        // Issue 10: the day a test first existed, as a date or with its source; ages it is valid from.
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "availableFrom": "2005-13-01""#, "$.measures[0].availableFrom",
+         "not a valid YYYY-MM-DD date"),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "availableFrom": {"date": "2005-01-01", "source": "nobook"}"#,
+         "$.measures[0].availableFrom.source", "not listed in \"sources\""),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "availableFrom": {"source": "book"}"#,
+         "$.measures[0].availableFrom", "missing required key \"date\""),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "observe": {"fromAge": -2}"#, "$.measures[0].observe.fromAge",
+         "outside the allowed range"),
+        // Issue 10: causes of death, one of which takes the background.
+        (excessLine, #""excess": {"value": 0}, "causes": [{"# + causeA + #"}]}"#,
+         "$.mortality.causes", "exactly one cause must take the background"),
+        (excessLine, #""causes": [{"# + causeA + #", "background": true, "excess": 0.1}]}"#,
+         "$.mortality.causes[0].excess", "the background cause takes the general excess"),
+        (excessLine, #""causes": [{"# + causeA + #", "background": true, "requires": ["milestne"]}]}"#,
+         "$.mortality.causes[0].requires[0]", "no event named \"milestne\""),
     ])
     func reportsPathAndReason(from old: String, to new: String, path: String, fragment: String) throws {
         let found = try problems(replacing: old, with: new)

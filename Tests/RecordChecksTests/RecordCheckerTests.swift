@@ -106,3 +106,120 @@ import ZebraTestSupport
         #expect(Double(zigzag.occurrences) > 5 * zigzag.tolerated)
     }
 }
+
+/// Tests and equations recorded before they existed, or at ages they do not hold for, are found.
+@Suite struct AvailabilityCheckTests {
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    func simulatedRecordsHoldNoTestBeforeItExisted(disease: String) throws {
+        let template = try TestSupport.shippedTemplate(disease)
+        let dated = template.measures.filter { $0.availableFrom != nil }
+        #expect(!dated.isEmpty, "every shipped template dates at least one test")
+        let simulator = CohortSimulator(template: template, options: SimulationOptions(seed: 11))
+        let timelines = (0..<400).map { simulator.patient($0).timeline }
+        let checker = RecordChecker(template: template, concepts: simulator.concepts)
+        let report = checker.check(timelines)
+        try #require(report.patients == 400)
+        for id in ["test-before-available", "test-below-minimum-age"] {
+            let r = try #require(report.results.first { $0.rule.id == id })
+            #expect(r.occurrences == 0, "\(id): \(r.examples)")
+        }
+        // Patients born early have visits before the tests existed: the dates do bind.
+        let earliest = try #require(dated.compactMap(\.availableFrom).max())
+        let earlyVisits = timelines.reduce(0) { n, t in
+            n + t.events.filter { $0.kind == .encounter && $0.day < earliest }.count
+        }
+        #expect(earlyVisits > 100)
+    }
+
+    @Test func plantedEarlyTestsAndChildhoodEGFRAreFound() throws {
+        let template = try TestSupport.shippedTemplate("fabry")
+        let simulator = CohortSimulator(template: template, options: SimulationOptions(seed: 5))
+        var timelines = (0..<50).map { simulator.patient($0).timeline }
+        let c = simulator.concepts
+        let lyso = try #require(template.measureIndex("lyso-gb3")), egfr = try #require(template.measureIndex("egfr"))
+        #expect(template.measures[egfr].minimumAge == 18)
+        let day1990 = try #require(CalendarDay(iso: "1990-05-01"))
+        timelines[1].events.append(TimelineEvent(day: day1990, kind: .quantity, concept: c.measures[lyso], value: 40))
+        // A child born after 1995, so the value is dated after the test existed and only its age is wrong.
+        let young2000s = try #require(timelines.indices.first {
+            $0 > 1 && timelines[$0].birth.components.year >= 1995
+        })
+        let child = timelines[young2000s].birth.adding(years: 9)
+        timelines[young2000s].events.append(TimelineEvent(day: child, kind: .quantity, concept: c.measures[egfr],
+                                                          value: 120))
+        let report = RecordChecker(template: template, concepts: c).check(timelines)
+        let early = try #require(report.results.first { $0.rule.id == "test-before-available" })
+        #expect(early.occurrences == 1)
+        #expect(early.examples.first?.patient == timelines[1].id)
+        #expect(early.examples.first?.finding.contains("before the test existed on 2008-02-26") == true)
+        let young = try #require(report.results.first { $0.rule.id == "test-below-minimum-age" })
+        #expect(young.patients == 1)
+        #expect(young.examples.first?.patient == timelines[young2000s].id)
+    }
+
+    @Test func genotypeIsRecordedAtTheFirstVisitAfterItsTestExisted() throws {
+        let template = try TestSupport.shippedTemplate("friedreich-ataxia")
+        let gaa = try #require(template.attributes.firstIndex { $0.id == "gaa1" })
+        let available = try #require(template.attributes[gaa].availableFrom)
+        let simulator = CohortSimulator(template: template, options: SimulationOptions(seed: 8))
+        let concept = simulator.concepts.attributes[gaa]
+        var late = 0
+        for i in 0..<300 {
+            let t = simulator.patient(i).timeline
+            let visits = t.events.filter { $0.kind == .encounter }.map(\.day)
+            let recorded = t.events.filter { $0.concept == concept && $0.kind == .quantity }.map(\.day)
+            guard let first = visits.first(where: { $0 >= available }) else {
+                #expect(recorded.isEmpty)
+                #expect(t.attribute("gaa1") == nil)
+                continue
+            }
+            #expect(recorded == [first], "patient \(i)")
+            if first > visits[0] { late += 1 }
+        }
+        #expect(late > 10, "some patients were seen before 1996 and genotyped later")
+    }
+}
+
+/// Causes of death: recorded for every death, after the condition they need, and found when not.
+@Suite struct CauseOfDeathTests {
+    @Test(arguments: ["friedreich-ataxia", "fabry"])
+    func everyDeathHasACauseThatFollowsItsCondition(disease: String) throws {
+        let template = try TestSupport.shippedTemplate(disease)
+        try #require(!template.mortality.causes.isEmpty)
+        let options = SimulationOptions(seed: 4, endDate: CalendarDay(iso: "2100-01-01"))
+        let simulator = CohortSimulator(template: template, options: options)
+        let timelines = (0..<600).map { simulator.patient($0).timeline }
+        let dead = timelines.filter { $0.death != nil }
+        try #require(dead.count > 300)
+        #expect(dead.allSatisfy { $0.causeOfDeath != nil })
+        #expect(timelines.allSatisfy { $0.death != nil || $0.causeOfDeath == nil })
+        let counts = Dictionary(grouping: dead, by: { $0.causeOfDeath! }).mapValues(\.count)
+        #expect(counts.count == template.mortality.causes.count, "every cause occurs: \(counts)")
+        let report = RecordChecker(template: template, concepts: simulator.concepts).check(timelines)
+        let rule = try #require(report.results.first { $0.rule.id == "death-cause-without-its-condition" })
+        #expect(rule.occurrences == 0, "\(rule.examples)")
+    }
+
+    @Test func aCardiacDeathWithoutCardiomyopathyIsFound() throws {
+        let template = try TestSupport.shippedTemplate("friedreich-ataxia")
+        let options = SimulationOptions(seed: 4, endDate: CalendarDay(iso: "2100-01-01"))
+        let simulator = CohortSimulator(template: template, options: options)
+        var timelines = (0..<200).map { simulator.patient($0).timeline }
+        let c = simulator.concepts
+        let cardiomyopathy = try #require(template.eventIndex("cardiomyopathy"))
+        let cardiac = try #require(template.mortality.causes.firstIndex { $0.id == "cardiac" })
+        let i = try #require(timelines.indices.first { i in
+            timelines[i].death != nil && !timelines[i].events.contains { $0.concept == c.events[cardiomyopathy] }
+        })
+        timelines[i].causeOfDeath = c.deathCauses[cardiac]
+        let j = try #require(timelines.indices.first { $0 != i && timelines[$0].death != nil })
+        timelines[j].causeOfDeathDay = timelines[j].death!.adding(days: -40)
+        let report = RecordChecker(template: template, concepts: c).check(timelines)
+        let rule = try #require(report.results.first { $0.rule.id == "death-cause-without-its-condition" })
+        #expect(rule.patients == 2)
+        #expect(rule.examples.contains {
+            $0.patient == timelines[i].id && $0.finding.contains("without cardiomyopathy")
+        })
+        #expect(rule.examples.contains { $0.patient == timelines[j].id && $0.finding.contains("not on the death") })
+    }
+}

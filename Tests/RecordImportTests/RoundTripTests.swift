@@ -38,6 +38,8 @@ import ZebraTestSupport
         #expect(imported.sex == original.sex)
         #expect(imported.birth == original.birth)
         #expect(imported.death == original.death)
+        #expect(imported.causeOfDeath == original.causeOfDeath)
+        #expect(imported.causeOfDeathDay == original.causeOfDeath.flatMap { _ in original.death })
         if original.death != nil {
             #expect(imported.followUpEnd == original.followUpEnd)
         } else {
@@ -124,5 +126,9 @@ import ZebraTestSupport
         }
         #expect(kinds.isSuperset(of: [TimelineEvent.Kind.encounter, .condition, .quantity, .codedValue,
                                       .medicationStart, .procedure].map(\.rawValue)))
+        let causes = try ["fabry", "friedreich-ataxia"].map {
+            try Self.simulate($0).timelines.compactMap(\.causeOfDeath)
+        }
+        #expect(causes.allSatisfy { !$0.isEmpty }, "both templates with causes of death record some")
     }
 }

@@ -90,9 +90,10 @@ import ZebraTestSupport
         #expect(info.contains("generation: template only"))
     }
 
-    @Test func badSeedRecordsAreAClearError() {
+    @Test func badSeedRecordsAreAClearError() throws {
+        let out = try TestSupport.temporaryDirectory() + "/x.model"
         let (code, _, err) = run(["train", "--disease", "fabry", "--seed-records", "/nonexistent/records", "--out",
-                                  "/tmp/x.model"] + models)
+                                  out] + models)
         #expect(code == 1)
         #expect(err.contains("/nonexistent/records"))
     }

@@ -13,6 +13,8 @@ struct CodeMatcher: Sendable {
         case attribute(Int)
         case event(Int)
         case treatment(Int)
+        /// The cause-of-death Observation (LOINC 69453-9), when the template names causes.
+        case causeOfDeath
     }
 
     let templateID: String
@@ -20,6 +22,8 @@ struct CodeMatcher: Sendable {
     /// Per categorical attribute: value index by coding, and by lower-cased code, id or text.
     private var valuesByCoding: [[String: Int]] = []
     private var valuesByText: [[String: Int]] = []
+    private var causesByCoding: [String: Int] = [:]
+    private var causesByText: [String: Int] = [:]
 
     init(template: DiseaseTemplate) {
         templateID = template.id
@@ -33,6 +37,12 @@ struct CodeMatcher: Sendable {
         for (i, a) in template.attributes.enumerated() { add(a.concept, .attribute(i)) }
         for (i, e) in template.events.enumerated() { add(e.concept, .event(i)) }
         for (i, t) in template.treatments.enumerated() { add(t.concept, .treatment(i)) }
+        if !template.mortality.causes.isEmpty { add(Mortality.causeOfDeathConcept, .causeOfDeath) }
+        for (c, cause) in template.mortality.causes.enumerated() {
+            for code in cause.concept.codes { causesByCoding[Self.key(code.system, code.code)] = c }
+            causesByText[cause.id.lowercased()] = c
+            causesByText[cause.concept.text.lowercased()] = c
+        }
         for attribute in template.attributes {
             var byCoding: [String: Int] = [:]
             var byText: [String: Int] = [:]
@@ -67,6 +77,17 @@ struct CodeMatcher: Sendable {
         }
         if let text, let v = valuesByText[a][text.lowercased()] { return v }
         return nil
+    }
+
+    /// The template's cause of death given as codings and/or text (a code, the cause's id or text).
+    func cause(codings: [ClinicalCode], text: String?) -> Int? {
+        for c in codings {
+            if let v = causesByCoding[Self.key(c.system, c.code)] { return v }
+        }
+        for c in codings {
+            if let v = causesByText[c.code.lowercased()] { return v }
+        }
+        return text.flatMap { causesByText[$0.lowercased()] }
     }
 
     /// "unknown code http://loinc.org|1234-5 (not in template gaucher)".

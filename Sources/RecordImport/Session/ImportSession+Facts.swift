@@ -23,6 +23,8 @@ extension ImportSession {
         case .attribute(let a):
             concept = concepts.attributes[a]
             categorical = template.attributes[a].isCategorical
+        case .causeOfDeath:
+            return addCauseOfDeath(value, day: day, patient: p, source, valueField: valueField, valueNode: valueNode)
         default:
             problem("code for another record type", "the code stands for \(describe(target)), not an observation",
                     source, field: "code", patient: id)
@@ -68,6 +70,25 @@ extension ImportSession {
             addEvent(TimelineEvent(day: day, kind: .codedValue, concept: concept, ordinal: Int32(encounter),
                                    related: concepts.attributeValues[a][v]), patient: p, type: source.type)
         }
+    }
+
+    /// Keeps a patient's cause of death; it belongs to no visit, and a second, different one is a problem.
+    private mutating func addCauseOfDeath(_ value: ObservedValue, day: CalendarDay, patient p: Int,
+                                          _ source: RecordSource, valueField: String, valueNode: JSONNode?) {
+        let id = patients[p].id
+        guard case .coded(let codings, let text) = value,
+              let c = matcher.cause(codings: codings, text: text) else {
+            let known = template.mortality.causes.map(\.id).joined(separator: ", ")
+            return problem("unknown value", "a cause of death must be one of the template's causes (\(known))",
+                           source, field: valueField, node: valueNode, patient: id)
+        }
+        let concept = concepts.deathCauses[c]
+        if let earlier = patients[p].causeOfDeath, earlier.concept != concept {
+            return problem("conflicting cause of death", "a second, different cause of death", source,
+                           field: valueField, node: valueNode, patient: id)
+        }
+        patients[p].causeOfDeath = (concept, day)
+        kept(source.type)
     }
 
     /// The number in the template's unit, trying each given spelling; nil when none converts.

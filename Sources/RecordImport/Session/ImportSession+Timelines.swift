@@ -37,8 +37,16 @@ extension ImportSession {
         } else {
             followUpEnd = last ?? draft.birth
         }
-        return PatientTimeline(id: draft.id, sex: draft.sex, birth: draft.birth, death: draft.death,
-                               followUpEnd: followUpEnd, attributes: attributes(events), events: events)
+        var timeline = PatientTimeline(id: draft.id, sex: draft.sex, birth: draft.birth, death: draft.death,
+                                       followUpEnd: followUpEnd, attributes: attributes(events), events: events)
+        if let cause = draft.causeOfDeath {
+            // A cause needs a death; the checker reports a cause dated away from it.
+            if draft.death == nil { note("causes of death for patients not recorded as deceased (ignored)") } else {
+                timeline.causeOfDeath = cause.concept
+                timeline.causeOfDeathDay = cause.day
+            }
+        }
+        return timeline
     }
 
     /// Numbers the visits in date order (read order within a day) and rewrites each observation's

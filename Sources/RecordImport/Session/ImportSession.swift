@@ -16,6 +16,8 @@ struct PatientDraft {
     /// The disease's own Condition: onset and recorded (diagnosis) day, merged over records.
     var onset: CalendarDay?
     var diagnosed: CalendarDay?
+    /// The recorded cause of death (a concept index) and the day its record gives.
+    var causeOfDeath: (concept: Int32, day: CalendarDay)?
 }
 
 /// The state of one import: the template's concepts, the patients so far, and the report.
@@ -177,6 +179,7 @@ struct ImportSession {
         case .attribute(let i): "the attribute \"\(template.attributes[i].concept.text)\""
         case .event(let i): "the event \"\(template.events[i].concept.text)\""
         case .treatment(let i): "the treatment \"\(template.treatments[i].concept.text)\""
+        case .causeOfDeath: "the cause of death"
         }
     }
 }

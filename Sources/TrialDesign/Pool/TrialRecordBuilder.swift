@@ -127,6 +127,7 @@ struct TrialRecordBuilder: Sendable {
                 guard alive else { continue }
                 if let from = measure.observeFrom, !(course.entryAge(of: from).map { $0 <= age } ?? false) { continue }
                 if let unless = measure.observeUnless, course.isActive(state: unless, atAge: age) { continue }
+                if !measure.exists(on: day, atAge: age) { continue }
                 var value = noiseFree(m, visit: k, age: age)
                 if m == endpoint {
                     truth[k] = value
@@ -150,7 +151,8 @@ struct TrialRecordBuilder: Sendable {
     private func appendMissingAttributes(_ course: LatentCourse, _ day: CalendarDay, _ ordinal: Int32, _ has: [Bool],
                                          _ events: inout [TimelineEvent]) {
         let concepts = plan.concepts
-        for (i, attribute) in plan.template.attributes.enumerated() where !has[i] {
+        for (i, attribute) in plan.template.attributes.enumerated()
+        where !has[i] && attribute.availableFrom.map({ day >= $0 }) ?? true {
             if attribute.isCategorical {
                 events.append(TimelineEvent(day: day, kind: .codedValue, concept: concepts.attributes[i],
                                             ordinal: ordinal,

@@ -22,6 +22,7 @@ enum RecordDigests {
         for event in timeline.events.sorted(by: TimelineEvent.inCanonicalOrder) {
             bytes += Array("|\(event.kind.rawValue),\(event.day.iso),\(event.concept),\(event.value)".utf8)
         }
+        if let cause = timeline.causeOfDeath { bytes += Array("|cause=\(cause)".utf8) }
         return String(SHA256.hexDigest(of: bytes).prefix(16))
     }
 
