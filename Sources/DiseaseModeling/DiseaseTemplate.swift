@@ -124,10 +124,25 @@ package struct MeasureDefinition: Sendable {
     package internal(set) var availableFrom: CalendarDay?
     /// The youngest age at which the test is valid (e.g. an adult-only equation); 0 for any age.
     package internal(set) var minimumAge: Double = 0
+    /// The reference interval a report prints beside a value (by sex), when the template gives one.
+    package internal(set) var referenceRange: ReferenceRange?
 
     /// Whether the test existed on `day` and is valid at `age`.
     package func exists(on day: CalendarDay, atAge age: Double) -> Bool {
         age >= minimumAge && availableFrom.map { day >= $0 } ?? true
+    }
+}
+
+/// A measure's reference interval (normal range): either bound may be open, and women may differ.
+package struct ReferenceRange: Sendable, Equatable {
+    package var low: Double?
+    package var high: Double?
+    package var femaleLow: Double?
+    package var femaleHigh: Double?
+
+    /// The bounds for a patient of `sex`.
+    package func bounds(for sex: Sex) -> (low: Double?, high: Double?) {
+        sex == .female ? (femaleLow ?? low, femaleHigh ?? high) : (low, high)
     }
 }
 

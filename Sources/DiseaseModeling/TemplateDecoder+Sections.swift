@@ -5,7 +5,8 @@ import Timelines
 extension TemplateDecoder {
     func measure(_ node: JSONNode, _ path: String) -> MeasureDefinition {
         let allowed: Set<String> = ["id", "text", "codes", "unit", "decimals", "category", "start", "initial", "slope",
-                                    "floor", "ceiling", "noise", "observe", "availableFrom", "source", "note"]
+                                    "floor", "ceiling", "noise", "observe", "availableFrom", "referenceRange", "source",
+                                    "note"]
         let m = reader.object(node, path, allowed: allowed) ?? [:]
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? "?"
@@ -52,7 +53,29 @@ extension TemplateDecoder {
             observeUnless: observeUnless)
         definition.availableFrom = day(m["availableFrom"], "\(path).availableFrom")
         definition.minimumAge = minimumAge
+        definition.referenceRange = referenceRange(m["referenceRange"], "\(path).referenceRange")
         return definition
+    }
+
+    /// `{"low": …, "high": …, "female": {"low": …, "high": …}, "source": …}`; at least one bound.
+    private func referenceRange(_ node: JSONNode?, _ path: String) -> ReferenceRange? {
+        guard let node, let r = reader.object(node, path, allowed: ["low", "high", "female", "source", "note"])
+        else { return nil }
+        checkSource(r["source"], "\(path).source")
+        var range = ReferenceRange(low: reader.number(r["low"], "\(path).low"),
+                                   high: reader.number(r["high"], "\(path).high"))
+        if let f = reader.object(r["female"], "\(path).female", allowed: ["low", "high"]) {
+            range.femaleLow = reader.number(f["low"], "\(path).female.low")
+            range.femaleHigh = reader.number(f["high"], "\(path).female.high")
+        }
+        let problems = [Sex.male, .female].compactMap { sex -> String? in
+            let (low, high) = range.bounds(for: sex)
+            if low == nil && high == nil { return "give a \"low\" or a \"high\" bound" }
+            if let low, let high, low >= high { return "low (\(low)) is not below high (\(high))" }
+            return nil
+        }
+        if let first = problems.first { reader.report(path, node, first) }
+        return range
     }
 
     /// An ISO date (YYYY-MM-DD), or `{"date": …, "source": …}`, reported when it is not one.

@@ -102,6 +102,11 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
          "$.measures[0].availableFrom", "missing required key \"date\""),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "observe": {"fromAge": -2}"#, "$.measures[0].observe.fromAge",
          "outside the allowed range"),
+        // Issue 12: a reference range needs a bound, and low below high.
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"low": 5, "high": 2}"#,
+         "$.measures[0].referenceRange", "low (5.0) is not below high (2.0)"),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"source": "book"}"#,
+         "$.measures[0].referenceRange", "give a \"low\" or a \"high\" bound"),
         // Issue 10: causes of death, one of which takes the background.
         (excessLine, #""excess": {"value": 0}, "causes": [{"# + causeA + #"}]}"#,
          "$.mortality.causes", "exactly one cause must take the background"),
@@ -204,6 +209,8 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
         (#""name": "Toy disease","#, #""name": "Toy disease, renamed","#),
         (#""version": "0.1.0""#, #""version": "0.2.0""#),
         (#""sources": {"book": "A textbook"}"#, #""sources": {"book": "A textbook, 2nd edition"}"#),
+        // A reference range only labels values in reports.
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"low": 2}"#),
     ])
     func proseEditsKeepTheDigest(old: String, new: String) throws {
         let text = TestSupport.minimalTemplate

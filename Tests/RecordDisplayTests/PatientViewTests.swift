@@ -1,0 +1,75 @@
+import DiseaseModeling
+import Foundation
+import Simulation
+import Testing
+import Timelines
+import ZebraTestSupport
+@testable import RecordDisplay
+
+/// `zebra show`'s layout: every recorded fact appears once, in date order, with its unit and flag.
+@Suite struct PatientViewTests {
+    func patients(_ disease: String, _ count: Int, seed: UInt64 = 6) throws
+        -> (template: DiseaseTemplate, concepts: TemplateConcepts, timelines: [PatientTimeline]) {
+        let template = try TestSupport.shippedTemplate(disease)
+        let options = SimulationOptions(seed: seed, endDate: CalendarDay(iso: "2090-01-01"))
+        let simulator = CohortSimulator(template: template, options: options)
+        return (template, simulator.concepts, (0..<count).map { simulator.patient($0).timeline })
+    }
+
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    func everyRecordedValueIsShownOnceInDateOrder(disease: String) throws {
+        let (template, concepts, timelines) = try patients(disease, 40)
+        try #require(timelines.count == 40)
+        for t in timelines {
+            let view = PatientView(t, template: template, concepts: concepts)
+            let measureValues = t.events.filter { e in e.kind == .quantity && concepts.measures.contains(e.concept) }
+            #expect(view.rows.flatMap(\.values).count == measureValues.count)
+            #expect(view.series.reduce(0) { $0 + $1.values.count } == measureValues.count)
+            #expect(view.rows.map(\.day) == view.rows.map(\.day).sorted())
+            #expect(view.visitCount == t.events.filter { $0.kind == .encounter }.count)
+            #expect(view.rows.filter { $0.entry == .death }.count == (t.death == nil ? 0 : 1))
+            if t.death != nil, template.mortality.causes.isEmpty == false {
+                #expect(view.causeOfDeath != nil)
+            }
+        }
+    }
+
+    @Test func valuesCarryUnitsFlagsAndRanges() throws {
+        let (template, _, _) = try patients("fabry", 1)
+        let egfr = try #require(template.measureIndex("egfr"))
+        let measure = template.measures[egfr]
+        let low = PatientView.shown(62, measure: measure, sex: .male)
+        #expect(low.flag == "L" && low.range == "≥ 90" && low.unit == "mL/min/1.73 m²" && low.text == "62")
+        #expect(PatientView.shown(104, measure: measure, sex: .female).flag.isEmpty)
+        let lvmi = template.measures[try #require(template.measureIndex("lvmi"))]
+        #expect(PatientView.shown(48.5, measure: lvmi, sex: .female).flag == "H")  // women's bound is 47
+        #expect(PatientView.shown(48.5, measure: lvmi, sex: .male).flag.isEmpty)   // men's is 50
+        let fa = try TestSupport.shippedTemplate("friedreich-ataxia")
+        let mfars = PatientView.shown(41.5, measure: fa.measures[0], sex: .male)
+        #expect(mfars.range == "scale 0–93" && mfars.unit.isEmpty && mfars.flag.isEmpty)
+    }
+
+    @Test func textAndHTMLShowTheSameFacts() throws {
+        let (template, concepts, timelines) = try patients("gaucher", 60)
+        let t = try #require(timelines.first { $0.death != nil && $0.events.contains { $0.kind == .medicationStart } })
+        let view = PatientView(t, template: template, concepts: concepts)
+        let text = view.text(), html = view.html()
+        #expect(text.hasPrefix("Patient \(t.id)\n"))
+        #expect(text.contains("born \(t.birth.iso)") && text.contains("died \(t.death!.iso)"))
+        #expect(text.contains("started imiglucerase"))
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("started imiglucerase"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == view.series.count)
+        let shownInText = view.rows.flatMap(\.values).filter { text.contains($0.name) }.count
+        #expect(shownInText == view.rows.flatMap(\.values).count)
+        #expect(!html.contains("<?xml"))
+    }
+
+    @Test func unitsReadAsWords() {
+        #expect(DisplayUnit.text("10*9/L") == "×10⁹/L")
+        #expect(DisplayUnit.text("{MN}") == "× normal")
+        #expect(DisplayUnit.text("g/m2.7") == "g/m^2.7")
+        #expect(DisplayUnit.text("g/dL") == "g/dL")
+        #expect(DisplayNumber.range(low: 150, high: 400) == "150–400")
+        #expect(DisplayNumber.range(low: nil, high: 0.15) == "≤ 0.15")
+    }
+}
