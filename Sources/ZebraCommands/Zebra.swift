@@ -9,7 +9,8 @@ package enum Zebra {
     static var commands: [any ZebraCommand.Type] {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
          InspectRecordsCommand.self, CheckRecordsCommand.self, TrainCommand.self, ControlArmCommand.self,
-         TrialSimCommand.self, SplitRecordsCommand.self, EvaluateCommand.self, ShowCommand.self]
+         TrialSimCommand.self, SplitRecordsCommand.self, EvaluateCommand.self, ShowCommand.self,
+         ProgressionCommand.self]
     }
 
     static var overview: String {

@@ -8,9 +8,3 @@ func fixed(_ x: Double?, _ decimals: Int) -> String {
     w.decimal(x, decimals: decimals)
     return String(decoding: w.bytes, as: UTF8.self)
 }
-
-/// A CSV field, quoted when it needs to be.
-func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-}

@@ -1,0 +1,99 @@
+import DiseaseModeling
+import Foundation
+import Simulation
+import Statistics
+import Testing
+import Timelines
+import ZebraTestSupport
+@testable import ProgressionReport
+
+/// The report's medians and slopes are the statistics module's on the same records, computed here
+/// from the timelines without the report's code.
+@Suite struct ProgressionAnalysisTests {
+    func cohort(_ disease: String, _ n: Int, seed: UInt64) throws
+        -> (DiseaseTemplate, TemplateConcepts, [PatientTimeline]) {
+        let template = try TestSupport.shippedTemplate(disease)
+        var options = SimulationOptions(seed: seed)
+        options.registry = RegistryProtocol()
+        let simulator = CohortSimulator(template: template, options: options)
+        return (template, simulator.concepts, simulator.patients(0..<n, threads: 2).map(\.timeline))
+    }
+
+    @Test(arguments: [3, 4] as [UInt64])
+    func milestoneMediansAreTheStatisticsModulesByHand(seed: UInt64) throws {
+        let (template, concepts, timelines) = try cohort("friedreich-ataxia", 800, seed: seed)
+        let analysis = ProgressionAnalysis(template: template, concepts: concepts,
+                                           cohorts: [ProgressionCohort(name: "synthetic", timelines: timelines)],
+                                           grouping: .sex)
+        let loa = try #require(template.eventIndex("loss-of-ambulation"))
+        for sex in [Sex.female, .male] {
+            // By hand: entry at the first visit, exit at the end of the record, prevalent cases out.
+            var entries: [Double] = [], times: [Double] = [], events: [Bool] = []
+            for t in timelines where t.sex == sex {
+                guard let first = t.events.filter({ $0.kind == .encounter }).map(\.day).min() else { continue }
+                let entry = t.age(on: first), exit = t.age(on: t.followUpEnd)
+                let event = t.events.filter { $0.concept == concepts.events[loa] }.map { t.age(on: $0.day) }.min()
+                if let event, event <= entry { continue }
+                entries.append(entry)
+                times.append(min(event ?? exit, exit))
+                events.append(event.map { $0 <= exit } ?? false)
+            }
+            let full = try KaplanMeier.estimate(entries: entries, times: times, events: events)
+            let start = try #require(full.times.indices.first { full.atRisk[$0] >= 10 }.map { full.times[$0] })
+            let kept = times.indices.filter { times[$0] >= start }
+            let curve = try KaplanMeier.estimate(entries: kept.map { max(entries[$0], start - 1e-9) },
+                                                 times: kept.map { times[$0] }, events: kept.map { events[$0] })
+            let m = try #require(analysis.milestones.first {
+                $0.group == sex.rawValue && $0.event.contains("wheelchair")
+            })
+            #expect(m.subjects == kept.count)
+            #expect(m.start == start)
+            let median = try curve.medianSurvival()
+            #expect(m.median.estimate == median.estimate && m.median.lower == median.lower)
+            try #require(median.estimate != nil, "the median must be reached for the test to bite")
+        }
+    }
+
+    @Test func slopesAreLeastSquaresOnUntreatedValues() throws {
+        let (template, concepts, timelines) = try cohort("fabry", 600, seed: 5)
+        let analysis = ProgressionAnalysis(template: template, concepts: concepts,
+                                           cohorts: [ProgressionCohort(name: "c", timelines: timelines)],
+                                           grouping: .none)
+        let egfr = try #require(template.measureIndex("egfr"))
+        var byHand: [String: Double] = [:]
+        for t in timelines {
+            let treated = t.events.filter { $0.kind == .medicationStart }.map { t.age(on: $0.day) }.min() ?? .infinity
+            let points = t.events.filter { $0.kind == .quantity && $0.concept == concepts.measures[egfr] }
+                .map { (t.age(on: $0.day), $0.value) }.filter { $0.0 < treated }
+            guard points.count >= 3, let a = points.map(\.0).min(), let b = points.map(\.0).max(), b - a >= 1 else {
+                continue
+            }
+            let fit = try LinearRegression.fit(response: points.map(\.1),
+                                               regressors: [Regressor("age", points.map(\.0))])
+            byHand[t.id] = fit.coefficients[fit.coefficientNames.firstIndex(of: "age")!]
+        }
+        let s = try #require(analysis.slopes.first { $0.measure.hasPrefix("eGFR") })
+        try #require(s.patients.count > 50)
+        #expect(s.patients.count == byHand.count)
+        for p in s.patients { #expect(abs(p.slope - (byHand[p.id] ?? .nan)) < 1e-9) }
+        let summary = try #require(analysis.slopeSummary().first { $0.measure.hasPrefix("eGFR") })
+        #expect(abs((summary.mean ?? .nan) - (try Descriptive.mean(Array(byHand.values)))) < 1e-9)
+    }
+
+    @Test func tablesHoldEveryCurveAndBin() throws {
+        let (template, concepts, timelines) = try cohort("gaucher", 400, seed: 2)
+        let genotype = try #require(template.attributes.firstIndex { $0.id == "genotype" })
+        let analysis = ProgressionAnalysis(template: template, concepts: concepts,
+                                           cohorts: [ProgressionCohort(name: "s", timelines: timelines)],
+                                           grouping: .attribute(genotype))
+        let tables = Dictionary(uniqueKeysWithValues: analysis.tables().map { ($0.name, $0.text) })
+        let medians = try #require(tables["km_medians.csv"]).split(separator: "\n")
+        #expect(medians.count == analysis.milestones.count + 1)
+        let bins = try #require(tables["trajectories.csv"]).split(separator: "\n")
+        #expect(bins.count == analysis.bins.count + 1)
+        #expect(analysis.bins.allSatisfy { $0.count >= 5 && $0.p10 <= $0.median && $0.median <= $0.p90 })
+        #expect(Set(analysis.bins.map(\.group)).isSubset(of: Set(analysis.groups)))
+        let html = analysis.html(cohortSizes: ["s": 400])
+        #expect(html.contains("<svg") && html.contains("Sample size per arm"))
+    }
+}
