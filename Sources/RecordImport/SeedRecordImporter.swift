@@ -129,6 +129,8 @@ package struct SeedRecordImporter: Sendable {
         while let relative = enumerator?.nextObject() as? String {
             let name = OutputPaths.lastComponent(relative)
             if name.hasPrefix(".") || relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            // A FHIR Bulk Data manifest describes the files beside it; it is not a record.
+            if name == "bulk-manifest.json" { continue }
             if extensions.contains(OutputPaths.fileExtension(name).lowercased()) {
                 files.append((path as NSString).appendingPathComponent(relative))
             }

@@ -149,6 +149,10 @@ struct ControlArmCommand: ZebraCommand {
                 + [0x0A]
         }
         try writeFileAtomically(subjects, to: directory.path(of: "ResearchSubject.ndjson"))
+        // The records end on the last day any of them covers: that is the export's transaction time.
+        let latest = records.map(\.followUpEnd).max().map { $0.iso + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
+        try BulkManifest.write(into: directory.stagingPath, transactionTime: latest,
+                               request: "urn:zebra:control-arm?trial=\(spec.id)")
     }
 
     private static func writeReports(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,

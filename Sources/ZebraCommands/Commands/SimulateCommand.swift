@@ -98,6 +98,12 @@ struct SimulateCommand: ZebraCommand {
                        progress: { done, s in reporter.update(done: done, resources: s.resources, seconds: s.seconds) })
             let info = runInfo(template: template, options: options, format: format, patients: patients,
                                summary: summary, model: model)
+            if format == .ndjson {
+                let request = "urn:zebra:simulate?disease=\(template.id)&patients=\(patients)&seed=\(seed)"
+                try BulkManifest.write(into: directory.stagingPath,
+                                       transactionTime: (endDate ?? CalendarDay(year: 2100, month: 1, day: 1)).iso
+                                           + "T00:00:00Z", request: request)
+            }
             try directory.commit(description: info)
         } catch {
             directory.discard()
