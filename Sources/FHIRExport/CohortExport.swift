@@ -22,6 +22,8 @@ package struct CohortExport {
     package var threads: Int
     /// Patients generated per block (memory grows with it, not with the cohort).
     package var blockSize: Int = 64
+    /// The index of the first patient written (a shard's first patient; 0 for a whole cohort).
+    package var firstIndex: Int = 0
 
     package init(format: FHIRFormat, serializer: FHIRSerializer, threads: Int) {
         self.format = format
@@ -29,8 +31,8 @@ package struct CohortExport {
         self.threads = threads
     }
 
-    /// Generates `count` patients with `generate` (called from worker threads, by index) and
-    /// writes them into `directory`. `progress` is called on the calling thread after each batch.
+    /// Generates `count` patients with `generate` (called from worker threads, by index, from
+    /// `firstIndex` on) and writes them into `directory`. `progress` is called on the calling thread after each batch.
     package func write(count: Int, into directory: StagedDirectory,
                       generate: @escaping @Sendable (Int) -> PatientTimeline,
                       progress: (Int, ExportSummary) -> Void = { _, _ in }) throws(OutputError) -> ExportSummary {
@@ -41,6 +43,7 @@ package struct CohortExport {
         let serializer = self.serializer
         let format = self.format
         let blockSize = self.blockSize
+        let firstIndex = self.firstIndex
         var next = 0
         while next < count {
             let batchStart = next
@@ -50,7 +53,7 @@ package struct CohortExport {
                 let hi = min(lo + blockSize, count)
                 var block = Block()
                 for i in lo..<hi {
-                    let timeline = generate(i)
+                    let timeline = generate(firstIndex + i)
                     switch format {
                     case .ndjson: serializer.appendNDJSON(timeline, to: &block.buffers)
                     case .bundle, .transaction:

@@ -21,7 +21,7 @@ struct SimulateCommand: ZebraCommand {
         options: [
             disease, patients, Shared.seed, out, format, endDate, Shared.threads, Shared.model, Shared.templateOnly,
             Shared.overwrite, naturalHistory, includeUndiagnosed, balance, registryExtract, registryOpened, followUp,
-            Shared.templates,
+            Shard.option, Shared.templates,
         ])
 
     static let disease = Option<String>("disease", "id", default: "fabry", help: "Template id (see 'zebra diseases').")
@@ -90,19 +90,25 @@ struct SimulateCommand: ZebraCommand {
         }
         console.error("simulate: \(template.name) v\(template.version), \(formatCount(patients)) patients, seed "
             + "\(seed), \(format.rawValue) → \(directory.finalPath) (\(threads) threads)")
-        let reporter = ProgressReporter(console: console, total: patients, label: "simulate")
+        // A shard writes its part of the patient indices; the rest of the run is the same.
+        let shard = arguments[Shard.option]
+        let indices = shard?.range(of: patients) ?? 0..<patients
+        let reporter = ProgressReporter(console: console, total: indices.count, label: "simulate")
         let summary: ExportSummary
         do {
-            summary = try CohortExport(format: format, serializer: serializer, threads: threads)
-                .write(count: patients, into: directory, generate: generate,
-                       progress: { done, s in reporter.update(done: done, resources: s.resources, seconds: s.seconds) })
-            let info = runInfo(template: template, options: options, format: format, patients: patients,
+            var export = CohortExport(format: format, serializer: serializer, threads: threads)
+            export.firstIndex = indices.lowerBound
+            summary = try export.write(count: indices.count, into: directory, generate: generate,
+                                       progress: { done, s in
+                                           reporter.update(done: done, resources: s.resources, seconds: s.seconds)
+                                       })
+            var info = runInfo(template: template, options: options, format: format, patients: patients,
                                summary: summary, model: model)
+            if let shard { info += shard.descriptionLine + "\n" }
             if format == .ndjson {
                 let request = "urn:zebra:simulate?disease=\(template.id)&patients=\(patients)&seed=\(seed)"
-                try BulkManifest.write(into: directory.stagingPath,
-                                       transactionTime: (endDate ?? CalendarDay(year: 2100, month: 1, day: 1)).iso
-                                           + "T00:00:00Z", request: request)
+                try BulkManifest.write(into: directory.stagingPath, transactionTime: endDate.iso + "T00:00:00Z",
+                                       request: request)
             }
             try directory.commit(description: info)
         } catch {

@@ -1,0 +1,74 @@
+import CommandLineParsing
+import FHIRExport
+import Foundation
+import Serialization
+
+struct MergeCommand: ZebraCommand {
+    static let specification = CommandSpecification(
+        name: "merge", abstract: "Join the shard folders of one 'zebra simulate --shard' run into one folder.",
+        discussion: """
+        Takes shards 1 to N of one run, in order, and writes the folder the unsharded run writes,
+        byte for byte: each ndjson file is the shards' files concatenated, Bundles are copied, the
+        run description sums the counts, and the Bulk Data manifest is made again. Shards of
+        different runs, or a missing shard, are refused.
+        """,
+        options: [shards, out, Shared.overwrite])
+
+    static let shards = Option<String>.required("shards", "dir,dir,…",
+                                                help: "The shard folders, comma-separated, shard 1 first.")
+    static let out = Option<String>.required("out", "dir", help: "The merged folder to write.")
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let paths = arguments[Self.shards].split(separator: ",").map(String.init)
+        let parts = try ShardMerge.parts(paths)
+        let directory: StagedDirectory
+        do { directory = try StagedDirectory(path: arguments[Self.out], replaceExisting: arguments[Shared.overwrite]) }
+        catch { throw CommandError(error.message) }
+        do {
+            var manifest: (time: String, request: String)?
+            var files = 0
+            for part in parts {
+                let names = try FileManager.default.contentsOfDirectory(atPath: part.path).sorted()
+                for name in names where name != StagedDirectory.markerName {
+                    let bytes = try readFileBytes((part.path as NSString).appendingPathComponent(name))
+                    if name == BulkManifest.fileName {
+                        manifest = manifest ?? readManifest(bytes)
+                        continue
+                    }
+                    try append(bytes, to: directory.path(of: name))
+                    files += 1
+                }
+            }
+            if let manifest {
+                try BulkManifest.write(into: directory.stagingPath, transactionTime: manifest.time,
+                                       request: manifest.request)
+            }
+            try directory.commit(description: ShardMerge.description(of: parts))
+            console.error("merged \(parts.count) shards (\(files) files) → \(directory.finalPath)")
+            return 0
+        } catch {
+            directory.discard()
+            throw CommandError("merge: \(error)")
+        }
+    }
+
+    /// Appends to a staged file (created by the first shard that has it).
+    static func append(_ bytes: [UInt8], to path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            try writeFileAtomically(bytes, to: path)
+            return
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(bytes))
+    }
+
+    /// The transaction time and request of a shard's Bulk Data manifest (the same in every shard).
+    static func readManifest(_ bytes: [UInt8]) -> (time: String, request: String)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let time = object["transactionTime"] as? String, let request = object["request"] as? String
+        else { return nil }
+        return (time, request)
+    }
+}
