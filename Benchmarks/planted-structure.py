@@ -621,6 +621,10 @@ def apply_deaths(t, spec):
     add_effect(mortality, "hazardRatio", {"multiply": spec["factor"]}, default=1.0)
     if "excess" in mortality:
         add_effect(mortality, "excess", {"multiply": spec["factor"]})
+    # Causes of death carry excess hazards of their own (all but the background cause).
+    for cause in mortality.get("causes", []):
+        if "excess" in cause:
+            add_effect(cause, "excess", {"multiply": spec["factor"]})
 
 
 def apply_event_by_sex(t, spec):

@@ -30,6 +30,24 @@ import ZebraTestSupport
         #expect(adjusted.digest == fabry.digest)
     }
 
+    /// A mortality multiplier reaches every cause of death, not only the general excess.
+    @Test func mortalityAdjustmentsScaleEachCausesExcess() throws {
+        let fabry = try TestSupport.shippedTemplate("fabry")
+        let renal = try #require(fabry.mortality.causes.firstIndex { $0.id == "renal" })
+        let esrd = try #require(fabry.eventIndex("esrd"))
+        let adjusted = try fabry.adjusted(by: [TemplateAdjustment(target: .mortality, condition: .init(sex: .male),
+                                                                  value: 2)])
+        for (sex, factor) in [(Sex.male, 2.0), (.female, 1.0)] {
+            var context = PatientContext(sex: sex, categories: [0], numbers: [.nan],
+                                         randomEffects: [Double](repeating: 0, count: fabry.randomEffects.count),
+                                         stateCount: fabry.stateNames.count)
+            context.activeStates = 1 << UInt64(fabry.stateIndex(ofEvent: esrd))
+            let before = fabry.mortality.causes[renal].excess.value(in: context)
+            #expect(before > 0.1)
+            #expect(abs(adjusted.mortality.causes[renal].excess.value(in: context) - factor * before) < 1e-12)
+        }
+    }
+
     @Test func impossibleAdjustmentsAreRefusedWithTheirReason() throws {
         let fabry = try TestSupport.shippedTemplate("fabry")
         #expect(throws: AdjustmentError.self) {
