@@ -9,11 +9,10 @@ struct GroupLabeller {
     let labels: [String]
     private let attributeID: String
     private let cuts: [Double]
-    private let unit: String
 
     init(_ grouping: ProgressionGrouping, template: DiseaseTemplate, facts: [PatientFacts]) {
         self.grouping = grouping
-        var cuts: [Double] = [], unit = "", id = ""
+        var cuts: [Double] = [], id = ""
         var labels: [String]
         switch grouping {
         case .none:
@@ -34,7 +33,6 @@ struct GroupLabeller {
                     return nil
                 }
                 cuts = (try? Descriptive.quantiles(values, [1.0 / 3, 2.0 / 3]))?.map { $0.rounded() } ?? []
-                unit = DisplayUnitText.plain(attribute.concept.unit)
                 labels = cuts.count == 2
                     ? ["< \(Self.short(cuts[0]))", "\(Self.short(cuts[0]))–\(Self.short(cuts[1]))",
                        "≥ \(Self.short(cuts[1]))"].map { "\(attribute.id) \($0)" }
@@ -43,7 +41,6 @@ struct GroupLabeller {
         }
         attributeID = id
         self.cuts = cuts
-        self.unit = unit
         if case .attribute = grouping, facts.contains(where: { f in !f.attributes.contains { $0.name == id } }) {
             labels.append("not recorded")
         }
@@ -68,11 +65,4 @@ struct GroupLabeller {
     }
 
     static func short(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
-}
-
-/// A UCUM unit without annotation braces.
-enum DisplayUnitText {
-    static func plain(_ ucum: String?) -> String {
-        (ucum ?? "").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
-    }
 }

@@ -115,7 +115,9 @@ extension ProgressionAnalysis {
     }
 
     private func sampleSizeSection() -> String {
-        var h = "<h2>Sample size per arm</h2>\n<table><tr><th>cohort</th><th>endpoint</th>"
+        var h = "<h2>Sample size per arm</h2>\n<p class=\"method\">Effect: the reduction of the mean untreated "
+            + "slope, or 1 − the hazard ratio of a milestone; two-sided α = 0.05; milestones over 2 years of "
+            + "follow-up, events in brackets.</p>\n<table><tr><th>cohort</th><th>endpoint</th>"
         let effects = Self.effects
         h += effects.flatMap { e in
             Self.powers.map { "<th>\(Int(e * 100)) %, power \(Int($0 * 100)) %</th>" }

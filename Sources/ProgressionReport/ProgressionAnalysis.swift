@@ -1,4 +1,5 @@
 import DiseaseModeling
+import RecordDisplay
 import Foundation
 import Statistics
 import Timelines
@@ -154,8 +155,14 @@ package struct ProgressionAnalysis: Sendable {
         for (m, measure) in template.measures.enumerated() {
             let found = members.compactMap { p in p.untreatedSlope(m).map { (p.id, $0.slope, $0.count, $0.span) } }
             slopes.append(Slopes(cohort: cohort, group: group, measure: measure.concept.text,
-                                 unit: (measure.concept.unit ?? "") + "/y", patients: found))
+                                 unit: Self.perYear(measure.concept.unit), patients: found))
         }
+    }
+
+    /// A unit per year as a reader writes it ("mL/min/1.73 m² per year", "points per year").
+    static func perYear(_ ucum: String?) -> String {
+        let unit = DisplayUnit.text(ucum)
+        return (unit.isEmpty ? "points" : unit) + " per year"
     }
 
     /// Slope endpoints: a reduction of the mean untreated slope; milestones: hazard ratio 1 − effect
