@@ -1,4 +1,5 @@
 import DiseaseModeling
+import Statistics
 import Timelines
 
 /// What a progression study reads from one record, on the age scale.
@@ -63,13 +64,9 @@ struct PatientFacts {
         guard points.count >= 3, let lo = points.first?.age, let hi = points.last?.age, hi - lo >= 1 else {
             return nil
         }
-        let n = Double(points.count)
-        let mx = points.reduce(0) { $0 + $1.age } / n, my = points.reduce(0) { $0 + $1.value } / n
-        var sxy = 0.0, sxx = 0.0
-        for p in points {
-            sxy += (p.age - mx) * (p.value - my)
-            sxx += (p.age - mx) * (p.age - mx)
+        guard let slope = Descriptive.leastSquaresSlope(x: points.map(\.age), y: points.map(\.value)) else {
+            return nil
         }
-        return (sxy / sxx, points.count, hi - lo)
+        return (slope, points.count, hi - lo)
     }
 }

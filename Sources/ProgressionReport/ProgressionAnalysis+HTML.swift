@@ -56,7 +56,7 @@ extension ProgressionAnalysis {
                 let chart = LineChart(title: "\(measure) by \(axis == "age" ? "age" : "disease duration")",
                                       xLabel: label, yLabel: "median, 10–90 %", series: series,
                                       size: ChartSize(width: 520, height: 340))
-                h += Self.inline(chart.svg()) + "\n"
+                h += SVGFormat.inlined(chart.svg()) + "\n"
             }
             h += "</div>\n"
         }
@@ -77,7 +77,7 @@ extension ProgressionAnalysis {
             let chart = StepChart(title: "Free of \(event.lowercased())", xLabel: "age (years)",
                                   yLabel: "probability without the event", series: series,
                                   size: ChartSize(width: 620, height: 380), showsCensorTicks: false)
-            h += "<h3>\(esc(event))</h3>\n<div class=\"charts\">\(Self.inline(chart.svg()))</div>\n"
+            h += "<h3>\(esc(event))</h3>\n<div class=\"charts\">\(SVGFormat.inlined(chart.svg()))</div>\n"
             let ages = stride(from: 10.0, through: 70, by: 10).map { $0 }
             h += "<table><tr><th>cohort, group</th><th>from age</th><th>patients</th><th>events</th>"
             h += "<th>median age (95 % CI)</th>"
@@ -151,9 +151,4 @@ extension ProgressionAnalysis {
     private func f3(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "–" }
 
     private func esc(_ s: String) -> String { SVGFormat.escape(s) }
-
-    static func inline(_ svg: String) -> String {
-        guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
-        return String(svg[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }

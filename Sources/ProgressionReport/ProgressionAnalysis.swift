@@ -127,13 +127,7 @@ package struct ProgressionAnalysis: Sendable {
     private mutating func addMilestones(_ cohort: String, _ group: String, _ members: [PatientFacts],
                                         _ template: DiseaseTemplate) {
         for (e, event) in template.events.enumerated() where event.record != .none {
-            var entries: [Double] = [], times: [Double] = [], events: [Bool] = []
-            for p in members {
-                if let a = p.eventAges[e], a <= p.entry { continue }
-                entries.append(p.entry)
-                times.append(min(p.eventAges[e] ?? p.exit, p.exit))
-                events.append(p.eventAges[e].map { $0 <= p.exit } ?? false)
-            }
+            let (entries, times, events) = Self.atRisk(e, members)
             guard entries.count >= Self.minimumBinCount, events.contains(true),
                   let first = try? KaplanMeier.estimate(entries: entries, times: times, events: events),
                   let start = first.times.indices.first(where: { first.atRisk[$0] >= Self.minimumAtRisk })
@@ -196,16 +190,25 @@ package struct ProgressionAnalysis: Sendable {
         }
     }
 
-    /// The Kaplan–Meier chance of event `e` within 2 years of the first visit, among the event-free at entry.
-    static func twoYearRisk(_ e: Int, _ members: [PatientFacts]) -> Double? {
-        var times: [Double] = [], events: [Bool] = []
+    /// Event `e` on the age scale: each member event-free at entry, with its entry age, its age at the
+    /// event or the end of its record, and whether the event was seen.
+    static func atRisk(_ e: Int, _ members: [PatientFacts]) -> (entries: [Double], times: [Double], events: [Bool]) {
+        var entries: [Double] = [], times: [Double] = [], events: [Bool] = []
         for p in members {
             if let a = p.eventAges[e], a <= p.entry { continue }
-            times.append(min(p.eventAges[e] ?? p.exit, p.exit) - p.entry)
+            entries.append(p.entry)
+            times.append(min(p.eventAges[e] ?? p.exit, p.exit))
             events.append(p.eventAges[e].map { $0 <= p.exit } ?? false)
         }
+        return (entries, times, events)
+    }
+
+    /// The Kaplan–Meier chance of event `e` within 2 years of the first visit, among the event-free at entry.
+    static func twoYearRisk(_ e: Int, _ members: [PatientFacts]) -> Double? {
+        let (entries, times, events) = atRisk(e, members)
         guard times.count >= minimumBinCount, events.contains(true),
-              let curve = try? KaplanMeier.estimate(times: times, events: events) else { return nil }
+              let curve = try? KaplanMeier.estimate(times: zip(times, entries).map { $0 - $1 }, events: events)
+        else { return nil }
         let risk = 1 - curve.survival(at: 2)
         return risk > 0 && risk < 1 ? risk : nil
     }

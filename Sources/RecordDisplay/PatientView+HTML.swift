@@ -25,7 +25,7 @@ extension PatientView {
         h += lines.dropFirst().map(esc).joined(separator: "<br>\n") + "</div>\n"
         if !series.isEmpty {
             h += "<div class=\"charts\">\n"
-            for s in series { h += Self.inline(chart(s).svg()) + "\n" }
+            for s in series { h += SVGFormat.inlined(chart(s).svg()) + "\n" }
             h += "</div>\n"
         }
         h += "<table>\n<tr><th>date</th><th>age</th><th>entry</th><th>values (reference range)</th></tr>\n"
@@ -71,10 +71,4 @@ extension PatientView {
     }
 
     private func esc(_ s: String) -> String { SVGFormat.escape(s) }
-
-    /// An SVG document without its XML prolog, for inlining.
-    static func inline(_ svg: String) -> String {
-        guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
-        return String(svg[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }

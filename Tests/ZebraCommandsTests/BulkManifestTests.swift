@@ -7,16 +7,10 @@ import ZebraTestSupport
 /// Every ndjson export carries a FHIR Bulk Data manifest that counts its files, the same bytes
 /// each run, and the record reader passes over it.
 @Suite struct BulkManifestTests {
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
-
     @Test func theManifestCountsEveryFileAndIsReproducible() throws {
         let root = try TestSupport.temporaryDirectory()
         for name in ["a", "b"] {
-            let made = run(["simulate", "--disease", "gaucher", "--template-only", "--patients", "40", "--seed", "5",
+            let made = zebra(["simulate", "--disease", "gaucher", "--template-only", "--patients", "40", "--seed", "5",
                             "--end-date", "2020-06-30", "--out", "\(root)/\(name)"])
             try #require(made.code == 0, "\(made.err)")
         }
@@ -36,7 +30,7 @@ import ZebraTestSupport
             #expect(entry["count"] as? Int == lines, "\(url)")
             #expect(url == "\(entry["type"] as? String ?? "").ndjson")
         }
-        let inspected = run(["inspect-records", "--records", root + "/a"])
+        let inspected = zebra(["inspect-records", "--records", root + "/a"])
         #expect(inspected.code == 0)
         #expect(inspected.out.contains("(\(files.count) files)"), "the manifest is not read as records")
         #expect(!inspected.out.contains("bulk-manifest"))

@@ -6,18 +6,12 @@ import ZebraTestSupport
 
 /// `zebra progression` from records and a synthetic cohort side by side; clear refusals.
 @Suite struct ProgressionCommandTests {
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
-
     @Test func writesTheReportAndTablesForRecordsAndASyntheticCohort() throws {
         let root = try TestSupport.temporaryDirectory()
-        let made = run(["simulate", "--disease", "fabry", "--template-only", "--registry-extract", "--patients", "400",
+        let made = zebra(["simulate", "--disease", "fabry", "--template-only", "--registry-extract", "--patients", "400",
                         "--seed", "3", "--out", root + "/records"])
         try #require(made.code == 0, "\(made.err)")
-        let (code, out, err) = run(["progression", "--records", root + "/records", "--patients", "400",
+        let (code, out, err) = zebra(["progression", "--records", root + "/records", "--patients", "400",
                                     "--template-only", "--registry-extract", "--by", "sex", "--out", root + "/report"])
         #expect(code == 0, "\(err)")
         #expect(out.contains("records 400 patients, synthetic 400 patients"), "\(out)")
@@ -32,15 +26,15 @@ import ZebraTestSupport
             #expect(FileManager.default.fileExists(atPath: root + "/report/tables/\(name).csv"), "\(name)")
         }
         // The same run again refuses to replace the folder without --overwrite.
-        let again = run(["progression", "--records", root + "/records", "--out", root + "/report"])
+        let again = zebra(["progression", "--records", root + "/records", "--out", root + "/report"])
         #expect(again.code != 0)
     }
 
     @Test func badRequestsAreRefusedClearly() throws {
         let root = try TestSupport.temporaryDirectory()
-        let neither = run(["progression", "--disease", "fabry", "--out", root + "/a"])
+        let neither = zebra(["progression", "--disease", "fabry", "--out", root + "/a"])
         #expect(neither.code != 0 && neither.err.contains("give --records, --patients, or both"))
-        let badGroup = run(["progression", "--disease", "fabry", "--patients", "50", "--template-only", "--by",
+        let badGroup = zebra(["progression", "--disease", "fabry", "--patients", "50", "--template-only", "--by",
                             "genotype", "--out", root + "/b"])
         #expect(badGroup.code != 0 && badGroup.err.contains("\"genotype\" is not sex or an attribute of fabry"))
         #expect(!FileManager.default.fileExists(atPath: root + "/b"))

@@ -6,14 +6,6 @@ import ZebraTestSupport
 
 /// `simulate --shard K/N` then `merge` gives the unsharded run's folder, byte for byte.
 @Suite struct ShardingTests {
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        // merge reads no template.
-        let templates = arguments.first == "merge" ? [] : ["--templates", TestSupport.modelsDirectory]
-        let code = Zebra.main(arguments + templates, console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
-
     /// Every file of a folder, by name, with its bytes.
     func contents(_ folder: String) throws -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]
@@ -27,15 +19,15 @@ import ZebraTestSupport
     func shardsMergeIntoTheUnshardedRun(shards: Int, format: String) throws {
         let root = try TestSupport.temporaryDirectory()
         let common = ["simulate", "--disease", "fabry", "--patients", "23", "--seed", "12", "--format", format]
-        try #require(run(common + ["--out", root + "/whole"]).code == 0)
+        try #require(zebra(common + ["--out", root + "/whole"]).code == 0)
         var parts: [String] = []
         for k in 1...shards {
             let part = root + "/part-\(k)"
-            let made = run(common + ["--shard", "\(k)/\(shards)", "--out", part])
+            let made = zebra(common + ["--shard", "\(k)/\(shards)", "--out", part])
             try #require(made.code == 0, "\(made.err)")
             parts.append(part)
         }
-        let merged = run(["merge", "--shards", parts.joined(separator: ","), "--out", root + "/merged"])
+        let merged = zebra(["merge", "--shards", parts.joined(separator: ","), "--out", root + "/merged"])
         try #require(merged.code == 0, "\(merged.err)")
         let whole = try contents(root + "/whole"), joined = try contents(root + "/merged")
         try #require(whole.count > 3)
@@ -47,14 +39,14 @@ import ZebraTestSupport
         let root = try TestSupport.temporaryDirectory()
         let common = ["simulate", "--disease", "gaucher", "--patients", "10", "--template-only"]
         for k in 1...3 {
-            try #require(run(common + ["--seed", "1", "--shard", "\(k)/3", "--out", root + "/a\(k)"]).code == 0)
+            try #require(zebra(common + ["--seed", "1", "--shard", "\(k)/3", "--out", root + "/a\(k)"]).code == 0)
         }
-        try #require(run(common + ["--seed", "2", "--shard", "3/3", "--out", root + "/b3"]).code == 0)
-        let missing = run(["merge", "--shards", "\(root)/a1,\(root)/a2", "--out", root + "/m1"])
+        try #require(zebra(common + ["--seed", "2", "--shard", "3/3", "--out", root + "/b3"]).code == 0)
+        let missing = zebra(["merge", "--shards", "\(root)/a1,\(root)/a2", "--out", root + "/m1"])
         #expect(missing.code != 0 && missing.err.contains("shards 1 to 3"))
-        let mixed = run(["merge", "--shards", "\(root)/a1,\(root)/a2,\(root)/b3", "--out", root + "/m2"])
+        let mixed = zebra(["merge", "--shards", "\(root)/a1,\(root)/a2,\(root)/b3", "--out", root + "/m2"])
         #expect(mixed.code != 0 && mixed.err.contains("another run"))
-        let badShard = run(common + ["--shard", "4/3", "--out", root + "/c"])
+        let badShard = zebra(common + ["--shard", "4/3", "--out", root + "/c"])
         #expect(badShard.code != 0 && badShard.err.contains("K/N"))
         #expect(!FileManager.default.fileExists(atPath: root + "/m1"))
     }

@@ -6,51 +6,45 @@ import ZebraTestSupport
 
 /// `zebra show` on FHIR files: a named patient, a seeded sample, HTML to a new file, clear errors.
 @Suite struct ShowCommandTests {
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
-
     @Test func showsANamedPatientASampleAndAPage() throws {
         let folder = try TestSupport.temporaryDirectory() + "/fabry"
-        let made = run(["simulate", "--disease", "fabry", "--template-only", "--patients", "30", "--seed", "4",
+        let made = zebra(["simulate", "--disease", "fabry", "--template-only", "--patients", "30", "--seed", "4",
                         "--out", folder])
         try #require(made.code == 0, "\(made.err)")
         let patients = String(decoding: try readFileBytes(folder + "/Patient.ndjson"), as: UTF8.self)
         let line = try #require(patients.split(separator: "\n").first)
         let id = try #require(line.range(of: "\"id\":\"").map { String(line[$0.upperBound...].prefix(36)) })
-        let one = run(["show", "--records", folder, "--patient", id])
+        let one = zebra(["show", "--records", folder, "--patient", id])
         #expect(one.code == 0, "\(one.err)")
         #expect(one.out.hasPrefix("Patient \(id)\n"), "\(one.out.prefix(200))")
         #expect(one.out.contains("diagnosis: Fabry disease"))
         #expect(one.err.contains("disease: fabry (inferred"))
 
-        let sample = run(["show", "--records", folder, "--sample", "3", "--seed", "9"])
+        let sample = zebra(["show", "--records", folder, "--sample", "3", "--seed", "9"])
         #expect(sample.code == 0)
         #expect(sample.out.components(separatedBy: "\nPatient ").count + (sample.out.hasPrefix("Patient ") ? 0 : -1)
             == 3)
-        #expect(run(["show", "--records", folder, "--sample", "3", "--seed", "9"]).out == sample.out)
-        #expect(run(["show", "--records", folder, "--sample", "3", "--seed", "10"]).out != sample.out)
+        #expect(zebra(["show", "--records", folder, "--sample", "3", "--seed", "9"]).out == sample.out)
+        #expect(zebra(["show", "--records", folder, "--sample", "3", "--seed", "10"]).out != sample.out)
 
         let page = folder + "-patient.html"
-        let html = run(["show", "--records", folder, "--patient", id, "--format", "html", "--out", page])
+        let html = zebra(["show", "--records", folder, "--patient", id, "--format", "html", "--out", page])
         #expect(html.code == 0, "\(html.err)")
         let written = String(decoding: try readFileBytes(page), as: UTF8.self)
         #expect(written.hasPrefix("<!DOCTYPE html>") && written.contains("<svg"))
-        let again = run(["show", "--records", folder, "--patient", id, "--format", "html", "--out", page])
+        let again = zebra(["show", "--records", folder, "--patient", id, "--format", "html", "--out", page])
         #expect(again.code != 0 && again.err.contains("exists"))
         #expect(try readFileBytes(page) == Array(written.utf8), "an existing file is never replaced")
     }
 
     @Test func anUnknownPatientIsAClearError() throws {
         let folder = try TestSupport.temporaryDirectory() + "/gaucher"
-        try #require(run(["simulate", "--disease", "gaucher", "--template-only", "--patients", "5", "--out", folder])
+        try #require(zebra(["simulate", "--disease", "gaucher", "--template-only", "--patients", "5", "--out", folder])
             .code == 0)
-        let (code, _, err) = run(["show", "--records", folder, "--patient", "no-such-patient"])
+        let (code, _, err) = zebra(["show", "--records", folder, "--patient", "no-such-patient"])
         #expect(code == 1)
         #expect(err.contains("no patient \"no-such-patient\" in \(folder) (5 patients)"), "\(err)")
-        let badFormat = run(["show", "--records", folder, "--format", "pdf"])
+        let badFormat = zebra(["show", "--records", folder, "--format", "pdf"])
         #expect(badFormat.code != 0 && badFormat.err.contains("pdf"))
     }
 }

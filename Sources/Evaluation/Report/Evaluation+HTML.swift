@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 
 extension Evaluation {
     static let style = """
@@ -36,12 +37,6 @@ extension Evaluation {
         return String(format: Swift.abs(x) >= 100 ? "%.1f" : "%.3f", x)
     }
 
-    /// An SVG document without its XML prolog, for inlining.
-    static func inline(_ svg: String) -> String {
-        guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
-        return String(svg[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// A self-contained HTML report (inline CSS and SVG, no scripts, nothing fetched): a summary
     /// table with traffic lights, then Fidelity, Privacy, Fairness and Notes.
     package func htmlReport() -> String {
@@ -75,7 +70,7 @@ extension Evaluation {
             if !figs.isEmpty {
                 h += "<div class=\"figures\">\n"
                 for f in figs {
-                    h += "<div class=\"figure\"><h3>\(Self.escape(f.title))</h3>\n\(Self.inline(f.svg))\n<p "
+                    h += "<div class=\"figure\"><h3>\(Self.escape(f.title))</h3>\n\(SVGFormat.inlined(f.svg))\n<p "
                         + "class=\"caption\">\(Self.escape(f.caption))</p></div>\n"
                 }
                 h += "</div>\n"

@@ -1,5 +1,6 @@
 import DiseaseModeling
 import Simulation
+import Statistics
 import Timelines
 
 /// One visit of an observation window: its age and the measures observed (NaN where not).
@@ -101,15 +102,7 @@ package struct PatientWindow: Sendable {
         guard obs.count >= 2, let first = obs.first?.age, let last = obs.last?.age, last - first >= 0.5 else {
             return nil
         }
-        let n = Double(obs.count)
-        let meanAge = obs.reduce(0) { $0 + $1.age } / n
-        let meanValue = obs.reduce(0) { $0 + $1.value } / n
-        var sxy = 0.0, sxx = 0.0
-        for o in obs {
-            sxy += (o.age - meanAge) * (o.value - meanValue)
-            sxx += (o.age - meanAge) * (o.age - meanAge)
-        }
-        return sxx > 0 ? sxy / sxx : nil
+        return Descriptive.leastSquaresSlope(x: obs.map(\.age), y: obs.map(\.value))
     }
 
     /// The mean of measure `m` over the window's observed values.

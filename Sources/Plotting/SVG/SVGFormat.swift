@@ -32,6 +32,12 @@ package enum SVGFormat {
     /// A pixel coordinate: two decimals, plenty below a pixel and short in the file.
     static func px(_ value: Double) -> String { fixed(value, decimals: 2) }
 
+    /// An SVG document without its XML prolog, to inline in an HTML page.
+    package static func inlined(_ svg: String) -> String {
+        guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
+        return String(svg[end.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// `text` made safe for XML character data and attribute values: the five markup
     /// characters become entities and characters XML 1.0 forbids (most C0 controls) are dropped.
     package static func escape(_ text: String) -> String {

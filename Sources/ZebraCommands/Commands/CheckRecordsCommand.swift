@@ -23,18 +23,9 @@ struct CheckRecordsCommand: ZebraCommand {
                                       help: "Example patients per broken rule.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let path = arguments[Self.records]
-        let template: DiseaseTemplate, records: SeedRecords
-        if let id = arguments[Self.disease] {
-            template = try loadTemplate(id, arguments)
-            do { records = try SeedRecordImporter(template: template).read(path: path) } catch {
-                throw CommandError(error.description)
-            }
-        } else {
-            (template, records) = try inferDisease(path, arguments, console: console)
-        }
+        let (template, records) = try readDiseaseRecords(arguments[Self.records], disease: arguments[Self.disease],
+                                                         arguments, console: console)
         console.error(records.report.summary().replacingOccurrences(of: "\n", with: "; "))
-        try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
         var checker = RecordChecker(template: template, concepts: records.concepts)
         checker.examplesPerRule = arguments[Self.examples]
         let report = checker.check(records.timelines)

@@ -41,15 +41,8 @@ struct ProgressionCommand: ZebraCommand {
         var cohorts: [ProgressionCohort] = []
         if let path = arguments[Self.records] {
             let records: SeedRecords
-            if let id = arguments[Self.disease] {
-                template = try loadTemplate(id, arguments)
-                do { records = try SeedRecordImporter(template: template).read(path: path) } catch {
-                    throw CommandError(error.description)
-                }
-            } else {
-                (template, records) = try inferDisease(path, arguments, console: console)
-            }
-            try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
+            (template, records) = try readDiseaseRecords(path, disease: arguments[Self.disease], arguments,
+                                                         console: console)
             cohorts.append(ProgressionCohort(name: "records", timelines: records.timelines))
         } else {
             guard let id = arguments[Self.disease] else {

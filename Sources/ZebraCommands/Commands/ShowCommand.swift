@@ -36,17 +36,8 @@ struct ShowCommand: ZebraCommand {
     static let disease = Option<String?>("disease", "id", help: "Template id (default: the disease the records name).")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let path = arguments[Self.records]
-        let template: DiseaseTemplate, records: SeedRecords
-        if let id = arguments[Self.disease] {
-            template = try loadTemplate(id, arguments)
-            do { records = try SeedRecordImporter(template: template).read(path: path) } catch {
-                throw CommandError(error.description)
-            }
-        } else {
-            (template, records) = try inferDisease(path, arguments, console: console)
-        }
-        try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
+        let (template, records) = try readDiseaseRecords(arguments[Self.records], disease: arguments[Self.disease],
+                                                         arguments, console: console)
         let chosen = try choose(records.timelines, arguments)
         let views = chosen.map { PatientView($0, template: template, concepts: records.concepts) }
         let output: String

@@ -94,3 +94,21 @@ func requireDisease(_ records: SeedRecords, template: DiseaseTemplate, path: Str
         + "\(formatCount(patients)) patients carry its Condition and \(formatCount(values)) of its measure values were "
         + "found; \(census.found(excluding: template.id))")
 }
+
+/// Records of one disease as the record-reading commands take them: the template `disease` names
+/// (else the one the records name), the records read with default import options, and records of
+/// another disease refused.
+func readDiseaseRecords(_ path: String, disease: String?, _ arguments: ParsedArguments,
+                        console: Console) throws -> (template: DiseaseTemplate, records: SeedRecords) {
+    let template: DiseaseTemplate, records: SeedRecords
+    if let id = disease {
+        template = try loadTemplate(id, arguments)
+        do { records = try SeedRecordImporter(template: template).read(path: path) } catch {
+            throw CommandError(error.description)
+        }
+    } else {
+        (template, records) = try inferDisease(path, arguments, console: console)
+    }
+    try requireDisease(records, template: template, path: path, label: "records", arguments: arguments)
+    return (template, records)
+}
