@@ -59,7 +59,7 @@ extension PatientView {
     }
 
     /// A measure over age, with its reference bounds as dashed lines.
-    private func chart(_ s: Series) -> LineChart {
+    func chart(_ s: Series) -> LineChart {
         var lines = [LineSeries(name: s.name, x: s.ages, y: s.values, showsPoints: true)]
         let span = [s.ages.first ?? 0, s.ages.last ?? 1]
         if let low = s.low { lines.append(LineSeries(name: "reference ≥ \(DisplayNumber.short(low))", x: span,

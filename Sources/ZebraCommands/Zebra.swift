@@ -10,7 +10,7 @@ package enum Zebra {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
          InspectRecordsCommand.self, CheckRecordsCommand.self, TrainCommand.self, ControlArmCommand.self,
          TrialSimCommand.self, SplitRecordsCommand.self, EvaluateCommand.self, ShowCommand.self,
-         ProgressionCommand.self, MergeCommand.self]
+         ProgressionCommand.self, CasesCommand.self, MergeCommand.self]
     }
 
     static var overview: String {

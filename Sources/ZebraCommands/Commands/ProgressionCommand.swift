@@ -83,14 +83,8 @@ struct ProgressionCommand: ZebraCommand {
     /// A synthetic cohort from the shipped (or given) learned template, or the template alone.
     static func synthetic(_ n: Int, _ template: DiseaseTemplate, _ arguments: ParsedArguments,
                           _ console: Console) throws -> [PatientTimeline] {
-        let model = try loadModel(arguments, template: template, console: console)
-        if model?.sequenceModel != nil {
-            throw CommandError("progression simulates with a template or a learned template; for a sequence model, "
-                + "write its records with 'zebra simulate --model' and pass them with --records")
-        }
-        var options = SimulationOptions(seed: Shared.seed(arguments))
-        if arguments[Self.registryExtract] { options.registry = RegistryProtocol() }
-        let simulator = CohortSimulator(template: model?.template(base: template) ?? template, options: options)
+        let simulator = try cohortSimulator(template, arguments, console, command: "progression",
+                                            registry: arguments[Self.registryExtract] ? RegistryProtocol() : nil)
         return simulator.patients(0..<n, threads: Shared.threads(arguments)).map(\.timeline)
     }
 
