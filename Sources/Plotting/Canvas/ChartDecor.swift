@@ -57,8 +57,10 @@ struct ChartDecor {
         return rows
     }
 
-    /// The plot frame for a chart of `size` with data domains `xDomain` and `yDomain`.
-    func frame(size: ChartSize, xDomain: (Double, Double), yDomain: (Double, Double)) -> PlotFrame {
+    /// The plot frame for a chart of `size` with data domains `xDomain` and `yDomain`. Only the
+    /// left margin depends on the y tick labels; the plot height does not.
+    func frame(size: ChartSize, xDomain: (Double, Double), yDomain: (Double, Double),
+               ySpacing: AxisScale = .linear) -> PlotFrame {
         let o = Self.outer
         let widest = yTickLabels.map { Self.textWidth($0, size: yTickFontSize) }.max() ?? 0
         let firstX = xTickLabels.first.map { Self.textWidth($0, size: Self.tickSize) / 2 } ?? 0
@@ -71,6 +73,7 @@ struct ChartDecor {
             + (rows > 0 ? 4 : 0) + 8
         let bottom = o + 20 + (xLabel.isEmpty ? 0 : 18)
         let height = Swift.max(30, size.height - top - bottom)
-        return PlotFrame(left: left, top: top, width: width, height: height, xDomain: xDomain, yDomain: yDomain)
+        return PlotFrame(left: left, top: top, width: width, height: height, xDomain: xDomain, yDomain: yDomain,
+                         ySpacing: ySpacing)
     }
 }
