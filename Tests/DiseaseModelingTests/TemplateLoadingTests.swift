@@ -29,6 +29,18 @@ import ZebraTestSupport
         #expect(gaucher.events.first { $0.id == "splenectomy" }?.concept.codes.first?.code == "234319005")
     }
 
+    /// Right-skewed labs spread over decades are drawn on a log axis; the rest keep the linear default.
+    @Test func skewedMeasuresAskForALogAxis() throws {
+        func scales(_ id: String) throws -> [String: PlotScale] {
+            let t = try TestSupport.shippedTemplate(id)
+            return Dictionary(uniqueKeysWithValues: t.measures.map { ($0.id, $0.plotScale) })
+        }
+        #expect(try scales("fabry") == ["egfr": .linear, "upcr": .log, "lyso-gb3": .log, "lvmi": .linear])
+        #expect(try scales("gaucher") == ["spleen-mn": .log, "liver-mn": .linear, "hemoglobin": .linear,
+                                          "platelets": .linear, "chitotriosidase": .log])
+        #expect(try scales("friedreich-ataxia") == ["mfars": .linear])
+    }
+
     @Test func plotScaleDecodesAndDefaultsToLinear() throws {
         let text = TestSupport.minimalTemplate
         let old = #""noise": {"sd": 1}"#
