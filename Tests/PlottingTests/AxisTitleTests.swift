@@ -1,7 +1,7 @@
 import Testing
 @testable import Plotting
 
-/// A y-axis title longer than the plot is tall wraps onto a second line rather than running past the chart.
+/// A y-axis title longer than the plot is tall wraps onto more lines rather than running past the chart.
 @Suite struct AxisTitleTests {
     @Test func shortTitlesKeepOneLine() {
         #expect(ChartDecor.yLabelLines("eGFR", plotHeight: 100) == ["eGFR"])
@@ -13,9 +13,11 @@ import Testing
         let lines = ChartDecor.yLabelLines(title, plotHeight: 250)
         #expect(lines == ["Protein/Creatinine [Mass Ratio]", "in Urine (g/g, log scale)"])
         #expect(lines.allSatisfy { ChartDecor.textWidth($0, size: ChartDecor.labelSize) <= 250 })
-        // Too long even for two lines: each line ends in an ellipsis instead of overflowing.
+        // A shorter plot takes three lines; one too short even for that cuts the title with "…".
+        #expect(ChartDecor.yLabelLines(title, plotHeight: 170)
+            == ["Protein/Creatinine", "[Mass Ratio] in Urine", "(g/g, log scale)"])
         let cut = ChartDecor.yLabelLines(title, plotHeight: 120)
-        #expect(cut.count == 2 && cut.allSatisfy { $0.hasSuffix("…") && $0.count <= 16 })
+        #expect(cut == ["Protein/Creatin…", "[Mass Ratio] in", "Urine (g/g, log…"])
     }
 
     @Test func aWrappedTitleWidensTheMarginAndDrawsTwoLines() {

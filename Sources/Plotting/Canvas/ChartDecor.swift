@@ -66,8 +66,8 @@ struct ChartDecor {
         let firstX = xTickLabels.first.map { Self.textWidth($0, size: Self.tickSize) / 2 } ?? 0
         let lastX = xTickLabels.last.map { Self.textWidth($0, size: Self.tickSize) / 2 } ?? 0
         let right = Swift.max(o + 8, lastX + 4)
-        // A y title longer than the plot is tall takes a second line, and that line a wider margin;
-        // the narrower plot may need more legend rows, so the height is worked out again.
+        // A y title longer than the plot is tall takes more lines, and they a wider margin; the
+        // narrower plot may need more legend rows, so the height is worked out again.
         var lines = 1
         while true {
             let labelWidth = yLabel.isEmpty ? 0 : Self.yLabelMargin(lines: lines)
@@ -91,26 +91,49 @@ struct ChartDecor {
     /// The room a y-axis title of `lines` lines takes left of the tick labels.
     static func yLabelMargin(lines: Int) -> Double { 6 + 14 * Double(lines) }
 
-    /// The y-axis title as it fits along a plot `plotHeight` pixels tall: one line; else two,
-    /// broken at the space that best balances them; a line that still does not fit ends in "…".
+    /// At most this many lines of y-axis title; a longer one is cut short with "…".
+    static let maximumYLabelLines = 3
+
+    /// The y-axis title as it fits along a plot `plotHeight` pixels tall: one line if it fits,
+    /// else the fewest lines (up to three) of balanced length that do; a title too long even
+    /// for that keeps its first three lines, the last ending in "…".
     static func yLabelLines(_ label: String, plotHeight: Double) -> [String] {
         guard !label.isEmpty, textWidth(label, size: labelSize) > plotHeight else { return [label] }
-        let characters = Array(label)
-        let breaks = characters.indices.filter { characters[$0] == " " }
-        guard let split = breaks.min(by: { balance(characters, at: $0) < balance(characters, at: $1) }) else {
-            return [truncated(label, plotHeight: plotHeight)]
+        let words = label.split(separator: " ").map(String.init)
+        let fits = Swift.max(1, Int(plotHeight / (labelSize * 0.6)))
+        for n in 2...maximumYLabelLines {
+            let lines = balancedWrap(words, lines: n)
+            if lines.count <= n, lines.allSatisfy({ $0.count <= fits }) { return lines }
         }
-        let first = String(characters[..<split]), second = String(characters[(split + 1)...])
-        return [truncated(first, plotHeight: plotHeight), truncated(second, plotHeight: plotHeight)]
+        let all = wrap(words, width: fits)
+        var kept = all.prefix(maximumYLabelLines).map { $0.count <= fits ? $0 : String($0.prefix(fits - 1)) + "…" }
+        if all.count > kept.count, let last = kept.popLast() {
+            kept.append((last.hasSuffix("…") ? String(last.dropLast()) : String(last.prefix(fits - 1))) + "…")
+        }
+        return kept
     }
 
-    /// The longer of the two lines a break at `index` makes, in characters.
-    private static func balance(_ characters: [Character], at index: Int) -> Int {
-        Swift.max(index, characters.count - index - 1)
+    /// The narrowest greedy wrap of `words` into at most `lines` lines, so the lines come out even.
+    private static func balancedWrap(_ words: [String], lines: Int) -> [String] {
+        let total = words.joined(separator: " ").count
+        let longest = words.map(\.count).max() ?? 0
+        for width in Swift.max(longest, total / lines)...Swift.max(longest, total) {
+            let wrapped = wrap(words, width: width)
+            if wrapped.count <= lines { return wrapped }
+        }
+        return [words.joined(separator: " ")]
     }
 
-    private static func truncated(_ line: String, plotHeight: Double) -> String {
-        let fits = Int(plotHeight / (labelSize * 0.6))
-        return line.count <= fits ? line : String(line.prefix(Swift.max(1, fits - 1))) + "…"
+    /// `words` in lines of at most `width` characters, greedily; a longer word takes a line of its own.
+    private static func wrap(_ words: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        for word in words {
+            if let last = lines.last, last.count + 1 + word.count <= width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
+        return lines
     }
 }
