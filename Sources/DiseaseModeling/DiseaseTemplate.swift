@@ -126,11 +126,20 @@ package struct MeasureDefinition: Sendable {
     package internal(set) var minimumAge: Double = 0
     /// The reference interval a report prints beside a value (by sex), when the template gives one.
     package internal(set) var referenceRange: ReferenceRange?
+    /// The axis reports draw the values on: log for right-skewed values spread over decades.
+    package internal(set) var plotScale: PlotScale = .linear
 
     /// Whether the test existed on `day` and is valid at `age`.
     package func exists(on day: CalendarDay, atAge age: Double) -> Bool {
         age >= minimumAge && availableFrom.map { day >= $0 } ?? true
     }
+}
+
+/// How reports space a measure's values on a chart axis; display only, never a model input.
+package enum PlotScale: String, Sendable, Equatable, CaseIterable {
+    case linear
+    /// Log10, for right-skewed values (lyso-Gb3, proteinuria) whose spread between patients spans decades.
+    case log
 }
 
 /// A measure's reference interval (normal range): either bound may be open, and women may differ.

@@ -5,8 +5,8 @@ import Timelines
 extension TemplateDecoder {
     func measure(_ node: JSONNode, _ path: String) -> MeasureDefinition {
         let allowed: Set<String> = ["id", "text", "codes", "unit", "decimals", "category", "start", "initial", "slope",
-                                    "floor", "ceiling", "noise", "observe", "availableFrom", "referenceRange", "source",
-                                    "note"]
+                                    "floor", "ceiling", "noise", "observe", "availableFrom", "referenceRange",
+                                    "plotScale", "source", "note"]
         let m = reader.object(node, path, allowed: allowed) ?? [:]
         checkSource(m["source"], "\(path).source")
         let id = reader.string(reader.required(m, "id", path, parent: node), "\(path).id") ?? "?"
@@ -54,6 +54,8 @@ extension TemplateDecoder {
         definition.availableFrom = day(m["availableFrom"], "\(path).availableFrom")
         definition.minimumAge = minimumAge
         definition.referenceRange = referenceRange(m["referenceRange"], "\(path).referenceRange")
+        definition.plotScale = reader.choice(m["plotScale"], "\(path).plotScale", PlotScale.allCases.map(\.rawValue))
+            .flatMap(PlotScale.init(rawValue:)) ?? .linear
         return definition
     }
 

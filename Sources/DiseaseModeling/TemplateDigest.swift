@@ -3,15 +3,15 @@ import Serialization
 
 /// The digest that names which template a model was trained with: a SHA-256 of what the
 /// simulator and the model read, not of the file's bytes. Prose (descriptions, sources, notes,
-/// code displays, the name and version), reference ranges (only reports print them), the record
-/// rules (they only check) and key order do not
+/// code displays, the name and version), reference ranges and plot scales (only reports use
+/// them), the record rules (they only check) and key order do not
 /// count, so editing a description does not invalidate a trained model, while changing any
 /// number, code or simulation rule does.
 enum TemplateDigest {
     /// Keys whose values never change what is simulated or learned, wherever they stand.
     static let proseKeys: Set<String> = [
         "$schema", "name", "description", "version", "sources", "source", "note", "notes", "display",
-        "referenceRange",
+        "referenceRange", "plotScale",
     ]
     /// Top-level keys of the same kind: the record rules only check (`visits.rules` is a schedule).
     static let topLevelProseKeys: Set<String> = ["rules"]

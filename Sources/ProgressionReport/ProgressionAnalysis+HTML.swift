@@ -1,5 +1,6 @@
 import Foundation
 import Plotting
+import RecordDisplay
 import Statistics
 
 extension ProgressionAnalysis {
@@ -37,30 +38,38 @@ extension ProgressionAnalysis {
     }
 
     private func trajectorySection() -> String {
-        var h = "<h2>Trajectories</h2>\n"
+        var h = "<h2>Trajectories</h2>\n<p class=\"method\">Lines: the median of the values in each bin; "
+            + "bands: the 10–90 % range. Measures whose values spread over decades are drawn on a log scale.</p>\n"
         for measure in Set(bins.map(\.measure)).sorted() {
             h += "<h3>\(esc(measure))</h3>\n<div class=\"charts\">\n"
-            for (axis, label) in [("age", "age (years)"), ("duration", "years since onset")] {
-                var series: [LineSeries] = []
-                for cohort in cohorts {
-                    for group in groups {
-                        let b = bins.filter { $0.measure == measure && $0.axis == axis && $0.cohort == cohort
-                            && $0.group == group }
-                        guard !b.isEmpty else { continue }
-                        series.append(LineSeries(name: seriesName(cohort, group), x: b.map { ($0.low + $0.high) / 2 },
-                                                 y: b.map(\.median), lower: b.map(\.p10), upper: b.map(\.p90),
-                                                 dashed: cohort != cohorts.first, showsPoints: true))
-                    }
-                }
-                guard !series.isEmpty else { continue }
-                let chart = LineChart(title: "\(measure) by \(axis == "age" ? "age" : "disease duration")",
-                                      xLabel: label, yLabel: "median, 10–90 %", series: series,
-                                      size: ChartSize(width: 520, height: 340))
+            for axis in ["age", "duration"] {
+                guard let chart = trajectoryChart(measure, axis: axis) else { continue }
                 h += SVGFormat.inlined(chart.svg()) + "\n"
             }
             h += "</div>\n"
         }
         return h
+    }
+
+    /// A measure's median and 10–90 % range per bin of age or of years since onset (`axis`), one
+    /// line per cohort and group, on the axis the template asks for; nil with no bins.
+    func trajectoryChart(_ measure: String, axis: String) -> LineChart? {
+        var series: [LineSeries] = []
+        for cohort in cohorts {
+            for group in groups {
+                let b = bins.filter { $0.measure == measure && $0.axis == axis && $0.cohort == cohort
+                    && $0.group == group }
+                guard !b.isEmpty else { continue }
+                series.append(LineSeries(name: seriesName(cohort, group), x: b.map { ($0.low + $0.high) / 2 },
+                                         y: b.map(\.median), lower: b.map(\.p10), upper: b.map(\.p90),
+                                         dashed: cohort != cohorts.first, showsPoints: true))
+            }
+        }
+        guard !series.isEmpty else { return nil }
+        let y = axes[measure] ?? MeasureAxis(name: measure, unit: "", plotScale: .linear)
+        return LineChart(title: "\(measure) by \(axis == "age" ? "age" : "disease duration")",
+                         xLabel: axis == "age" ? "age (years)" : "years since onset", yLabel: y.title,
+                         series: series, size: ChartSize(width: 520, height: 340), yScale: y.scale)
     }
 
     private func milestoneSection() -> String {

@@ -70,6 +70,8 @@ package struct ProgressionAnalysis: Sendable {
     package private(set) var milestones: [Milestone] = []
     package private(set) var slopes: [Slopes] = []
     package private(set) var sampleSizes: [SampleSizeRow] = []
+    /// Each measure's chart axis (title in words with the unit, linear or log), by the name bins carry.
+    package let axes: [String: MeasureAxis]
 
     static let binWidth = 5.0
     static let minimumBinCount = 5
@@ -81,6 +83,7 @@ package struct ProgressionAnalysis: Sendable {
                  grouping: ProgressionGrouping) {
         disease = template.name
         self.cohorts = cohorts.map(\.name)
+        axes = Dictionary(template.measures.map { ($0.concept.text, MeasureAxis($0)) }) { first, _ in first }
         let facts = cohorts.map { c in
             c.timelines.compactMap { PatientFacts($0, template: template, concepts: concepts) }
         }

@@ -25,7 +25,7 @@ extension PatientView {
         h += lines.dropFirst().map(esc).joined(separator: "<br>\n") + "</div>\n"
         if !series.isEmpty {
             h += "<div class=\"charts\">\n"
-            for s in series { h += SVGFormat.inlined(chart(s).svg()) + "\n" }
+            for s in series { h += SVGFormat.inlined(Self.chart(s).svg()) + "\n" }
             h += "</div>\n"
         }
         h += "<table>\n<tr><th>date</th><th>age</th><th>entry</th><th>values (reference range)</th></tr>\n"
@@ -58,16 +58,16 @@ extension PatientView {
             + "\(DisplayNumber.age(row.age))</td><td>\(entry)</td><td>\(values)</td></tr>\n"
     }
 
-    /// A measure over age, with its reference bounds as dashed lines.
-    func chart(_ s: Series) -> LineChart {
+    /// A measure over age, with its reference bounds as dashed lines, on the axis its template asks for.
+    static func chart(_ s: Series) -> LineChart {
         var lines = [LineSeries(name: s.name, x: s.ages, y: s.values, showsPoints: true)]
         let span = [s.ages.first ?? 0, s.ages.last ?? 1]
         if let low = s.low { lines.append(LineSeries(name: "reference ≥ \(DisplayNumber.short(low))", x: span,
                                                      y: [low, low], dashed: true)) }
         if let high = s.high { lines.append(LineSeries(name: "reference ≤ \(DisplayNumber.short(high))", x: span,
                                                        y: [high, high], dashed: true)) }
-        return LineChart(title: s.name, xLabel: "age (years)", yLabel: s.unit.isEmpty ? "score" : s.unit, series: lines,
-                         size: ChartSize(width: 480, height: 300))
+        return LineChart(title: s.name, xLabel: "age (years)", yLabel: s.axis.title, series: lines,
+                         size: ChartSize(width: 480, height: 300), yScale: s.axis.scale)
     }
 
     private func esc(_ s: String) -> String { SVGFormat.escape(s) }

@@ -37,6 +37,8 @@ package struct PatientView: Sendable {
     package struct Series: Sendable, Equatable {
         package var name: String
         package var unit: String
+        /// The y axis: the title in words with the unit, and the template's plot scale.
+        package var axis: MeasureAxis
         package var ages: [Double]
         package var values: [Double]
         package var low: Double?
@@ -105,8 +107,8 @@ private struct RowBuilder {
         treatmentOf = Dictionary(uniqueKeysWithValues: concepts.treatments.enumerated().map { ($1, $0) })
         series = template.measures.map { m in
             let range = m.referenceRange?.bounds(for: timeline.sex)
-            return PatientView.Series(name: m.concept.text, unit: DisplayUnit.text(m.concept.unit), ages: [],
-                                      values: [], low: range?.low, high: range?.high)
+            return PatientView.Series(name: m.concept.text, unit: DisplayUnit.text(m.concept.unit),
+                                      axis: MeasureAxis(m), ages: [], values: [], low: range?.low, high: range?.high)
         }
     }
 

@@ -29,6 +29,31 @@ import ZebraTestSupport
         #expect(gaucher.events.first { $0.id == "splenectomy" }?.concept.codes.first?.code == "234319005")
     }
 
+    /// Right-skewed labs spread over decades are drawn on a log axis; the rest keep the linear default.
+    @Test func skewedMeasuresAskForALogAxis() throws {
+        func scales(_ id: String) throws -> [String: PlotScale] {
+            let t = try TestSupport.shippedTemplate(id)
+            return Dictionary(uniqueKeysWithValues: t.measures.map { ($0.id, $0.plotScale) })
+        }
+        #expect(try scales("fabry") == ["egfr": .linear, "upcr": .log, "lyso-gb3": .log, "lvmi": .linear])
+        #expect(try scales("gaucher") == ["spleen-mn": .log, "liver-mn": .linear, "hemoglobin": .linear,
+                                          "platelets": .linear, "chitotriosidase": .log])
+        #expect(try scales("friedreich-ataxia") == ["mfars": .linear])
+    }
+
+    @Test func plotScaleDecodesAndDefaultsToLinear() throws {
+        let text = TestSupport.minimalTemplate
+        let old = #""noise": {"sd": 1}"#
+        #expect(text.contains(old))
+        func decoded(_ replacement: String) throws -> PlotScale {
+            let edited = text.replacingOccurrences(of: old, with: replacement)
+            return try DiseaseTemplate.decode(Array(edited.utf8), file: "toy.json").measures[0].plotScale
+        }
+        #expect(try decoded(old) == .linear)
+        #expect(try decoded(old + #", "plotScale": "log""#) == .log)
+        #expect(try decoded(old + #", "plotScale": "linear""#) == .linear)
+    }
+
     @Test func minimalTemplateLoads() throws {
         let t = try DiseaseTemplate.decode(Array(TestSupport.minimalTemplate.utf8), file: "toy.json")
         #expect(t.stateNames == ["onset", "diagnosis", "milestone", "complication", "drug"])
@@ -107,6 +132,11 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
          "$.measures[0].referenceRange", "low (5.0) is not below high (2.0)"),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"source": "book"}"#,
          "$.measures[0].referenceRange", "give a \"low\" or a \"high\" bound"),
+        // A measure's chart axis is one of two words.
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "plotScale": "logarithmic""#, "$.measures[0].plotScale",
+         "\"logarithmic\" is not one of \"linear\", \"log\""),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "plotScale": 10"#, "$.measures[0].plotScale",
+         "expected a string"),
         // Issue 10: causes of death, one of which takes the background.
         (excessLine, #""excess": {"value": 0}, "causes": [{"# + causeA + #"}]}"#,
          "$.mortality.causes", "exactly one cause must take the background"),
@@ -211,6 +241,8 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
         (#""sources": {"book": "A textbook"}"#, #""sources": {"book": "A textbook, 2nd edition"}"#),
         // A reference range only labels values in reports.
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"low": 2}"#),
+        // So does a chart axis.
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "plotScale": "log""#),
     ])
     func proseEditsKeepTheDigest(old: String, new: String) throws {
         let text = TestSupport.minimalTemplate

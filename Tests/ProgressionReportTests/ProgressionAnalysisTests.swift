@@ -96,4 +96,41 @@ import ZebraTestSupport
         let html = analysis.html(cohortSizes: ["s": 400])
         #expect(html.contains("<svg") && html.contains("Sample size per arm"))
     }
+
+    /// Lyso-Gb3 (marked `plotScale: log`) is drawn on a log axis with 1–2–5 ticks through 1, 10 and
+    /// 100; eGFR keeps a linear axis with evenly spaced ticks. Both axes are titled in words with units.
+    @Test func skewedLabsGetALogAxis() throws {
+        let (template, concepts, timelines) = try cohort("fabry", 400, seed: 5)
+        let analysis = ProgressionAnalysis(template: template, concepts: concepts,
+                                           cohorts: [ProgressionCohort(name: "s", timelines: timelines)],
+                                           grouping: .none)
+        let lyso = try #require(analysis.trajectoryChart("Lyso-Gb3, serum", axis: "age"))
+        #expect(lyso.yLabel == "Lyso-Gb3, serum (ng/mL, log scale)")
+        let logLabels = Self.yTickLabels(lyso.svg())
+        #expect(logLabels.contains("1") && logLabels.contains("10"), "\(logLabels)")
+        let oneTwoFive = Set([1.0, 2, 5].flatMap { m in (-2...4).map { m * pow(10, Double($0)) } }.map(Self.rounded))
+        #expect(logLabels.allSatisfy { Double($0).map { oneTwoFive.contains(Self.rounded($0)) } ?? false })
+        let f = lyso.frame
+        #expect(abs((f.y.map(1) - f.y.map(10)) - (f.y.map(10) - f.y.map(100))) < 1e-9)
+
+        let egfr = try #require(analysis.trajectoryChart("eGFR (CKD-EPI 2021)", axis: "duration"))
+        #expect(egfr.yLabel == "eGFR (CKD-EPI 2021), mL/min/1.73 m²" && egfr.xLabel == "years since onset")
+        let values = Self.yTickLabels(egfr.svg()).compactMap(Double.init)
+        let steps = Set(zip(values, values.dropFirst()).map { $0.1 - $0.0 })
+        #expect(values.count >= 4 && steps.count == 1, "\(values)")
+        let html = analysis.html(cohortSizes: ["s": 400])
+        #expect(html.contains("log scale"))
+        #expect(!html.contains(">median, 10–90 %</text>"))
+    }
+
+    private static func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+
+    /// The y-axis tick labels of a chart: 11 px text anchored at its end, left of the plot.
+    static func yTickLabels(_ svg: String) -> [String] {
+        svg.components(separatedBy: "<text ").dropFirst().compactMap { chunk -> String? in
+            guard chunk.contains("font-size=\"11.00\""), chunk.contains("text-anchor=\"end\""),
+                  let open = chunk.firstIndex(of: ">"), let close = chunk.range(of: "</text>") else { return nil }
+            return String(chunk[chunk.index(after: open)..<close.lowerBound])
+        }
+    }
 }

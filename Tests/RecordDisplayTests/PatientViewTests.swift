@@ -64,6 +64,48 @@ import ZebraTestSupport
         #expect(!html.contains("<?xml"))
     }
 
+    /// A measure its template marks `plotScale: log` is charted on a log axis, titled in words with its
+    /// unit and "log scale"; a linear measure keeps evenly spaced ticks.
+    @Test func skewedMeasuresAreChartedOnALogAxis() throws {
+        let (template, concepts, timelines) = try patients("fabry", 20)
+        let lyso = template.measures[try #require(template.measureIndex("lyso-gb3"))]
+        let egfr = template.measures[try #require(template.measureIndex("egfr"))]
+        func series(_ m: MeasureDefinition) -> PatientView.Series {
+            PatientView.Series(name: m.concept.text, unit: DisplayUnit.text(m.concept.unit), axis: MeasureAxis(m),
+                               ages: [30, 31, 32, 33], values: [1.5, 12, 40, 150])
+        }
+        let log = PatientView.chart(series(lyso))
+        #expect(log.yLabel == "Lyso-Gb3, serum (ng/mL, log scale)")
+        #expect(Self.yTickLabels(log.svg()) == ["1", "2", "5", "10", "20", "50", "100", "200"])
+        let linear = PatientView.chart(series(egfr))
+        #expect(linear.yLabel == "eGFR (CKD-EPI 2021), mL/min/1.73 m²")
+        #expect(Self.yTickLabels(linear.svg()) == ["0", "20", "40", "60", "80", "100", "120", "140", "160"])
+        // A patient's page: lyso-Gb3 and urine protein/creatinine on log axes, eGFR and LVMI linear.
+        let lysoConcept = concepts.measures[try #require(template.measureIndex("lyso-gb3"))]
+        let t = try #require(timelines.first { t in t.events.contains { $0.concept == lysoConcept } })
+        let view = PatientView(t, template: template, concepts: concepts)
+        let logCharts = view.series.filter { PatientView.chart($0).yLabel.hasSuffix("log scale)") }.map(\.name)
+        #expect(logCharts.contains(lyso.concept.text) && !logCharts.contains(egfr.concept.text))
+        #expect(Set(logCharts).isSubset(of: ["Lyso-Gb3, serum", "Protein/Creatinine [Mass Ratio] in Urine"]))
+        #expect(view.html().contains("log scale"))
+    }
+
+    @Test func axisTitlesAreWordsWithUnits() {
+        #expect(MeasureAxis(name: "mFARS total score", unit: "", plotScale: .linear).title == "mFARS total score")
+        #expect(MeasureAxis(name: "Chitotriosidase activity", unit: "nmol/h/mL", plotScale: .log).title
+            == "Chitotriosidase activity (nmol/h/mL, log scale)")
+        #expect(MeasureAxis(name: "Score", unit: "", plotScale: .log).title == "Score (log scale)")
+    }
+
+    /// The y-axis tick labels of a chart: 11 px text anchored at its end, left of the plot.
+    static func yTickLabels(_ svg: String) -> [String] {
+        svg.components(separatedBy: "<text ").dropFirst().compactMap { chunk -> String? in
+            guard chunk.contains("font-size=\"11.00\""), chunk.contains("text-anchor=\"end\""),
+                  let open = chunk.firstIndex(of: ">"), let close = chunk.range(of: "</text>") else { return nil }
+            return String(chunk[chunk.index(after: open)..<close.lowerBound])
+        }
+    }
+
     @Test func unitsReadAsWords() {
         #expect(DisplayUnit.text("10*9/L") == "×10⁹/L")
         #expect(DisplayUnit.text("{MN}") == "× normal")

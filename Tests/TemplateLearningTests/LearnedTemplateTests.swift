@@ -30,6 +30,17 @@ import ZebraTestSupport
         #expect(adjusted.digest == fabry.digest)
     }
 
+    /// Each shipped model still loads against its shipped template: prose and display keys (notes,
+    /// reference ranges, plot scales) may change, the digest the model was trained against may not.
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    func shippedModelsMatchTheirTemplatesDigest(id: String) throws {
+        let template = try TestSupport.shippedTemplate(id)
+        let path = "\(TestSupport.modelsDirectory)/\(id).model"
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let learned = try LearnedTemplate.decode(bytes, file: path, template: template)
+        #expect(learned.templateDigest == template.digest)
+    }
+
     /// A mortality multiplier reaches every cause of death, not only the general excess.
     @Test func mortalityAdjustmentsScaleEachCausesExcess() throws {
         let fabry = try TestSupport.shippedTemplate("fabry")

@@ -85,8 +85,8 @@ package struct NiceScale: Sendable, Equatable {
     }
 }
 
-/// A linear map from a data interval onto a pixel interval (which may run backwards, as the
-/// y axis does).
+/// A map from a data interval onto a pixel interval (which may run backwards, as the y axis
+/// does): linear, or linear in log10 of the value for a logarithmic axis.
 package struct LinearScale: Sendable, Equatable {
     /// The data value mapped to `rangeStart`.
     package let domainLower: Double
@@ -96,19 +96,34 @@ package struct LinearScale: Sendable, Equatable {
     package let rangeStart: Double
     /// The pixel position of `domainUpper`.
     package let rangeEnd: Double
+    /// Whether equal differences (linear) or equal ratios (logarithmic) take equal distances.
+    package let spacing: AxisScale
 
-    /// Creates the map; a zero-width domain maps everything to the middle of the range.
-    package init(domainLower: Double, domainUpper: Double, rangeStart: Double, rangeEnd: Double) {
+    /// Creates the map; a zero-width domain maps everything to the middle of the range. A
+    /// logarithmic map needs a positive domain.
+    package init(domainLower: Double, domainUpper: Double, rangeStart: Double, rangeEnd: Double,
+                 spacing: AxisScale = .linear) {
         self.domainLower = domainLower
         self.domainUpper = domainUpper
         self.rangeStart = rangeStart
         self.rangeEnd = rangeEnd
+        self.spacing = spacing
     }
 
-    /// The pixel position of the data value `v`.
+    /// The pixel position of the data value `v`; on a logarithmic map NaN for a value that is not
+    /// positive (it has no position), which callers skip.
     package func map(_ v: Double) -> Double {
+        if spacing == .logarithmic { return logMap(v) }
         let width = domainUpper - domainLower
         if width == 0 { return 0.5 * (rangeStart + rangeEnd) }
         return rangeStart + (v - domainLower) / width * (rangeEnd - rangeStart)
+    }
+
+    private func logMap(_ v: Double) -> Double {
+        guard v > 0, domainLower > 0, domainUpper > 0 else { return .nan }
+        let low = Foundation.log10(domainLower)
+        let width = Foundation.log10(domainUpper) - low
+        if width == 0 { return 0.5 * (rangeStart + rangeEnd) }
+        return rangeStart + (Foundation.log10(v) - low) / width * (rangeEnd - rangeStart)
     }
 }

@@ -24,7 +24,7 @@ package struct PlotFrame: Sendable, Equatable {
     package let height: Double
     /// Data x to pixel x.
     package let x: LinearScale
-    /// Data y to pixel y (upwards in data is downwards in pixels).
+    /// Data y to pixel y (upwards in data is downwards in pixels), linear or logarithmic.
     package let y: LinearScale
 
     /// The x pixel of the right edge.
@@ -33,13 +33,14 @@ package struct PlotFrame: Sendable, Equatable {
     package var bottom: Double { top + height }
 
     init(left: Double, top: Double, width: Double, height: Double, xDomain: (Double, Double),
-         yDomain: (Double, Double)) {
+         yDomain: (Double, Double), ySpacing: AxisScale = .linear) {
         self.left = left
         self.top = top
         self.width = width
         self.height = height
         x = LinearScale(domainLower: xDomain.0, domainUpper: xDomain.1, rangeStart: left, rangeEnd: left + width)
-        y = LinearScale(domainLower: yDomain.0, domainUpper: yDomain.1, rangeStart: top + height, rangeEnd: top)
+        y = LinearScale(domainLower: yDomain.0, domainUpper: yDomain.1, rangeStart: top + height, rangeEnd: top,
+                        spacing: ySpacing)
     }
 
     /// The pixel position of a data point.

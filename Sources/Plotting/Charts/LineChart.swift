@@ -32,12 +32,15 @@ package struct LineSeries: Sendable, Equatable {
     var count: Int { Swift.min(x.count, y.count) }
 
     /// The band as (x, lower, upper) runs of finite points; a non-finite value starts a new run.
-    var bandRuns: [[(Double, Double, Double)]] {
+    var bandRuns: [[(Double, Double, Double)]] { bandRuns(drawable: \.isFinite) }
+
+    /// The band as runs of points whose edges are `drawable`; any other value starts a new run.
+    func bandRuns(drawable: (Double) -> Bool) -> [[(Double, Double, Double)]] {
         guard let lower, let upper else { return [] }
         let n = Swift.min(x.count, lower.count, upper.count)
         var runs: [[(Double, Double, Double)]] = [[]]
         for i in 0..<n {
-            if x[i].isFinite, lower[i].isFinite, upper[i].isFinite {
+            if x[i].isFinite, drawable(lower[i]), drawable(upper[i]) {
                 runs[runs.count - 1].append((x[i], lower[i], upper[i]))
             } else if !runs[runs.count - 1].isEmpty {
                 runs.append([])
@@ -63,11 +66,15 @@ package struct LineChart: Sendable, Equatable {
     package var xDomain: ClosedRange<Double>?
     /// Pins the y axis to this range instead of the data's nice range.
     package var yDomain: ClosedRange<Double>?
+    /// Linear, or log10 for values spread over decades; on a log axis values (and band edges)
+    /// that are not positive have no place, so they break the line like missing values.
+    package var yScale: AxisScale
 
     /// A chart; axes default to nice ranges around all finite values, bands included.
     package init(
         title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
-        size: ChartSize = ChartSize(), xDomain: ClosedRange<Double>? = nil, yDomain: ClosedRange<Double>? = nil
+        size: ChartSize = ChartSize(), xDomain: ClosedRange<Double>? = nil, yDomain: ClosedRange<Double>? = nil,
+        yScale: AxisScale = .linear
     ) {
         self.title = title
         self.xLabel = xLabel
@@ -76,19 +83,29 @@ package struct LineChart: Sendable, Equatable {
         self.size = size
         self.xDomain = xDomain
         self.yDomain = yDomain
+        self.yScale = yScale
     }
 
     /// Where the plot area lies and how data maps to pixels.
     package var frame: PlotFrame { canvas.frame }
 
+    /// Whether `y` can be drawn on the y axis: finite, and positive on a log axis.
+    private func drawable(_ y: Double) -> Bool {
+        y.isFinite && (yScale == .linear || y > 0)
+    }
+
+    private func bandRuns(_ s: LineSeries) -> [[(Double, Double, Double)]] {
+        yScale == .linear ? s.bandRuns : s.bandRuns(drawable: drawable)
+    }
+
     private var canvas: CartesianCanvas {
         var xs = DataExtent(), ys = DataExtent()
         for s in series {
-            for i in 0..<s.count where s.x[i].isFinite && s.y[i].isFinite {
+            for i in 0..<s.count where s.x[i].isFinite && drawable(s.y[i]) {
                 xs.include(s.x[i])
                 ys.include(s.y[i])
             }
-            for run in s.bandRuns {
+            for run in bandRuns(s) {
                 for (x, lo, hi) in run {
                     xs.include(x)
                     ys.include(lo)
@@ -100,19 +117,26 @@ package struct LineChart: Sendable, Equatable {
             LegendEntry(name: $0.element.name, color: Palette.color($0.offset),
                         symbol: .line(dashed: $0.element.dashed))
         }
-        return CartesianCanvas(
-            size: size, title: title, xLabel: xLabel, yLabel: yLabel, legend: legend,
-            xScale: xs.scale(fixed: xDomain), yScale: ys.scale(fixed: yDomain))
+        switch yScale {
+        case .linear:
+            return CartesianCanvas(
+                size: size, title: title, xLabel: xLabel, yLabel: yLabel, legend: legend,
+                xScale: xs.scale(fixed: xDomain), yScale: ys.scale(fixed: yDomain))
+        case .logarithmic:
+            return CartesianCanvas(
+                size: size, title: title, xLabel: xLabel, yLabel: yLabel, legend: legend,
+                xScale: xs.scale(fixed: xDomain), logScale: ys.logScale(fixed: yDomain))
+        }
     }
 
     /// The chart as a self-contained SVG document.
     package func svg() -> String {
         let canvas = self.canvas
-        let isEmpty = series.allSatisfy { s in (0..<s.count).allSatisfy { !(s.x[$0].isFinite && s.y[$0].isFinite) } }
+        let isEmpty = series.allSatisfy { s in (0..<s.count).allSatisfy { !(s.x[$0].isFinite && drawable(s.y[$0])) } }
         return canvas.render(isEmpty: isEmpty) { svg, frame in
             // Bands first so every line stays visible on top of every band.
             for (k, s) in series.enumerated() {
-                for run in s.bandRuns {
+                for run in bandRuns(s) {
                     let top = run.map { frame.point($0.0, $0.2) }
                     let bottom = run.reversed().map { frame.point($0.0, $0.1) }
                     svg.polygon(top + bottom, fill: Palette.color(k), opacity: 0.18)
@@ -120,7 +144,7 @@ package struct LineChart: Sendable, Equatable {
             }
             for (k, s) in series.enumerated() {
                 let points: [(Double, Double)?] = (0..<s.count).map { i in
-                    s.x[i].isFinite && s.y[i].isFinite ? frame.point(s.x[i], s.y[i]) : nil
+                    s.x[i].isFinite && drawable(s.y[i]) ? frame.point(s.x[i], s.y[i]) : nil
                 }
                 svg.polyline(points, stroke: Palette.color(k), dashed: s.dashed)
                 if s.showsPoints {

@@ -59,8 +59,12 @@ extension SVGBuilder {
                  anchor: .middle)
         }
         if !yLabel.isEmpty {
-            let x = ChartDecor.outer + 10, y = frame.top + frame.height / 2
-            text(yLabel, x: x, y: y, size: ChartDecor.labelSize, anchor: .middle, rotate: true)
+            // Rotated, the first line sits leftmost: it is read above the second.
+            let y = frame.top + frame.height / 2
+            for (k, line) in ChartDecor.yLabelLines(yLabel, plotHeight: frame.height).enumerated() {
+                let x = ChartDecor.outer + 10 + 14 * Double(k)
+                text(line, x: x, y: y, size: ChartDecor.labelSize, anchor: .middle, rotate: true)
+            }
         }
     }
 
