@@ -142,16 +142,35 @@ package enum PlotScale: String, Sendable, Equatable, CaseIterable {
     case log
 }
 
-/// A measure's reference interval (normal range): either bound may be open, and women may differ.
+/// A measure's reference interval (normal range): either bound may be open, women may differ,
+/// and children may have bands of their own or none.
 package struct ReferenceRange: Sendable, Equatable {
+    /// The bounds below an age, for both sexes (a child's haemoglobin).
+    package struct Band: Sendable, Equatable {
+        package var belowAge: Double
+        package var low: Double?
+        package var high: Double?
+    }
+
     package var low: Double?
     package var high: Double?
     package var femaleLow: Double?
     package var femaleHigh: Double?
+    /// Below this age no interval applies (an adult cut-off); 0 for any age.
+    package var fromAge: Double = 0
+    /// Younger patients' bands in increasing `belowAge`; the first that covers an age is used.
+    package var younger: [Band] = []
 
-    /// The bounds for a patient of `sex`.
+    /// The adult bounds for a patient of `sex`.
     package func bounds(for sex: Sex) -> (low: Double?, high: Double?) {
         sex == .female ? (femaleLow ?? low, femaleHigh ?? high) : (low, high)
+    }
+
+    /// The bounds for a patient of `sex` at `age`; both nil when no interval applies.
+    package func bounds(for sex: Sex, atAge age: Double) -> (low: Double?, high: Double?) {
+        if age < fromAge { return (nil, nil) }
+        if let band = younger.first(where: { age < $0.belowAge }) { return (band.low, band.high) }
+        return bounds(for: sex)
     }
 }
 

@@ -59,16 +59,32 @@ extension TemplateDecoder {
         return definition
     }
 
-    /// `{"low": …, "high": …, "female": {"low": …, "high": …}, "source": …}`; at least one bound.
+    /// `{"low": …, "high": …, "female": {"low": …, "high": …}, "fromAge": …, "younger": [{"belowAge": …,
+    /// "low": …, "high": …}], "source": …}`; at least one bound.
     private func referenceRange(_ node: JSONNode?, _ path: String) -> ReferenceRange? {
-        guard let node, let r = reader.object(node, path, allowed: ["low", "high", "female", "source", "note"])
-        else { return nil }
+        let keys: Set<String> = ["low", "high", "female", "fromAge", "younger", "source", "note"]
+        guard let node, let r = reader.object(node, path, allowed: keys) else { return nil }
         checkSource(r["source"], "\(path).source")
         var range = ReferenceRange(low: reader.number(r["low"], "\(path).low"),
                                    high: reader.number(r["high"], "\(path).high"))
         if let f = reader.object(r["female"], "\(path).female", allowed: ["low", "high"]) {
             range.femaleLow = reader.number(f["low"], "\(path).female.low")
             range.femaleHigh = reader.number(f["high"], "\(path).female.high")
+        }
+        range.fromAge = reader.number(r["fromAge"], "\(path).fromAge", in: 0...120) ?? 0
+        for (i, item) in (reader.array(r["younger"], "\(path).younger") ?? []).enumerated() {
+            let p = "\(path).younger[\(i)]"
+            guard let b = reader.object(item, p, allowed: ["belowAge", "low", "high", "source", "note"]),
+                  let below = reader.number(reader.required(b, "belowAge", p, parent: item), "\(p).belowAge",
+                                            in: 0...120) else { continue }
+            checkSource(b["source"], "\(p).source")
+            let band = ReferenceRange.Band(belowAge: below, low: reader.number(b["low"], "\(p).low"),
+                                           high: reader.number(b["high"], "\(p).high"))
+            if band.low == nil && band.high == nil { reader.report(p, item, "give a \"low\" or a \"high\" bound") }
+            if let last = range.younger.last, below <= last.belowAge {
+                reader.report("\(p).belowAge", b["belowAge"], "bands must be in increasing belowAge")
+            }
+            range.younger.append(band)
         }
         let problems = [Sex.male, .female].compactMap { sex -> String? in
             let (low, high) = range.bounds(for: sex)

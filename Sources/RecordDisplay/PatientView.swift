@@ -80,8 +80,8 @@ package struct PatientView: Sendable {
     package func age(on day: CalendarDay) -> Double { birth.years(to: day) }
 
     /// A value with its unit, its flag against the measure's reference range, and the range.
-    package static func shown(_ value: Double, measure: MeasureDefinition, sex: Sex) -> ShownValue {
-        RowBuilder.shown(value, measure: measure, sex: sex)
+    package static func shown(_ value: Double, measure: MeasureDefinition, sex: Sex, age: Double) -> ShownValue {
+        RowBuilder.shown(value, measure: measure, sex: sex, age: age)
     }
 }
 
@@ -174,7 +174,7 @@ private struct RowBuilder {
             return
         }
         guard let m = measureOf[e.concept] else { return }
-        let shown = Self.shown(e.value, measure: template.measures[m], sex: timeline.sex)
+        let shown = Self.shown(e.value, measure: template.measures[m], sex: timeline.sex, age: age)
         series[m].ages.append(age)
         series[m].values.append(e.value)
         if let row { rows[row].values.append(shown) } else {
@@ -183,10 +183,10 @@ private struct RowBuilder {
     }
 
     /// A value with its unit, its flag against the reference range, and the range (or the scale's bounds).
-    static func shown(_ value: Double, measure: MeasureDefinition, sex: Sex) -> PatientView.ShownValue {
+    static func shown(_ value: Double, measure: MeasureDefinition, sex: Sex, age: Double) -> PatientView.ShownValue {
         let c = measure.concept
         var flag = "", range = ""
-        if let r = measure.referenceRange?.bounds(for: sex) {
+        if let r = measure.referenceRange?.bounds(for: sex, atAge: age), r.low != nil || r.high != nil {
             if let low = r.low, value < low { flag = "L" }
             if let high = r.high, value > high { flag = "H" }
             range = DisplayNumber.range(low: r.low, high: r.high)

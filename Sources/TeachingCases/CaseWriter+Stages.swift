@@ -28,7 +28,8 @@ extension CaseWriter {
             }
             for (m, measure) in template.measures.enumerated() {
                 guard let v = visit.values[m] else { continue }
-                stage.results.append(.init(PatientView.shown(v, measure: measure, sex: r.timeline.sex), day: visit.day))
+                stage.results.append(.init(PatientView.shown(v, measure: measure, sex: r.timeline.sex,
+                                                                       age: r.age(on: visit.day)), day: visit.day))
             }
             stage.treatments = template.treatments.filter { r.isTreated($0.id, on: visit.day) }.map(\.concept.text)
             guard years == 0 || !stage.results.isEmpty || !stage.happenings.isEmpty else { continue }

@@ -132,6 +132,12 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
          "$.measures[0].referenceRange", "low (5.0) is not below high (2.0)"),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"source": "book"}"#,
          "$.measures[0].referenceRange", "give a \"low\" or a \"high\" bound"),
+        // Children's bands come in increasing age and each needs a bound.
+        (#""noise": {"sd": 1}"#,
+         #""noise": {"sd": 1}, "referenceRange": {"low": 1, "younger": [{"belowAge": 12, "low": 2}, {"belowAge": 5, "low": 3}]}"#,
+         "$.measures[0].referenceRange.younger[1].belowAge", "increasing belowAge"),
+        (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"low": 1, "younger": [{"belowAge": 12}]}"#,
+         "$.measures[0].referenceRange.younger[0]", "give a \"low\" or a \"high\" bound"),
         // A measure's chart axis is one of two words.
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "plotScale": "logarithmic""#, "$.measures[0].plotScale",
          "\"logarithmic\" is not one of \"linear\", \"log\""),

@@ -38,15 +38,21 @@ import ZebraTestSupport
         let (template, _, _) = try patients("fabry", 1)
         let egfr = try #require(template.measureIndex("egfr"))
         let measure = template.measures[egfr]
-        let low = PatientView.shown(62, measure: measure, sex: .male)
+        let low = PatientView.shown(62, measure: measure, sex: .male, age: 40)
         #expect(low.flag == "L" && low.range == "≥ 90" && low.unit == "mL/min/1.73 m²" && low.text == "62")
-        #expect(PatientView.shown(104, measure: measure, sex: .female).flag.isEmpty)
+        #expect(PatientView.shown(104, measure: measure, sex: .female, age: 40).flag.isEmpty)
         let lvmi = template.measures[try #require(template.measureIndex("lvmi"))]
-        #expect(PatientView.shown(48.5, measure: lvmi, sex: .female).flag == "H")  // women's bound is 47
-        #expect(PatientView.shown(48.5, measure: lvmi, sex: .male).flag.isEmpty)   // men's is 50
+        #expect(PatientView.shown(48.5, measure: lvmi, sex: .female, age: 40).flag == "H")  // women's bound is 47
+        #expect(PatientView.shown(48.5, measure: lvmi, sex: .male, age: 40).flag.isEmpty)   // men's is 50
         let fa = try TestSupport.shippedTemplate("friedreich-ataxia")
-        let mfars = PatientView.shown(41.5, measure: fa.measures[0], sex: .male)
+        let mfars = PatientView.shown(41.5, measure: fa.measures[0], sex: .male, age: 40)
         #expect(mfars.range == "scale 0–93" && mfars.unit.isEmpty && mfars.flag.isEmpty)
+        // A child is flagged against the children's band, or not at all where only an adult cut-off exists.
+        let upcr = template.measures[try #require(template.measureIndex("upcr"))]
+        #expect(PatientView.shown(0.18, measure: upcr, sex: .male, age: 10).flag.isEmpty)
+        #expect(PatientView.shown(0.18, measure: upcr, sex: .male, age: 30).flag == "H")
+        let child = PatientView.shown(60, measure: lvmi, sex: .male, age: 12)
+        #expect(child.flag.isEmpty && child.range.isEmpty)
     }
 
     @Test func textAndHTMLShowTheSameFacts() throws {
