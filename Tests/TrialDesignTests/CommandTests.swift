@@ -45,6 +45,16 @@ struct CommandTests {
         }
         #expect(arms.values.reduce(0, +) == patients.count)
         #expect(arms.count == 2)
+        // Time on study never runs past death (issue 11).
+        var deceased: [String: String] = [:]
+        for p in try Fixtures.ndjson("\(out)/Patient.ndjson") {
+            if let id = p["id"]?.stringValue, let d = p["deceasedDateTime"]?.stringValue { deceased[id] = String(d.prefix(10)) }
+        }
+        for s in subjects {
+            let id = String((s["individual"]?["reference"]?.stringValue ?? "").dropFirst("Patient/".count))
+            guard let death = deceased[id], let end = s["period"]?["end"]?.stringValue else { continue }
+            #expect(end <= death, "ResearchSubject of \(id) ends \(end), after death on \(death)")
+        }
         let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
         let estimate = try #require(results["estimate"])
         #expect(estimate["estimate"]?.numberValue?.isFinite == true)

@@ -46,6 +46,31 @@ struct TreatedArmTests {
         #expect(message.contains(records[2].id))
     }
 
+    @Test func withMissingCovariatesExcludeThoseWithoutABaselineAreLeftOutWithTheirReason() throws {
+        let base = try Fixtures.plan("friedreich-ataxia-moxie.json")
+        let plan = try Fixtures.plan(json: try Fixtures.moxieJSON { $0["missingCovariates"] = "exclude" })
+        #expect(plan.specification.missingCovariates == .exclude && base.specification.missingCovariates == .refuse)
+        let (_, records, subjects) = try Self.simulatedArm()
+        let gaa1 = plan.concepts.attributes[plan.template.attributeIndex("gaa1")!]
+        var edited = records
+        for i in [2, 5, 11] {
+            edited[i].attributes.removeAll { $0.name == "gaa1" }
+            edited[i].events.removeAll { $0.concept == gaa1 }
+        }
+        let arm = try TreatedArm.read(edited, concepts: plan.concepts, plan: plan)
+        try #require(arm.subjects.count == 17)
+        #expect(arm.excluded.map(\.id) == [2, 5, 11].map { records[$0].id })
+        #expect(arm.excluded.allSatisfy { $0.reason.hasPrefix("missing baseline covariate gaa1") })
+        let kept = subjects.filter { s in !arm.excluded.contains { $0.id == s.id } }
+        #expect(arm.subjects.map(\.covariates) == kept.map(\.covariates))
+    }
+
+    @Test func anUnknownMissingCovariatePolicyIsRefused() throws {
+        #expect(throws: (any Error).self) {
+            _ = try Fixtures.plan(json: try Fixtures.moxieJSON { $0["missingCovariates"] = "impute" })
+        }
+    }
+
     @Test func patientsWithoutTheInterventionOrNotEligibleAreLeftOut() throws {
         let (plan, records, _) = try Self.simulatedArm()
         let omav = plan.concepts.treatments[plan.template.treatmentIndex("omaveloxolone")!]

@@ -27,7 +27,8 @@ package struct TreatedArm: Sendable {
     /// Reads treated patients from records (imported or simulated): finds each index date by the
     /// trial's rule, leaves out patients who do not meet the criteria there, and reads covariates
     /// and endpoints with the same extractor as the natural-history pool. A covariate missing
-    /// from any kept patient is an error that names it.
+    /// from a kept patient is an error that names it, or with `"missingCovariates": "exclude"` an
+    /// exclusion with its reason.
     package static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts,
                              plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
         let extractor = SubjectExtractor(plan: plan, concepts: concepts)
@@ -60,6 +61,16 @@ package struct TreatedArm: Sendable {
             for m in check.measuresOutside(t, on: index) { outside[m, default: 0] += 1 }
             subjects.append(s)
         }
+        if plan.specification.missingCovariates == .exclude {
+            subjects = subjects.filter { s in
+                let lacking = extractor.missingCovariates(s)
+                guard !lacking.isEmpty else { return true }
+                excluded.append(Exclusion(id: s.id, reason: "missing baseline covariate"
+                    + (lacking.count == 1 ? " " : "s ") + lacking.joined(separator: ", ")
+                    + " (\"missingCovariates\": \"exclude\")"))
+                return false
+            }
+        }
         guard !subjects.isEmpty else {
             let first = excluded.first.map { " (e.g. \($0.id): \($0.reason))" } ?? ""
             throw TrialDesignError("no treated patient could enter the trial: all "
@@ -80,7 +91,8 @@ package struct TreatedArm: Sendable {
                 + "\(ids.count) of \(subjects.count) patients (e.g. \(ids.prefix(3).joined(separator: ", ")))"
                 + (others.isEmpty ? "" : "; also missing: \(others.joined(separator: ", "))")
                 + "; add it to the records (within \(plan.specification.baselineWindowDays) days before the index date "
-                + "for measures) or leave it out of the trial's \"covariates\"")
+                + "for measures), leave it out of the trial's \"covariates\", or set \"missingCovariates\": "
+                + "\"exclude\" to leave such patients out")
         }
         return TreatedArm(subjects: subjects, excluded: excluded, outsideMeasureRanges: outside)
     }

@@ -123,6 +123,33 @@ struct EligibilityScan: Sendable {
         return true
     }
 
+    /// Whether the criteria in `list` hold on the calendar day age `t` falls on, as the record will
+    /// show them: the patient alive after that day, each event that must be absent not yet recorded
+    /// that day, each that must be present recorded by then. (Ages within a day of an event or of
+    /// death pass the age test but give a record with the event, or death, on the index date.)
+    func holdsOnIndexDay(_ course: LatentCourse, age t: Double, _ list: [Criterion]) -> Bool {
+        let birth = course.birth
+        let day = birth.adding(years: t)
+        if day >= birth.adding(years: course.deathAge) { return false }
+        for c in list {
+            switch c {
+            case .absent(let i):
+                if let entry = course.entryAge(of: criteria.absent[i].state), day >= birth.adding(years: entry) {
+                    return false
+                }
+            case .present(let i):
+                guard let entry = course.entryAge(of: criteria.present[i].state), birth.adding(years: entry) <= day
+                else { return false }
+            case .diagnosed:
+                guard let d = course.entryAge(of: DiseaseTemplate.diagnosisState), birth.adding(years: d) <= day
+                else { return false }
+            default:
+                break
+            }
+        }
+        return true
+    }
+
     /// The eligible grid ages for the criteria in `list`; stops at the first when `firstOnly`.
     func eligibleAges(_ course: LatentCourse, _ list: [Criterion], firstOnly: Bool, step: Double? = nil) -> [Double] {
         guard let w = window(course, list) else { return [] }
@@ -132,7 +159,7 @@ struct EligibilityScan: Sendable {
         while true {
             let t = w.lower + Double(k) * h
             if t > w.upper { break }
-            if measuresHold(course, at: t, list) {
+            if measuresHold(course, at: t, list) && holdsOnIndexDay(course, age: t, list) {
                 ages.append(t)
                 if firstOnly { break }
             }

@@ -42,7 +42,7 @@ struct SpecificationDecoder {
     func decode(_ root: JSONNode) -> TrialSpecification? {
         let keys: Set<String> = ["$schema", "format", "formatVersion", "id", "title", "description", "disease",
                                  "intervention", "eligibility", "index", "endpoint", "visits", "arms", "covariates",
-                                 "windows", "simulation", "notes"]
+                                 "windows", "simulation", "missingCovariates", "notes"]
         guard let top = reader.object(root, "$", allowed: keys) else { return nil }
         if let format = reader.string(top["format"], "$.format"), format != TrialSpecification.formatName {
             reader.report("$.format", top["format"],
@@ -67,14 +67,19 @@ struct SpecificationDecoder {
         let baselineDays = reader.integer(windows?["baselineDays"], "$.windows.baselineDays", in: 0...3_650) ?? 180
         let visitDays = reader.integer(windows?["visitDays"], "$.windows.visitDays", in: 1...730) ?? 60
         let simulation = decodeSimulation(top["simulation"], arms: arms)
+        let missing = reader.choice(top["missingCovariates"], "$.missingCovariates",
+                                    MissingCovariatePolicy.allCases.map(\.rawValue))
+            .flatMap(MissingCovariatePolicy.init(rawValue:)) ?? .refuse
         guard let id, let disease, let eligibility, let endpoint, let visits, let index, let arms, let simulation else {
             return nil
         }
-        return TrialSpecification(
+        var spec = TrialSpecification(
             id: id, title: title ?? id, description: description, disease: disease, eligibility: eligibility,
             index: index, endpoint: endpoint, visitMonths: visits, arms: arms, intervention: intervention,
             covariates: covariates, baselineWindowDays: baselineDays, visitWindowDays: visitDays,
             simulation: simulation, file: reader.file)
+        spec.missingCovariates = missing
+        return spec
     }
 
     private func required(_ members: [String: JSONNode], _ key: String, _ path: String) -> JSONNode? {

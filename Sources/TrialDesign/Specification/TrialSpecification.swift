@@ -1,5 +1,15 @@
 import Timelines
 
+/// What `control-arm` does with a treated patient whose record lacks a baseline covariate.
+package enum MissingCovariatePolicy: String, Sendable, CaseIterable {
+    /// Stop with an error naming the covariate and the patients (the default: a choice the
+    /// statistical analysis plan must make explicitly).
+    case refuse
+    /// Leave the patient out, with the reason in the exclusions and the count in the report
+    /// (a complete-case analysis: unbiased only if missingness does not depend on the outcome).
+    case exclude
+}
+
 /// A clinical-trial design as data: who is eligible, when time zero is, what is measured when,
 /// the arms, and how `trial-sim` simulates it. Read from JSON by `TrialSpecification.load(from:)`
 /// (format in docs/trial-specification.md).
@@ -19,6 +29,8 @@ package struct TrialSpecification: Sendable {
     package internal(set) var intervention: Intervention
     /// Baseline covariates for the propensity score and the balance table (nil: the default set).
     package internal(set) var covariates: [String]?
+    /// What happens to a treated patient who lacks a baseline covariate.
+    package internal(set) var missingCovariates: MissingCovariatePolicy = .refuse
     /// How far before the index date a value still counts as the baseline value.
     package internal(set) var baselineWindowDays: Int
     /// How far from its nominal date a recorded visit may lie and still count as that visit.

@@ -137,16 +137,17 @@ struct ControlArmCommand: ZebraCommand {
         let endDay = { (d: CalendarDay) in
             d.adding(days: Int((spec.visitMonths.last! * CalendarDay.daysPerYear / 12).rounded()))
         }
+        // A subject's time on study ends at the last scheduled visit, or earlier at death or the end of the record.
         for i in members {
             let s = pool.patients[i].subject
+            let end = min(endDay(s.indexDay), pool.patients[i].record!.followUpEnd)
             subjects += serializer.researchSubject(study: study, patientID: s.id, arm: spec.controlArm.id,
-                                                   status: "off-study", start: s.indexDay, end: endDay(s.indexDay))
-                + [0x0A]
+                                                   status: "off-study", start: s.indexDay, end: end) + [0x0A]
         }
         for (t, s) in zip(treatedTimelines, treated.subjects) {
+            let end = min(endDay(s.indexDay), t.death ?? t.followUpEnd, t.followUpEnd)
             subjects += serializer.researchSubject(study: study, patientID: t.id, arm: spec.treatedArm.id,
-                                                   status: "off-study", start: s.indexDay, end: endDay(s.indexDay))
-                + [0x0A]
+                                                   status: "off-study", start: s.indexDay, end: end) + [0x0A]
         }
         try writeFileAtomically(subjects, to: directory.path(of: "ResearchSubject.ndjson"))
         // The records end on the last day any of them covers: that is the export's transaction time.
