@@ -130,7 +130,7 @@ package enum CoxRegression {
     }
 
     /// Columns minus their weighted means: leaves β unchanged and keeps `exp(xβ)` in range.
-    private static func centered(_ x: Matrix, _ w: [Double]) -> Matrix {
+    static func centered(_ x: Matrix, _ w: [Double]) -> Matrix {
         var out = x
         let totalWeight = w.reduce(0, +)
         for j in 0..<x.columns {

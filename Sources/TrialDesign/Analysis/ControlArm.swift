@@ -51,7 +51,11 @@ package struct ControlArmResult: Sendable {
     package var effectiveControls: Double
     package var trajectories: [ArmTrajectory]
     package var survival: [(arm: String, curve: KaplanMeierCurve)]
+    /// The log-rank test, only when every weight is 0 or 1 (matching without replacement): with
+    /// other weights it would count them as patients.
     package var logRank: LogRankResult?
+    /// The robust score test of no difference from the weighted Cox model (valid with any weights).
+    package var scoreTest: CoxScoreTest?
 }
 
 /// The propensity score and each group's weights.
@@ -198,10 +202,17 @@ package enum ControlArm {
             let kmC = try KaplanMeier.estimate(times: ci.map { pool[$0].time }, events: ci.map { pool[$0].event },
                                                weights: ci.map { result.controlWeights[$0] })
             result.survival = [(names.0, kmT), (names.1, kmC)]
-            result.logRank = try? LogRankTest.compare(
-                timesA: ti.map { treated[$0].time }, eventsA: ti.map { treated[$0].event },
-                timesB: ci.map { pool[$0].time }, eventsB: ci.map { pool[$0].event },
-                weightsA: ti.map { result.treatedWeights[$0] }, weightsB: ci.map { result.controlWeights[$0] })
+            let weights = ti.map { result.treatedWeights[$0] } + ci.map { result.controlWeights[$0] }
+            let times = ti.map { treated[$0].time } + ci.map { pool[$0].time }
+            let events = ti.map { treated[$0].event } + ci.map { pool[$0].event }
+            let arm = Regressor("treated", ti.map { _ in 1.0 } + ci.map { _ in 0.0 })
+            result.scoreTest = try? CoxRegression.robustScoreTest(times: times, events: events, covariates: [arm],
+                                                                  weights: weights)
+            if weights.allSatisfy({ $0 == 0 || $0 == 1 }) {
+                result.logRank = try? LogRankTest.compare(
+                    timesA: ti.map { treated[$0].time }, eventsA: ti.map { treated[$0].event },
+                    timesB: ci.map { pool[$0].time }, eventsB: ci.map { pool[$0].event })
+            }
         } catch {
             throw TrialDesignError("Kaplan–Meier curves could not be estimated: \(error)")
         }

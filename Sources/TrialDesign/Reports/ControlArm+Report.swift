@@ -136,6 +136,12 @@ extension ControlArmResult {
                 members.append(("logRank",
                                 .object([("chiSquare", .finite(lr.chiSquare)), ("pValue", .finite(lr.pValue))])))
             }
+            if let s = scoreTest {
+                members.append(("robustScoreTest",
+                                .object([("chiSquare", .finite(s.chiSquare)), ("pValue", .finite(s.pValue)),
+                                         ("method", .string("weighted Cox model, robust (Lin-Wei) score test of "
+                                             + "no difference at beta = 0, Efron ties"))])))
+            }
         }
         return .object(members)
     }

@@ -199,6 +199,9 @@ struct ControlArmCommand: ZebraCommand {
             lines.append("hazard ratio \(f(exp(e.estimate))) (95 % CI \(f(exp(e.lower))) "
                 + "to \(f(exp(e.upper)))), p = \(f(e.pValue)); \(e.method)")
             if let lr = result.logRank { lines.append("log-rank χ² \(f(lr.chiSquare)), p = \(f(lr.pValue))") }
+            if let s = result.scoreTest {
+                lines.append("robust score test (weighted Cox) χ² \(f(s.chiSquare)), p = \(f(s.pValue))")
+            }
         } else {
             lines.append("difference (treated − control) \(f(e.estimate)) (95 % CI "
                 + "\(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
