@@ -140,3 +140,56 @@ struct CommandTests {
         #expect(r.err.contains("\(path):2: $.eligibility.measures.spleen: no measure \"spleen\" in gaucher"))
     }
 }
+
+/// `control-arm --controls`: real external controls (here registry-like records written by
+/// `zebra simulate --registry-extract`), alone or mixed with a simulated pool (issue 11).
+struct ExternalControlsTests {
+    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
+        let console = Console(capturing: true)
+        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
+        return (code, console.captured ?? "", console.errorOutput)
+    }
+
+    @Test func registryRecordsServeAsTheControlPoolAloneOrMixed() throws {
+        let root = try TestSupport.temporaryDirectory("external-controls")
+        let registry = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract", "--template-only",
+                            "--patients", "600", "--seed", "12", "--out", root + "/registry"])
+        try #require(registry.code == 0, "\(registry.err)")
+        let trial = "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json"
+        let alone = run(["control-arm", "--trial", trial, "--simulate-treated", "40", "--controls", root + "/registry",
+                         "--ratio", "1", "--seed", "2", "--template-only", "--out", root + "/alone"])
+        try #require(alone.code == 0, "\(alone.err)")
+        let results = try JSONParser.parse(try String(contentsOfFile: root + "/alone/results.json", encoding: .utf8))
+        let external = try #require(results["pool"]?["external"])
+        let eligible = try #require(external["patients"]?.numberValue)
+        #expect(eligible >= 20 && eligible < 600)
+        #expect(external["excluded"]?.numberValue == 600 - eligible)
+        #expect(results["pool"]?["simulated"] == nil)
+        // The controls are the registry's patients, referenced by id and not rewritten as test data.
+        let registryIDs = Set(try Fixtures.ndjson(root + "/registry/Patient.ndjson").compactMap { $0["id"]?.stringValue })
+        let weights = try String(contentsOfFile: root + "/alone/weights.csv", encoding: .utf8).split(separator: "\n")
+        let controls = weights.dropFirst().filter { $0.contains(",synthetic-control,") || !$0.contains(",omaveloxolone,") }
+        try #require(!controls.isEmpty)
+        #expect(controls.allSatisfy { registryIDs.contains(String($0.prefix { $0 != "," })) })
+        let written = Set(try Fixtures.ndjson(root + "/alone/Patient.ndjson").compactMap { $0["id"]?.stringValue })
+        #expect(written.isDisjoint(with: registryIDs))
+
+        let mixed = run(["control-arm", "--trial", trial, "--simulate-treated", "40", "--controls", root + "/registry",
+                         "--pool", "200", "--seed", "2", "--template-only", "--out", root + "/mixed"])
+        try #require(mixed.code == 0, "\(mixed.err)")
+        let both = try JSONParser.parse(try String(contentsOfFile: root + "/mixed/results.json", encoding: .utf8))
+        #expect(both["pool"]?["simulated"]?["patients"]?.numberValue == 200)
+        #expect(both["pool"]?["patients"]?.numberValue == 200 + eligible)
+    }
+
+    @Test func recordsOfAnotherDiseaseAreRefusedAsControls() throws {
+        let root = try TestSupport.temporaryDirectory("external-controls-wrong")
+        let fabry = run(["simulate", "--disease", "fabry", "--patients", "50", "--template-only", "--out", root + "/f"])
+        try #require(fabry.code == 0)
+        let r = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                     "--simulate-treated", "20", "--controls", root + "/f", "--out", root + "/ca"])
+        #expect(r.code != 0)
+        #expect(r.err.contains("none of the 50 patients has a Friedreich ataxia Condition"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/ca"))
+    }
+}

@@ -31,13 +31,30 @@ package struct TreatedArm: Sendable {
     /// exclusion with its reason.
     package static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts,
                              plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
+        try read(timelines, concepts: concepts, plan: plan, index: plan.specification.index.treated,
+                 missing: plan.specification.missingCovariates, arm: "treated")
+    }
+
+    /// Real external controls from records (a registry): each enters at the first recorded visit at
+    /// which every criterion holds (no intervention or other treatment before it unless the trial
+    /// allows one); a control without a baseline covariate is left out with the reason, as the
+    /// simulated pool leaves such lives out.
+    package static func readControls(_ timelines: [PatientTimeline], concepts: TemplateConcepts,
+                                     plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
+        try read(timelines, concepts: concepts, plan: plan, index: .firstEligibleVisit, missing: .exclude,
+                 arm: "external control")
+    }
+
+    static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts, plan: TrialPlan,
+                     index rule: IndexRule.Treated, missing policy: MissingCovariatePolicy,
+                     arm: String) throws(TrialDesignError) -> TreatedArm {
         let extractor = SubjectExtractor(plan: plan, concepts: concepts)
         let check = ObservedEligibility(plan: plan, concepts: concepts)
         var subjects: [TrialSubject] = [], excluded: [Exclusion] = []
         var outside: [String: Int] = [:]
         for t in timelines {
             let index: CalendarDay
-            switch plan.specification.index.treated {
+            switch rule {
             case .interventionStart:
                 guard let day = check.interventionStart(t) else {
                     excluded.append(Exclusion(id: t.id,
@@ -61,19 +78,19 @@ package struct TreatedArm: Sendable {
             for m in check.measuresOutside(t, on: index) { outside[m, default: 0] += 1 }
             subjects.append(s)
         }
-        if plan.specification.missingCovariates == .exclude {
+        if policy == .exclude {
             subjects = subjects.filter { s in
                 let lacking = extractor.missingCovariates(s)
                 guard !lacking.isEmpty else { return true }
                 excluded.append(Exclusion(id: s.id, reason: "missing baseline covariate"
                     + (lacking.count == 1 ? " " : "s ") + lacking.joined(separator: ", ")
-                    + " (\"missingCovariates\": \"exclude\")"))
+                    + (arm == "treated" ? " (\"missingCovariates\": \"exclude\")" : "")))
                 return false
             }
         }
         guard !subjects.isEmpty else {
             let first = excluded.first.map { " (e.g. \($0.id): \($0.reason))" } ?? ""
-            throw TrialDesignError("no treated patient could enter the trial: all "
+            throw TrialDesignError("no \(arm) patient could enter the trial: all "
                 + "\(timelines.count) records were excluded\(first)")
         }
         var missing: [String: [String]] = [:]
@@ -87,7 +104,7 @@ package struct TreatedArm: Sendable {
         if let name = order.first {
             let ids = missing[name]!
             let others = order.dropFirst().map { "\"\($0)\" (\(missing[$0]!.count))" }
-            throw TrialDesignError("the treated arm lacks covariate \"\(name)\", which the propensity model needs, for "
+            throw TrialDesignError("the \(arm) arm lacks covariate \"\(name)\", which the propensity model needs, for "
                 + "\(ids.count) of \(subjects.count) patients (e.g. \(ids.prefix(3).joined(separator: ", ")))"
                 + (others.isEmpty ? "" : "; also missing: \(others.joined(separator: ", "))")
                 + "; add it to the records (within \(plan.specification.baselineWindowDays) days before the index date "
@@ -149,6 +166,7 @@ struct ObservedEligibility {
             let years = onset.years(to: day)
             if !r.contains(years) { return "disease duration \(String(format: "%.1f", years)) outside \(r)" }
         }
+        if let death = t.death, death <= day { return "died on or before the index date" }
         let prior = t.events.contains {
             ($0.kind == .medicationStart || $0.kind == .procedure) && $0.day < day &&
                 concepts.treatments.contains($0.concept)

@@ -2,6 +2,7 @@ import DiseaseModeling
 import Foundation
 import Parallelism
 import Randomness
+import Serialization
 import Simulation
 import Timelines
 
@@ -34,6 +35,15 @@ package struct NaturalHistoryPool: Sendable {
 
     /// Eligible lives per simulated life.
     package var efficiency: Double { simulated > 0 ? Double(eligible) / Double(simulated) : 0 }
+
+    /// The sampling as `results.json` reports it.
+    package var json: ReportJSON {
+        .object([("source", .string("simulated natural history")), ("patients", .integer(patients.count)),
+                 ("simulatedLives", .integer(simulated)), ("eligible", .integer(eligible)),
+                 ("efficiency", .finite(efficiency)), ("forcedStrataProbability", .finite(forcedProbability)),
+                 ("birthWindow", .array([.string(birthFrom.iso), .string(birthTo.iso)])),
+                 ("droppedForMissingCovariates", .integer(droppedForMissingCovariates))])
+    }
 
     /// A one-line account of the sampling, for logs and results.
     package var summary: String {

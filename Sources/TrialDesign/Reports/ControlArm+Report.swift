@@ -67,7 +67,7 @@ extension ControlArmResult {
     }
 
     /// `results.json`.
-    package func json(plan: TrialPlan, pool: NaturalHistoryPool, treatedCount: Int,
+    package func json(plan: TrialPlan, pool: ReportJSON, treatedCount: Int,
                       treatedExcluded: [TreatedArm.Exclusion],
                      treatedSource: String, trueEffect: Double?, seed: UInt64,
                      outsideMeasureRanges: [String: Int] = [:]) -> ReportJSON {
@@ -102,11 +102,7 @@ extension ControlArmResult {
                                  ("unmatched", .integer(matched?.unmatchedTreated ?? 0)),
                                  ("baselineOutsideMeasureRange", .object(outsideMeasureRanges.sorted { $0.key < $1.key }
                                      .map { ($0.key, .integer($0.value)) }))])),
-            ("pool", .object([("patients", .integer(pool.patients.count)), ("simulatedLives", .integer(pool.simulated)),
-                              ("eligible", .integer(pool.eligible)), ("efficiency", .finite(pool.efficiency)),
-                              ("forcedStrataProbability", .finite(pool.forcedProbability)),
-                              ("birthWindow", .array([.string(pool.birthFrom.iso), .string(pool.birthTo.iso)])),
-                              ("droppedForMissingCovariates", .integer(pool.droppedForMissingCovariates))])),
+            ("pool", pool),
             ("controlArm", .object([("patients", .integer(controlWeights.filter { $0 > 0 }.count)),
                                     ("effectiveSize", .finite(effectiveControls)),
                                     ("ratio", method == .match ? .integer(ratio) : .null),

@@ -15,11 +15,14 @@ struct ControlArmCommand: ZebraCommand {
         Simulates an eligible natural-history pool by conditioned sampling (index date = the eligibility
         date the trial's rule picks), fits a propensity score on the baseline covariates, and forms the
         control arm by nearest-neighbour matching (caliper 0.2 SD of the logit) or by ATT weights.
+        With --controls PATH the pool is real registry records instead (each entering at its first
+        recorded visit at which every criterion holds), or both with --pool N as well.
         Writes the control patients as FHIR ndjson with a ResearchStudy and a ResearchSubject per
         patient, balance.csv, results.json, weights.csv and SVG plots.
         """,
         options: [
-            TrialOptions.trial, treated, simulateTreated, out, method, ratio, pool, Shared.seed, TrialOptions.effect,
+            TrialOptions.trial, treated, simulateTreated, controls, out, method, ratio, pool, Shared.seed,
+            TrialOptions.effect,
             TrialOptions.multiplier, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
         ])
 
@@ -28,6 +31,10 @@ struct ControlArmCommand: ZebraCommand {
     static let simulateTreated = Option<Int?>(
         "simulate-treated", "n", in: 2...1_000_000,
         help: "Simulate n treated patients from the trial's natural history instead (with --effect).")
+    static let controls = Option<String?>(
+        "controls", "path",
+        help: "Real external controls (registry records: FHIR or long CSV) as the pool; with --pool, mixed with "
+            + "that many simulated natural-history patients.")
     static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>).")
     static let method = Option<ControlMethod>("method", default: .match, help: "Matching or ATT weighting.")
     static let ratio = Option<Int>("ratio", "k", default: 3, in: 1...20, help: "Controls matched per treated patient.")
@@ -78,15 +85,22 @@ struct ControlArmCommand: ZebraCommand {
         var trueEffect: Double?
         var source: String
         let expected = simulateCount ?? spec.treatedArm.size ?? 100
-        let poolSize = arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
+        let external = try arguments[Self.controls].map { try externalControls($0, plan: plan, console: console) }
+        let poolSize = external == nil ? arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
+            : arguments[Self.pool] ?? 0
         console.error("control-arm: \(spec.title) [\(plan.template.name) v\(plan.template.version)], "
-            + "\(method.rawValue), pool \(poolSize), seed \(seed)")
-        let pool = try sampler.generate(count: poolSize, progress: { console.error("  pool: " + $0) })
-        console.error("  pool: " + pool.summary)
+            + "\(method.rawValue), pool \(external.map { "\($0.subjects.count) external + " } ?? "")\(poolSize) "
+            + "simulated, seed \(seed)")
+        // Simulated treated patients take their effect relative to a simulated natural history, so
+        // one is simulated for them even when every control is external.
+        let simulated = try sampler.generate(count: poolSize > 0 ? poolSize : 2_000,
+                                             progress: { console.error("  pool: " + $0) })
+        if poolSize > 0 { console.error("  pool: " + simulated.summary) }
+        let pool = ControlPool(simulated: poolSize > 0 ? simulated : nil, external: external)
         if let n = simulateCount {
             let effect = try treatmentEffect(arguments, plan: plan, fallback: nil)
                 ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))
-            let (arm, truth) = try sampler.simulateTreated(count: n, effect: effect, controls: pool)
+            let (arm, truth) = try sampler.simulateTreated(count: n, effect: effect, controls: simulated)
             treatedTimelines = arm.patients.compactMap(\.record)
             treated = TreatedArm(subjects: arm.patients.map(\.subject), excluded: [], outsideMeasureRanges: [:])
             trueEffect = truth
@@ -106,7 +120,7 @@ struct ControlArmCommand: ZebraCommand {
             }
         }
         console.error("  treated: " + source)
-        let result = try ControlArm.analyse(plan: plan, treated: treated.subjects, pool: pool.patients.map(\.subject),
+        let result = try ControlArm.analyse(plan: plan, treated: treated.subjects, pool: pool.subjects,
                                             method: method, ratio: ratio)
         try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
                       directory: directory, threads: threads)
@@ -116,12 +130,13 @@ struct ControlArmCommand: ZebraCommand {
         return 0
     }
 
-    private static func writeFHIR(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,
+    private static func writeFHIR(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
                                   treatedTimelines: [PatientTimeline], treated: TreatedArm, directory: StagedDirectory,
                                   threads: Int) throws {
         let spec = plan.specification
-        let members = pool.patients.indices.filter { result.controlWeights[$0] > 0 }
-        let records = members.map { pool.patients[$0].record! } + treatedTimelines
+        let members = pool.subjects.indices.filter { result.controlWeights[$0] > 0 }
+        // Real external controls are the user's records, referenced by id, not rewritten as test data.
+        let records = members.filter { !pool.isExternal($0) }.map { pool.records[$0] } + treatedTimelines
         let serializer = FHIRSerializer(concepts: plan.concepts.table, source: "urn:zebra:trial:\(spec.id):control-arm")
         _ = try CohortExport(format: .ndjson, serializer: serializer, threads: threads)
             .write(count: records.count, into: directory, generate: { records[$0] })
@@ -139,8 +154,8 @@ struct ControlArmCommand: ZebraCommand {
         }
         // A subject's time on study ends at the last scheduled visit, or earlier at death or the end of the record.
         for i in members {
-            let s = pool.patients[i].subject
-            let end = min(endDay(s.indexDay), pool.patients[i].record!.followUpEnd)
+            let s = pool.subjects[i]
+            let end = min(endDay(s.indexDay), pool.records[i].followUpEnd)
             subjects += serializer.researchSubject(study: study, patientID: s.id, arm: spec.controlArm.id,
                                                    status: "off-study", start: s.indexDay, end: end) + [0x0A]
         }
@@ -151,17 +166,17 @@ struct ControlArmCommand: ZebraCommand {
         }
         try writeFileAtomically(subjects, to: directory.path(of: "ResearchSubject.ndjson"))
         // The records end on the last day any of them covers: that is the export's transaction time.
-        let latest = records.map(\.followUpEnd).max().map { $0.iso + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
+        let latest = (records.map(\.followUpEnd) + members.map { pool.records[$0].followUpEnd }).max().map { $0.iso + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
         try BulkManifest.write(into: directory.stagingPath, transactionTime: latest,
                                request: "urn:zebra:control-arm?trial=\(spec.id)")
     }
 
-    private static func writeReports(plan: TrialPlan, pool: NaturalHistoryPool, result: ControlArmResult,
+    private static func writeReports(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
                                      treated: TreatedArm, source: String, trueEffect: Double?, seed: UInt64,
                                      directory: StagedDirectory) throws {
         let spec = plan.specification
         try writeFileAtomically(Array(result.balanceCSV().utf8), to: directory.path(of: "balance.csv"))
-        let json = result.json(plan: plan, pool: pool, treatedCount: treated.subjects.count,
+        let json = result.json(plan: plan, pool: pool.json, treatedCount: treated.subjects.count,
                                treatedExcluded: treated.excluded, treatedSource: source, trueEffect: trueEffect,
                                seed: seed, outsideMeasureRanges: treated.outsideMeasureRanges)
         try writeFileAtomically(Array(json.text().utf8), to: directory.path(of: "results.json"))
@@ -176,8 +191,8 @@ struct ControlArmCommand: ZebraCommand {
                 + "\(String(format: "%.6f", result.treatedWeights[i]))")
         }
         let scores = result.propensity.controlScores
-        for (i, p) in pool.patients.enumerated() where result.controlWeights[i] > 0 {
-            weights.append("\(p.subject.id),\(spec.controlArm.id),\(p.subject.indexDay.iso),"
+        for (i, p) in pool.subjects.enumerated() where result.controlWeights[i] > 0 {
+            weights.append("\(p.id),\(spec.controlArm.id),\(p.indexDay.iso),"
                 + "\(String(format: "%.6f", scores[i])),\(String(format: "%.6f", result.controlWeights[i]))")
         }
         try writeFileAtomically(Array((weights.joined(separator: "\n") + "\n").utf8),
@@ -189,7 +204,7 @@ struct ControlArmCommand: ZebraCommand {
         let spec = plan.specification
         var lines = ["Synthetic control arm: \(spec.title)",
                      "endpoint: \(spec.endpoint.summary)",
-                     "control arm: \(result.controlWeights.filter { $0 > 0 }.count) natural-history patients"
+                     "control arm: \(result.controlWeights.filter { $0 > 0 }.count) patients"
                         + String(format: " (effective size %.1f)", result.effectiveControls)
                         + (result.matched.map { "; \($0.unmatchedTreated) treated without a match within the caliper" }
                             ?? ""),

@@ -81,16 +81,16 @@ func treatmentEffect(_ arguments: ParsedArguments, plan: TrialPlan, fallback: Tr
 
 /// Reads a treated arm from a FHIR ndjson folder or file, Bundles, or a long CSV (the
 /// `RecordImport` module), mapped to the trial's template; skipped records are reported.
-func readTreatedRecords(_ path: String, plan: TrialPlan, console: Console) throws
+func readTreatedRecords(_ path: String, plan: TrialPlan, console: Console, role: String = "the treated arm") throws
     -> (timelines: [PatientTimeline], concepts: TemplateConcepts) {
     let records: SeedRecords
     do { records = try SeedRecordImporter(template: plan.template).read(path: path) } catch {
         let details = error.problems.prefix(5).map { "\n  " + $0.description }.joined()
-        throw CommandError("cannot read the treated arm: \(error.headline)\(details)")
+        throw CommandError("cannot read \(role): \(error.headline)\(details)")
     }
     let report = records.report
     if report.patientsSkipped > 0 || report.recordsSkippedTotal > 0 {
-        console.error("  treated records: \(report.patientsKept) of \(report.patientsRead) patients kept, "
+        console.error("  \(role) records: \(report.patientsKept) of \(report.patientsRead) patients kept, "
             + "\(report.recordsSkippedTotal) records skipped (run 'zebra inspect-records' for details)")
     }
     return (records.timelines, records.concepts)
