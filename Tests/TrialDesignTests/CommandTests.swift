@@ -24,7 +24,7 @@ struct CommandTests {
         #expect(r.code == 0, "\(r.err)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         for f in ["Patient.ndjson", "ResearchStudy.ndjson", "ResearchSubject.ndjson", "balance.csv", "results.json",
-                  "love-plot.svg", "weights.csv"] {
+                  "love-plot.svg", "weights.csv", "analysis-dataset.csv", "disposition.csv"] {
             #expect(files.contains(f), "\(f) missing")
         }
         #expect(files.contains("trajectories.svg") || files.contains("kaplan-meier.svg"))
@@ -59,6 +59,12 @@ struct CommandTests {
         let estimate = try #require(results["estimate"])
         #expect(estimate["estimate"]?.numberValue?.isFinite == true)
         #expect(estimate["ci95"]?.arrayValue?.count == 2)
+        // The analysis dataset holds every treated patient and every pool candidate (30 + 300 here).
+        let dataset = try String(contentsOfFile: "\(out)/analysis-dataset.csv", encoding: .utf8).split(separator: "\n")
+        #expect(dataset.count == 1 + 30 + 300, "\(dataset.count) rows")
+        #expect(dataset[0].hasPrefix("USUBJID,ORIGIN,ARM,IN_ARM,INDEX_DATE,COV_age"))
+        let inArm = dataset.dropFirst().filter { $0.split(separator: ",", omittingEmptySubsequences: false)[3] == "1" }
+        #expect(inArm.count == patients.count, "\(inArm.count) in the arms vs \(patients.count) exported")
         let balance = try String(contentsOfFile: "\(out)/balance.csv", encoding: .utf8).split(separator: "\n")
         #expect(balance[0].hasPrefix("covariate,binary,treated_mean_before"))
         #expect(r.out.contains("SMD before"))

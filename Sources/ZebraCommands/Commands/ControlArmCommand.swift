@@ -84,6 +84,7 @@ struct ControlArmCommand: ZebraCommand {
         var treated: TreatedArm
         var trueEffect: Double?
         var source: String
+        var treatedRead = 0
         let expected = simulateCount ?? spec.treatedArm.size ?? 100
         let external = try arguments[Self.controls].map { try externalControls($0, plan: plan, console: console) }
         let poolSize = external == nil ? arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
@@ -102,6 +103,7 @@ struct ControlArmCommand: ZebraCommand {
                 ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))
             let (arm, truth) = try sampler.simulateTreated(count: n, effect: effect, controls: simulated)
             treatedTimelines = arm.patients.compactMap(\.record)
+            treatedRead = n
             treated = TreatedArm(subjects: arm.patients.map(\.subject), excluded: [], outsideMeasureRanges: [:])
             trueEffect = truth
             source = "simulated: \(n) patients from natural history with "
@@ -109,6 +111,7 @@ struct ControlArmCommand: ZebraCommand {
         } else {
             let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan, console: console)
             treated = try TreatedArm.read(timelines, concepts: concepts, plan: plan)
+            treatedRead = timelines.count
             source = "\(treatedPath!): \(treated.subjects.count) of \(timelines.count) patients entered"
             for e in treated.excluded.prefix(5) { console.error("  left out \(e.id): \(e.reason)") }
             if treated.excluded.count > 5 {
@@ -126,6 +129,8 @@ struct ControlArmCommand: ZebraCommand {
                       directory: directory, threads: threads)
         try writeReports(plan: plan, pool: pool, result: result, treated: treated, source: source,
                          trueEffect: trueEffect, seed: seed, directory: directory)
+        try writeAnalysisFiles(plan: plan, pool: pool, result: result, treated: treated, treatedRead: treatedRead,
+                               directory: directory)
         console.print(summary(plan: plan, result: result, trueEffect: trueEffect))
         return 0
     }
@@ -197,6 +202,47 @@ struct ControlArmCommand: ZebraCommand {
         }
         try writeFileAtomically(Array((weights.joined(separator: "\n") + "\n").utf8),
                                 to: directory.path(of: "weights.csv"))
+    }
+
+    /// The analysis dataset, the disposition of both arms and the Kaplan–Meier tables, so that every
+    /// figure of the report can be re-derived (docs/trial-analysis-conventions.md).
+    private static func writeAnalysisFiles(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
+                                           treated: TreatedArm, treatedRead: Int, directory: StagedDirectory) throws {
+        let spec = plan.specification
+        let origins = pool.subjects.indices.map { pool.isExternal($0) ? SubjectOrigin.externalControl
+            : .simulatedControl }
+        var excluded = treated.excluded.map { (id: $0.id, origin: SubjectOrigin.treated, reason: $0.reason) }
+        excluded += (pool.external?.arm.excluded ?? []).map { ($0.id, SubjectOrigin.externalControl, $0.reason) }
+        let dataset = result.analysisDataset(plan: plan, treated: treated.subjects, pool: pool.subjects,
+                                             poolOrigins: origins, excluded: excluded)
+        try writeFileAtomically(Array(dataset.utf8), to: directory.path(of: "analysis-dataset.csv"))
+        let t = spec.treatedArm.id, c = spec.controlArm.id
+        var steps: [(arm: String, step: String, patients: Int)] = [(t, "records read or simulated", treatedRead)]
+        var reasons: [String: Int] = [:]
+        for e in treated.excluded { reasons[ControlPool.reasonKind(e.reason), default: 0] += 1 }
+        steps += reasons.sorted { $0.key < $1.key }.map { (t, "excluded: \($0.key)", $0.value) }
+        steps.append((t, "entered (eligible at the index date)", treated.subjects.count))
+        steps.append((t, "in the analysis (matched or weighted)", result.treatedWeights.filter { $0 > 0 }.count))
+        steps.append((t, "analysed (endpoint available)", result.estimate.treatedCount))
+        if let e = pool.external {
+            steps.append((c, "external records read", e.read))
+            var reasons: [String: Int] = [:]
+            for x in e.arm.excluded { reasons[ControlPool.reasonKind(x.reason), default: 0] += 1 }
+            steps += reasons.sorted { $0.key < $1.key }.map { (c, "external excluded: \($0.key)", $0.value) }
+            steps.append((c, "external eligible", e.subjects.count))
+        }
+        if let s = pool.simulated {
+            steps.append((c, "simulated natural-history lives", s.simulated))
+            steps.append((c, "simulated eligible", s.eligible))
+            steps.append((c, "simulated dropped for a missing covariate", s.droppedForMissingCovariates))
+        }
+        steps.append((c, "pool candidates", pool.subjects.count))
+        steps.append((c, "in the control arm (matched or weighted)", result.controlWeights.filter { $0 > 0 }.count))
+        steps.append((c, "analysed (endpoint available)", result.estimate.controlCount))
+        try writeFileAtomically(Array(result.dispositionCSV(steps).utf8), to: directory.path(of: "disposition.csv"))
+        if !result.survival.isEmpty {
+            try writeFileAtomically(Array(result.kaplanMeierCSV().utf8), to: directory.path(of: "kaplan-meier.csv"))
+        }
     }
 
     static func summary(plan: TrialPlan, result: ControlArmResult, trueEffect: Double?) -> String {
