@@ -26,7 +26,8 @@ extension OperatingCharacteristics {
             "\(replicates) replicates, seed \(seed); per trial \(s.treated) treated, \(s.concurrentControls) "
                 + "randomized controls (hybrid \(s.hybridConcurrentControls) + synthetic), \(s.externalControls) "
                 + "external patients, matching 1:\(s.matchingRatio)",
-            "pool: \(poolSummary); \(poolSize) resampled per replicate"
+            (pools > 1 ? "\(pools) independent pools, \(replicates / pools)+ replicates each; " : "")
+                + "pool: \(poolSummary); \(poolSize) resampled per replicate"
                 + (trainingSize > 0 ? ", \(trainingSize) more set aside to fit the prognostic score" : ""),
             selectionNote,
         ]
@@ -57,14 +58,16 @@ extension OperatingCharacteristics {
         out.append(line(widths.map { String(repeating: "-", count: $0) }))
         out += rows.map(line)
         out.append("")
-        out.append("Monte Carlo standard errors in brackets. Power and type I "
-            + "error: P(95 % CI excludes 0) with and without the effect.")
+        out.append("Monte Carlo standard errors in brackets"
+            + (pools > 1 ? " (bias, coverage, power, type I error: across the \(pools) pools, pools as clusters)"
+                : " (one pool: they do not include the variation between pools; use --pools to add it)")
+            + ". Power and type I error: P(95 % CI excludes 0) with and without the effect.")
         return out.joined(separator: "\n")
     }
 
     /// One row per design and metric: `design,metric,value,mcse`.
     package func csv() -> String {
-        var lines = ["design,metric,value,monte_carlo_se"]
+        var lines = ["design,metric,value,monte_carlo_se,within_pool_se"]
         for p in performance {
             var metrics: [(String, MonteCarloValue?)] = [("bias", p.bias), ("empirical_se", p.empiricalSE),
                                                          ("rmse", p.rmse), ("coverage", p.coverage), ("power", p.power),
@@ -73,7 +76,8 @@ extension OperatingCharacteristics {
             for (name, v) in metrics {
                 guard let v else { continue }
                 lines.append("\(p.design.rawValue),\(name),\(fixed(v.value, 6)),"
-                    + "\(v.standardError.isFinite ? fixed(v.standardError, 6) : "")")
+                    + "\(v.standardError.isFinite ? fixed(v.standardError, 6) : ""),"
+                    + (v.withinPoolStandardError.map { fixed($0, 6) } ?? ""))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -83,13 +87,16 @@ extension OperatingCharacteristics {
     package func json() -> ReportJSON {
         func mc(_ v: MonteCarloValue?) -> ReportJSON {
             guard let v else { return .null }
-            return .object([("value", .finite(v.value)), ("mcse", .finite(v.standardError))])
+            var members: [(String, ReportJSON)] = [("value", .finite(v.value)), ("mcse", .finite(v.standardError))]
+            if let w = v.withinPoolStandardError { members.append(("mcseWithinPool", .finite(w))) }
+            return .object(members)
         }
         let s = settings
         return .object([
             ("trial", .string(trial)), ("title", .string(title)), ("endpoint", .string(endpoint)),
             ("effect", .string(effect.summary)), ("scale", .string(scale)), ("truth", .finite(truth)),
-            ("replicates", .integer(replicates)), ("seed", .string(String(seed))), ("generator", .string(generator)),
+            ("replicates", .integer(replicates)), ("pools", .integer(pools)), ("seed", .string(String(seed))),
+            ("generator", .string(generator)),
             ("design", .object([("treated", .integer(s.treated)),
                                 ("concurrentControls", .integer(s.concurrentControls)),
                                 ("hybridConcurrentControls", .integer(s.hybridConcurrentControls)),
@@ -105,6 +112,28 @@ extension OperatingCharacteristics {
                          ("power", mc(p.power)), ("typeIError", mc(p.typeIError))])
             })),
         ])
+    }
+
+    /// Every replicate's estimate under each design, with and without the effect, so that every
+    /// figure can be re-derived: `replicate,pool,design,…`.
+    package func replicatesCSV() -> String {
+        var lines = ["replicate,pool,design,estimate,se,lower95,upper95,p_value,covers_truth,rejects_null,"
+            + "null_estimate,null_se,null_lower95,null_upper95,null_rejects_null,treated_mean_true_effect"]
+        func cells(_ e: EffectEstimate?) -> [String] {
+            guard let e else { return ["", "", "", "", ""] }
+            return [e.estimate, e.standardError, e.lower, e.upper, e.pValue].map { DatasetFormat.number($0) }
+        }
+        for (r, result) in results.enumerated() {
+            for (d, design) in designs.enumerated() {
+                let e = result.estimates[d], n = result.nullEstimates[d]
+                var row = ["\(r)", "\(result.pool)", design.rawValue] + cells(e)
+                row += [e.map { $0.covers(truth) ? "1" : "0" } ?? "", e.map { $0.rejectsNull ? "1" : "0" } ?? ""]
+                row += Array(cells(n).prefix(4)) + [n.map { $0.rejectsNull ? "1" : "0" } ?? "",
+                                                    DatasetFormat.number(result.satt)]
+                lines.append(row.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Coverage, power and type I error per design as grouped bars.

@@ -3,7 +3,17 @@ import Foundation
 /// A performance measure with its Monte Carlo standard error.
 package struct MonteCarloValue: Sendable, Equatable {
     package var value: Double
+    /// The Monte Carlo SE: with several pools, across pools (cluster-robust, pools as clusters);
+    /// with one, across the replicates drawn from that pool only.
     package var standardError: Double
+    /// The SE as if every replicate were independent (the within-pool SE), for comparison.
+    package var withinPoolStandardError: Double? = nil
+
+    package init(value: Double, standardError: Double, withinPoolStandardError: Double? = nil) {
+        self.value = value
+        self.standardError = standardError
+        self.withinPoolStandardError = withinPoolStandardError
+    }
 }
 
 /// The operating characteristics of one design (ADEMP performance measures, Morris et al. 2019).
@@ -42,10 +52,15 @@ package struct OperatingCharacteristics: Sendable {
     package var selectionNote: String
     /// How the natural-history patients were generated (template alone, or template + model).
     package var generator = "template"
+    /// Independent pools the replicates were spread over.
+    package var pools: Int
+    /// Every replicate's estimates, for `replicates.csv`.
+    var results: [ReplicateResult]
+    package var designs: [TrialDesignKind]
 
     init(trial: String, title: String, endpoint: String, effect: TreatmentEffect, truth: Double, replicates: Int,
          seed: UInt64, designs: [TrialDesignKind], results: [ReplicateResult], settings: SimulationSettings,
-         poolSummary: String, poolSize: Int, trainingSize: Int, selectionNote: String) {
+         poolSummary: String, poolSize: Int, trainingSize: Int, selectionNote: String, pools: Int = 1) {
         self.trial = trial
         self.title = title
         self.endpoint = endpoint
@@ -58,12 +73,43 @@ package struct OperatingCharacteristics: Sendable {
         self.poolSize = poolSize
         self.trainingSize = trainingSize
         self.selectionNote = selectionNote
+        self.pools = pools
+        self.results = results
+        self.designs = designs
         let nullTruth = 0.0
         performance = designs.enumerated().map { d, design in
             let main = results.compactMap { $0.estimates[d] }
             let null = results.compactMap { $0.nullEstimates[d] }
-            return Self.summarize(design, main, null, truth: truth, nullTruth: nullTruth, effectIsNull: effect.isNull)
+            var p = Self.summarize(design, main, null, truth: truth, nullTruth: nullTruth, effectIsNull: effect.isNull)
+            if pools > 1 { Self.addBetweenPoolErrors(&p, d, results, truth: truth, pools: pools) }
+            return p
         }
+    }
+
+    /// Replaces the MCSEs of the means and proportions (bias, coverage, power, type I error) by
+    /// cluster-robust ones with the pools as clusters: for a mean `m = Σ y / Σ n` over pools,
+    /// `SE² = K/(K−1) Σₖ (yₖ − m nₖ)² / (Σ n)²`. The within-pool SE is kept beside it.
+    static func addBetweenPoolErrors(_ p: inout DesignPerformance, _ d: Int, _ results: [ReplicateResult],
+                                     truth: Double, pools: Int) {
+        func clustered(_ value: MonteCarloValue, _ items: [(pool: Int, y: Double)], center: Double) -> MonteCarloValue {
+            var y = [Double](repeating: 0, count: pools), n = [Double](repeating: 0, count: pools)
+            for item in items { y[item.pool] += item.y; n[item.pool] += 1 }
+            let total = n.reduce(0, +)
+            guard total > 0, value.value.isFinite else { return value }
+            let k = Double(pools)
+            let ss = (0..<pools).reduce(0.0) { $0 + (y[$1] - center * n[$1]) * (y[$1] - center * n[$1]) }
+            let se = (k / (k - 1) * ss).squareRoot() / total
+            return MonteCarloValue(value: value.value, standardError: se, withinPoolStandardError: value.standardError)
+        }
+        let main = results.compactMap { r in r.estimates[d].map { (pool: r.pool, e: $0) } }
+        let null = results.compactMap { r in r.nullEstimates[d].map { (pool: r.pool, e: $0) } }
+        p.bias = clustered(p.bias, main.map { ($0.pool, $0.e.estimate - truth) }, center: p.bias.value)
+        p.coverage = clustered(p.coverage, main.map { ($0.pool, $0.e.covers(truth) ? 1 : 0) }, center: p.coverage.value)
+        if let power = p.power {
+            p.power = clustered(power, main.map { ($0.pool, $0.e.rejectsNull ? 1 : 0) }, center: power.value)
+        }
+        p.typeIError = clustered(p.typeIError, null.map { ($0.pool, $0.e.rejectsNull ? 1 : 0) },
+                                 center: p.typeIError.value)
     }
 
     static func proportion(_ k: Int, _ n: Int) -> MonteCarloValue {

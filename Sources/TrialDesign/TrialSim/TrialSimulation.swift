@@ -25,6 +25,9 @@ package struct TrialSimulation: Sendable {
     /// Natural-history patients set aside to fit the prognostic model (nil: half the pool, at
     /// least 200 and at most 1,000).
     package var trainingSize: Int?
+    /// Independent pools the replicates are spread over (an outer loop): with more than one, the
+    /// Monte Carlo SEs include the variation between pools, not only between draws from one.
+    package var pools = 1
 
     /// A simulation of `replicates` trials with `effect`, sizes from the trial's simulation section.
     package init(plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
@@ -50,12 +53,41 @@ package struct TrialSimulation: Sendable {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
         let needsTraining = designs.contains(.procova)
         let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
-        var sampler = PoolSampler(plan: plan, seed: seed, threads: threads, keepRecords: false)
-        sampler.keepRecords = false
-        let pool = try sampler.generate(count: poolCount + training, progress: progress)
-        progress(pool.summary)
+        let poolCountUsed = max(1, min(pools, replicates))
+        var results: [ReplicateResult] = []
+        var summaries: [String] = []
+        var selectionNote = ""
+        for k in 0..<poolCountUsed {
+            // Pool k's replicates are a contiguous block; each keeps the random stream of its global index.
+            let first = k * replicates / poolCountUsed, last = (k + 1) * replicates / poolCountUsed
+            // Pool 0 uses the run's seed, so a single pool gives the same pool as before.
+            var seeds = RandomStream(seed: seed ^ 0x706F_6F6C_5F6B_0000, stream: UInt64(k))
+            let poolSeed = k == 0 ? seed : seeds.next()
+            var sampler = PoolSampler(plan: plan, seed: poolSeed, threads: threads, keepRecords: false)
+            sampler.keepRecords = false
+            let pool = try sampler.generate(count: poolCount + training, progress: progress)
+            progress((poolCountUsed > 1 ? "pool \(k + 1) of \(poolCountUsed): " : "") + pool.summary)
+            summaries.append(pool.summary)
+            let block = try runReplicates(first..<last, pool: pool, training: training, poolIndex: k)
+            results += block.results
+            selectionNote = block.note
+        }
+        let truth = Self.truth(effect, results)
+        var characteristics = OperatingCharacteristics(
+            trial: plan.specification.id, title: plan.specification.title,
+            endpoint: plan.specification.endpoint.summary, effect: effect, truth: truth, replicates: replicates,
+            seed: seed, designs: designs, results: results, settings: settings,
+            poolSummary: summaries.count == 1 ? summaries[0] : "\(summaries.count) pools; first: \(summaries[0])",
+            poolSize: poolCount, trainingSize: training, selectionNote: selectionNote, pools: poolCountUsed)
+        characteristics.generator = plan.generatorDescription
+        return characteristics
+    }
+
+    /// The replicates `range` drawn from one pool, each analysed under every design.
+    private func runReplicates(_ range: Range<Int>, pool: NaturalHistoryPool, training: Int, poolIndex: Int)
+        throws(TrialDesignError) -> (results: [ReplicateResult], note: String) {
         let patients = Array(pool.patients[training...])
-        let prognostic = needsTraining
+        let prognostic = designs.contains(.procova)
             ? try PrognosticModel(training: pool.patients[0..<training].map(\.subject), plan: plan) : nil
         let selection = try SelectionModel(plan: plan, settings: settings, pool: patients)
         let imposer = try EffectImposer(effect: effect, pool: patients, plan: plan)
@@ -64,7 +96,8 @@ package struct TrialSimulation: Sendable {
         let builder = TrialRecordBuilder(plan: plan)
         let designs = self.designs, seed = self.seed, plan = self.plan
         let withNull = !effect.isNull
-        let results: [ReplicateResult] = parallelMap(count: replicates, threads: threads) { r in
+        let results: [ReplicateResult] = parallelMap(count: range.count, threads: threads) { j in
+            let r = range.lowerBound + j
             var rng = RandomStream(seed: seed ^ 0x7369_6D5F_7265_706C, stream: UInt64(r))
             let (trial, external) = selection.draw(&rng)
             func analyse(_ imposer: EffectImposer) -> (estimates: [EffectEstimate?], satt: Double) {
@@ -83,16 +116,9 @@ package struct TrialSimulation: Sendable {
             }
             let main = analyse(imposer)
             let null = withNull ? analyse(nullImposer).estimates : main.estimates
-            return ReplicateResult(estimates: main.estimates, nullEstimates: null, satt: main.satt)
+            return ReplicateResult(estimates: main.estimates, nullEstimates: null, satt: main.satt, pool: poolIndex)
         }
-        let truth = Self.truth(effect, results)
-        var characteristics = OperatingCharacteristics(
-            trial: plan.specification.id, title: plan.specification.title,
-            endpoint: plan.specification.endpoint.summary, effect: effect, truth: truth, replicates: replicates,
-            seed: seed, designs: designs, results: results, settings: settings, poolSummary: pool.summary,
-            poolSize: patients.count, trainingSize: training, selectionNote: selection.note)
-        characteristics.generator = plan.generatorDescription
-        return characteristics
+        return (results, selection.note)
     }
 
     /// The estimand: δ for a difference, the mean over replicates of the treated patients'
@@ -114,6 +140,8 @@ struct ReplicateResult: Sendable {
     var estimates: [EffectEstimate?]
     var nullEstimates: [EffectEstimate?]
     var satt: Double
+    /// The pool the replicate was drawn from.
+    var pool: Int = 0
 }
 
 /// Which pool patients become trial patients: optional covariate ranges and a logistic tilt

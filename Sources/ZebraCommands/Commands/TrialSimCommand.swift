@@ -17,7 +17,7 @@ struct TrialSimCommand: ZebraCommand {
         """,
         options: [
             TrialOptions.trial, TrialOptions.effect, TrialOptions.multiplier, replicates, Shared.seed, treated,
-            external, ratio, pool, designs, out, Shared.threads, Shared.overwrite, Shared.templates,
+            external, ratio, pool, pools, designs, out, Shared.threads, Shared.overwrite, Shared.templates,
             TrialOptions.models,
         ])
 
@@ -43,6 +43,10 @@ struct TrialSimCommand: ZebraCommand {
             return kinds.count == names.count && !kinds.isEmpty ? kinds : nil
         })
     static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/trial-sim-<trial id>).")
+    static let pools = Option<Int>(
+        "pools", "k", default: 5, in: 1...1_000,
+        help: "Independent natural-history pools the replicates are spread over, so that the Monte Carlo SEs "
+            + "include the variation between pools (1: one pool, SEs within it only).")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let plan = try loadTrialPlan(arguments, console: console)
@@ -66,6 +70,7 @@ struct TrialSimCommand: ZebraCommand {
         if let n = arguments[Self.external] { simulation.settings.externalControls = n }
         if let k = arguments[Self.ratio] { simulation.settings.matchingRatio = k }
         simulation.poolSize = arguments[Self.pool]
+        simulation.pools = arguments[Self.pools]
         let out = arguments[Self.out] ?? "Output/trial-sim-\(spec.id)"
         let directory: StagedDirectory
         do { directory = try StagedDirectory(path: out, replaceExisting: arguments[Shared.overwrite]) } catch {
@@ -79,6 +84,7 @@ struct TrialSimCommand: ZebraCommand {
             try writeFileAtomically(Array(oc.json().text().utf8),
                                     to: directory.path(of: "operating-characteristics.json"))
             try writeFileAtomically(Array(oc.csv().utf8), to: directory.path(of: "operating-characteristics.csv"))
+            try writeFileAtomically(Array(oc.replicatesCSV().utf8), to: directory.path(of: "replicates.csv"))
             try writeFileAtomically(Array(oc.ratesChart().utf8),
                                     to: directory.path(of: "operating-characteristics.svg"))
             try writeFileAtomically(Array(oc.errorsChart().utf8), to: directory.path(of: "estimation-error.svg"))

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import TrialDesign
+
+/// trial-sim over several independent pools (issue 11): replicates spread over the pools, Monte
+/// Carlo SEs across pools (pools as clusters) checked by hand from replicates.csv.
+struct TrialSimPoolsTests {
+    static func simulate(pools: Int) throws -> OperatingCharacteristics {
+        let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
+        var sim = TrialSimulation(plan: plan, effect: .difference(-2), replicates: 90, seed: 7, threads: 2,
+                                  designs: [.randomized, .hybrid])
+        sim.settings.treated = 30
+        sim.settings.concurrentControls = 30
+        sim.settings.hybridConcurrentControls = 15
+        sim.settings.externalControls = 200
+        sim.poolSize = 600
+        sim.pools = pools
+        return try sim.run()
+    }
+
+    @Test func monteCarloErrorsAreClusteredByPool() throws {
+        let oc = try Self.simulate(pools: 3)
+        #expect(oc.pools == 3)
+        let lines = oc.replicatesCSV().split(separator: "\n").dropFirst().map { $0.split(separator: ",",
+                                                                                           omittingEmptySubsequences: false) }
+        try #require(lines.count == 90 * 2)
+        #expect(Set(lines.map { $0[1] }) == ["0", "1", "2"])
+        for design in [TrialDesignKind.randomized, .hybrid] {
+            let rows = lines.filter { $0[2] == Substring(design.rawValue) && !$0[14].isEmpty }
+            var y = [0.0, 0.0, 0.0], n = [0.0, 0.0, 0.0]
+            for r in rows { let k = Int(r[1])!; y[k] += r[14] == "1" ? 1 : 0; n[k] += 1 }
+            let total = n.reduce(0, +), p = y.reduce(0, +) / total
+            let ss = (0..<3).reduce(0.0) { $0 + pow(y[$1] - p * n[$1], 2) }
+            let byHand = (1.5 * ss).squareRoot() / total
+            let perf = try #require(oc.performance(of: design))
+            #expect(abs(perf.typeIError.value - p) < 1e-12)
+            #expect(abs(perf.typeIError.standardError - byHand) < 1e-12, "\(design)")
+            let within = try #require(perf.typeIError.withinPoolStandardError)
+            #expect(abs(within - (p * (1 - p) / total).squareRoot()) < 1e-12)
+        }
+    }
+
+    @Test func onePoolKeepsTheWithinPoolErrorsAndItsReplicates() throws {
+        let one = try Self.simulate(pools: 1)
+        #expect(one.pools == 1)
+        let hybrid = try #require(one.performance(of: .hybrid))
+        #expect(hybrid.typeIError.withinPoolStandardError == nil)
+        // The first pool of a multi-pool run is the single pool: its replicates are the same trials.
+        let three = try Self.simulate(pools: 3)
+        let a = one.replicatesCSV().split(separator: "\n").dropFirst().prefix(60)
+        let b = three.replicatesCSV().split(separator: "\n").dropFirst().prefix(60)
+        #expect(Array(a) == Array(b))
+    }
+}
