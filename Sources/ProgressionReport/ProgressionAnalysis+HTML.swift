@@ -120,7 +120,28 @@ extension ProgressionAnalysis {
             h += "<td class=\"n\">\(s.n)</td><td class=\"n\">\(f3(s.mean))</td><td class=\"n\">\(f3(s.sd))</td>"
             h += "<td class=\"n\">\(f3(s.median))</td><td class=\"n\">\(f3(s.p25)) – \(f3(s.p75))</td></tr>\n"
         }
-        return h + "</table>\n"
+        h += "</table>\n"
+        // The distribution of the slopes per measure and cohort, each group a sample (the 1st to 99th
+        // centile, so that a few short, noisy series do not set the axis).
+        var keys: [(measure: String, cohort: String)] = []
+        for s in slopes where !keys.contains(where: { $0 == (s.measure, s.cohort) }) { keys.append((s.measure, s.cohort)) }
+        var charts = ""
+        for key in keys {
+            let groups = slopes.filter { $0.measure == key.measure && $0.cohort == key.cohort && $0.patients.count >= 5 }
+            let pooled = groups.flatMap(\.values).sorted()
+            guard pooled.count >= 10 else { continue }
+            let lo = pooled[Int(0.01 * Double(pooled.count - 1))], hi = pooled[Int(0.99 * Double(pooled.count - 1))]
+            let samples = groups.map { g in
+                HistogramSample(name: seriesName(g.cohort, g.group), values: g.values.filter { $0 >= lo && $0 <= hi })
+            }
+            let unit = groups.first?.unit ?? ""
+            let chart = HistogramChart(title: "Untreated \(key.measure) slopes, \(key.cohort)",
+                                       xLabel: unit.isEmpty ? key.measure : "\(key.measure), \(unit)",
+                                       samples: samples, size: ChartSize(width: 520, height: 320))
+            charts += SVGFormat.inlined(chart.svg()) + "\n"
+        }
+        if !charts.isEmpty { h += "<div class=\"charts\">\n" + charts + "</div>\n" }
+        return h
     }
 
     private func sampleSizeSection() -> String {

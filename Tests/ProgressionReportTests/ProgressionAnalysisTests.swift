@@ -110,6 +110,19 @@ import ZebraTestSupport
 
     /// Lyso-Gb3 (marked `plotScale: log`) is drawn on a log axis with 1–2–5 ticks through 1, 10 and
     /// 100; eGFR keeps a linear axis with evenly spaced ticks. Both axes are titled in words with units.
+    @Test func slopeDistributionsAreDrawnPerMeasureAndCohort() throws {
+        let (template, concepts, timelines) = try cohort("fabry", 400, seed: 5)
+        let analysis = ProgressionAnalysis(template: template, concepts: concepts,
+                                           cohorts: [ProgressionCohort(name: "s", timelines: timelines)],
+                                           grouping: .sex)
+        let html = analysis.html(cohortSizes: ["s": 400])
+        let charts = analysis.slopes.filter { $0.patients.count >= 5 }.map(\.measure)
+        try #require(!charts.isEmpty)
+        for measure in Set(charts) {
+            #expect(html.contains("Untreated \(measure) slopes, s"), "\(measure)")
+        }
+    }
+
     @Test func skewedLabsGetALogAxis() throws {
         let (template, concepts, timelines) = try cohort("fabry", 400, seed: 5)
         let analysis = ProgressionAnalysis(template: template, concepts: concepts,
