@@ -56,6 +56,10 @@ package struct ControlArmResult: Sendable {
     package var logRank: LogRankResult?
     /// The robust score test of no difference from the weighted Cox model (valid with any weights).
     package var scoreTest: CoxScoreTest?
+    /// E-values and the tipping point (sensitivity to unmeasured confounding).
+    package var sensitivity: SensitivityAnalysis?
+    /// Kish's effective number of treated patients (the weights the estimand gives them).
+    package var effectiveTreated: Double = .nan
 }
 
 /// The propensity score and each group's weights.
@@ -122,6 +126,9 @@ package enum ControlArm {
             result.trajectories = [trajectory(arms.0, treated, formed.treatedWeights, plan),
                                    trajectory(arms.1, pool, formed.controlWeights, plan)]
         }
+        let tw = formed.treatedWeights.filter { $0 > 0 }
+        result.effectiveTreated = pow(tw.reduce(0, +), 2) / max(tw.reduce(0) { $0 + $1 * $1 }, 1e-300)
+        result.sensitivity = SensitivityAnalysis.of(result, plan: plan, treated: treated, pool: pool)
         return result
     }
 

@@ -139,6 +139,19 @@ extension ControlArmResult {
                                              + "no difference at beta = 0, Efron ties"))])))
             }
         }
+        if let s = sensitivity {
+            members.append(("sensitivity", .object([
+                ("riskRatioScale", .object([("estimate", .finite(s.riskRatio)), ("lower", .finite(s.riskRatioLower)),
+                                            ("upper", .finite(s.riskRatioUpper)), ("conversion", .string(s.conversion))])),
+                ("eValue", .finite(s.eValue)), ("eValueConfidenceLimit", .finite(s.eValueConfidenceLimit)),
+                ("tippingPoint", .finite(s.tippingPoint)), ("tippingPointSD", .finite(s.tippingPointSD)),
+                ("tippingPointMeaning", .string(s.tippingPointMeaning)),
+                ("reference", .string("VanderWeele TJ, Ding P. Sensitivity analysis in observational research: "
+                    + "introducing the E-value. Ann Intern Med 2017;167(4):268-274")),
+            ])))
+        }
+        members.append(("effectiveSampleSize", .object([("treated", .finite(effectiveTreated)),
+                                                        ("controls", .finite(effectiveControls))])))
         return .object(members)
     }
 }

@@ -268,6 +268,14 @@ struct ControlArmCommand: ZebraCommand {
                 + "\(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
         }
         lines.append("analysed: \(e.treatedCount) treated, \(e.controlCount) controls")
+        if let s = result.sensitivity {
+            var text = "E-value \(f(s.eValue)) (CI limit \(f(s.eValueConfidenceLimit)))"
+            if let t = s.tippingPoint {
+                text += spec.endpoint.isTimeToEvent ? "; tipping point: controls' hazard overstated × \(f(t))"
+                    : "; tipping point: controls' mean outcome off by \(f(t)) (\(f(s.tippingPointSD ?? .nan)) SD)"
+            }
+            lines.append(text)
+        }
         if let t = trueEffect, t.isFinite {
             let what = spec.endpoint.isTimeToEvent ? "true log hazard ratio (HR \(f(exp(t))))" : "true effect"
             lines.append("\(what), known for the simulated treated arm: \(f(t)); the CI "

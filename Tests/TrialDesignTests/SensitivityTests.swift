@@ -1,0 +1,34 @@
+import Foundation
+import Statistics
+import Testing
+@testable import TrialDesign
+
+/// E-values and the tipping point of a control-arm estimate (issue 11), from their definitions.
+struct SensitivityTests {
+    @Test func tippingPointIsTheDistanceFromTheCILimitToTheNull() throws {
+        let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
+        let sampler = PoolSampler(plan: plan, seed: 17, threads: 2, keepRecords: false)
+        let pool = try sampler.generate(count: 600)
+        let (arm, _) = try sampler.simulateTreated(count: 60, effect: .progressionMultiplier(0.4), controls: pool)
+        let treated = arm.patients.map(\.subject), controls = pool.patients.map(\.subject)
+        let r = try ControlArm.analyse(plan: plan, treated: treated, pool: controls, method: .match)
+        let s = try #require(r.sensitivity)
+        try #require(r.estimate.upper < 0, "the effect must be significant for a tipping point: \(r.estimate)")
+        #expect(s.tippingPoint == abs(r.estimate.upper))
+        // Shifting every control's outcome by the tipping point moves the CI's upper limit to 0.
+        let shift = try #require(s.tippingPoint)
+        let shifted = controls.map { c -> TrialSubject in
+            var c = c
+            c.values = c.values.enumerated().map { k, v in k == plan.endpointVisit ? v - shift : v }
+            return c
+        }
+        let again = try ControlArm.analyse(plan: plan, treated: treated, pool: shifted, method: .match)
+        #expect(abs(again.estimate.upper) < 1e-9, "\(again.estimate.upper)")
+        // The E-value is VanderWeele and Ding's of exp(0.91 d) with d in the controls' outcome SD.
+        let outcomes = controls.indices.filter { r.controlWeights[$0] > 0 }.map { controls[$0].outcome(plan) }
+            .filter(\.isFinite)
+        let sd = try Descriptive.standardDeviation(outcomes)
+        #expect(abs(s.eValue - EValue.riskRatio(exp(0.91 * r.estimate.estimate / sd))) < 1e-12)
+        #expect(abs((s.tippingPointSD ?? .nan) - shift / sd) < 1e-12)
+    }
+}
