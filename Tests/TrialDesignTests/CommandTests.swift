@@ -199,3 +199,30 @@ struct ExternalControlsTests {
         #expect(!FileManager.default.fileExists(atPath: root + "/ca"))
     }
 }
+
+/// Positivity: the overlap plot and propensity-score trimming (issue 11).
+struct OverlapTests {
+    @Test func trimmingLeavesOutPatientsOutsideTheOverlapAndSaysSo() throws {
+        let root = try TestSupport.temporaryDirectory("trim")
+        let console = Console(capturing: true)
+        let code = Zebra.main(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                               "--simulate-treated", "40", "--pool", "400", "--trim", "0.12", "--method", "weight",
+                               "--template-only", "--seed", "3", "--out", root + "/ca",
+                               "--templates", TestSupport.modelsDirectory], console: console)
+        try #require(code == 0, "\(console.errorOutput)")
+        #expect(console.errorOutput.contains("trimming at 0.12:"))
+        let svg = try String(contentsOfFile: root + "/ca/propensity-overlap.svg", encoding: .utf8)
+        #expect(svg.contains("Estimated propensity score"))
+        let dataset = try String(contentsOfFile: root + "/ca/analysis-dataset.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+        // Trimmed treated patients are listed with their reason; trimmed candidates are counted.
+        let disposition = try String(contentsOfFile: root + "/ca/disposition.csv", encoding: .utf8)
+        let trimmedTreated = dataset.filter { $0.contains("(trimmed)") }.count
+        #expect(trimmedTreated > 0 || disposition.contains("trimmed (propensity score outside the overlap)"),
+                "nothing was trimmed at 0.12: \(disposition)")
+        let bad = Zebra.main(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                              "--simulate-treated", "40", "--trim", "0.6", "--out", root + "/bad",
+                              "--templates", TestSupport.modelsDirectory], console: Console(capturing: true))
+        #expect(bad != 0)
+    }
+}

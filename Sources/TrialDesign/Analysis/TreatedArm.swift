@@ -9,6 +9,11 @@ package struct TreatedArm: Sendable {
     package struct Exclusion: Sendable {
         package var id: String
         package var reason: String
+
+        package init(id: String, reason: String) {
+            self.id = id
+            self.reason = reason
+        }
     }
 
     package var subjects: [TrialSubject]

@@ -21,7 +21,7 @@ struct ControlArmCommand: ZebraCommand {
         patient, balance.csv, results.json, weights.csv and SVG plots.
         """,
         options: [
-            TrialOptions.trial, treated, simulateTreated, controls, out, method, ratio, pool, Shared.seed,
+            TrialOptions.trial, treated, simulateTreated, controls, out, method, ratio, pool, trim, Shared.seed,
             TrialOptions.effect,
             TrialOptions.multiplier, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
         ])
@@ -35,6 +35,10 @@ struct ControlArmCommand: ZebraCommand {
         "controls", "path",
         help: "Real external controls (registry records: FHIR or long CSV) as the pool; with --pool, mixed with "
             + "that many simulated natural-history patients.")
+    static let trim = Option<Double?>(
+        "trim", "alpha", in: 0.001...0.2,
+        help: "Leave out treated patients and candidates whose propensity score lies outside [alpha, 1 − alpha] "
+            + "(Crump trimming), then refit; the estimand becomes that overlap population's.")
     static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>).")
     static let method = Option<ControlMethod>("method", default: .match, help: "Matching or ATT weighting.")
     static let ratio = Option<Int>("ratio", "k", default: 3, in: 1...20, help: "Controls matched per treated patient.")
@@ -97,7 +101,7 @@ struct ControlArmCommand: ZebraCommand {
         let simulated = try sampler.generate(count: poolSize > 0 ? poolSize : 2_000,
                                              progress: { console.error("  pool: " + $0) })
         if poolSize > 0 { console.error("  pool: " + simulated.summary) }
-        let pool = ControlPool(simulated: poolSize > 0 ? simulated : nil, external: external)
+        var pool = ControlPool(simulated: poolSize > 0 ? simulated : nil, external: external)
         if let n = simulateCount {
             let effect = try treatmentEffect(arguments, plan: plan, fallback: nil)
                 ?? (spec.endpoint.isTimeToEvent ? .hazardRatio(1) : .difference(0))
@@ -123,14 +127,30 @@ struct ControlArmCommand: ZebraCommand {
             }
         }
         console.error("  treated: " + source)
-        let result = try ControlArm.analyse(plan: plan, treated: treated.subjects, pool: pool.subjects,
+        var (treatedSubjects, poolSubjects) = (treated.subjects, pool.subjects)
+        var trimmedControls = 0
+        if let alpha = arguments[Self.trim] {
+            let t = try Overlap.trimmed(plan: plan, treated: treatedSubjects, pool: poolSubjects, alpha: alpha)
+            (treatedSubjects, poolSubjects) = (t.treated, t.pool)
+            trimmedControls = t.droppedControls
+            console.error("  trimming at \(alpha): \(t.droppedTreated) treated and \(t.droppedControls) candidates "
+                + "outside [\(alpha), \(1 - alpha)] left out")
+            let kept = Set(t.pool.map(\.id)), keptTreated = Set(t.treated.map(\.id))
+            pool = pool.keeping(kept)
+            treated = TreatedArm(subjects: t.treated, excluded: treated.excluded + treated.subjects
+                .filter { !keptTreated.contains($0.id) }
+                .map { .init(id: $0.id, reason: "propensity score outside [\(alpha), \(1 - alpha)] (trimmed)") },
+                                 outsideMeasureRanges: treated.outsideMeasureRanges)
+            if !treatedTimelines.isEmpty { treatedTimelines = treatedTimelines.filter { keptTreated.contains($0.id) } }
+        }
+        let result = try ControlArm.analyse(plan: plan, treated: treatedSubjects, pool: poolSubjects,
                                             method: method, ratio: ratio)
         try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
                       directory: directory, threads: threads)
         try writeReports(plan: plan, pool: pool, result: result, treated: treated, source: source,
                          trueEffect: trueEffect, seed: seed, directory: directory)
         try writeAnalysisFiles(plan: plan, pool: pool, result: result, treated: treated, treatedRead: treatedRead,
-                               directory: directory)
+                               trimmedControls: trimmedControls, directory: directory)
         console.print(summary(plan: plan, result: result, trueEffect: trueEffect))
         return 0
     }
@@ -187,6 +207,10 @@ struct ControlArmCommand: ZebraCommand {
         try writeFileAtomically(Array(json.text().utf8), to: directory.path(of: "results.json"))
         try writeFileAtomically(Array(result.lovePlotSVG(title: "Covariate balance: \(spec.id)").utf8),
                                 to: directory.path(of: "love-plot.svg"))
+        try writeFileAtomically(Array(result.overlapSVG(title: "Propensity-score overlap: \(spec.id)",
+                                                        treatedName: spec.treatedArm.name,
+                                                        controlName: spec.controlArm.name).utf8),
+                                to: directory.path(of: "propensity-overlap.svg"))
         let endpointFile = spec.endpoint.isTimeToEvent ? "kaplan-meier.svg" : "trajectories.svg"
         try writeFileAtomically(Array(result.endpointSVG(plan: plan).utf8), to: directory.path(of: endpointFile))
         var weights = ["patient_id,arm,index_date,propensity_score,weight"]
@@ -207,7 +231,8 @@ struct ControlArmCommand: ZebraCommand {
     /// The analysis dataset, the disposition of both arms and the Kaplan–Meier tables, so that every
     /// figure of the report can be re-derived (docs/trial-analysis-conventions.md).
     private static func writeAnalysisFiles(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
-                                           treated: TreatedArm, treatedRead: Int, directory: StagedDirectory) throws {
+                                           treated: TreatedArm, treatedRead: Int, trimmedControls: Int,
+                                           directory: StagedDirectory) throws {
         let spec = plan.specification
         let origins = pool.subjects.indices.map { pool.isExternal($0) ? SubjectOrigin.externalControl
             : .simulatedControl }
@@ -236,6 +261,7 @@ struct ControlArmCommand: ZebraCommand {
             steps.append((c, "simulated eligible", s.eligible))
             steps.append((c, "simulated dropped for a missing covariate", s.droppedForMissingCovariates))
         }
+        if trimmedControls > 0 { steps.append((c, "trimmed (propensity score outside the overlap)", trimmedControls)) }
         steps.append((c, "pool candidates", pool.subjects.count))
         steps.append((c, "in the control arm (matched or weighted)", result.controlWeights.filter { $0 > 0 }.count))
         steps.append((c, "analysed (endpoint available)", result.estimate.controlCount))

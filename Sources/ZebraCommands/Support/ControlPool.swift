@@ -34,6 +34,14 @@ struct ControlPool {
         self.records = records
     }
 
+    /// The pool with only the candidates whose ids are in `kept` (after trimming).
+    func keeping(_ kept: Set<String>) -> ControlPool {
+        var simulated = self.simulated, external = self.external
+        simulated?.patients.removeAll { !kept.contains($0.subject.id) }
+        external?.arm.subjects.removeAll { !kept.contains($0.id) }
+        return ControlPool(simulated: simulated, external: external)
+    }
+
     /// Whether candidate `i` is a real external control (they come first).
     func isExternal(_ i: Int) -> Bool { i < (external?.subjects.count ?? 0) }
 
