@@ -24,7 +24,8 @@ struct CommandTests {
         #expect(r.code == 0, "\(r.err)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         for f in ["Patient.ndjson", "ResearchStudy.ndjson", "ResearchSubject.ndjson", "balance.csv", "results.json",
-                  "love-plot.svg", "weights.csv", "analysis-dataset.csv", "disposition.csv"] {
+                  "love-plot.svg", "weights.csv", "analysis-dataset.csv", "disposition.csv", "report.html",
+                  "propensity-overlap.svg"] {
             #expect(files.contains(f), "\(f) missing")
         }
         #expect(files.contains("trajectories.svg") || files.contains("kaplan-meier.svg"))
@@ -59,6 +60,9 @@ struct CommandTests {
         let estimate = try #require(results["estimate"])
         #expect(estimate["estimate"]?.numberValue?.isFinite == true)
         #expect(estimate["ci95"]?.arrayValue?.count == 2)
+        let report = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+        #expect(report.contains("Estimand (ICH E9(R1))") && report.contains("Disposition")
+            && report.contains("<svg") && report.contains("Sensitivity to unmeasured confounding"))
         // The analysis dataset holds every treated patient and every pool candidate (30 + 300 here).
         let dataset = try String(contentsOfFile: "\(out)/analysis-dataset.csv", encoding: .utf8).split(separator: "\n")
         #expect(dataset.count == 1 + 30 + 300, "\(dataset.count) rows")

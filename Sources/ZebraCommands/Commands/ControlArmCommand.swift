@@ -89,6 +89,7 @@ struct ControlArmCommand: ZebraCommand {
         var trueEffect: Double?
         var source: String
         var treatedRead = 0
+        var treatedFromFiles: [PatientTimeline] = []
         let expected = simulateCount ?? spec.treatedArm.size ?? 100
         let external = try arguments[Self.controls].map { try externalControls($0, plan: plan, console: console) }
         let poolSize = external == nil ? arguments[Self.pool] ?? max(2_000, 10 * ratio * expected)
@@ -116,6 +117,7 @@ struct ControlArmCommand: ZebraCommand {
             let (timelines, concepts) = try readTreatedRecords(treatedPath!, plan: plan, console: console)
             treated = try TreatedArm.read(timelines, concepts: concepts, plan: plan)
             treatedRead = timelines.count
+            treatedFromFiles = timelines
             source = "\(treatedPath!): \(treated.subjects.count) of \(timelines.count) patients entered"
             for e in treated.excluded.prefix(5) { console.error("  left out \(e.id): \(e.reason)") }
             if treated.excluded.count > 5 {
@@ -149,8 +151,16 @@ struct ControlArmCommand: ZebraCommand {
                       directory: directory, threads: threads)
         try writeReports(plan: plan, pool: pool, result: result, treated: treated, source: source,
                          trueEffect: trueEffect, seed: seed, directory: directory)
-        try writeAnalysisFiles(plan: plan, pool: pool, result: result, treated: treated, treatedRead: treatedRead,
-                               trimmedControls: trimmedControls, directory: directory)
+        let steps = disposition(plan: plan, pool: pool, result: result, treated: treated, treatedRead: treatedRead,
+                                trimmedControls: trimmedControls)
+        try writeAnalysisFiles(plan: plan, pool: pool, result: result, treated: treated, steps: steps,
+                               directory: directory)
+        let events = intercurrentEvents(plan: plan, pool: pool, result: result, treated: treated,
+                                        treatedRecords: treatedTimelines + treatedFromFiles)
+        let endpoint = result.endpointSVG(plan: plan)
+        let html = result.html(plan: plan, source: source, seed: seed, disposition: steps, intercurrent: events,
+                               endpointSVG: endpoint, trueEffect: trueEffect)
+        try writeFileAtomically(Array(html.utf8), to: directory.path(of: "report.html"))
         console.print(summary(plan: plan, result: result, trueEffect: trueEffect))
         return 0
     }
@@ -231,9 +241,8 @@ struct ControlArmCommand: ZebraCommand {
     /// The analysis dataset, the disposition of both arms and the Kaplan–Meier tables, so that every
     /// figure of the report can be re-derived (docs/trial-analysis-conventions.md).
     private static func writeAnalysisFiles(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
-                                           treated: TreatedArm, treatedRead: Int, trimmedControls: Int,
+                                           treated: TreatedArm, steps: [(arm: String, step: String, patients: Int)],
                                            directory: StagedDirectory) throws {
-        let spec = plan.specification
         let origins = pool.subjects.indices.map { pool.isExternal($0) ? SubjectOrigin.externalControl
             : .simulatedControl }
         var excluded = treated.excluded.map { (id: $0.id, origin: SubjectOrigin.treated, reason: $0.reason) }
@@ -241,6 +250,16 @@ struct ControlArmCommand: ZebraCommand {
         let dataset = result.analysisDataset(plan: plan, treated: treated.subjects, pool: pool.subjects,
                                              poolOrigins: origins, excluded: excluded)
         try writeFileAtomically(Array(dataset.utf8), to: directory.path(of: "analysis-dataset.csv"))
+        try writeFileAtomically(Array(result.dispositionCSV(steps).utf8), to: directory.path(of: "disposition.csv"))
+        if !result.survival.isEmpty {
+            try writeFileAtomically(Array(result.kaplanMeierCSV().utf8), to: directory.path(of: "kaplan-meier.csv"))
+        }
+    }
+
+    /// Both arms step by step, from the records read to the patients analysed.
+    private static func disposition(plan: TrialPlan, pool: ControlPool, result: ControlArmResult, treated: TreatedArm,
+                                    treatedRead: Int, trimmedControls: Int) -> [(arm: String, step: String, patients: Int)] {
+        let spec = plan.specification
         let t = spec.treatedArm.id, c = spec.controlArm.id
         var steps: [(arm: String, step: String, patients: Int)] = [(t, "records read or simulated", treatedRead)]
         var reasons: [String: Int] = [:]
@@ -265,10 +284,46 @@ struct ControlArmCommand: ZebraCommand {
         steps.append((c, "pool candidates", pool.subjects.count))
         steps.append((c, "in the control arm (matched or weighted)", result.controlWeights.filter { $0 > 0 }.count))
         steps.append((c, "analysed (endpoint available)", result.estimate.controlCount))
-        try writeFileAtomically(Array(result.dispositionCSV(steps).utf8), to: directory.path(of: "disposition.csv"))
-        if !result.survival.isEmpty {
-            try writeFileAtomically(Array(result.kaplanMeierCSV().utf8), to: directory.path(of: "kaplan-meier.csv"))
+        return steps
+    }
+
+    /// Deaths before the end of follow-up among the patients in the arms, and how the analysis
+    /// treats them (the strategy the conventions imply; no other intercurrent event is handled yet).
+    private static func intercurrentEvents(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
+                                           treated: TreatedArm, treatedRecords: [PatientTimeline])
+        -> [IntercurrentEventCount] {
+        let spec = plan.specification
+        func diedDuringFollowUp(_ record: PatientTimeline?, _ index: CalendarDay) -> Bool {
+            guard let death = record?.death else { return false }
+            return death > index && index.years(to: death) <= plan.horizonYears
         }
+        let byID = Dictionary(treatedRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let treatedDeaths = treated.subjects.indices.filter {
+            result.treatedWeights[$0] > 0 && diedDuringFollowUp(byID[treated.subjects[$0].id], treated.subjects[$0].indexDay)
+        }.count
+        let controlDeaths = pool.subjects.indices.filter {
+            result.controlWeights[$0] > 0 && diedDuringFollowUp(pool.records[$0], pool.subjects[$0].indexDay)
+        }.count
+        var events: [IntercurrentEventCount] = []
+        if !plan.endpointIsDeath {
+            events.append(.init(event: "death before the end of follow-up",
+                                strategy: spec.endpoint.isTimeToEvent
+                                    ? "censored at death (hypothetical: as if death were independent censoring)"
+                                    : "not analysed (complete case: no endpoint value; a while-alive estimand)",
+                                treated: treatedDeaths, controls: controlDeaths))
+        }
+        let treatments = Set(plan.concepts.treatments)
+        let treatedControls = pool.subjects.indices.filter { i in
+            let index = pool.subjects[i].indexDay
+            return result.controlWeights[i] > 0 && pool.records[i].events.contains {
+                ($0.kind == .medicationStart || $0.kind == .procedure) && treatments.contains($0.concept)
+                    && $0.day > index && index.years(to: $0.day) <= plan.horizonYears
+            }
+        }.count
+        events.append(.init(event: "a control starting a disease treatment during follow-up",
+                            strategy: "ignored (treatment policy); simulated controls are never treated",
+                            treated: 0, controls: treatedControls))
+        return events
     }
 
     static func summary(plan: TrialPlan, result: ControlArmResult, trueEffect: Double?) -> String {
