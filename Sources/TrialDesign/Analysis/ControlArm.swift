@@ -58,6 +58,8 @@ package struct ControlArmResult: Sendable {
     package var scoreTest: CoxScoreTest?
     /// E-values and the tipping point (sensitivity to unmeasured confounding).
     package var sensitivity: SensitivityAnalysis?
+    /// The MMRM estimate at the endpoint visit beside the ANCOVA (change endpoints).
+    package var repeatedMeasures: RepeatedMeasuresEstimate?
     /// Kish's effective number of treated patients (the weights the estimand gives them).
     package var effectiveTreated: Double = .nan
 }
@@ -129,6 +131,9 @@ package enum ControlArm {
         let tw = formed.treatedWeights.filter { $0 > 0 }
         result.effectiveTreated = pow(tw.reduce(0, +), 2) / max(tw.reduce(0) { $0 + $1 * $1 }, 1e-300)
         result.sensitivity = SensitivityAnalysis.of(result, plan: plan, treated: treated, pool: pool)
+        result.repeatedMeasures = ControlArmResult.repeatedMeasures(
+            plan: plan, treated: treated, pool: pool, treatedWeights: formed.treatedWeights,
+            controlWeights: formed.controlWeights)
         return result
     }
 

@@ -71,7 +71,14 @@ extension ControlArmResult {
         h += "</p>\n<p class=\"meta\">\(esc(e.method)); analysed \(e.treatedCount) treated and \(e.controlCount) controls"
         if let s = scoreTest { h += "; robust score test χ² \(f(s.chiSquare)), p = \(f(s.pValue))" }
         if let t = trueEffect, t.isFinite { h += "; true effect of the simulated treated arm \(f(t))" }
-        h += ".</p>\n<div class=\"charts\">\(SVGFormat.inlined(endpointSVG))</div>\n"
+        h += ".</p>\n"
+        if let m = repeatedMeasures {
+            h += "<p>MMRM at the endpoint visit: \(f(m.estimate.estimate)) (95 % CI \(f(m.estimate.lower)) to "
+                + "\(f(m.estimate.upper))), p = \(f(m.estimate.pValue)), Satterthwaite df "
+                + "\(String(format: "%.1f", m.degreesOfFreedom)); \(m.subjects) patients with a post-baseline value "
+                + "(REML, unstructured covariance between visits).</p>\n"
+        }
+        h += "<div class=\"charts\">\(SVGFormat.inlined(endpointSVG))</div>\n"
         if let s = sensitivity {
             h += "<h2>Sensitivity to unmeasured confounding</h2>\n<table>"
             h += "<tr><th>E-value of the estimate</th><td class=\"n\">\(f(s.eValue))</td></tr>"

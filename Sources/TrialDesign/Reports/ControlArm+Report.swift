@@ -150,6 +150,16 @@ extension ControlArmResult {
                     + "introducing the E-value. Ann Intern Med 2017;167(4):268-274")),
             ])))
         }
+        if let m = repeatedMeasures {
+            let e = m.estimate
+            members.append(("mmrm", .object([
+                ("estimate", .finite(e.estimate)), ("standardError", .finite(e.standardError)),
+                ("ci95", .array([.finite(e.lower), .finite(e.upper)])), ("pValue", .finite(e.pValue)),
+                ("degreesOfFreedom", .finite(m.degreesOfFreedom)), ("subjects", .integer(m.subjects)),
+                ("visitCovariance", .array(m.visitCovariance.map { .array($0.map { .finite($0) }) })),
+                ("method", .string(e.method + "; arm weights as precision weights; model-based SE")),
+            ])))
+        }
         members.append(("effectiveSampleSize", .object([("treated", .finite(effectiveTreated)),
                                                         ("controls", .finite(effectiveControls))])))
         return .object(members)

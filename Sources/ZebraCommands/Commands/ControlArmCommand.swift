@@ -349,6 +349,10 @@ struct ControlArmCommand: ZebraCommand {
                 + "\(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
         }
         lines.append("analysed: \(e.treatedCount) treated, \(e.controlCount) controls")
+        if let m = result.repeatedMeasures {
+            lines.append("MMRM at the endpoint visit \(f(m.estimate.estimate)) (95 % CI \(f(m.estimate.lower)) to "
+                + "\(f(m.estimate.upper))), Satterthwaite df \(String(format: "%.1f", m.degreesOfFreedom))")
+        }
         if let s = result.sensitivity {
             var text = "E-value \(f(s.eValue)) (CI limit \(f(s.eValueConfidenceLimit)))"
             if let t = s.tippingPoint {
