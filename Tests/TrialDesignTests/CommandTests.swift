@@ -59,6 +59,10 @@ struct CommandTests {
         let results = try JSONParser.parse(try String(contentsOfFile: "\(out)/results.json", encoding: .utf8))
         let estimate = try #require(results["estimate"])
         #expect(estimate["estimate"]?.numberValue?.isFinite == true)
+        // A change endpoint has the MMRM beside the ANCOVA; a time-to-event endpoint does not.
+        let isChange = (results["endpoint"]?.stringValue ?? "").hasPrefix("change")
+        #expect((results["mmrm"]?["estimate"]?.numberValue?.isFinite == true) == isChange)
+        #expect(results["sensitivity"]?["eValue"]?.numberValue.map { $0 >= 1 } == true)
         #expect(estimate["ci95"]?.arrayValue?.count == 2)
         let report = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
         #expect(report.contains("Estimand (ICH E9(R1))") && report.contains("Disposition")
