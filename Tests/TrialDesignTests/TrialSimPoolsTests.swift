@@ -52,3 +52,25 @@ struct TrialSimPoolsTests {
         #expect(Array(a) == Array(b))
     }
 }
+
+/// Dynamic borrowing in trial-sim: it borrows some of the externals and keeps its error rates.
+struct DynamicBorrowingTests {
+    @Test func borrowsLessThanItsPriorAndKeepsCoverage() throws {
+        let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
+        var sim = TrialSimulation(plan: plan, effect: .difference(-2), replicates: 120, seed: 4, threads: 2,
+                                  designs: [.hybrid, .hybridDynamic])
+        sim.settings.treated = 40
+        sim.settings.concurrentControls = 40
+        sim.settings.hybridConcurrentControls = 20
+        sim.settings.externalControls = 300
+        sim.poolSize = 1_000
+        sim.pools = 2
+        let oc = try sim.run()
+        let p = try #require(oc.performance(of: .hybridDynamic))
+        #expect(p.succeeded == 120)
+        let prior = try #require(p.meanPriorEffectiveControls), borrowed = try #require(p.meanBorrowedControls)
+        #expect(borrowed > 0 && borrowed < prior)
+        #expect(p.coverage.value > 0.88, "coverage \(p.coverage.value)")
+        #expect(abs(p.bias.value) < 0.3)
+    }
+}

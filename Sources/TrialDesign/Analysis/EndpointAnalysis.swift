@@ -14,6 +14,11 @@ package struct EffectEstimate: Sendable, Equatable {
     package var controlCount: Int
     /// How it was estimated, e.g. "weighted ANCOVA (HC1)".
     package var method: String
+    /// Dynamic borrowing: the external controls' effective number after the data (the prior's
+    /// informative part, weighted by its posterior probability).
+    package var borrowedControls: Double?
+    /// Dynamic borrowing: the prior's informative part as a number of patients.
+    package var priorEffectiveControls: Double?
 
     /// Whether the confidence interval contains `value`.
     package func covers(_ value: Double) -> Bool { lower <= value && value <= upper }

@@ -11,6 +11,7 @@ extension TrialDesignKind {
         case .syntheticMatching: "Synthetic (match)"
         case .syntheticWeighting: "Synthetic (weight)"
         case .hybrid: "Hybrid"
+        case .hybridDynamic: "Hybrid, dynamic"
         case .externalUnadjusted: "External, unadjusted"
         }
     }
@@ -58,6 +59,12 @@ extension OperatingCharacteristics {
         out.append(line(widths.map { String(repeating: "-", count: $0) }))
         out += rows.map(line)
         out.append("")
+        for p in performance {
+            if let borrowed = p.meanBorrowedControls, let prior = p.meanPriorEffectiveControls {
+                out.append("\(p.design.title): prior effective sample size \(fixed(prior, 1)) external controls on "
+                    + "average; after the concurrent data \(fixed(borrowed, 1)) borrowed on average.")
+            }
+        }
         out.append("Monte Carlo standard errors in brackets"
             + (pools > 1 ? " (bias, coverage, power, type I error: across the \(pools) pools, pools as clusters)"
                 : " (one pool: they do not include the variation between pools; use --pools to add it)")
@@ -109,7 +116,9 @@ extension OperatingCharacteristics {
                          ("succeeded", .integer(p.succeeded)), ("nullSucceeded", .integer(p.nullSucceeded)),
                          ("bias", mc(p.bias)), ("empiricalSE", mc(p.empiricalSE)), ("rmse", mc(p.rmse)),
                          ("meanModelSE", .finite(p.meanModelSE)), ("coverage", mc(p.coverage)),
-                         ("power", mc(p.power)), ("typeIError", mc(p.typeIError))])
+                         ("power", mc(p.power)), ("typeIError", mc(p.typeIError)),
+                         ("meanPriorEffectiveControls", .finite(p.meanPriorEffectiveControls)),
+                         ("meanBorrowedControls", .finite(p.meanBorrowedControls))])
             })),
         ])
     }

@@ -32,6 +32,9 @@ package struct DesignPerformance: Sendable {
     package var power: MonteCarloValue?
     /// P(CI excludes 0) under no effect.
     package var typeIError: MonteCarloValue
+    /// Dynamic borrowing: the mean prior effective sample size and the mean number borrowed.
+    package var meanPriorEffectiveControls: Double? = nil
+    package var meanBorrowedControls: Double? = nil
 }
 
 /// The result of `trial-sim`: per design, bias, empirical SE, RMSE, coverage, power and type I error.
@@ -82,6 +85,11 @@ package struct OperatingCharacteristics: Sendable {
             let null = results.compactMap { $0.nullEstimates[d] }
             var p = Self.summarize(design, main, null, truth: truth, nullTruth: nullTruth, effectIsNull: effect.isNull)
             if pools > 1 { Self.addBetweenPoolErrors(&p, d, results, truth: truth, pools: pools) }
+            let borrowed = main.compactMap(\.borrowedControls), prior = main.compactMap(\.priorEffectiveControls)
+            if !borrowed.isEmpty {
+                p.meanBorrowedControls = borrowed.reduce(0, +) / Double(borrowed.count)
+                p.meanPriorEffectiveControls = prior.reduce(0, +) / Double(max(prior.count, 1))
+            }
             return p
         }
     }

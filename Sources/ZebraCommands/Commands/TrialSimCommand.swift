@@ -58,7 +58,10 @@ struct TrialSimCommand: ZebraCommand {
             throw UsageError("give --effect (or --progression-multiplier), or "
                 + "an effect in the trial file's simulation section", usage: arguments.usage)
         }
-        let designs = arguments[Self.designs] ?? TrialDesignKind.allCases
+        // Dynamic borrowing is implemented for measure endpoints only.
+        let designs = arguments[Self.designs] ?? TrialDesignKind.allCases.filter {
+            $0 != .hybridDynamic || !spec.endpoint.isTimeToEvent
+        }
         var simulation = TrialSimulation(plan: plan, effect: effect, replicates: replicates, seed: seed,
                                          threads: threads, designs: designs)
         if let n = arguments[Self.treated] {
