@@ -175,7 +175,8 @@ package enum ControlArm {
                                                     control: keepC.map { pool[$0].covariates[c] },
                                                     treatedWeights: keepT.map { treatedWeights[$0] },
                                                     controlWeights: keepC.map { controlWeights[$0] })
-                rows.append(BalanceRow(name: column.name, isBinary: column.isBinary, before: before, after: after))
+                rows.append(BalanceRow(name: column.isHidden ? column.name + " (unmeasured: not in the model)" : column.name,
+                                       isBinary: column.isBinary, before: before, after: after))
             } catch {
                 throw TrialDesignError("balance of \(column.name) could not be computed: \(error)")
             }

@@ -17,7 +17,7 @@ struct DesignColumns: Sendable {
         columns = []; names = []; means = []; scales = []
         let n = Double(rows.count)
         var referenceTaken = Set<Int>()
-        for (c, column) in plan.covariates.enumerated() where !excluded.contains(c) {
+        for (c, column) in plan.covariates.enumerated() where !excluded.contains(c) && !column.isHidden {
             var s = 0.0, ss = 0.0
             for r in rows { s += r[c] }
             let mean = s / max(n, 1)

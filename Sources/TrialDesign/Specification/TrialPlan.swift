@@ -108,9 +108,16 @@ package struct TrialPlan: Sendable {
             ("$.simulation.treatedSelection.logOdds.\($0.covariate)", $0.covariate)
         })
         where !columns.contains(where: { $0.name == selection }) {
+            // A selection variable outside the covariates is an unmeasured confounder: recorded
+            // for the selection, hidden from every model.
+            if let hidden = CovariateColumn.columns(named: selection, template: template), hidden.count == 1 {
+                columns += hidden.map { var c = $0; c.isHidden = true; return c }
+                continue
+            }
             problem(path,
-                    "\"\(selection)\" is not one of the trial's covariate columns "
-                        + "(\(columns.map(\.name).joined(separator: ", ")))")
+                    "\"\(selection)\" is neither one of the trial's covariate columns "
+                        + "(\(columns.map(\.name).joined(separator: ", "))) nor a single-column covariate of "
+                        + "\(template.id) to act as an unmeasured confounder")
         }
         guard problems.isEmpty, let criteria else { throw TrialSpecificationError(file: spec.file, problems: problems) }
         specification = spec
@@ -176,6 +183,9 @@ package struct CovariateColumn: Sendable, Hashable {
     package var covariate: String
     package var source: Source
     package var isBinary: Bool
+    /// A confounder trial-sim selects on but no model is told about (not in the propensity score,
+    /// the endpoint model or the prognostic score): the scenario of unmeasured confounding.
+    package var isHidden = false
 
     static func columns(named name: String, template: DiseaseTemplate) -> [CovariateColumn]? {
         func one(_ source: Source, binary: Bool, column: String? = nil) -> [CovariateColumn] {
