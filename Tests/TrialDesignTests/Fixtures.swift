@@ -20,8 +20,12 @@ enum Fixtures {
 
     /// The MOXIe-like example with its JSON edited by `edit` (on the parsed object).
     static func moxieJSON(_ edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: "\(TestSupport.trialsDirectory)/"
-            + "friedreich-ataxia-moxie.json"))
+        try exampleJSON("friedreich-ataxia-moxie.json", edit)
+    }
+
+    /// An example trial with its JSON edited by `edit` (on the parsed object).
+    static func exampleJSON(_ file: String, _ edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(TestSupport.trialsDirectory)/" + file))
         var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         edit(&object)
         let out = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

@@ -120,8 +120,49 @@ package struct SubjectExtractor: Sendable {
                 time = Double(max(censor - index, 0)) / CalendarDay.daysPerYear
             }
         }
+        applyIntercurrentEvents(timeline, index: index, nominal: nominal, values: &values, time: &time, event: &event)
         return TrialSubject(id: timeline.id, indexDay: indexDay, covariates: covariates, values: values, time: time,
                             event: event)
+    }
+
+    /// The first day after `index` on which intercurrent event `name` is recorded: death, the
+    /// start of any template treatment, or a template event.
+    package func intercurrentDay(_ name: String, in timeline: PatientTimeline, after index: Int32) -> Int32? {
+        if name == "death" { return timeline.death.map(\.daysSinceEpoch).flatMap { $0 > index ? $0 : nil } }
+        let concept: Int32?
+        if name == "treatment" { concept = nil } else if let e = plan.template.eventIndex(name) {
+            concept = concepts.events[e]
+        } else { return nil }
+        let treatments = Set(concepts.treatments)
+        return timeline.events.filter { e in
+            let day = e.day.daysSinceEpoch
+            guard day > index else { return false }
+            if let concept { return (e.kind == .condition || e.kind == .procedure) && e.concept == concept }
+            return (e.kind == .medicationStart || e.kind == .procedure) && treatments.contains(e.concept)
+        }.map(\.day.daysSinceEpoch).min()
+    }
+
+    /// The estimand's strategies: composite makes the intercurrent event an endpoint event;
+    /// hypothetical and while-on strategies censor at it (time to event) or drop the values from
+    /// it on (measures); treatment policy changes nothing.
+    private func applyIntercurrentEvents(_ timeline: PatientTimeline, index: Int32, nominal: [Int32],
+                                         values: inout [Double], time: inout Double, event: inout Bool) {
+        let isTimeToEvent = plan.specification.endpoint.isTimeToEvent
+        let horizon = index + Int32((plan.horizonYears * CalendarDay.daysPerYear).rounded())
+        for ie in plan.specification.intercurrentEvents where ie.strategy != .treatmentPolicy {
+            guard let day = intercurrentDay(ie.event, in: timeline, after: index) else { continue }
+            let t = Double(day - index) / CalendarDay.daysPerYear
+            if isTimeToEvent {
+                guard day <= min(horizon, timeline.followUpEnd.daysSinceEpoch), !(event && time <= t) else { continue }
+                if ie.strategy == .composite {
+                    if !event || t < time { time = t; event = true }
+                } else if t < time || (!event && t <= time) {
+                    time = t; event = false
+                }
+            } else {
+                for k in 1..<max(values.count, 1) where nominal[k] >= day { values[k] = .nan }
+            }
+        }
     }
 
     /// The names of the covariates a subject lacks (one name per covariate, not per column).

@@ -119,6 +119,23 @@ package struct TrialPlan: Sendable {
                         + "(\(columns.map(\.name).joined(separator: ", "))) nor a single-column covariate of "
                         + "\(template.id) to act as an unmeasured confounder")
         }
+        for (i, ie) in spec.intercurrentEvents.enumerated() {
+            let path = "$.estimand.intercurrentEvents[\(i)]"
+            if ie.event != "death" && ie.event != "treatment" && template.eventIndex(ie.event) == nil {
+                problem("\(path).event", "\"\(ie.event)\" is not death, treatment or an event of \(template.id) "
+                    + "(\(template.events.map(\.id).joined(separator: ", ")))")
+            }
+            if ie.strategy == .composite && !spec.endpoint.isTimeToEvent {
+                problem("\(path).strategy", "a composite strategy needs a time-to-event endpoint")
+            }
+            if ie.event == "death" && spec.endpoint.isTimeToEvent && ie.strategy == .treatmentPolicy {
+                problem("\(path).strategy", "follow-up ends at death: for a time-to-event endpoint choose composite "
+                    + "or hypothetical")
+            }
+            if case .timeToEvent(let endpointEvent, _) = spec.endpoint, ie.event == endpointEvent {
+                problem("\(path).event", "\"\(ie.event)\" is the endpoint itself")
+            }
+        }
         guard problems.isEmpty, let criteria else { throw TrialSpecificationError(file: spec.file, problems: problems) }
         specification = spec
         self.template = template

@@ -42,7 +42,7 @@ struct SpecificationDecoder {
     func decode(_ root: JSONNode) -> TrialSpecification? {
         let keys: Set<String> = ["$schema", "format", "formatVersion", "id", "title", "description", "disease",
                                  "intervention", "eligibility", "index", "endpoint", "visits", "arms", "covariates",
-                                 "windows", "simulation", "missingCovariates", "notes"]
+                                 "windows", "simulation", "missingCovariates", "estimand", "notes"]
         guard let top = reader.object(root, "$", allowed: keys) else { return nil }
         if let format = reader.string(top["format"], "$.format"), format != TrialSpecification.formatName {
             reader.report("$.format", top["format"],
@@ -79,7 +79,29 @@ struct SpecificationDecoder {
             covariates: covariates, baselineWindowDays: baselineDays, visitWindowDays: visitDays,
             simulation: simulation, file: reader.file)
         spec.missingCovariates = missing
+        spec.intercurrentEvents = decodeEstimand(top["estimand"])
         return spec
+    }
+
+    /// `{"intercurrentEvents": [{"event": "death", "strategy": "composite"}, …]}`.
+    private func decodeEstimand(_ node: JSONNode?) -> [IntercurrentEvent] {
+        guard let m = reader.object(node, "$.estimand", allowed: ["intercurrentEvents", "description", "note"]) else {
+            return []
+        }
+        var events: [IntercurrentEvent] = []
+        for (i, item) in (reader.array(m["intercurrentEvents"], "$.estimand.intercurrentEvents") ?? []).enumerated() {
+            let path = "$.estimand.intercurrentEvents[\(i)]"
+            guard let o = reader.object(item, path, allowed: ["event", "strategy", "note"]),
+                  let event = required(o, "event", path).flatMap({ reader.string($0, "\(path).event") }),
+                  let strategy = required(o, "strategy", path).flatMap({
+                      reader.choice($0, "\(path).strategy", IntercurrentEvent.Strategy.allCases.map(\.rawValue))
+                  }).flatMap(IntercurrentEvent.Strategy.init(rawValue:)) else { continue }
+            if events.contains(where: { $0.event == event }) {
+                reader.report("\(path).event", o["event"], "\"\(event)\" is named twice")
+            }
+            events.append(IntercurrentEvent(event: event, strategy: strategy))
+        }
+        return events
     }
 
     private func required(_ members: [String: JSONNode], _ key: String, _ path: String) -> JSONNode? {

@@ -1,5 +1,33 @@
 import Timelines
 
+/// An intercurrent event and the strategy the estimand takes for it (ICH E9(R1)).
+package struct IntercurrentEvent: Sendable, Equatable {
+    package enum Strategy: String, Sendable, CaseIterable {
+        /// The event is ignored: values and events after it count as observed.
+        case treatmentPolicy = "treatment-policy"
+        /// As if the event had not happened: follow-up is censored at it (time to event), values
+        /// after it are missing and left to the model (MMRM, missing at random).
+        case hypothetical
+        /// The event is itself an outcome: time to the endpoint or the event, whichever is first
+        /// (time-to-event endpoints only).
+        case composite
+        /// Only what happens before the event counts (values after it are dropped; time to event
+        /// censored at it); "while-alive" for death.
+        case whileOnTreatment = "while-on-treatment"
+        case whileAlive = "while-alive"
+    }
+
+    /// `death`, `treatment` (any of the template's treatments started after the index date), or
+    /// an event id of the template.
+    package var event: String
+    package var strategy: Strategy
+
+    package init(event: String, strategy: Strategy) {
+        self.event = event
+        self.strategy = strategy
+    }
+}
+
 /// What `control-arm` does with a treated patient whose record lacks a baseline covariate.
 package enum MissingCovariatePolicy: String, Sendable, CaseIterable {
     /// Stop with an error naming the covariate and the patients (the default: a choice the
@@ -31,6 +59,8 @@ package struct TrialSpecification: Sendable {
     package internal(set) var covariates: [String]?
     /// What happens to a treated patient who lacks a baseline covariate.
     package internal(set) var missingCovariates: MissingCovariatePolicy = .refuse
+    /// The intercurrent events the estimand names, with their strategies (empty: the defaults).
+    package internal(set) var intercurrentEvents: [IntercurrentEvent] = []
     /// How far before the index date a value still counts as the baseline value.
     package internal(set) var baselineWindowDays: Int
     /// How far from its nominal date a recorded visit may lie and still count as that visit.

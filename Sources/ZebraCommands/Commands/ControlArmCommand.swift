@@ -287,43 +287,52 @@ struct ControlArmCommand: ZebraCommand {
         return steps
     }
 
-    /// Deaths before the end of follow-up among the patients in the arms, and how the analysis
-    /// treats them (the strategy the conventions imply; no other intercurrent event is handled yet).
+    /// The intercurrent events of the estimand (or the defaults: death, and a control starting a
+    /// treatment), the strategy the analysis takes for each, and how many patients in each arm
+    /// had one during follow-up.
     private static func intercurrentEvents(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
                                            treated: TreatedArm, treatedRecords: [PatientTimeline])
         -> [IntercurrentEventCount] {
         let spec = plan.specification
-        func diedDuringFollowUp(_ record: PatientTimeline?, _ index: CalendarDay) -> Bool {
-            guard let death = record?.death else { return false }
-            return death > index && index.years(to: death) <= plan.horizonYears
+        let extractor = SubjectExtractor(plan: plan)
+        let tte = spec.endpoint.isTimeToEvent
+        var named = spec.intercurrentEvents
+        if !named.contains(where: { $0.event == "death" }) && !plan.endpointIsDeath {
+            named.append(IntercurrentEvent(event: "death", strategy: tte ? .hypothetical : .whileAlive))
+        }
+        if !named.contains(where: { $0.event == "treatment" }) {
+            named.append(IntercurrentEvent(event: "treatment", strategy: .treatmentPolicy))
         }
         let byID = Dictionary(treatedRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let treatedDeaths = treated.subjects.indices.filter {
-            result.treatedWeights[$0] > 0 && diedDuringFollowUp(byID[treated.subjects[$0].id], treated.subjects[$0].indexDay)
-        }.count
-        let controlDeaths = pool.subjects.indices.filter {
-            result.controlWeights[$0] > 0 && diedDuringFollowUp(pool.records[$0], pool.subjects[$0].indexDay)
-        }.count
-        var events: [IntercurrentEventCount] = []
-        if !plan.endpointIsDeath {
-            events.append(.init(event: "death before the end of follow-up",
-                                strategy: spec.endpoint.isTimeToEvent
-                                    ? "censored at death (hypothetical: as if death were independent censoring)"
-                                    : "not analysed (complete case: no endpoint value; a while-alive estimand)",
-                                treated: treatedDeaths, controls: controlDeaths))
+        func count(_ name: String, _ subjects: [TrialSubject], _ weights: [Double], _ record: (Int) -> PatientTimeline?)
+            -> Int {
+            subjects.indices.filter { i in
+                guard weights[i] > 0, let r = record(i) else { return false }
+                let index = subjects[i].indexDay.daysSinceEpoch
+                guard let day = extractor.intercurrentDay(name, in: r, after: index) else { return false }
+                return Double(day - index) / CalendarDay.daysPerYear <= plan.horizonYears
+            }.count
         }
-        let treatments = Set(plan.concepts.treatments)
-        let treatedControls = pool.subjects.indices.filter { i in
-            let index = pool.subjects[i].indexDay
-            return result.controlWeights[i] > 0 && pool.records[i].events.contains {
-                ($0.kind == .medicationStart || $0.kind == .procedure) && treatments.contains($0.concept)
-                    && $0.day > index && index.years(to: $0.day) <= plan.horizonYears
+        return named.map { ie in
+            let what: String = switch ie.event {
+            case "death": "death"
+            case "treatment": "a disease treatment started after the index date"
+            default: plan.template.events.first { $0.id == ie.event }?.concept.text ?? ie.event
             }
-        }.count
-        events.append(.init(event: "a control starting a disease treatment during follow-up",
-                            strategy: "ignored (treatment policy); simulated controls are never treated",
-                            treated: 0, controls: treatedControls))
-        return events
+            let how: String = switch ie.strategy {
+            case .treatmentPolicy: "treatment policy: ignored, what follows counts as observed"
+            case .hypothetical: tte ? "hypothetical: follow-up censored at the event"
+                : "hypothetical: values from the event on missing, the MMRM's missing-at-random estimate"
+            case .composite: "composite: the event counts as an endpoint event"
+            case .whileOnTreatment, .whileAlive: tte ? "while on treatment / alive: censored at the event"
+                : "while on treatment / alive: values from the event on dropped (complete case in the ANCOVA)"
+            }
+            return IntercurrentEventCount(
+                event: what, strategy: how + (spec.intercurrentEvents.contains { $0.event == ie.event } ? ""
+                    : " (default)"),
+                treated: count(ie.event, treated.subjects, result.treatedWeights) { byID[treated.subjects[$0].id] },
+                controls: count(ie.event, pool.subjects, result.controlWeights) { pool.records[$0] })
+        }
     }
 
     static func summary(plan: TrialPlan, result: ControlArmResult, trueEffect: Double?) -> String {
