@@ -7,6 +7,8 @@ package enum ControlMethod: String, Sendable, CaseIterable {
     case match
     /// Weighting for the average treatment effect on the treated (ATT): controls weighted e/(1 − e).
     case weight
+    /// Overlap (ATO) weights: treated 1 − e, controls e; the effect where the arms overlap.
+    case overlap
 }
 
 /// Covariate balance of one column before and after forming the control arm.
@@ -70,18 +72,22 @@ struct FormedControls {
     var matched: MatchedSet?
     var treatedWeights: [Double]
     var controlWeights: [Double]
+    var overlap = false
 
     /// The analysis sample; weights from the score carry their propensity rows (for the sandwich).
     func sample(treated: [TrialSubject], controls: [TrialSubject]) -> AnalysisSample {
         var sample = AnalysisSample()
         let weighting = matched == nil
+        // ∂w/∂γ = w·c·x: ATT c = 0 (treated) and 1 (controls); ATO c = −e (treated) and 1 − e (controls).
         for (i, s) in treated.enumerated() {
+            let c = overlap ? -score.treatedScores[i] : 0
             sample.append(s, treated: true, weight: treatedWeights[i],
-                          propensity: weighting ? score.row(i, weightFollowsScore: false) : nil)
+                          propensity: weighting ? score.row(i, weightDerivative: c) : nil)
         }
         for (i, s) in controls.enumerated() {
+            let c = overlap ? 1 - score.controlScores[i] : 1
             sample.append(s, treated: false, weight: controlWeights[i],
-                          propensity: weighting ? score.row(treated.count + i, weightFollowsScore: true) : nil)
+                          propensity: weighting ? score.row(treated.count + i, weightDerivative: c) : nil)
         }
         return sample
     }
@@ -105,13 +111,14 @@ package enum ControlArm {
         }
         let formed = try form(plan: plan, treated: treated, controls: pool, method: method, ratio: ratio)
         let sample = formed.sample(treated: treated, controls: pool)
+        let weighting = method == .overlap ? "overlap-weighted (ATO)" : "ATT-weighted"
         let label = method == .match ? "ANCOVA on the matched sample (HC1)"
-            : "ATT-weighted ANCOVA (sandwich SE including the propensity model)"
+            : "\(weighting) ANCOVA (sandwich SE including the propensity model)"
         let estimate = try EndpointAnalysis.estimate(
             sample, plan: plan, adjustment: .covariates, robust: true,
             label: plan.specification.endpoint.isTimeToEvent
                 ? (method == .match ? "Cox regression on the matched sample (robust SE)"
-                    : "ATT-weighted Cox regression (robust SE)")
+                    : "\(weighting) Cox regression (robust SE)")
                 : label)
         let balance = try balanceRows(plan: plan, treated: treated, pool: pool,
                                       treatedWeights: formed.treatedWeights, controlWeights: formed.controlWeights)
@@ -143,6 +150,9 @@ package enum ControlArm {
         let score = try PropensityScore.fit(treated: treated.map(\.covariates), controls: controls.map(\.covariates),
                                             plan: plan)
         switch method {
+        case .overlap:
+            let (t, c) = score.overlapWeights()
+            return FormedControls(score: score, matched: nil, treatedWeights: t, controlWeights: c, overlap: true)
         case .weight:
             return FormedControls(score: score, matched: nil,
                                   treatedWeights: [Double](repeating: 1, count: treated.count),

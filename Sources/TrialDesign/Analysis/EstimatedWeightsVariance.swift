@@ -8,9 +8,18 @@ struct PropensityRow: Sendable {
     /// 1 for the group the score predicts (treated or trial), 0 otherwise.
     var label: Double
     var fitted: Double
-    /// Whether the patient's analysis weight is a constant times the odds of the score (so it
-    /// moves with the estimated coefficients).
-    var weightFollowsScore: Bool
+    /// How the patient's analysis weight moves with the score's coefficients: `∂w/∂γ = w · c · x`
+    /// with this c (1 for odds weights, 0 for constant weights, −e or 1 − e for overlap weights).
+    var weightDerivative: Double
+
+    init(x: [Double], label: Double, fitted: Double, weightDerivative: Double) {
+        (self.x, self.label, self.fitted, self.weightDerivative) = (x, label, fitted, weightDerivative)
+    }
+
+    /// A row whose weight is a constant times the odds of the score (`followsScore`), or constant.
+    init(x: [Double], label: Double, fitted: Double, weightFollowsScore: Bool) {
+        self.init(x: x, label: label, fitted: fitted, weightDerivative: weightFollowsScore ? 1 : 0)
+    }
 }
 
 /// The sandwich covariance of a weighted least-squares fit whose weights are the odds of an
@@ -45,8 +54,9 @@ enum EstimatedWeightsVariance {
                 for j in 0..<pb {
                     psi[pg + j] = w * e * zr[j]
                     for k in 0..<pb { a[(pg + j) * p + pg + k] += w * zr[j] * zr[k] }
-                    // d(w e z)/dγ = w e z xᵀ when w is proportional to the odds exp(xγ).
-                    if row.weightFollowsScore { for k in 0..<pg { a[(pg + j) * p + k] -= w * e * zr[j] * x[k] } }
+                    // d(w e z)/dγ = c w e z xᵀ (c = 1 when w is proportional to the odds exp(xγ)).
+                    let c = row.weightDerivative
+                    if c != 0 { for k in 0..<pg { a[(pg + j) * p + k] -= c * w * e * zr[j] * x[k] } }
                 }
             }
             for j in 0..<p where psi[j] != 0 { for k in 0..<p { b[j * p + k] += psi[j] * psi[k] } }

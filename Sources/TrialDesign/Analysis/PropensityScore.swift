@@ -90,9 +90,19 @@ package struct PropensityScore: Sendable {
 
     /// What the sandwich variance needs to know about row `i` (treated first, then controls).
     func row(_ i: Int, weightFollowsScore: Bool) -> PropensityRow {
+        row(i, weightDerivative: weightFollowsScore ? 1 : 0)
+    }
+
+    func row(_ i: Int, weightDerivative: Double) -> PropensityRow {
         let logit = i < treatedLogits.count ? treatedLogits[i] : controlLogits[i - treatedLogits.count]
         return PropensityRow(x: rows[i], label: i < treatedLogits.count ? 1 : 0,
-                             fitted: LogisticRegression.logistic(logit), weightFollowsScore: weightFollowsScore)
+                             fitted: LogisticRegression.logistic(logit), weightDerivative: weightDerivative)
+    }
+
+    /// Overlap (ATO) weights (Li, Morgan & Zaslavsky 2018): 1 − e for the treated, e for the
+    /// controls; the estimand is the effect in the population where the arms overlap.
+    package func overlapWeights() -> (treated: [Double], controls: [Double]) {
+        (treatedScores.map { 1 - $0 }, controlScores)
     }
 
     /// The pooled standard deviation of the logit score, `sqrt((s₁² + s₀²) / 2)`.

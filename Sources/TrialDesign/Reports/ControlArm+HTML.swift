@@ -30,8 +30,11 @@ extension ControlArmResult {
         h += "<h2>Estimand (ICH E9(R1))</h2>\n<table>"
         let summary = spec.endpoint.isTimeToEvent ? "hazard ratio (treated vs control), Cox model"
             : "difference in means (treated − control), ANCOVA"
-        let weightsText = method == .match ? "matched controls (average effect in the matched treated)"
-            : "ATT weights (average effect in the treated)"
+        let weightsText = switch method {
+        case .match: "matched controls (average effect in the matched treated)"
+        case .weight: "ATT weights (average effect in the treated)"
+        case .overlap: "overlap weights (average effect where treated and controls overlap, ATO)"
+        }
         let scan = EligibilityScan(criteria: plan.criteria, template: plan.template, step: 1)
         let criteria = scan.orderedCriteria.map(scan.describe).joined(separator: "; ")
         for (k, v) in [("Population", "patients meeting the eligibility criteria at the index date: \(esc(criteria))"),

@@ -40,7 +40,8 @@ struct ControlArmCommand: ZebraCommand {
         help: "Leave out treated patients and candidates whose propensity score lies outside [alpha, 1 − alpha] "
             + "(Crump trimming), then refit; the estimand becomes that overlap population's.")
     static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>).")
-    static let method = Option<ControlMethod>("method", default: .match, help: "Matching or ATT weighting.")
+    static let method = Option<ControlMethod>("method", default: .match,
+                                              help: "match (nearest neighbour), weight (ATT) or overlap (ATO weights).")
     static let ratio = Option<Int>("ratio", "k", default: 3, in: 1...20, help: "Controls matched per treated patient.")
     static let pool = Option<Int?>(
         "pool", "n", in: 10...10_000_000,
