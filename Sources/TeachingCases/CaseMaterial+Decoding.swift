@@ -80,7 +80,8 @@ private struct MaterialDecoder {
         }
         let decisions = reader.members(top["decisions"], "$.decisions").reduce(into: [String: Passage]()) { r, m in
             let path = "$.decisions.\(m.key)"
-            if !template.events.contains(where: { $0.id == m.key }), !template.treatments.contains(where: { $0.id == m.key }) {
+            let known = template.events.map(\.id) + template.treatments.map(\.id)
+            if !known.contains(m.key) {
                 reader.report(path, m.node, "\"\(m.key)\" is not an event or treatment of \(template.id)")
             }
             r[m.key] = passage(m.node, path, sources)
@@ -234,7 +235,8 @@ private struct MaterialDecoder {
         guard let s = reader.string(node, path) else { return nil }
         guard known.contains(s) else {
             let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-            reader.report(path, node, "\"\(s)\" is not \(article) \(kind) of \(template.id) (\(known.joined(separator: ", ")))")
+            reader.report(path, node,
+                          "\"\(s)\" is not \(article) \(kind) of \(template.id) (\(known.joined(separator: ", ")))")
             return nil
         }
         return s
@@ -242,8 +244,9 @@ private struct MaterialDecoder {
 
     private func condition(_ node: JSONNode?, _ path: String) -> CaseCondition {
         var c = CaseCondition()
-        let keys: Set<String> = ["sex", "attribute", "result", "equals", "atLeast", "below", "onsetAge", "diagnosisAge", "delay",
-                                 "presentingWith", "notPresentingWith", "event", "noEvent", "treated", "untreated", "diagnosedFrom",
+        let keys: Set<String> = ["sex", "attribute", "result", "equals", "atLeast", "below", "onsetAge", "diagnosisAge",
+                                 "delay", "presentingWith", "notPresentingWith", "event", "noEvent", "treated",
+                                 "untreated", "diagnosedFrom",
                                  "diagnosedBefore", "recordedAtDiagnosis", "recordedLater", "notRecorded", "measured",
                                  "died"]
         guard let o = reader.object(node, path, allowed: keys) else { return c }
@@ -304,7 +307,8 @@ extension CaseCondition {
     /// Whether the condition tests nothing.
     var isEmpty: Bool {
         sex == nil && attribute == nil && result == nil && onsetAge == nil && diagnosisAge == nil && delay == nil
-            && presentingWith == nil && notPresentingWith.isEmpty && event == nil && noEvent == nil && treated == nil && untreated == nil
+            && presentingWith == nil && notPresentingWith.isEmpty && event == nil && noEvent == nil && treated == nil
+            && untreated == nil
             && diagnosedFrom == nil && diagnosedBefore == nil && recordedAtDiagnosis == nil && recordedLater == nil
             && notRecorded == nil && measured == nil && died == nil
     }

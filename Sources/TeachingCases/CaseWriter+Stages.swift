@@ -76,11 +76,12 @@ extension CaseWriter {
         }
         for t in template.treatments {
             for (k, start) in (r.treatmentStarts[t.id] ?? []).enumerated() where inWindow(start) {
+                let age = Placeholders.age(r.age(on: start))
                 let text = k == 0 ? fill("Started \(t.concept.text) at age {treatment.\(t.id).age} "
                                          + "({treatment.\(t.id).year}).", nil)
-                    : "Restarted \(t.concept.text) at age \(Placeholders.age(r.age(on: start))) (\(start.components.year))."
-                let decision = k == 0 ? material.decisions[t.id].flatMap { r.holds($0.when) ? fill($0.text, $0.source) : nil }
-                    : nil
+                    : "Restarted \(t.concept.text) at age \(age) (\(start.components.year))."
+                let planned = material.decisions[t.id]
+                let decision = k == 0 ? planned.flatMap { r.holds($0.when) ? fill($0.text, $0.source) : nil } : nil
                 if let text { dated.append((start, text, decision)) }
             }
             for stop in r.treatmentStops[t.id] ?? [] where inWindow(stop) {

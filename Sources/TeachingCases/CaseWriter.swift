@@ -125,7 +125,8 @@ package struct CaseWriter: Sendable {
         var out: [TeachingCase.Result] = []
         for (m, measure) in template.measures.enumerated() {
             guard let v = visit.values[m] else { continue }
-            out.append(.init(PatientView.shown(v, measure: measure, sex: r.timeline.sex, age: r.age(on: visit.day)), day: visit.day))
+            let shown = PatientView.shown(v, measure: measure, sex: r.timeline.sex, age: r.age(on: visit.day))
+            out.append(.init(shown, day: visit.day))
             facts.add([CaseFact(key: "result.\(measure.id).\(visit.day.iso)", text: r.shown(v, m), value: v,
                                 day: visit.day)])
         }

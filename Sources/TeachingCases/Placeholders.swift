@@ -169,8 +169,10 @@ extension CaseRecord {
         case "years":
             let y = f.from.years(to: f.to)
             return CaseFact(key: name, text: Placeholders.duration(y), value: y, day: f.to)
-        case "from": return zip(f.measure, f.firstValue).map { CaseFact(key: name, text: shown($1, $0), value: $1, day: f.from) }
-        case "to": return zip(f.measure, f.lastValue).map { CaseFact(key: name, text: shown($1, $0), value: $1, day: f.to) }
+        case "from":
+            return zip(f.measure, f.firstValue).map { CaseFact(key: name, text: shown($1, $0), value: $1, day: f.from) }
+        case "to":
+            return zip(f.measure, f.lastValue).map { CaseFact(key: name, text: shown($1, $0), value: $1, day: f.to) }
         default: return nil
         }
     }

@@ -21,8 +21,8 @@ struct TrialSimPoolsTests {
     @Test func monteCarloErrorsAreClusteredByPool() throws {
         let oc = try Self.simulate(pools: 3)
         #expect(oc.pools == 3)
-        let lines = oc.replicatesCSV().split(separator: "\n").dropFirst().map { $0.split(separator: ",",
-                                                                                           omittingEmptySubsequences: false) }
+        let lines = oc.replicatesCSV().split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         try #require(lines.count == 90 * 2)
         #expect(Set(lines.map { $0[1] }) == ["0", "1", "2"])
         for design in [TrialDesignKind.randomized, .hybrid] {

@@ -55,10 +55,11 @@ package enum MMRM {
             var direction = [Double](repeating: 0, count: theta.count)
             for i in 0..<theta.count { for j in 0..<theta.count { direction[i] -= h[i, j] * g[j] } }
             var step = 1.0, next = theta, fNext = Double.infinity
+            let slope = zip(g, direction).reduce(0) { $0 + $1.0 * $1.1 }
             while step > 1e-10 {
                 next = zip(theta, direction).map { $0 + step * $1 }
                 fNext = (try? model.negativeLogLikelihood(next)) ?? .infinity
-                if fNext <= f + 1e-4 * step * zip(g, direction).reduce(0) { $0 + $1.0 * $1.1 } { break }
+                if fNext <= f + 1e-4 * step * slope { break }  // Armijo condition
                 step /= 2
             }
             guard fNext.isFinite, step > 1e-10 else { break }
@@ -86,7 +87,12 @@ package enum MMRM {
             let gu = try model.gradient(up), gd = try model.gradient(down)
             for b in 0..<k { hessian[a, b] = (gu[b] - gd[b]) / (2 * eps) }
         }
-        for a in 0..<k { for b in 0..<a { let m = (hessian[a, b] + hessian[b, a]) / 2; hessian[a, b] = m; hessian[b, a] = m } }
+        for a in 0..<k {
+            for b in 0..<a {
+                let m = (hessian[a, b] + hessian[b, a]) / 2
+                hessian[a, b] = m; hessian[b, a] = m
+            }
+        }
         let inverse = try hessian.inverse()
         var variances: [[Double]] = []  // per θ perturbation, the diagonal of Cov(β̂)
         for a in 0..<k {

@@ -28,7 +28,8 @@ extension CoxRegression {
         let solved = try meat.solve(point.gradient)
         let chi2 = zip(point.gradient, solved).reduce(0) { $0 + $1.0 * $1.1 }
         guard chi2.isFinite, chi2 >= 0 else {
-            throw StatisticsError.undefined("Cox score test: the score variance is singular (no events at risk in both groups?)")
+            throw StatisticsError.undefined(
+                "Cox score test: the score variance is singular (no events at risk in both groups?)")
         }
         let p = try ChiSquaredDistribution(degreesOfFreedom: Double(names.count)).sf(chi2)
         return CoxScoreTest(chiSquare: chi2, degreesOfFreedom: names.count, pValue: p)

@@ -40,7 +40,8 @@ package struct SensitivityAnalysis: Sendable {
                 riskRatio: est, riskRatioLower: lo, riskRatioUpper: hi, eValue: ev.estimate,
                 eValueConfidenceLimit: ev.confidenceLimit,
                 conversion: rare ? "hazard ratio as a risk ratio (events in \(percent(share)) of patients: rare)"
-                    : "hazard ratio to a risk ratio by (1 − 0.5^√HR)/(1 − 0.5^√(1/HR)) (events in \(percent(share)))",
+                    : "hazard ratio to a risk ratio by (1 − 0.5^√HR)/(1 − 0.5^√(1/HR)) "
+                        + "(events in \(percent(share)))",
                 tippingPoint: tip, tippingPointSD: nil,
                 tippingPointMeaning: "the factor by which the controls' hazard would have to be overstated for "
                     + "the 95 % CI of the hazard ratio to reach 1")

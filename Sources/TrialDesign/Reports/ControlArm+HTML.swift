@@ -67,7 +67,8 @@ extension ControlArmResult {
                        controlName: spec.controlArm.name)) + "</div>\n"
         h += "<h2>Estimate</h2>\n<p class=\"big\">"
         if spec.endpoint.isTimeToEvent {
-            h += "Hazard ratio \(f(exp(e.estimate))) (95 % CI \(f(exp(e.lower))) to \(f(exp(e.upper)))), p = \(f(e.pValue))"
+            h += "Hazard ratio \(f(exp(e.estimate))) (95 % CI \(f(exp(e.lower))) to \(f(exp(e.upper)))), "
+                + "p = \(f(e.pValue))"
         } else {
             h += "Difference \(f(e.estimate)) (95 % CI \(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue))"
         }
@@ -85,10 +86,12 @@ extension ControlArmResult {
         if let s = sensitivity {
             h += "<h2>Sensitivity to unmeasured confounding</h2>\n<table>"
             h += "<tr><th>E-value of the estimate</th><td class=\"n\">\(f(s.eValue))</td></tr>"
-            h += "<tr><th>E-value of the CI limit nearest the null</th><td class=\"n\">\(f(s.eValueConfidenceLimit))</td></tr>"
+            h += "<tr><th>E-value of the CI limit nearest the null</th>"
+                + "<td class=\"n\">\(f(s.eValueConfidenceLimit))</td></tr>"
             h += "<tr><th>Tipping point</th><td>\(s.tippingPoint.map(f) ?? "none (the CI contains the null)")"
                 + (s.tippingPointSD.map { " (\(f($0)) outcome SD)" } ?? "") + ": \(esc(s.tippingPointMeaning))</td></tr>"
-            h += "</table>\n<p class=\"meta\">\(esc(s.conversion)). VanderWeele &amp; Ding, Ann Intern Med 2017;167:268–274.</p>\n"
+            h += "</table>\n<p class=\"meta\">\(esc(s.conversion)). VanderWeele &amp; Ding, "
+                + "Ann Intern Med 2017;167:268–274.</p>\n"
         }
         h += "<p class=\"meta\">Every figure is in results.json; the patients in analysis-dataset.csv, disposition.csv"
             + (survival.isEmpty ? "" : ", kaplan-meier.csv") + ".</p>\n</body>\n</html>\n"

@@ -152,7 +152,9 @@ struct DesignAnalyses {
         let t = d.treated.map { $0.outcome(plan) }.filter(\.isFinite)
         let c = concurrent.map { $0.outcome(plan) }.filter(\.isFinite)
         var e: [Double] = [], w: [Double] = []
-        for (i, s) in d.external.enumerated() where s.outcome(plan).isFinite { e.append(s.outcome(plan)); w.append(weights[i]) }
+        for (i, s) in d.external.enumerated() where s.outcome(plan).isFinite {
+            e.append(s.outcome(plan)); w.append(weights[i])
+        }
         guard t.count >= 2, c.count >= 2, e.count >= 2 else {
             throw TrialDesignError("too few patients with the endpoint for dynamic borrowing")
         }
@@ -167,14 +169,16 @@ struct DesignAnalyses {
         let ve = zip(e, w).reduce(0) { $0 + $1.1 * ($1.0 - me) * ($1.0 - me) } / sw
         let ess = sw * sw / w.reduce(0) { $0 + $1 * $1 }
         let prior = RobustMixturePrior(externalMean: me, externalSE: (ve / ess).squareRoot(), outcomeSD: sdc)
-        let (posterior, informative) = prior.effect(treatedMean: mt, treatedSE: st, concurrentMean: mc, concurrentSE: sc)
+        let (posterior, informative) = prior.effect(treatedMean: mt, treatedSE: st, concurrentMean: mc,
+                                                    concurrentSE: sc)
         let lower = posterior.quantile(0.025), upper = posterior.quantile(0.975)
         let below = posterior.cdf(0)
         let coefficient = CoefficientEstimate(
             name: "treatment", estimate: posterior.mean, standardError: posterior.sd,
             statistic: posterior.mean / posterior.sd, pValue: 2 * min(below, 1 - below),
             confidenceInterval: ConfidenceInterval(lower: lower, upper: upper, level: 0.95))
-        var estimate = EffectEstimate(coefficient, treated: t.count, control: c.count, method: TrialDesignKind.hybridDynamic.title)
+        var estimate = EffectEstimate(coefficient, treated: t.count, control: c.count,
+                                      method: TrialDesignKind.hybridDynamic.title)
         estimate.borrowedControls = informative * prior.priorEffectiveSize
         estimate.priorEffectiveControls = prior.priorEffectiveSize
         return estimate

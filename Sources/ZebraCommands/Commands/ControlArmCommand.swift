@@ -202,7 +202,8 @@ struct ControlArmCommand: ZebraCommand {
         }
         try writeFileAtomically(subjects, to: directory.path(of: "ResearchSubject.ndjson"))
         // The records end on the last day any of them covers: that is the export's transaction time.
-        let latest = (records.map(\.followUpEnd) + members.map { pool.records[$0].followUpEnd }).max().map { $0.iso + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
+        let ends = records.map(\.followUpEnd) + members.map { pool.records[$0].followUpEnd }
+        let latest = ends.max().map { $0.iso + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
         try BulkManifest.write(into: directory.stagingPath, transactionTime: latest,
                                request: "urn:zebra:control-arm?trial=\(spec.id)")
     }
@@ -259,7 +260,8 @@ struct ControlArmCommand: ZebraCommand {
 
     /// Both arms step by step, from the records read to the patients analysed.
     private static func disposition(plan: TrialPlan, pool: ControlPool, result: ControlArmResult, treated: TreatedArm,
-                                    treatedRead: Int, trimmedControls: Int) -> [(arm: String, step: String, patients: Int)] {
+                                    treatedRead: Int, trimmedControls: Int)
+        -> [(arm: String, step: String, patients: Int)] {
         let spec = plan.specification
         let t = spec.treatedArm.id, c = spec.controlArm.id
         var steps: [(arm: String, step: String, patients: Int)] = [(t, "records read or simulated", treatedRead)]
