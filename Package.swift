@@ -133,7 +133,7 @@ let package = Package(
                                                              "TemplateLearning", "ZebraTestSupport"]),
         .testTarget(name: "ZebraCommandsTests", dependencies: ["DiseaseModeling", "RecordImport", "Serialization",
                                                                "Timelines", "ZebraCommands", "ZebraTestSupport"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["reference_values.py"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Randomness", "Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "DifferentialPrivacyTests", dependencies: ["DifferentialPrivacy", "Randomness"]),
         .testTarget(name: "DenseKernelsTests", dependencies: ["DenseKernels", "Randomness"]),

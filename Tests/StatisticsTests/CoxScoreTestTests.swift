@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import Statistics
 
@@ -29,14 +30,14 @@ import Testing
     }
 
     static func data(seed: UInt64, n: Int) -> ([Double], [Bool], [Double], [Double]) {
-        var g = SeededGenerator(state: seed)
+        var g = RandomStream(seed: seed)
         var t: [Double] = [], d: [Bool] = [], x: [Double] = [], w: [Double] = []
         for i in 0..<n {
             let arm = Double(i % 2)
-            let event = -log(Double.random(in: 1e-9..<1, using: &g)) / (0.2 * exp(0.5 * arm))
-            let censor = Double.random(in: 0..<8, using: &g)
+            let event = -log(g.nextOpenUnit()) / (0.2 * exp(0.5 * arm))
+            let censor = 8 * g.nextUnit()
             t.append(min(event, censor)); d.append(event <= censor); x.append(arm)
-            w.append(arm == 1 ? 1 : Double.random(in: 0.2..<3, using: &g))
+            w.append(arm == 1 ? 1 : 0.2 + 2.8 * g.nextUnit())
         }
         return (t, d, x, w)
     }
@@ -75,17 +76,5 @@ import Testing
         // Same score; the robust and the hypergeometric variance agree to a few per cent here.
         #expect(abs(score.chiSquare / logRank.chiSquare - 1) < 0.1, "\(score.chiSquare) vs \(logRank.chiSquare)")
         #expect(logRank.chiSquare > 4)
-    }
-}
-
-/// A small seedable generator for test data (SplitMix64).
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import Statistics
 
@@ -7,35 +8,20 @@ import Testing
 /// (seemingly unrelated regressions with the same regressors), Σ is the residual cross-product
 /// over n − k, and the df of a visit's coefficient is n − k.
 @Suite struct MMRMTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func normal() -> Double {
-            let u = Double.random(in: 1e-12..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-        }
-    }
-
     /// n subjects, 3 visits, columns per visit (1, treated, baseline); errors correlated across visits.
     static func data(n: Int, seed: UInt64, dropout: Double = 0) -> (subjects: [RepeatedMeasures],
                                                                     byVisit: [[(y: Double, x: [Double])]]) {
-        var g = Generator(state: seed)
+        var g = RandomStream(seed: seed)
         var subjects: [RepeatedMeasures] = []
         var byVisit = [[(y: Double, x: [Double])]](repeating: [], count: 3)
         for i in 0..<n {
-            let treated = Double(i % 2), baseline = 40 + 8 * g.normal()
-            let shared = g.normal()
+            let treated = Double(i % 2), baseline = 40 + 8 * g.nextNormal()
+            let shared = g.nextNormal()
             var visits: [Int] = [], ys: [Double] = [], rows: [[Double]] = []
             for k in 0..<3 {
-                if k > 0 && Double.random(in: 0..<1, using: &g) < dropout { break }
+                if k > 0 && g.nextUnit() < dropout { break }
                 let y = 1.5 * Double(k + 1) - 1.2 * treated * Double(k + 1) / 3 + 0.05 * baseline
-                    + 2 * shared + (1 + Double(k)) * g.normal()
+                    + 2 * shared + (1 + Double(k)) * g.nextNormal()
                 var row = [Double](repeating: 0, count: 9)
                 row[3 * k] = 1; row[3 * k + 1] = treated; row[3 * k + 2] = baseline
                 visits.append(k); ys.append(y); rows.append(row)

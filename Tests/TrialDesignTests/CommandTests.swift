@@ -4,16 +4,17 @@ import Testing
 import ZebraCommands
 import ZebraTestSupport
 
+/// Runs `zebra` with the repository's templates, capturing what it prints.
+func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
+    let console = Console(capturing: true)
+    let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
+    return (code, console.captured ?? "", console.errorOutput)
+}
+
 /// The two commands from the command line, on every example trial, with small sizes.
 struct CommandTests {
     static let examples = ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json",
                            "gaucher-spleen.json"]
-
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
 
     @Test(arguments: examples)
     func controlArmWritesFHIRAndReports(trial: String) throws {
@@ -158,12 +159,6 @@ struct CommandTests {
 /// `control-arm --controls`: real external controls (here registry-like records written by
 /// `zebra simulate --registry-extract`), alone or mixed with a simulated pool (issue 11).
 struct ExternalControlsTests {
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
-
     @Test func registryRecordsServeAsTheControlPoolAloneOrMixed() throws {
         let root = try TestSupport.temporaryDirectory("external-controls")
         let registry = run(["simulate", "--disease", "friedreich-ataxia", "--registry-extract", "--template-only",
@@ -212,13 +207,11 @@ struct ExternalControlsTests {
 struct OverlapTests {
     @Test func trimmingLeavesOutPatientsOutsideTheOverlapAndSaysSo() throws {
         let root = try TestSupport.temporaryDirectory("trim")
-        let console = Console(capturing: true)
-        let code = Zebra.main(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
-                               "--simulate-treated", "40", "--pool", "400", "--trim", "0.12", "--method", "weight",
-                               "--template-only", "--seed", "3", "--out", root + "/ca",
-                               "--templates", TestSupport.modelsDirectory], console: console)
-        try #require(code == 0, "\(console.errorOutput)")
-        #expect(console.errorOutput.contains("trimming at 0.12:"))
+        let trimmed = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                           "--simulate-treated", "40", "--pool", "400", "--trim", "0.12", "--method", "weight",
+                           "--template-only", "--seed", "3", "--out", root + "/ca"])
+        try #require(trimmed.code == 0, "\(trimmed.err)")
+        #expect(trimmed.err.contains("trimming at 0.12:"))
         let svg = try String(contentsOfFile: root + "/ca/propensity-overlap.svg", encoding: .utf8)
         #expect(svg.contains("Estimated propensity score"))
         let dataset = try String(contentsOfFile: root + "/ca/analysis-dataset.csv", encoding: .utf8)
@@ -228,9 +221,8 @@ struct OverlapTests {
         let trimmedTreated = dataset.filter { $0.contains("(trimmed)") }.count
         #expect(trimmedTreated > 0 || disposition.contains("trimmed (propensity score outside the overlap)"),
                 "nothing was trimmed at 0.12: \(disposition)")
-        let bad = Zebra.main(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
-                              "--simulate-treated", "40", "--trim", "0.6", "--out", root + "/bad",
-                              "--templates", TestSupport.modelsDirectory], console: Console(capturing: true))
-        #expect(bad != 0)
+        let bad = run(["control-arm", "--trial", "\(TestSupport.trialsDirectory)/friedreich-ataxia-moxie.json",
+                       "--simulate-treated", "40", "--trim", "0.6", "--out", root + "/bad"])
+        #expect(bad.code != 0)
     }
 }

@@ -32,6 +32,22 @@ enum Fixtures {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A trial simulation of `plan` with a trial's sizes (treated, concurrent, hybrid concurrent
+    /// and external controls per replicate) and the pool size.
+    static func simulation(_ plan: TrialPlan, effect: TreatmentEffect, replicates: Int, seed: UInt64,
+                           designs: [TrialDesignKind], treated: Int, concurrent: Int, hybrid: Int, external: Int,
+                           pool: Int, pools: Int = 1) -> TrialSimulation {
+        var sim = TrialSimulation(plan: plan, effect: effect, replicates: replicates, seed: seed, threads: 2,
+                                  designs: designs)
+        sim.settings.treated = treated
+        sim.settings.concurrentControls = concurrent
+        sim.settings.hybridConcurrentControls = hybrid
+        sim.settings.externalControls = external
+        sim.poolSize = pool
+        sim.pools = pools
+        return sim
+    }
+
     /// The lines of an ndjson file, parsed.
     static func ndjson(_ path: String) throws -> [JSONNode] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

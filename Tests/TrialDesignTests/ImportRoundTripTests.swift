@@ -26,12 +26,6 @@ struct ImportRoundTripTests {
         return (plan, arm.patients.map(\.subject))
     }
 
-    func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
-        let console = Console(capturing: true)
-        let code = Zebra.main(arguments + ["--templates", TestSupport.modelsDirectory], console: console)
-        return (code, console.captured ?? "", console.errorOutput)
-    }
-
     @Test func controlArmReadsATreatedArmFromFHIR() throws {
         let treated = TestSupport.temporaryPath("trial-treated-fhir")
         let out = TestSupport.temporaryPath("trial-treated-fhir-out")

@@ -46,7 +46,7 @@ struct MatchingTests {
         let w = (0..<n).map { 0.5 + Double($0 % 4) / 4 }
         let fit = try LinearRegression.fit(response: y, regressors: [Regressor("t", t), Regressor("x", x)], weights: w)
         let rows = (0..<n).map {
-            PropensityRow(x: [1, x[$0]], label: t[$0], fitted: 0.3 + 0.01 * Double($0 % 5), weightFollowsScore: false)
+            PropensityRow(x: [1, x[$0]], label: t[$0], fitted: 0.3 + 0.01 * Double($0 % 5), weightDerivative: 0)
         }
         let v = try EstimatedWeightsVariance.covariance(z: (0..<n).map { [1, t[$0], x[$0]] }, residuals: fit.residuals,
                                                         weights: w, outcomeRow: Array(0..<n), propensity: rows,
@@ -73,7 +73,7 @@ struct MatchingTests {
         let fit = try LinearRegression.fit(response: y, regressors: [Regressor("t", t), Regressor("x", x)], weights: w)
         let z = (0..<n).map { [1, t[$0], x[$0]] }
         let rows = (0..<n).map { i in
-            PropensityRow(x: [1, x[i]], label: t[i], fitted: ps.fittedProbabilities[i], weightFollowsScore: t[i] == 0)
+            PropensityRow(x: [1, x[i]], label: t[i], fitted: ps.fittedProbabilities[i], weightDerivative: t[i] == 0 ? 1 : 0)
         }
         let v = try EstimatedWeightsVariance.covariance(z: z, residuals: fit.residuals, weights: w,
                                                         outcomeRow: Array(0..<n), propensity: rows, ridge: 0)

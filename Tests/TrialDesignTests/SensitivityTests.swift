@@ -45,15 +45,11 @@ struct UnmeasuredConfoundingTests {
         })
         let hidden = try #require(plan.covariates.first { $0.name == "gaa1" })
         #expect(hidden.isHidden)
-        var sim = TrialSimulation(plan: plan, effect: .difference(-2), replicates: 200, seed: 12, threads: 2,
-                                  designs: [.randomized, .syntheticWeighting])
-        sim.settings.treated = 40
-        sim.settings.concurrentControls = 40
-        sim.settings.hybridConcurrentControls = 0
-        sim.settings.externalControls = 300
-        sim.poolSize = 2_000
-        let oc = try sim.run()
-        let rct = try #require(oc.performance(of: .randomized)), synthetic = try #require(oc.performance(of: .syntheticWeighting))
+        let oc = try Fixtures.simulation(plan, effect: .difference(-2), replicates: 200, seed: 12,
+                                         designs: [.randomized, .syntheticWeighting], treated: 40, concurrent: 40,
+                                         hybrid: 0, external: 300, pool: 2_000).run()
+        let rct = try #require(oc.performance(of: .randomized))
+        let synthetic = try #require(oc.performance(of: .syntheticWeighting))
         #expect(abs(rct.bias.value) < 4 * rct.bias.standardError + 0.05, "RCT bias \(rct.bias)")
         // Shorter GAA1 repeats progress more slowly: the treated look better than they are.
         #expect(synthetic.bias.value < -6 * synthetic.bias.standardError, "synthetic bias \(synthetic.bias)")

@@ -7,15 +7,9 @@ import Testing
 struct TrialSimPoolsTests {
     static func simulate(pools: Int) throws -> OperatingCharacteristics {
         let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
-        var sim = TrialSimulation(plan: plan, effect: .difference(-2), replicates: 90, seed: 7, threads: 2,
-                                  designs: [.randomized, .hybrid])
-        sim.settings.treated = 30
-        sim.settings.concurrentControls = 30
-        sim.settings.hybridConcurrentControls = 15
-        sim.settings.externalControls = 200
-        sim.poolSize = 600
-        sim.pools = pools
-        return try sim.run()
+        return try Fixtures.simulation(plan, effect: .difference(-2), replicates: 90, seed: 7,
+                                       designs: [.randomized, .hybrid], treated: 30, concurrent: 30, hybrid: 15,
+                                       external: 200, pool: 600, pools: pools).run()
     }
 
     @Test func monteCarloErrorsAreClusteredByPool() throws {
@@ -57,15 +51,9 @@ struct TrialSimPoolsTests {
 struct DynamicBorrowingTests {
     @Test func borrowsLessThanItsPriorAndKeepsCoverage() throws {
         let plan = try Fixtures.plan("friedreich-ataxia-moxie.json")
-        var sim = TrialSimulation(plan: plan, effect: .difference(-2), replicates: 120, seed: 4, threads: 2,
-                                  designs: [.hybrid, .hybridDynamic])
-        sim.settings.treated = 40
-        sim.settings.concurrentControls = 40
-        sim.settings.hybridConcurrentControls = 20
-        sim.settings.externalControls = 300
-        sim.poolSize = 1_000
-        sim.pools = 2
-        let oc = try sim.run()
+        let oc = try Fixtures.simulation(plan, effect: .difference(-2), replicates: 120, seed: 4,
+                                         designs: [.hybrid, .hybridDynamic], treated: 40, concurrent: 40, hybrid: 20,
+                                         external: 300, pool: 1_000, pools: 2).run()
         let p = try #require(oc.performance(of: .hybridDynamic))
         #expect(p.succeeded == 120)
         let prior = try #require(p.meanPriorEffectiveControls), borrowed = try #require(p.meanBorrowedControls)

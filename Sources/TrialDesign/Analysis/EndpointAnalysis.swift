@@ -103,8 +103,7 @@ enum EndpointAnalysis {
         var covariates: [Regressor] = []
         switch adjustment {
         case .covariates:
-            let measureColumn = plan.covariates.firstIndex { $0.source == .measure(plan.endpointMeasure ?? -1) }
-            let design = DesignColumns(rows: rows, plan: plan, excluding: measureColumn.map { [$0] } ?? [])
+            let design = DesignColumns.endpointAdjustment(rows: rows, plan: plan)
             covariates = design.regressors(rows)
         case .prognostic: covariates = [Regressor("prognostic", extra)]
         case .baseline, .none: break

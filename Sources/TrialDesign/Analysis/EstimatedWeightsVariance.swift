@@ -15,11 +15,6 @@ struct PropensityRow: Sendable {
     init(x: [Double], label: Double, fitted: Double, weightDerivative: Double) {
         (self.x, self.label, self.fitted, self.weightDerivative) = (x, label, fitted, weightDerivative)
     }
-
-    /// A row whose weight is a constant times the odds of the score (`followsScore`), or constant.
-    init(x: [Double], label: Double, fitted: Double, weightFollowsScore: Bool) {
-        self.init(x: x, label: label, fitted: fitted, weightDerivative: weightFollowsScore ? 1 : 0)
-    }
 }
 
 /// The sandwich covariance of a weighted least-squares fit whose weights are the odds of an

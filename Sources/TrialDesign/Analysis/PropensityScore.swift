@@ -29,6 +29,13 @@ struct DesignColumns: Sendable {
         }
     }
 
+    /// The endpoint model's columns: every covariate but the endpoint measure's baseline, which the
+    /// model takes as a regressor of its own.
+    static func endpointAdjustment(rows: [[Double]], plan: TrialPlan) -> DesignColumns {
+        let measureColumn = plan.covariates.firstIndex { $0.source == .measure(plan.endpointMeasure ?? -1) }
+        return DesignColumns(rows: rows, plan: plan, excluding: measureColumn.map { [$0] } ?? [])
+    }
+
     /// The standardized regressors of `rows`.
     func regressors(_ rows: [[Double]]) -> [Regressor] {
         columns.indices.map { j in
@@ -89,10 +96,6 @@ package struct PropensityScore: Sendable {
     }
 
     /// What the sandwich variance needs to know about row `i` (treated first, then controls).
-    func row(_ i: Int, weightFollowsScore: Bool) -> PropensityRow {
-        row(i, weightDerivative: weightFollowsScore ? 1 : 0)
-    }
-
     func row(_ i: Int, weightDerivative: Double) -> PropensityRow {
         let logit = i < treatedLogits.count ? treatedLogits[i] : controlLogits[i - treatedLogits.count]
         return PropensityRow(x: rows[i], label: i < treatedLogits.count ? 1 : 0,

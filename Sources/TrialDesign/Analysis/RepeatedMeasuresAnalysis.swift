@@ -25,9 +25,7 @@ extension ControlArmResult {
         let kept = all.indices.filter { k in
             weights[k] > 0 && all[k].baseline.isFinite && (1...visits).contains { all[k].values[$0].isFinite }
         }
-        let measureColumn = plan.covariates.firstIndex { $0.source == .measure(plan.endpointMeasure ?? -1) }
-        let design = DesignColumns(rows: kept.map { all[$0].covariates }, plan: plan,
-                                   excluding: measureColumn.map { [$0] } ?? [])
+        let design = DesignColumns.endpointAdjustment(rows: kept.map { all[$0].covariates }, plan: plan)
         let z = design.regressors(kept.map { all[$0].covariates })
         let q = 3 + z.count, p = visits * q
         var subjects: [RepeatedMeasures] = []

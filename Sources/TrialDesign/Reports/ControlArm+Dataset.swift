@@ -84,9 +84,7 @@ extension ControlArmResult {
         }
         guard isMeasure else { return ([], all.map { _ in [] }, analysed) }
         let kept = all.indices.filter { analysed[$0] }
-        let measureColumn = plan.covariates.firstIndex { $0.source == .measure(plan.endpointMeasure ?? -1) }
-        let design = DesignColumns(rows: kept.map { all[$0].covariates }, plan: plan,
-                                   excluding: measureColumn.map { [$0] } ?? [])
+        let design = DesignColumns.endpointAdjustment(rows: kept.map { all[$0].covariates }, plan: plan)
         let regressors = design.regressors(kept.map { all[$0].covariates })
         var rows = [[Double?]](repeating: [Double?](repeating: nil, count: regressors.count), count: all.count)
         for (r, k) in kept.enumerated() { rows[k] = regressors.map { $0.values[r] } }

@@ -111,15 +111,15 @@ struct DesignAnalyses {
             let w = score.attWeights().map { $0 * borrowed / Double(trial.count) }
             var sample = AnalysisSample()
             for (i, s) in d.treated.enumerated() {
-                sample.append(s, treated: true, weight: 1, propensity: score.row(i, weightFollowsScore: false))
+                sample.append(s, treated: true, weight: 1, propensity: score.row(i, weightDerivative: 0))
             }
             for (i, s) in concurrent.enumerated() {
                 sample.append(s, treated: false, weight: 1,
-                              propensity: score.row(d.treated.count + i, weightFollowsScore: false))
+                              propensity: score.row(d.treated.count + i, weightDerivative: 0))
             }
             for (i, s) in d.external.enumerated() {
                 sample.append(s, treated: false, weight: w[i],
-                              propensity: score.row(trial.count + i, weightFollowsScore: true))
+                              propensity: score.row(trial.count + i, weightDerivative: 1))
             }
             return try EndpointAnalysis.estimate(sample, plan: plan, adjustment: .covariates, robust: true,
                                                  label: design.title)

@@ -150,15 +150,15 @@ struct ControlArmCommand: ZebraCommand {
                                             method: method, ratio: ratio)
         try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
                       directory: directory, threads: threads)
+        let endpoint = result.endpointSVG(plan: plan)
         try writeReports(plan: plan, pool: pool, result: result, treated: treated, source: source,
-                         trueEffect: trueEffect, seed: seed, directory: directory)
+                         trueEffect: trueEffect, seed: seed, endpointSVG: endpoint, directory: directory)
         let steps = disposition(plan: plan, pool: pool, result: result, treated: treated, treatedRead: treatedRead,
                                 trimmedControls: trimmedControls)
         try writeAnalysisFiles(plan: plan, pool: pool, result: result, treated: treated, steps: steps,
                                directory: directory)
         let events = intercurrentEvents(plan: plan, pool: pool, result: result, treated: treated,
                                         treatedRecords: treatedTimelines + treatedFromFiles)
-        let endpoint = result.endpointSVG(plan: plan)
         let html = result.html(plan: plan, source: source, seed: seed, disposition: steps, intercurrent: events,
                                endpointSVG: endpoint, trueEffect: trueEffect)
         try writeFileAtomically(Array(html.utf8), to: directory.path(of: "report.html"))
@@ -210,7 +210,7 @@ struct ControlArmCommand: ZebraCommand {
 
     private static func writeReports(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
                                      treated: TreatedArm, source: String, trueEffect: Double?, seed: UInt64,
-                                     directory: StagedDirectory) throws {
+                                     endpointSVG: String, directory: StagedDirectory) throws {
         let spec = plan.specification
         try writeFileAtomically(Array(result.balanceCSV().utf8), to: directory.path(of: "balance.csv"))
         let json = result.json(plan: plan, pool: pool.json, treatedCount: treated.subjects.count,
@@ -224,7 +224,7 @@ struct ControlArmCommand: ZebraCommand {
                                                         controlName: spec.controlArm.name).utf8),
                                 to: directory.path(of: "propensity-overlap.svg"))
         let endpointFile = spec.endpoint.isTimeToEvent ? "kaplan-meier.svg" : "trajectories.svg"
-        try writeFileAtomically(Array(result.endpointSVG(plan: plan).utf8), to: directory.path(of: endpointFile))
+        try writeFileAtomically(Array(endpointSVG.utf8), to: directory.path(of: endpointFile))
         var weights = ["patient_id,arm,index_date,propensity_score,weight"]
         for (i, s) in treated.subjects.enumerated() {
             weights.append("\(s.id),\(spec.treatedArm.id),\(s.indexDay.iso),"
@@ -265,17 +265,13 @@ struct ControlArmCommand: ZebraCommand {
         let spec = plan.specification
         let t = spec.treatedArm.id, c = spec.controlArm.id
         var steps: [(arm: String, step: String, patients: Int)] = [(t, "records read or simulated", treatedRead)]
-        var reasons: [String: Int] = [:]
-        for e in treated.excluded { reasons[ControlPool.reasonKind(e.reason), default: 0] += 1 }
-        steps += reasons.sorted { $0.key < $1.key }.map { (t, "excluded: \($0.key)", $0.value) }
+        steps += ControlPool.countByReason(treated.excluded).map { (t, "excluded: \($0.reason)", $0.count) }
         steps.append((t, "entered (eligible at the index date)", treated.subjects.count))
         steps.append((t, "in the analysis (matched or weighted)", result.treatedWeights.filter { $0 > 0 }.count))
         steps.append((t, "analysed (endpoint available)", result.estimate.treatedCount))
         if let e = pool.external {
             steps.append((c, "external records read", e.read))
-            var reasons: [String: Int] = [:]
-            for x in e.arm.excluded { reasons[ControlPool.reasonKind(x.reason), default: 0] += 1 }
-            steps += reasons.sorted { $0.key < $1.key }.map { (c, "external excluded: \($0.key)", $0.value) }
+            steps += ControlPool.countByReason(e.arm.excluded).map { (c, "external excluded: \($0.reason)", $0.count) }
             steps.append((c, "external eligible", e.subjects.count))
         }
         if let s = pool.simulated {

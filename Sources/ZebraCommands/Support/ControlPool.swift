@@ -49,13 +49,11 @@ struct ControlPool {
     var json: ReportJSON {
         var parts: [(String, ReportJSON)] = [("patients", .integer(subjects.count))]
         if let e = external {
-            var reasons: [String: Int] = [:]
-            for x in e.arm.excluded { reasons[Self.reasonKind(x.reason), default: 0] += 1 }
             parts.append(("external", .object([
                 ("source", .string(e.path)), ("recordsRead", .integer(e.read)),
                 ("patients", .integer(e.subjects.count)),
                 ("excluded", .integer(e.arm.excluded.count)),
-                ("excludedByReason", .object(reasons.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
+                ("excludedByReason", .object(Self.countByReason(e.arm.excluded).map { ($0.reason, .integer($0.count)) })),
                 ("excludedPatients", .array(e.arm.excluded.map {
                     .object([("id", .string($0.id)), ("reason", .string($0.reason))])
                 })),
@@ -63,6 +61,13 @@ struct ControlPool {
         }
         if let s = simulated { parts.append(("simulated", s.json)) }
         return .object(parts)
+    }
+
+    /// How many exclusions of each kind of reason, sorted by reason.
+    static func countByReason(_ excluded: [TreatedArm.Exclusion]) -> [(reason: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for e in excluded { counts[reasonKind(e.reason), default: 0] += 1 }
+        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// An exclusion reason without its patient-specific numbers ("age 41.2 outside 16–40" → "age").
