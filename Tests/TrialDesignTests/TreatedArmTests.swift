@@ -67,7 +67,10 @@ struct TreatedArmTests {
 
     @Test func anUnknownMissingCovariatePolicyIsRefused() throws {
         #expect(throws: (any Error).self) {
-            _ = try Fixtures.plan(json: try Fixtures.moxieJSON { $0["missingCovariates"] = "impute" })
+            _ = try Fixtures.plan(json: try Fixtures.moxieJSON { $0["missingCovariates"] = "drop" })
+        }
+        #expect(throws: (any Error).self) {
+            _ = try Fixtures.plan(json: try Fixtures.moxieJSON { $0["imputations"] = 5 })
         }
     }
 

@@ -64,6 +64,8 @@ package struct ControlArmResult: Sendable {
     package var repeatedMeasures: RepeatedMeasuresEstimate?
     /// Kish's effective number of treated patients (the weights the estimand gives them).
     package var effectiveTreated: Double = .nan
+    /// Multiple imputation of missing baseline covariates (`"missingCovariates": "impute"`).
+    package var imputation: ImputationSummary?
 }
 
 /// The propensity score and each group's weights.
@@ -100,9 +102,24 @@ package enum ControlArm {
     /// Caliper width in standard deviations of the logit propensity score (Austin 2011).
     package static let caliperSD = 0.2
 
-    /// Fits the propensity score, forms the control arm by `method`, and analyses the endpoint.
+    /// Fits the propensity score, forms the control arm by `method`, and analyses the endpoint;
+    /// with `"missingCovariates": "impute"` and a covariate missing, on each of the multiply
+    /// imputed data sets (drawn from `seed`), pooled by Rubin's rules.
     package static func analyse(plan: TrialPlan, treated: [TrialSubject], pool: [TrialSubject], method: ControlMethod,
-                               ratio: Int = 3) throws(TrialDesignError) -> ControlArmResult {
+                               ratio: Int = 3, seed: UInt64 = 0) throws(TrialDesignError) -> ControlArmResult {
+        let incomplete = (treated + pool).contains { s in
+            plan.covariates.indices.contains { !plan.covariates[$0].isHidden && s.covariates[$0].isNaN }
+        }
+        if incomplete && plan.specification.missingCovariates == .impute && treated.count >= 2 && pool.count >= 2 {
+            return try analyseImputed(plan: plan, treated: treated, pool: pool, method: method, ratio: ratio,
+                                      seed: seed)
+        }
+        return try analyseComplete(plan: plan, treated: treated, pool: pool, method: method, ratio: ratio)
+    }
+
+    /// The analysis on complete covariates.
+    static func analyseComplete(plan: TrialPlan, treated: [TrialSubject], pool: [TrialSubject], method: ControlMethod,
+                                ratio: Int) throws(TrialDesignError) -> ControlArmResult {
         guard treated.count >= 2 else {
             throw TrialDesignError("the treated arm has \(treated.count) patients; at least 2 are needed")
         }

@@ -32,8 +32,8 @@ package struct TreatedArm: Sendable {
     /// Reads treated patients from records (imported or simulated): finds each index date by the
     /// trial's rule, leaves out patients who do not meet the criteria there, and reads covariates
     /// and endpoints with the same extractor as the natural-history pool. A covariate missing
-    /// from a kept patient is an error that names it, or with `"missingCovariates": "exclude"` an
-    /// exclusion with its reason.
+    /// from a kept patient is an error that names it, with `"missingCovariates": "exclude"` an
+    /// exclusion with its reason, and with `"impute"` a value imputed in the analysis.
     package static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts,
                              plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
         try read(timelines, concepts: concepts, plan: plan, index: plan.specification.index.treated,
@@ -46,8 +46,8 @@ package struct TreatedArm: Sendable {
     /// simulated pool leaves such lives out.
     package static func readControls(_ timelines: [PatientTimeline], concepts: TemplateConcepts,
                                      plan: TrialPlan) throws(TrialDesignError) -> TreatedArm {
-        try read(timelines, concepts: concepts, plan: plan, index: .firstEligibleVisit, missing: .exclude,
-                 arm: "external control")
+        try read(timelines, concepts: concepts, plan: plan, index: .firstEligibleVisit,
+                 missing: plan.specification.missingCovariates == .impute ? .impute : .exclude, arm: "external control")
     }
 
     static func read(_ timelines: [PatientTimeline], concepts: TemplateConcepts, plan: TrialPlan,
@@ -97,6 +97,9 @@ package struct TreatedArm: Sendable {
             let first = excluded.first.map { " (e.g. \($0.id): \($0.reason))" } ?? ""
             throw TrialDesignError("no \(arm) patient could enter the trial: all "
                 + "\(timelines.count) records were excluded\(first)")
+        }
+        guard policy != .impute else {
+            return TreatedArm(subjects: subjects, excluded: excluded, outsideMeasureRanges: outside)
         }
         var missing: [String: [String]] = [:]
         var order: [String] = []

@@ -82,6 +82,15 @@ extension ControlArmResult {
                 + "\(String(format: "%.1f", m.degreesOfFreedom)); \(m.subjects) patients with a post-baseline value "
                 + "(REML, unstructured covariance between visits).</p>\n"
         }
+        if let i = imputation {
+            let missing = i.missing.map { "\(esc($0.covariate)) (\($0.treated) treated, \($0.controls) controls)" }
+            h += "<p>Missing baseline covariates were imputed \(i.imputations) times by chained equations "
+                + "(predictive mean matching from every covariate, the arm and the outcome): "
+                + "\(missing.joined(separator: "; ")). Pooled by Rubin's rules: fraction of missing information "
+                + "\(f(i.pooled.fractionMissingInformation)), df \(String(format: "%.1f", i.pooled.degreesOfFreedom)). "
+                + "Balance, matching and curves are those of the first imputation; the estimates of each are in "
+                + "imputations.csv.</p>\n"
+        }
         h += "<div class=\"charts\">\(SVGFormat.inlined(endpointSVG))</div>\n"
         if let s = sensitivity {
             h += "<h2>Sensitivity to unmeasured confounding</h2>\n<table>"

@@ -160,8 +160,49 @@ extension ControlArmResult {
                 ("method", .string(e.method + "; arm weights as precision weights; model-based SE")),
             ])))
         }
+        if let i = imputation {
+            members.append(("imputation", imputationJSON(i)))
+        }
         members.append(("effectiveSampleSize", .object([("treated", .finite(effectiveTreated)),
                                                         ("controls", .finite(effectiveControls))])))
         return .object(members)
+    }
+
+    private func imputationJSON(_ i: ImputationSummary) -> ReportJSON {
+        func pooled(_ p: PooledEstimate) -> ReportJSON {
+            .object([("estimate", .finite(p.estimate)), ("standardError", .finite(p.standardError)),
+                     ("ci95", .array([.finite(p.lower), .finite(p.upper)])), ("pValue", .finite(p.pValue)),
+                     ("withinVariance", .finite(p.withinVariance)), ("betweenVariance", .finite(p.betweenVariance)),
+                     ("fractionMissingInformation", .finite(p.fractionMissingInformation)),
+                     ("degreesOfFreedom", .finite(p.degreesOfFreedom)),
+                     ("completeDataDegreesOfFreedom", .finite(p.completeDataDegreesOfFreedom))])
+        }
+        return .object([
+            ("method", .string("chained equations (predictive mean matching, 5 donors, Bayesian regression draws); "
+                + "imputation model: every covariate, the arm and the outcome; Rubin's rules with Barnard-Rubin df")),
+            ("imputations", .integer(i.imputations)), ("iterations", .integer(i.iterations)),
+            ("missing", .array(i.missing.map {
+                .object([("covariate", .string($0.covariate)), ("treated", .integer($0.treated)),
+                         ("controls", .integer($0.controls))])
+            })),
+            ("pooled", pooled(i.pooled)),
+            ("mmrmPooled", i.repeatedMeasures.map(pooled) ?? .null),
+            ("perImputation", .array(i.estimates.map {
+                .object([("estimate", .finite($0.estimate)), ("standardError", .finite($0.standardError))])
+            })),
+            ("reference", .string("van Buuren S, Groothuis-Oudshoorn K. mice: Multivariate Imputation by Chained "
+                + "Equations in R. J Stat Softw 2011;45(3):1-67; Barnard J, Rubin DB. Small-sample degrees of "
+                + "freedom with multiple imputation. Biometrika 1999;86(4):948-955")),
+        ])
+    }
+
+    /// One row per imputation: the estimate and its standard error (for re-pooling).
+    package func imputationsCSV() -> String? {
+        guard let i = imputation else { return nil }
+        var lines = ["imputation,estimate,standard_error"]
+        for (k, e) in i.estimates.enumerated() {
+            lines.append("\(k + 1),\(String(format: "%.10g", e.estimate)),\(String(format: "%.10g", e.standardError))")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

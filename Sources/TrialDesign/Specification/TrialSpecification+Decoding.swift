@@ -42,7 +42,7 @@ struct SpecificationDecoder {
     func decode(_ root: JSONNode) -> TrialSpecification? {
         let keys: Set<String> = ["$schema", "format", "formatVersion", "id", "title", "description", "disease",
                                  "intervention", "eligibility", "index", "endpoint", "visits", "arms", "covariates",
-                                 "windows", "simulation", "missingCovariates", "estimand", "notes"]
+                                 "windows", "simulation", "missingCovariates", "imputations", "estimand", "notes"]
         guard let top = reader.object(root, "$", allowed: keys) else { return nil }
         if let format = reader.string(top["format"], "$.format"), format != TrialSpecification.formatName {
             reader.report("$.format", top["format"],
@@ -70,6 +70,10 @@ struct SpecificationDecoder {
         let missing = reader.choice(top["missingCovariates"], "$.missingCovariates",
                                     MissingCovariatePolicy.allCases.map(\.rawValue))
             .flatMap(MissingCovariatePolicy.init(rawValue:)) ?? .refuse
+        let imputations = reader.integer(top["imputations"], "$.imputations", in: 2...1_000)
+        if imputations != nil && missing != .impute {
+            reader.report("$.imputations", top["imputations"], "only used with \"missingCovariates\": \"impute\"")
+        }
         guard let id, let disease, let eligibility, let endpoint, let visits, let index, let arms, let simulation else {
             return nil
         }
@@ -79,6 +83,7 @@ struct SpecificationDecoder {
             covariates: covariates, baselineWindowDays: baselineDays, visitWindowDays: visitDays,
             simulation: simulation, file: reader.file)
         spec.missingCovariates = missing
+        spec.imputations = imputations ?? 20
         spec.intercurrentEvents = decodeEstimand(top["estimand"])
         return spec
     }

@@ -36,6 +36,10 @@ package enum MissingCovariatePolicy: String, Sendable, CaseIterable {
     /// Leave the patient out, with the reason in the exclusions and the count in the report
     /// (a complete-case analysis: unbiased only if missingness does not depend on the outcome).
     case exclude
+    /// Multiple imputation by chained equations (predictive mean matching) from the other
+    /// covariates, the arm and the outcome, in both arms; every imputed data set is analysed
+    /// and the estimates pooled by Rubin's rules (valid when missingness is at random given them).
+    case impute
 }
 
 /// A clinical-trial design as data: who is eligible, when time zero is, what is measured when,
@@ -59,6 +63,8 @@ package struct TrialSpecification: Sendable {
     package internal(set) var covariates: [String]?
     /// What happens to a treated patient who lacks a baseline covariate.
     package internal(set) var missingCovariates: MissingCovariatePolicy = .refuse
+    /// Completed data sets with `"missingCovariates": "impute"` (`"imputations"`, default 20).
+    package internal(set) var imputations = 20
     /// The intercurrent events the estimand names, with their strategies (empty: the defaults).
     package internal(set) var intercurrentEvents: [IntercurrentEvent] = []
     /// How far before the index date a value still counts as the baseline value.

@@ -133,6 +133,10 @@ struct ControlArmCommand: ZebraCommand {
         var (treatedSubjects, poolSubjects) = (treated.subjects, pool.subjects)
         var trimmedControls = 0
         if let alpha = arguments[Self.trim] {
+            if spec.missingCovariates == .impute {
+                throw CommandError("--trim with \"missingCovariates\": \"impute\" is not supported: the propensity "
+                    + "score to trim on differs between imputations; trim the eligibility instead")
+            }
             let t = try Overlap.trimmed(plan: plan, treated: treatedSubjects, pool: poolSubjects, alpha: alpha)
             (treatedSubjects, poolSubjects) = (t.treated, t.pool)
             trimmedControls = t.droppedControls
@@ -147,7 +151,7 @@ struct ControlArmCommand: ZebraCommand {
             if !treatedTimelines.isEmpty { treatedTimelines = treatedTimelines.filter { keptTreated.contains($0.id) } }
         }
         let result = try ControlArm.analyse(plan: plan, treated: treatedSubjects, pool: poolSubjects,
-                                            method: method, ratio: ratio)
+                                            method: method, ratio: ratio, seed: seed)
         try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
                       directory: directory, threads: threads)
         let endpoint = result.endpointSVG(plan: plan)
@@ -256,6 +260,9 @@ struct ControlArmCommand: ZebraCommand {
         if !result.survival.isEmpty {
             try writeFileAtomically(Array(result.kaplanMeierCSV().utf8), to: directory.path(of: "kaplan-meier.csv"))
         }
+        if let csv = result.imputationsCSV() {
+            try writeFileAtomically(Array(csv.utf8), to: directory.path(of: "imputations.csv"))
+        }
     }
 
     /// Both arms step by step, from the records read to the patients analysed.
@@ -357,6 +364,12 @@ struct ControlArmCommand: ZebraCommand {
                 + "\(f(e.lower)) to \(f(e.upper))), p = \(f(e.pValue)); \(e.method)")
         }
         lines.append("analysed: \(e.treatedCount) treated, \(e.controlCount) controls")
+        if let i = result.imputation {
+            let what = i.missing.map { "\($0.covariate) \($0.treated)+\($0.controls)" }.joined(separator: ", ")
+            lines.append("multiple imputation: \(i.imputations) data sets (missing treated+controls: \(what)); "
+                + "fraction of missing information \(f(i.pooled.fractionMissingInformation)), "
+                + "df \(String(format: "%.1f", i.pooled.degreesOfFreedom))")
+        }
         if let m = result.repeatedMeasures {
             lines.append("MMRM at the endpoint visit \(f(m.estimate.estimate)) (95 % CI \(f(m.estimate.lower)) to "
                 + "\(f(m.estimate.upper))), Satterthwaite df \(String(format: "%.1f", m.degreesOfFreedom))")
