@@ -88,4 +88,13 @@ import Testing
             _ = try ChainedEquations().complete(bad, groups: [[0], [1, 2, 3]], seed: 1)
         }
     }
+
+    /// The Nelson–Aalen hazard the imputation model uses for a time to event: H(1) = 1/4,
+    /// H(2) = 1/4 + 1/3 (a censoring tied at 2 gets it too), H(3) = H(2) + 1/1.
+    @Test func nelsonAalenByHand() {
+        let h = NelsonAalen.cumulativeHazard(times: [3, 2, 1, 2], events: [true, false, true, true])
+        #expect(h.count == 4)
+        let expected = [0.25 + 1.0 / 3 + 1, 0.25 + 1.0 / 3, 0.25, 0.25 + 1.0 / 3]
+        for (a, b) in zip(h, expected) { #expect(abs(a - b) < 1e-15) }
+    }
 }

@@ -44,7 +44,7 @@ extension ControlArm {
         var data = all.map(\.covariates)
         var auxiliary = all.indices.map { [$0 < treated.count ? 1.0 : 0.0] }
         if plan.specification.endpoint.isTimeToEvent {
-            let hazard = nelsonAalen(times: all.map(\.time), events: all.map(\.event))
+            let hazard = NelsonAalen.cumulativeHazard(times: all.map(\.time), events: all.map(\.event))
             for k in all.indices { auxiliary[k] += [all[k].event ? 1 : 0, hazard[k]] }
         } else {
             let outcome = plan.covariates.count
@@ -93,17 +93,17 @@ extension ControlArm {
         let tte = plan.specification.endpoint.isTimeToEvent
         let completeDF = tte ? Double.infinity
             : Double(estimates[0].treatedCount + estimates[0].controlCount - plan.covariates.count - 3)
+        func pool(_ e: [EffectEstimate], df: Double) throws -> PooledEstimate {
+            try RubinsRules.pool(estimates: e.map(\.estimate), variances: e.map { $0.standardError * $0.standardError },
+                                 completeDataDF: df)
+        }
         do {
-            let p = try RubinsRules.pool(estimates: estimates.map(\.estimate),
-                                         variances: estimates.map { $0.standardError * $0.standardError },
-                                         completeDataDF: max(completeDF, 1))
+            let p = try pool(estimates, df: max(completeDF, 1))
             result.estimate = EffectEstimate(p, like: estimates[0], imputations: results.count)
             var mmrm: PooledEstimate?
             let fits = results.compactMap(\.repeatedMeasures)
             if fits.count == results.count, var r = result.repeatedMeasures {
-                let q = try RubinsRules.pool(estimates: fits.map(\.estimate.estimate),
-                                             variances: fits.map { pow($0.estimate.standardError, 2) },
-                                             completeDataDF: fits[0].degreesOfFreedom)
+                let q = try pool(fits.map(\.estimate), df: fits[0].degreesOfFreedom)
                 r.estimate = EffectEstimate(q, like: r.estimate, imputations: results.count)
                 r.degreesOfFreedom = q.degreesOfFreedom
                 result.repeatedMeasures = r
@@ -118,25 +118,6 @@ extension ControlArm {
         }
         result.sensitivity = SensitivityAnalysis.of(result, plan: plan, treated: first.treated, pool: first.pool)
         return result
-    }
-
-    /// The Nelson–Aalen cumulative hazard at each subject's own time (ties: events before censorings).
-    static func nelsonAalen(times: [Double], events: [Bool]) -> [Double] {
-        let order = times.indices.sorted {
-            times[$0] < times[$1] || (times[$0] == times[$1] && events[$0] && !events[$1])
-        }
-        var out = [Double](repeating: 0, count: times.count)
-        var atRisk = Double(times.count), h = 0.0
-        var i = 0
-        while i < order.count {
-            var j = i, d = 0.0
-            while j < order.count && times[order[j]] == times[order[i]] { if events[order[j]] { d += 1 }; j += 1 }
-            h += d / atRisk
-            for k in i..<j { out[order[k]] = h }
-            atRisk -= Double(j - i)
-            i = j
-        }
-        return out
     }
 }
 
