@@ -6,16 +6,21 @@ import ZebraTestSupport
 
 /// `simulate --shard K/N` then `merge` gives the unsharded run's folder, byte for byte.
 @Suite struct ShardingTests {
-    /// Every file of a folder, by name, with its bytes.
+    /// Every file of a folder and its subfolders, by relative path, with its bytes.
     func contents(_ folder: String) throws -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+        let files = try #require(FileManager.default.subpathsOfDirectory(atPath: folder) as [String]?)
+        for name in files {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder), isFolder.boolValue {
+                continue
+            }
             result[name] = try readFileBytes(folder + "/" + name)
         }
         return result
     }
 
-    @Test(arguments: [1, 3, 7], ["ndjson", "bundle"])
+    @Test(arguments: [1, 3, 7], ["ndjson", "bundle", "omop"])
     func shardsMergeIntoTheUnshardedRun(shards: Int, format: String) throws {
         let root = try TestSupport.temporaryDirectory()
         let common = ["simulate", "--disease", "fabry", "--patients", "23", "--seed", "12", "--format", format]

@@ -1,6 +1,7 @@
 import CommandLineParsing
 import FHIRExport
 import Foundation
+import OMOPExport
 import Serialization
 
 struct MergeCommand: ZebraCommand {
@@ -25,6 +26,12 @@ struct MergeCommand: ZebraCommand {
         do { directory = try StagedDirectory(path: arguments[Self.out], replaceExisting: arguments[Shared.overwrite]) }
         catch { throw CommandError(error.message) }
         do {
+            if parts[0].description.contains("format: omop") {
+                let files = try mergeOMOP(parts, into: directory)
+                try directory.commit(description: ShardMerge.description(of: parts))
+                console.error("merged \(parts.count) OMOP shards (\(files) tables joined) → \(directory.finalPath)")
+                return 0
+            }
             var manifest: (time: String, request: String)?
             var files = 0
             for part in parts {
@@ -50,6 +57,30 @@ struct MergeCommand: ZebraCommand {
             directory.discard()
             throw CommandError("merge: \(error)")
         }
+    }
+
+    /// Joins the shards' OMOP tables (ids renumbered, one header); cdm_source and the vocabulary
+    /// subset, the same in every shard, come from the first. Returns the number of tables joined.
+    static func mergeOMOP(_ parts: [ShardMerge.Part], into directory: StagedDirectory) throws -> Int {
+        var merge = OMOPShardMerge()
+        for (k, part) in parts.enumerated() {
+            for table in OMOPTable.recordTables {
+                let path = (part.path as NSString).appendingPathComponent(table.fileName)
+                let bytes = try merge.append(readFileBytes(path), table: table, first: k == 0)
+                try append(bytes, to: directory.path(of: table.fileName))
+            }
+            merge.finishShard()
+        }
+        let first = parts[0].path
+        try writeFileAtomically(readFileBytes((first as NSString).appendingPathComponent("cdm_source.csv")),
+                                to: directory.path(of: "cdm_source.csv"))
+        let folder = OMOPVocabularyFiles.folder
+        try FileManager.default.createDirectory(atPath: directory.path(of: folder), withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: (first as NSString).appendingPathComponent(folder))
+            .sorted() {
+            try writeFileAtomically(readFileBytes("\(first)/\(folder)/\(name)"), to: directory.path(of: "\(folder)/\(name)"))
+        }
+        return OMOPTable.recordTables.count
     }
 
     /// Appends to a staged file (created by the first shard that has it).

@@ -3,6 +3,7 @@ import DiseaseModeling
 import FHIRExport
 import Foundation
 import Learning
+import OMOPExport
 import TemplateLearning
 import Parallelism
 import Serialization
@@ -27,9 +28,7 @@ struct SimulateCommand: ZebraCommand {
     static let disease = Option<String>("disease", "id", default: "fabry", help: "Template id (see 'zebra diseases').")
     static let patients = Option<Int>("patients", "n", default: 1000, in: 1...100_000_000, help: "Number of patients.")
     static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/<disease>).")
-    static let format = Option<FHIRFormat>(
-        "format", default: .ndjson,
-        help: "Bulk ndjson, one collection Bundle per patient, or one transaction Bundle per patient.")
+    static let format = Option<RecordFormat>("format", default: .ndjson, help: RecordFormat.help)
     static let endDate = dateOption("end-date", default: "2025-12-31",
                                     help: "Records end on this date; patients alive then are censored.")
     static let naturalHistory = Flag("natural-history", help: "Nobody is treated: untreated natural history.")
@@ -94,16 +93,25 @@ struct SimulateCommand: ZebraCommand {
         let shard = arguments[Shard.option]
         let indices = shard?.range(of: patients) ?? 0..<patients
         let reporter = ProgressReporter(console: console, total: indices.count, label: "simulate")
+        if format == .omop {
+            let writer = OMOPRowWriter(concepts: simulator.concepts, template: template)
+            let info = runInfo(template: template, options: options, format: format, patients: patients, model: model)
+            try writeOMOP(writer: writer, indices: indices, shard: shard, directory: directory, info: info,
+                          source: omopSource(template: template, options: options, patients: patients, model: model),
+                          threads: threads, generate: generate, reporter: reporter)
+            reporter.finish()
+            return 0
+        }
         let summary: ExportSummary
         do {
-            var export = CohortExport(format: format, serializer: serializer, threads: threads)
+            var export = CohortExport(format: format.fhir!, serializer: serializer, threads: threads)
             export.firstIndex = indices.lowerBound
             summary = try export.write(count: indices.count, into: directory, generate: generate,
                                        progress: { done, s in
                                            reporter.update(done: done, resources: s.resources, seconds: s.seconds)
                                        })
-            var info = runInfo(template: template, options: options, format: format, patients: patients,
-                               summary: summary, model: model)
+            var info = runInfo(template: template, options: options, format: format, patients: patients, model: model)
+                + resourceLines(summary)
             if let shard { info += shard.descriptionLine + "\n" }
             if format == .ndjson {
                 let request = "urn:zebra:simulate?disease=\(template.id)&patients=\(patients)&seed=\(seed)"
@@ -120,8 +128,9 @@ struct SimulateCommand: ZebraCommand {
         return 0
     }
 
-    static func runInfo(template: DiseaseTemplate, options: SimulationOptions, format: FHIRFormat,
-                        patients: Int, summary: ExportSummary, model: LoadedModel?) -> String {
+    /// The run's description, up to the counts of what it wrote.
+    static func runInfo(template: DiseaseTemplate, options: SimulationOptions, format: RecordFormat,
+                        patients: Int, model: LoadedModel?) -> String {
         let records = options.registry.map {
             "registry extract (opened \($0.opened.iso), mean follow-up \($0.meanFollowUpYears) y)"
         } ?? "from diagnosis"
@@ -141,6 +150,12 @@ struct SimulateCommand: ZebraCommand {
         if let privacy = model?.privacy {
             lines.append("privacy: model trained with DP-SGD, epsilon \(privacy.epsilon), delta \(privacy.delta)")
         }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The resource counts and the closing note of a FHIR run's description.
+    static func resourceLines(_ summary: ExportSummary) -> String {
+        var lines: [String] = []
         for type in ResourceType.allCases where summary.resourcesByType[type.rawValue] > 0 {
             lines.append("resources.\(type.name): \(summary.resourcesByType[type.rawValue])")
         }

@@ -1,6 +1,7 @@
 import CommandLineParsing
 import FHIRExport
 import Foundation
+import OMOPExport
 import Serialization
 
 /// The K-th of N disjoint parts of a run (1-based), by patient index: patients
@@ -72,24 +73,29 @@ enum ShardMerge {
     }
 
     /// A line that must agree across the shards of one run (not the shard line or its counts).
-    static func isRunLine(_ line: String) -> Bool { !line.hasPrefix("shard: ") && !line.hasPrefix("resources.") }
+    static func isRunLine(_ line: String) -> Bool {
+        !line.hasPrefix("shard: ") && !line.hasPrefix("resources.") && !line.hasPrefix("rows.")
+    }
 
     /// The unsharded run's description: the shards' common lines with the resource counts summed.
     static func description(of parts: [Part]) -> String {
+        // A count line is "resources.Type: n" (FHIR) or "rows.table: n" (OMOP), in the first shard's order.
         var totals: [String: Int] = [:]
+        var order: [String] = []
         for part in parts {
-            for line in part.description where line.hasPrefix("resources.") {
-                let pieces = line.dropFirst("resources.".count).split(separator: ":")
+            for line in part.description where isCountLine(line) {
+                let pieces = line.split(separator: ":")
                 if pieces.count == 2, let n = Int(pieces[1].trimmingCharacters(in: .whitespaces)) {
+                    if totals[String(pieces[0])] == nil { order.append(String(pieces[0])) }
                     totals[String(pieces[0]), default: 0] += n
                 }
             }
         }
-        let counts = ResourceType.allCases.compactMap { t in totals[t.name].map { "resources.\(t.name): \($0)" } }
+        let counts = sortedCountKeys(order).map { "\($0): \(totals[$0]!)" }
         var lines: [String] = []
         var placed = false
         for line in parts[0].description where !line.hasPrefix("shard: ") {
-            if line.hasPrefix("resources.") {
+            if isCountLine(line) {
                 if !placed { lines += counts; placed = true }
             } else {
                 if line.hasPrefix("note:") && !placed { lines += counts; placed = true }
@@ -98,5 +104,15 @@ enum ShardMerge {
         }
         if !placed { lines += counts }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func isCountLine(_ line: String) -> Bool { line.hasPrefix("resources.") || line.hasPrefix("rows.") }
+
+    /// Count keys in the order an unsharded run writes them (resource types, then tables); a shard
+    /// with no rows of a kind leaves it out, so the order cannot come from one shard alone.
+    static func sortedCountKeys(_ keys: [String]) -> [String] {
+        let rank = Dictionary(uniqueKeysWithValues: ResourceType.allCases.map { ("resources.\($0.name)", $0.rawValue) }
+            + OMOPTable.allCases.map { ("rows.\($0.name)", 100 + $0.rawValue) })
+        return keys.sorted { (rank[$0] ?? Int.max, $0) < (rank[$1] ?? Int.max, $1) }
     }
 }
