@@ -172,3 +172,14 @@ struct WrittenCohort {
         }
     }
 }
+
+@Suite struct OMOPDocumentationTests {
+    /// docs/omop-export.md prints the concept map: every catalogued clinical concept is in its table.
+    @Test func theDocumentedMapListsEveryCataloguedConcept() throws {
+        let doc = try String(contentsOfFile: TestSupport.repositoryRoot + "/docs/omop-export.md", encoding: .utf8)
+        try #require(OMOPConceptCatalogue.clinical.count >= 10)
+        for concept in OMOPConceptCatalogue.clinical + OMOPConceptCatalogue.fixed {
+            #expect(doc.contains(String(concept.id)), "\(concept.id) \(concept.name) is not in docs/omop-export.md")
+        }
+    }
+}

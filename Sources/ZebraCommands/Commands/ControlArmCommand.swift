@@ -18,10 +18,11 @@ struct ControlArmCommand: ZebraCommand {
         With --controls PATH the pool is real registry records instead (each entering at its first
         recorded visit at which every criterion holds), or both with --pool N as well.
         Writes the control patients as FHIR ndjson with a ResearchStudy and a ResearchSubject per
-        patient, balance.csv, results.json, weights.csv and SVG plots.
+        patient (or, with --format omop, as OMOP CDM tables with the arms in cohort.csv), balance.csv,
+        results.json, weights.csv and SVG plots.
         """,
         options: [
-            TrialOptions.trial, treated, simulateTreated, controls, out, method, ratio, pool, trim, Shared.seed,
+            TrialOptions.trial, treated, simulateTreated, controls, out, format, method, ratio, pool, trim, Shared.seed,
             TrialOptions.effect,
             TrialOptions.multiplier, Shared.threads, Shared.overwrite, Shared.templates, TrialOptions.models,
         ])
@@ -40,6 +41,10 @@ struct ControlArmCommand: ZebraCommand {
         help: "Leave out treated patients and candidates whose propensity score lies outside [alpha, 1 − alpha] "
             + "(Crump trimming), then refit; the estimand becomes that overlap population's.")
     static let out = Option<String?>("out", "dir", help: "Output folder (default: Output/control-arm-<trial id>).")
+    static let format = Option<ArmRecordFormat>(
+        "format", default: .ndjson,
+        help: "The arms' records: FHIR Bulk ndjson with ResearchStudy and ResearchSubject, or OMOP CDM v5.4 tables "
+            + "with the arms in cohort.csv.")
     static let method = Option<ControlMethod>("method", default: .match,
                                               help: "match (nearest neighbour), weight (ATT) or overlap (ATO weights).")
     static let ratio = Option<Int>("ratio", "k", default: 3, in: 1...20, help: "Controls matched per treated patient.")
@@ -152,8 +157,13 @@ struct ControlArmCommand: ZebraCommand {
         }
         let result = try ControlArm.analyse(plan: plan, treated: treatedSubjects, pool: poolSubjects,
                                             method: method, ratio: ratio, seed: seed)
-        try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
-                      directory: directory, threads: threads)
+        if arguments[Self.format] == .omop {
+            try writeOMOP(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines, treated: treated,
+                          directory: directory, threads: threads)
+        } else {
+            try writeFHIR(plan: plan, pool: pool, result: result, treatedTimelines: treatedTimelines,
+                          treated: treated, directory: directory, threads: threads)
+        }
         let endpoint = result.endpointSVG(plan: plan)
         try writeReports(plan: plan, pool: pool, result: result, treated: treated, source: source,
                          trueEffect: trueEffect, seed: seed, endpointSVG: endpoint, directory: directory)
@@ -189,18 +199,14 @@ struct ControlArmCommand: ZebraCommand {
         try writeFileAtomically(serializer.researchStudy(study) + [0x0A],
                                 to: directory.path(of: "ResearchStudy.ndjson"))
         var subjects: [UInt8] = []
-        let endDay = { (d: CalendarDay) in
-            d.adding(days: Int((spec.visitMonths.last! * CalendarDay.daysPerYear / 12).rounded()))
-        }
-        // A subject's time on study ends at the last scheduled visit, or earlier at death or the end of the record.
         for i in members {
             let s = pool.subjects[i]
-            let end = min(endDay(s.indexDay), pool.records[i].followUpEnd)
+            let end = studyEnd(plan, start: s.indexDay, record: pool.records[i])
             subjects += serializer.researchSubject(study: study, patientID: s.id, arm: spec.controlArm.id,
                                                    status: "off-study", start: s.indexDay, end: end) + [0x0A]
         }
         for (t, s) in zip(treatedTimelines, treated.subjects) {
-            let end = min(endDay(s.indexDay), t.death ?? t.followUpEnd, t.followUpEnd)
+            let end = studyEnd(plan, start: s.indexDay, record: t)
             subjects += serializer.researchSubject(study: study, patientID: t.id, arm: spec.treatedArm.id,
                                                    status: "off-study", start: s.indexDay, end: end) + [0x0A]
         }
@@ -210,6 +216,13 @@ struct ControlArmCommand: ZebraCommand {
         let latest = ends.max().map { $0.iso + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
         try BulkManifest.write(into: directory.stagingPath, transactionTime: latest,
                                request: "urn:zebra:control-arm?trial=\(spec.id)")
+    }
+
+    /// A subject's time on study ends at the last scheduled visit, or earlier at death or the end of the record.
+    static func studyEnd(_ plan: TrialPlan, start: CalendarDay, record: PatientTimeline) -> CalendarDay {
+        let last = start.adding(days: Int((plan.specification.visitMonths.last! * CalendarDay.daysPerYear / 12)
+            .rounded()))
+        return min(last, record.death ?? record.followUpEnd, record.followUpEnd)
     }
 
     private static func writeReports(plan: TrialPlan, pool: ControlPool, result: ControlArmResult,
