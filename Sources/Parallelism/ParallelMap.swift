@@ -50,3 +50,24 @@ package func parallelMapThrowing<T>(count: Int, threads: Int = defaultThreadCoun
     }
     return try results.map { try $0.get() }
 }
+
+/// Streams `0..<count` in blocks: up to `4 × threads` blocks at a time are made in parallel by
+/// `make` (given each block's index range), then handed to `consume` on the calling thread in
+/// index order, so memory stays bounded and what is consumed never depends on the thread count.
+/// `consume` gets the number of indices done so far with each block.
+package func forEachBlockInOrder<Block>(count: Int, threads: Int, blockSize: Int,
+                                        make: @Sendable (Range<Int>) -> Block,
+                                        consume: (Block, Int) throws -> Void) rethrows {
+    let blocksPerBatch = max(1, threads) * 4
+    var next = 0
+    while next < count {
+        let batchStart = next
+        let blocks = min(blocksPerBatch, (count - batchStart + blockSize - 1) / blockSize)
+        let made: [Block] = parallelMap(count: blocks, threads: threads) { b in
+            let lo = batchStart + b * blockSize
+            return make(lo..<min(lo + blockSize, count))
+        }
+        for (b, block) in made.enumerated() { try consume(block, min(count, batchStart + (b + 1) * blockSize)) }
+        next = min(count, batchStart + blocks * blockSize)
+    }
+}

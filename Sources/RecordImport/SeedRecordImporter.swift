@@ -84,11 +84,23 @@ package struct SeedRecordImporter: Sendable {
             }
         }
         fhir.finish(&session)
+        // A flat CSV export's tables refer to each other's patients: they are read together.
+        var flat = FlatCSVReader()
         for file in csvFiles {
             guard let bytes = Self.contents(of: file, &session) else { continue }
-            var csv = CSVReader(file: file)
-            csv.read(bytes, &session)
+            var rows = CSVParser.parse(bytes)
+            let header = rows.first.map { $0.fields.map { $0.trimmingSpaces().lowercased() } } ?? []
+            if header == FlatCSVReader.dictionaryHeader {
+                session.note("data dictionaries skipped (documentation, not records)")
+            } else if let name = FlatCSVReader.tableName(header) {
+                rows.removeFirst()
+                flat.add(.init(file: file, name: name, header: header, rows: rows))
+            } else {
+                var csv = CSVReader(file: file)
+                csv.read(bytes, &session)
+            }
         }
+        flat.read(&session)
         let timelines = session.timelines()
         if strict && !session.allProblems.isEmpty {
             throw RecordImportError(headline: "\(session.allProblems.count) "

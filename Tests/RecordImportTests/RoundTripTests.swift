@@ -1,5 +1,6 @@
 import DiseaseModeling
 import FHIRExport
+import FlatCSVExport
 import Foundation
 import RecordImport
 import Serialization
@@ -116,6 +117,27 @@ import ZebraTestSupport
         }
         let report = try Self.importAndCompare(cohort, folder: folder)
         #expect(report.files.count == Self.patients)
+    }
+
+    /// The flat CSV export (one table per kind, with its data dictionary) reads back the same.
+    @Test(arguments: diseases)
+    func flatCSVExportReadsBack(_ disease: String) throws {
+        let cohort = try Self.simulate(disease)
+        let writer = FlatCSVWriter(concepts: cohort.concepts.table)
+        var rows = FlatCSVRows()
+        for t in cohort.timelines { writer.append(t, to: &rows) }
+        let folder = try TestSupport.temporaryDirectory("record-import-csv-\(disease)")
+        for table in FlatCSVTable.allCases {
+            try Data(table.header + rows.writers[table.rawValue].bytes)
+                .write(to: URL(fileURLWithPath: "\(folder)/\(table.fileName)"))
+        }
+        try Data(FlatCSVTable.dictionary.utf8).write(to: URL(fileURLWithPath: "\(folder)/data-dictionary.csv"))
+        let report = try Self.importAndCompare(cohort, folder: folder)
+        try #require(rows.counts[FlatCSVTable.observations.rawValue] > 100)
+        #expect(report.recordsRead["Encounter"] == rows.counts[FlatCSVTable.encounters.rawValue])
+        #expect(report.recordsKept["Encounter"] == rows.counts[FlatCSVTable.encounters.rawValue])
+        #expect(report.patientsRead == Self.patients && report.patientsKept == Self.patients)
+        #expect(report.notes["data dictionaries skipped (documentation, not records)"] == 1)
     }
 
     /// The round trip is only a test if the cohort has every kind of record the template makes.

@@ -20,7 +20,7 @@ import ZebraTestSupport
         return result
     }
 
-    @Test(arguments: [1, 3, 7], ["ndjson", "bundle", "omop"])
+    @Test(arguments: [1, 3, 7], ["ndjson", "bundle", "omop", "csv"])
     func shardsMergeIntoTheUnshardedRun(shards: Int, format: String) throws {
         let root = try TestSupport.temporaryDirectory()
         let common = ["simulate", "--disease", "fabry", "--patients", "23", "--seed", "12", "--format", format]

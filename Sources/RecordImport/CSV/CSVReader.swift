@@ -15,10 +15,10 @@ struct CSVReader {
         "medication-start": "MedicationStatement", "medication-stop": "MedicationStatement",
     ]
 
-    let file: String
-    private var column: [String: Int] = [:]
+    var file: String
+    private(set) var column: [String: Int] = [:]
     /// CSV patient id → draft index, or -1 when the patient was skipped.
-    private var patientOf: [String: Int] = [:]
+    private(set) var patientOf: [String: Int] = [:]
 
     init(file: String) { self.file = file }
 
@@ -58,7 +58,13 @@ struct CSVReader {
 
     // MARK: Patients
 
-    private mutating func readPatients(_ rows: [CSVRow], _ session: inout ImportSession) {
+    /// Reads patients' details from rows under `header` (a flat CSV patients table), for facts in other files.
+    mutating func readPatients(header: [String], rows: [CSVRow], _ session: inout ImportSession) {
+        for (i, name) in header.enumerated() { column[name] = column[name] ?? i }
+        readPatients(rows, &session)
+    }
+
+    mutating func readPatients(_ rows: [CSVRow], _ session: inout ImportSession) {
         var order: [String] = []
         var details: [String: (line: Int, fields: [String: (String, Int)], conflict: String?)] = [:]
         for row in rows {
@@ -121,31 +127,42 @@ struct CSVReader {
     // MARK: Facts
 
     private func readFact(_ row: CSVRow, _ session: inout ImportSession) {
-        let kind = value(row, "kind").lowercased()
+        let fact = CSVFact(kind: value(row, "kind").lowercased(), patientID: value(row, "patient_id"),
+                           date: value(row, "date"), system: value(row, "system"), code: value(row, "code"),
+                           value: value(row, "value"), unit: value(row, "unit"), line: row.line)
+        Self.read(fact, file: file, patientOf: patientOf, &session)
+    }
+
+    /// Reads one fact (a long-format row, or a row of a flat CSV table) into the session.
+    static func read(_ fact: CSVFact, file: String, patientOf: [String: Int], _ session: inout ImportSession) {
+        let kind = fact.kind
         if kind.isEmpty { return }
         guard let type = Self.kinds[kind] else {
             return session.fileProblem("malformed row", "unknown kind \"\(kind)\"; expected one of "
-                + Self.kinds.keys.sorted().joined(separator: ", "), file: file, line: row.line)
+                + Self.kinds.keys.sorted().joined(separator: ", "), file: file, line: fact.line)
         }
         session.read(type)
-        let source = RecordSource(type: type, file: file, lineOffset: 0, line: row.line, path: "")
-        let id = value(row, "patient_id")
+        let source = RecordSource(type: type, file: file, lineOffset: 0, line: fact.line, path: "")
+        let id = fact.patientID
         guard !id.isEmpty else {
             return session.problem("missing subject", "row without patient_id", source, field: "patient_id",
                                    patient: nil)
         }
         guard let p = patientOf[id], p >= 0 else { return session.ignore("patient skipped") }
-        let dateText = value(row, "date")
+        let dateText = fact.date
         guard !dateText.isEmpty else {
-            return session.problem("missing date", "\(kind) row without a date", source, field: "date", patient: id)
+            return session.problem("missing date", "\(kind) row without a date", source, field: fact.dateField,
+                                   patient: id)
         }
-        guard case .success(let day)? = session.date(dateText, source, field: "date", patient: id) else { return }
-        let code = value(row, "code")
+        guard case .success(let day)? = session.date(dateText, source, field: fact.dateField, patient: id) else {
+            return
+        }
+        let code = fact.code
         if kind == "diagnosis" && code.isEmpty {
-            guard session.checkDay(day, "diagnosis", patient: p, source, field: "date") else { return }
+            guard session.checkDay(day, "diagnosis", patient: p, source, field: fact.dateField) else { return }
             return session.addDisease(onset: nil, diagnosed: day, patient: p, type: type)
         }
-        let systemName = value(row, "system")
+        let systemName = fact.system
         guard let system = CodeSystems.byShortName[systemName.lowercased()] ?? CodeSystems.uri(for: systemName) else {
             return session.problem("unknown code", "unknown code system \"\(systemName)\"; use "
                 + CodeSystems.byShortName.keys.sorted().joined(separator: ", ") + " or a URI", source, field: "system",
@@ -158,14 +175,15 @@ struct CSVReader {
         }
         switch kind {
         case "observation":
-            let text = value(row, "value"), unit = value(row, "unit")
+            let text = fact.value, unit = fact.unit
             let observed: ObservedValue = text.isEmpty ? .missing
-                : Double(text).map { .quantity($0, units: unit.isEmpty ? [] : [unit]) } ?? .coded([], text: text)
-            session.addObservation(target, observed, day: day, encounter: -1, patient: p, source,
-                                   dateField: "date", valueField: "value")
+                : Double(text).map { .quantity($0, units: unit.isEmpty ? [] : [unit]) }
+                ?? .coded(fact.valueSystem.map { [ClinicalCode(system: $0, code: text)] } ?? [], text: text)
+            session.addObservation(target, observed, day: day, encounter: fact.encounter, patient: p, source,
+                                   dateField: fact.dateField, valueField: fact.valueField)
         case "condition" where target == .disease, "diagnosis" where target == .disease:
             let what = kind == "condition" ? "condition onset" : "diagnosis"
-            guard session.checkDay(day, what, patient: p, source, field: "date") else { return }
+            guard session.checkDay(day, what, patient: p, source, field: fact.dateField) else { return }
             session.addDisease(onset: kind == "condition" ? day : nil, diagnosed: kind == "diagnosis" ? day : nil,
                                patient: p, type: type)
         case "medication-stop":
@@ -174,7 +192,7 @@ struct CSVReader {
                                        "the code stands for \(session.describe(target)), which has no medication stop",
                                        source, field: "code", patient: id)
             }
-            guard session.checkDay(day, "medication", patient: p, source, field: "date") else { return }
+            guard session.checkDay(day, "medication", patient: p, source, field: fact.dateField) else { return }
             session.addEvent(TimelineEvent(day: day, kind: .medicationStop, concept: session.concepts.treatments[t]),
                              patient: p, type: type)
         default:
@@ -182,9 +200,27 @@ struct CSVReader {
                 : kind == "medication-start" ? .medicationStart : .condition
             let what = kind == "medication-start" ? "medication" : kind
             session.addOccurrence(target, day: day, stop: nil, fallback: fallback, what: what, patient: p, source,
-                                  dateField: "date")
+                                  dateField: fact.dateField)
         }
     }
+}
+
+/// One fact of a CSV row, with the names of the columns it came from (for problems).
+struct CSVFact {
+    var kind: String
+    var patientID: String
+    var date: String
+    var system: String
+    var code: String
+    var value: String = ""
+    var unit: String = ""
+    var line: Int
+    /// The visit (an index into the patient's encounters) the fact belongs to, or -1.
+    var encounter = -1
+    var dateField = "date"
+    var valueField = "value"
+    /// The code system of a coded value, when the column holds a code of a known system.
+    var valueSystem: String?
 }
 
 extension String {

@@ -1,5 +1,6 @@
 import CommandLineParsing
 import FHIRExport
+import FlatCSVExport
 import Foundation
 import OMOPExport
 import Serialization
@@ -30,6 +31,12 @@ struct MergeCommand: ZebraCommand {
                 let files = try mergeOMOP(parts, into: directory)
                 try directory.commit(description: ShardMerge.description(of: parts))
                 console.error("merged \(parts.count) OMOP shards (\(files) tables joined) → \(directory.finalPath)")
+                return 0
+            }
+            if parts[0].description.contains("format: csv") {
+                try mergeFlatCSV(parts, into: directory)
+                try directory.commit(description: ShardMerge.description(of: parts))
+                console.error("merged \(parts.count) flat CSV shards → \(directory.finalPath)")
                 return 0
             }
             var manifest: (time: String, request: String)?
@@ -81,6 +88,22 @@ struct MergeCommand: ZebraCommand {
             try writeFileAtomically(readFileBytes("\(first)/\(folder)/\(name)"), to: directory.path(of: "\(folder)/\(name)"))
         }
         return OMOPTable.recordTables.count
+    }
+
+    /// Joins the shards' flat CSV tables (one header each); the data dictionary comes from the first.
+    static func mergeFlatCSV(_ parts: [ShardMerge.Part], into directory: StagedDirectory) throws {
+        for (k, part) in parts.enumerated() {
+            for table in FlatCSVTable.allCases {
+                var bytes = try readFileBytes((part.path as NSString).appendingPathComponent(table.fileName))
+                guard bytes.starts(with: table.header) else {
+                    throw CommandError("\(part.path)/\(table.fileName) does not start with the \(table.name) header")
+                }
+                if k > 0 { bytes.removeFirst(table.header.count) }
+                try append(bytes, to: directory.path(of: table.fileName))
+            }
+        }
+        let dictionary = (parts[0].path as NSString).appendingPathComponent(FlatCSVTable.dictionaryFileName)
+        try writeFileAtomically(readFileBytes(dictionary), to: directory.path(of: FlatCSVTable.dictionaryFileName))
     }
 
     /// Appends to a staged file (created by the first shard that has it).

@@ -1,5 +1,6 @@
 import DiseaseModeling
 import FHIRExport
+import FlatCSVExport
 import Foundation
 import OMOPExport
 import Serialization
@@ -26,6 +27,36 @@ extension SimulateCommand {
             try directory.commit(description: description)
             reporter.finish()
             reporter.console.error(summaryText(summary, path: directory.finalPath))
+        } catch {
+            directory.discard()
+            throw CommandError(error.message)
+        }
+    }
+
+    /// Writes the run as flat CSV tables with their data dictionary.
+    static func writeFlatCSV(writer: FlatCSVWriter, indices: Range<Int>, shard: Shard?, directory: StagedDirectory,
+                             info: String, threads: Int, generate: @escaping @Sendable (Int) -> PatientTimeline,
+                             reporter: ProgressReporter) throws {
+        do {
+            var export = FlatCSVExport(writer: writer, threads: threads)
+            export.firstIndex = indices.lowerBound
+            let summary = try export.write(count: indices.count, into: directory, generate: generate,
+                                           progress: { done, s in
+                                               reporter.update(done: done, resources: s.rows, seconds: s.seconds)
+                                           })
+            var lines: [String] = []
+            for table in FlatCSVTable.allCases where summary.rowsByTable[table.rawValue] > 0 {
+                lines.append("rows.\(table.name): \(summary.rowsByTable[table.rawValue])")
+            }
+            lines.append("note: synthetic data (not real patients)")
+            var description = info + lines.joined(separator: "\n") + "\n"
+            if let shard { description += shard.descriptionLine + "\n" }
+            try directory.commit(description: description)
+            reporter.finish()
+            let parts = FlatCSVTable.allCases.map { "\($0.name) \(formatCount(summary.rowsByTable[$0.rawValue]))" }
+            reporter.console.error("wrote \(formatCount(summary.patients)) patients, \(formatCount(summary.rows)) rows, "
+                + String(format: "%.1f MB in %.2f s", Double(summary.bytes) / 1e6, summary.seconds)
+                + " → \(directory.finalPath)\n  " + parts.joined(separator: ", "))
         } catch {
             directory.discard()
             throw CommandError(error.message)

@@ -1,6 +1,7 @@
 import CommandLineParsing
 import DiseaseModeling
 import FHIRExport
+import FlatCSVExport
 import Foundation
 import Learning
 import OMOPExport
@@ -100,6 +101,13 @@ struct SimulateCommand: ZebraCommand {
                           source: omopSource(template: template, options: options, patients: patients, model: model),
                           threads: threads, generate: generate, reporter: reporter)
             reporter.finish()
+            return 0
+        }
+        if format == .csv {
+            let info = runInfo(template: template, options: options, format: format, patients: patients, model: model)
+            try writeFlatCSV(writer: FlatCSVWriter(concepts: simulator.concepts.table), indices: indices, shard: shard,
+                             directory: directory, info: info, threads: threads, generate: generate,
+                             reporter: reporter)
             return 0
         }
         let summary: ExportSummary

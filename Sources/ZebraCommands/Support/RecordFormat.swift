@@ -1,15 +1,16 @@
 import FHIRExport
 
-/// How a command writes records: as FHIR R4 (three layouts) or as OMOP CDM v5.4 tables.
+/// How a command writes records: as FHIR R4 (three layouts), OMOP CDM v5.4 tables or flat CSV tables.
 enum RecordFormat: String, CaseIterable, Sendable {
     case ndjson
     case bundle
     case transaction
     case omop
+    case csv
 
     /// The FHIR layout, nil for OMOP.
     var fhir: FHIRFormat? { FHIRFormat(rawValue: rawValue) }
 
     static let help = "FHIR Bulk ndjson, one collection or transaction Bundle per patient, "
-        + "or OMOP CDM v5.4 tables (CSV, docs/omop-export.md)."
+        + "OMOP CDM v5.4 tables (docs/omop-export.md), or flat CSV tables with a data dictionary (docs/flat-csv.md)."
 }

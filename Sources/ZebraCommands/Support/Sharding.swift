@@ -1,5 +1,6 @@
 import CommandLineParsing
 import FHIRExport
+import FlatCSVExport
 import Foundation
 import OMOPExport
 import Serialization
@@ -112,7 +113,8 @@ enum ShardMerge {
     /// with no rows of a kind leaves it out, so the order cannot come from one shard alone.
     static func sortedCountKeys(_ keys: [String]) -> [String] {
         let rank = Dictionary(uniqueKeysWithValues: ResourceType.allCases.map { ("resources.\($0.name)", $0.rawValue) }
-            + OMOPTable.allCases.map { ("rows.\($0.name)", 100 + $0.rawValue) })
+            + OMOPTable.allCases.map { ("rows.\($0.name)", 100 + $0.rawValue) }
+            + FlatCSVTable.allCases.map { ("rows.\($0.name)", 200 + $0.rawValue) })
         return keys.sorted { (rank[$0] ?? Int.max, $0) < (rank[$1] ?? Int.max, $1) }
     }
 }
