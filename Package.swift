@@ -136,7 +136,7 @@ let package = Package(
                                    "ZebraTestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DiseaseModeling", "Serialization",
                                                              "TemplateLearning", "ZebraTestSupport"]),
-        .testTarget(name: "ZebraCommandsTests", dependencies: ["DiseaseModeling", "RecordImport", "Serialization",
+        .testTarget(name: "ZebraCommandsTests", dependencies: ["CommandLineParsing", "DiseaseModeling", "RecordImport", "Serialization",
                                                                "Timelines", "ZebraCommands", "ZebraTestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Randomness", "Statistics"], exclude: ["reference_values.py"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
