@@ -124,7 +124,7 @@ let package = Package(
                                    "Timelines", "ZebraTestSupport"]),
         .testTarget(name: "FHIRExportTests",
                     dependencies: ["FHIRExport", "DiseaseModeling", "Serialization", "Simulation", "Timelines",
-                                   "ZebraTestSupport"]),
+                                   "ZebraSupport", "ZebraTestSupport"]),
         .testTarget(name: "OMOPExportTests",
                     dependencies: ["OMOPExport", "DiseaseModeling", "Serialization", "Simulation", "Timelines",
                                    "ZebraTestSupport"]),

@@ -38,20 +38,24 @@ package struct CohortExport {
                       progress: (Int, ExportSummary) -> Void = { _, _ in }) throws(OutputError) -> ExportSummary {
         let start = Date()
         var summary = ExportSummary()
-        var files: [ByteFile?] = Array(repeating: nil, count: ResourceType.allCases.count)
+        let files = FileTable()
+        let writes = BackgroundWrites()
         let blocksPerBatch = max(1, threads) * 4
         let serializer = self.serializer
         let format = self.format
         let blockSize = self.blockSize
         let firstIndex = self.firstIndex
         var next = 0
+        // Each block's buffers reserve what the largest block so far needed per type, plus an eighth.
+        var capacities = [Int](repeating: 0, count: ResourceType.allCases.count)
         while next < count {
             let batchStart = next
             let blocks = min(blocksPerBatch, (count - batchStart + blockSize - 1) / blockSize)
+            let reserve = capacities
             let results: [Block] = parallelMap(count: blocks, threads: threads) { b in
                 let lo = batchStart + b * blockSize
                 let hi = min(lo + blockSize, count)
-                var block = Block()
+                var block = Block(buffers: ResourceBuffers(capacities: reserve))
                 for i in lo..<hi {
                     let timeline = generate(firstIndex + i)
                     switch format {
@@ -64,38 +68,66 @@ package struct CohortExport {
                 return block
             }
             for block in results {
-                switch format {
-                case .ndjson:
-                    for type in ResourceType.allCases where block.buffers.counts[type.rawValue] > 0 {
-                        if files[type.rawValue] == nil {
-                            files[type.rawValue] = try ByteFile(creating: directory.path(of: "\(type.name).ndjson"))
-                        }
-                        try files[type.rawValue]!.write(block.buffers.writers[type.rawValue].bytes)
-                        summary.resourcesByType[type.rawValue] += block.buffers.counts[type.rawValue]
-                    }
-                    summary.bytes += block.buffers.byteCount
-                case .bundle, .transaction:
-                    for (id, bytes, counts) in block.bundles {
-                        let file = try ByteFile(creating: directory.path(of: "\(id).json"))
-                        try file.write(bytes)
-                        try file.close()
-                        summary.bytes += bytes.count
-                        for i in counts.indices { summary.resourcesByType[i] += counts[i] }
-                    }
+                for t in capacities.indices {
+                    let used = block.buffers.writers[t].count
+                    capacities[t] = max(capacities[t], used + used / 8)
                 }
+                for t in ResourceType.allCases.indices { summary.resourcesByType[t] += block.buffers.counts[t] }
+                for (_, bytes, counts) in block.bundles {
+                    summary.bytes += bytes.count
+                    for i in counts.indices { summary.resourcesByType[i] += counts[i] }
+                }
+                summary.bytes += block.buffers.byteCount
             }
+            // The batch is written in the background while the workers make the next one.
+            let batch = Handed(results)
+            do {
+                try writes.submit { try Self.write(batch.value, format: format, files: files, into: directory) }
+            } catch { throw Self.outputError(error) }
             next = min(count, batchStart + blocks * blockSize)
             summary.patients = next
             summary.seconds = Date().timeIntervalSince(start)
             progress(next, summary)
         }
-        for file in files { try file?.close() }
+        do { try writes.wait() } catch { throw Self.outputError(error) }
+        for file in files.value { try file?.close() }
         summary.seconds = Date().timeIntervalSince(start)
         return summary
     }
 
+    private static func outputError(_ error: any Error) -> OutputError {
+        error as? OutputError ?? OutputError("\(error)")
+    }
+
+    /// Appends a batch's blocks to the type files (created on first use) or writes its Bundles.
+    private static func write(_ blocks: [Block], format: FHIRFormat, files: FileTable,
+                              into directory: StagedDirectory) throws(OutputError) {
+        for block in blocks {
+            switch format {
+            case .ndjson:
+                for type in ResourceType.allCases where block.buffers.counts[type.rawValue] > 0 {
+                    if files.value[type.rawValue] == nil {
+                        files.value[type.rawValue] = try ByteFile(creating: directory.path(of: "\(type.name).ndjson"))
+                    }
+                    try files.value[type.rawValue]!.write(block.buffers.writers[type.rawValue].bytes)
+                }
+            case .bundle, .transaction:
+                for (id, bytes, _) in block.bundles {
+                    let file = try ByteFile(creating: directory.path(of: "\(id).json"))
+                    try file.write(bytes)
+                    try file.close()
+                }
+            }
+        }
+    }
+
+    /// The open type files, used by the background writer only (and closed after it is done).
+    private final class FileTable: @unchecked Sendable {
+        var value: [ByteFile?] = Array(repeating: nil, count: ResourceType.allCases.count)
+    }
+
     private struct Block: Sendable {
-        var buffers = ResourceBuffers()
+        var buffers: ResourceBuffers
         var bundles: [(String, [UInt8], [Int])] = []
     }
 }

@@ -23,20 +23,23 @@ extension FHIRSerializer {
         w.raw(transaction ? ",\"type\":\"transaction\",\"entry\":[" : ",\"type\":\"collection\",\"entry\":[")
         var count = 0
         var counts = [Int](repeating: 0, count: ResourceType.allCases.count)
+        func writeID(_ id: ResourceID, _ w: inout ByteWriter) {
+            if id.isPatient { w.rawString(timeline.id) } else { id.write(into: &w) }
+        }
         var emitter = ResourceEmitter(serializer: self, timeline: timeline, urn: true)
         emitter.emit { type, id, write in
             if count > 0 { w.byte(UInt8(ascii: ",")) }
             count += 1
             counts[type.rawValue] += 1
             w.raw("{\"fullUrl\":\"urn:uuid:")
-            w.raw(id)
+            writeID(id, &w)
             w.raw("\",\"resource\":")
             write(&w)
             if transaction {
                 w.raw(",\"request\":{\"method\":\"PUT\",\"url\":\"")
                 w.rawString(type.name)
                 w.byte(UInt8(ascii: "/"))
-                w.raw(id)
+                writeID(id, &w)
                 w.raw("\"}")
             }
             w.byte(UInt8(ascii: "}"))
@@ -47,13 +50,19 @@ extension FHIRSerializer {
 }
 
 /// Writes the resources of one patient in a fixed order, handing each to a sink.
+///
+/// The hot path of every FHIR export: a resource is its few fixed fragments (precomputed per
+/// concept by the serializer) with the ids, dates and values between them, appended in one
+/// piece each; ids are 128-bit values, written as text where they appear.
 struct ResourceEmitter {
+    typealias Sink = (ResourceType, ResourceID, (inout ByteWriter) -> Void) -> Void
+
     let serializer: FHIRSerializer
     let timeline: PatientTimeline
     let urn: Bool
     private var ids: ResourceIdentifiers
     private var patientReference: [UInt8] = []
-    private var encounterIDs: [[UInt8]] = []
+    private var encounterIDs: [ResourceID] = []
 
     init(serializer: FHIRSerializer, timeline: PatientTimeline, urn: Bool) {
         self.serializer = serializer
@@ -62,36 +71,28 @@ struct ResourceEmitter {
         ids = ResourceIdentifiers(patientID: timeline.id)
     }
 
-    private mutating func newID() -> [UInt8] {
-        var w = ByteWriter(capacity: 36)
-        ids.next(into: &w)
-        return w.bytes
+    /// `{"resourceType":"Type","id":"…` up to the id's closing quote (not written).
+    private func head(_ prefix: StaticString, _ id: ResourceID, into w: inout ByteWriter) {
+        w.raw(prefix)
+        id.write(into: &w)
     }
 
-    private func reference(_ type: StaticString, _ id: [UInt8], into w: inout ByteWriter) {
-        w.raw("{\"reference\":\"")
-        if urn { w.raw("urn:uuid:") } else { w.raw(type); w.byte(UInt8(ascii: "/")) }
-        w.raw(id)
-        w.raw("\"}")
-    }
-
-    private func head(_ type: StaticString, _ id: [UInt8], into w: inout ByteWriter) {
-        w.raw("{\"resourceType\":\""); w.raw(type); w.raw("\",\"id\":\""); w.raw(id); w.raw("\",")
-        w.raw(serializer.meta)
-    }
-
-    mutating func emit(_ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
-        let patientID = Array(timeline.id.utf8)
-        var pr = ByteWriter(capacity: 64)
-        reference("Patient", patientID, into: &pr)
+    mutating func emit(_ sink: Sink) {
+        var pr = ByteWriter(capacity: 96)
+        pr.raw("{\"reference\":\"")
+        pr.raw(urn ? "urn:uuid:" : "Patient/")
+        pr.rawString(timeline.id)
+        pr.raw("\"}")
         patientReference = pr.bytes
-        sink(.patient, patientID) { w in writePatient(into: &w) }
+        sink(.patient, .patient) { w in writePatient(into: &w) }
         encounterIDs = []
+        encounterIDs.reserveCapacity(timeline.events.count / 4)
         for event in timeline.events where event.kind == .encounter {
-            let id = newID()
+            let id = ids.next()
             encounterIDs.append(id)
             sink(.encounter, id) { w in
-                head("Encounter", id, into: &w)
+                head("{\"resourceType\":\"Encounter\",\"id\":\"", id, into: &w)
+                w.raw("\","); w.raw(serializer.meta)
                 w.raw(",\"status\":\"finished\",")
                 w.raw("\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",")
                 w.raw("\"code\":\"AMB\",\"display\":\"ambulatory\"},\"subject\":")
@@ -131,73 +132,64 @@ struct ResourceEmitter {
         return result
     }
 
-    private mutating func emitCondition(_ event: TimelineEvent,
-                                        _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
-        let id = newID()
+    private mutating func emitCondition(_ event: TimelineEvent, _ sink: Sink) {
+        let id = ids.next()
         sink(.condition, id) { w in
-            head("Condition", id, into: &w)
-            w.raw(",\"clinicalStatus\":{\"coding\":[")
-            w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]}")
-            w.raw(",\"verificationStatus\":{\"coding\":[")
-            w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",")
-            w.raw("\"code\":\"confirmed\"}]}")
-            w.raw(",\"code\":"); w.raw(serializer.codeFragments[Int(event.concept)])
-            w.raw(",\"subject\":"); w.raw(patientReference)
+            head("{\"resourceType\":\"Condition\",\"id\":\"", id, into: &w)
+            w.raw(serializer.conditionMiddle[Int(event.concept)])
+            w.raw(patientReference)
             w.raw(",\"onsetDateTime\":"); w.date(event.day)
             if let recorded = event.recordedDay { w.raw(",\"recordedDate\":"); w.date(recorded) }
             w.byte(UInt8(ascii: "}"))
         }
     }
 
-    private mutating func emitObservation(_ event: TimelineEvent,
-                                          _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
-        let id = newID()
+    private mutating func emitObservation(_ event: TimelineEvent, _ sink: Sink) {
+        let id = ids.next()
         let concept = Int(event.concept)
         sink(.observation, id) { w in
-            head("Observation", id, into: &w)
-            w.raw(",\"status\":\"final\",")
-            if let category = serializer.categoryFragments[concept] { w.raw(category) }
-            w.raw("\"code\":"); w.raw(serializer.codeFragments[concept])
-            w.raw(",\"subject\":"); w.raw(patientReference)
+            head("{\"resourceType\":\"Observation\",\"id\":\"", id, into: &w)
+            w.raw(serializer.observationMiddle[concept])
+            w.raw(patientReference)
             if event.ordinal >= 0 && Int(event.ordinal) < encounterIDs.count {
-                w.raw(",\"encounter\":"); reference("Encounter", encounterIDs[Int(event.ordinal)], into: &w)
+                w.raw(urn ? ",\"encounter\":{\"reference\":\"urn:uuid:" : ",\"encounter\":{\"reference\":\"Encounter/")
+                encounterIDs[Int(event.ordinal)].write(into: &w)
+                w.raw("\"}")
             }
             w.raw(",\"effectiveDateTime\":"); w.date(event.day)
             if event.kind == .quantity {
                 w.raw(",\"valueQuantity\":{\"value\":")
                 w.decimal(event.value, decimals: serializer.decimals[concept])
-                if let unit = serializer.unitFragments[concept] { w.raw(unit) }
-                w.byte(UInt8(ascii: "}"))
+                w.raw(serializer.quantityTail[concept])
             } else {
                 w.raw(",\"valueCodeableConcept\":"); w.raw(serializer.codeFragments[Int(event.related)])
+                w.byte(UInt8(ascii: "}"))
             }
-            w.byte(UInt8(ascii: "}"))
         }
     }
 
-    private mutating func emitProcedure(_ event: TimelineEvent,
-                                        _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
-        let id = newID()
+    private mutating func emitProcedure(_ event: TimelineEvent, _ sink: Sink) {
+        let id = ids.next()
         sink(.procedure, id) { w in
-            head("Procedure", id, into: &w)
-            w.raw(",\"status\":\"completed\",\"code\":"); w.raw(serializer.codeFragments[Int(event.concept)])
-            w.raw(",\"subject\":"); w.raw(patientReference)
+            head("{\"resourceType\":\"Procedure\",\"id\":\"", id, into: &w)
+            w.raw(serializer.procedureMiddle[Int(event.concept)])
+            w.raw(patientReference)
             w.raw(",\"performedDateTime\":"); w.date(event.day)
             w.byte(UInt8(ascii: "}"))
         }
     }
 
-    private mutating func emitMedication(_ event: TimelineEvent, stop: CalendarDay?,
-                                         _ sink: (ResourceType, [UInt8], (inout ByteWriter) -> Void) -> Void) {
-        let id = newID()
+    private mutating func emitMedication(_ event: TimelineEvent, stop: CalendarDay?, _ sink: Sink) {
+        let id = ids.next()
         let endedByDeath = stop == nil && timeline.death != nil
         let status: StaticString = stop != nil ? "stopped" : endedByDeath ? "completed" : "active"
         let end = stop ?? timeline.death
         sink(.medicationStatement, id) { w in
-            head("MedicationStatement", id, into: &w)
+            head("{\"resourceType\":\"MedicationStatement\",\"id\":\"", id, into: &w)
+            w.raw("\","); w.raw(serializer.meta)
             w.raw(",\"status\":\""); w.raw(status); w.raw("\"")
-            w.raw(",\"medicationCodeableConcept\":"); w.raw(serializer.codeFragments[Int(event.concept)])
-            w.raw(",\"subject\":"); w.raw(patientReference)
+            w.raw(serializer.medicationMiddle[Int(event.concept)])
+            w.raw(patientReference)
             w.raw(",\"effectivePeriod\":{\"start\":"); w.date(event.day)
             if let end { w.raw(",\"end\":"); w.date(end) }
             w.raw("}}")

@@ -16,6 +16,15 @@ package struct FHIRSerializer: Sendable {
     let decimals: [Int]
     let meta: [UInt8]
     let patientMeta: [UInt8]
+    /// Per concept, what an Observation holds between its id and its subject (meta, status,
+    /// category, code), and what closes a quantity after its value (unit, brackets): written in
+    /// one piece each, as they do not change from one resource to the next.
+    let observationMiddle: [[UInt8]]
+    let quantityTail: [[UInt8]]
+    /// Per concept, a Condition's, Procedure's or MedicationStatement's part between id and subject.
+    let conditionMiddle: [[UInt8]]
+    let procedureMiddle: [[UInt8]]
+    let medicationMiddle: [[UInt8]]
 
     /// - Parameters:
     ///   - concepts: the cohort's concept table.
@@ -80,6 +89,47 @@ package struct FHIRSerializer: Sendable {
         }
         pm.byte(UInt8(ascii: "}"))
         patientMeta = pm.bytes
+        let fragments = Self.resourceFragments(codes: codes, units: units, categories: categories, meta: m.bytes)
+        (observationMiddle, quantityTail, conditionMiddle, procedureMiddle, medicationMiddle) = fragments
+    }
+
+    /// The fixed parts of each concept's resources (see `observationMiddle`).
+    static func resourceFragments(codes: [[UInt8]], units: [[UInt8]?], categories: [[UInt8]?], meta: [UInt8])
+        -> ([[UInt8]], [[UInt8]], [[UInt8]], [[UInt8]], [[UInt8]]) {
+        func fragment(_ build: (inout ByteWriter) -> Void) -> [UInt8] {
+            var w = ByteWriter(capacity: 512)
+            build(&w)
+            return w.bytes
+        }
+        let observation = codes.indices.map { c in
+            fragment { w in
+                w.raw("\","); w.raw(meta); w.raw(",\"status\":\"final\",")
+                if let category = categories[c] { w.raw(category) }
+                w.raw("\"code\":"); w.raw(codes[c]); w.raw(",\"subject\":")
+            }
+        }
+        let tail = codes.indices.map { c in fragment { w in if let u = units[c] { w.raw(u) }; w.raw("}}") } }
+        let condition = codes.indices.map { c in
+            fragment { w in
+                w.raw("\","); w.raw(meta)
+                w.raw(",\"clinicalStatus\":{\"coding\":[")
+                w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"active\"}]}")
+                w.raw(",\"verificationStatus\":{\"coding\":[")
+                w.raw("{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",")
+                w.raw("\"code\":\"confirmed\"}]}")
+                w.raw(",\"code\":"); w.raw(codes[c]); w.raw(",\"subject\":")
+            }
+        }
+        let procedure = codes.indices.map { c in
+            fragment { w in
+                w.raw("\","); w.raw(meta); w.raw(",\"status\":\"completed\",\"code\":"); w.raw(codes[c])
+                w.raw(",\"subject\":")
+            }
+        }
+        let medication = codes.indices.map { c in
+            fragment { w in w.raw(",\"medicationCodeableConcept\":"); w.raw(codes[c]); w.raw(",\"subject\":") }
+        }
+        return (observation, tail, condition, procedure, medication)
     }
 }
 
@@ -94,17 +144,72 @@ struct ResourceIdentifiers {
 
     /// The next id, written as UUID text into `w`.
     mutating func next(into w: inout ByteWriter) {
+        next().write(into: &w)
+    }
+
+    /// The next id, as its 128 bits (written as text where it is used: no allocation per resource).
+    mutating func next() -> ResourceID {
         counter += 1
         let high = SplitMix64.mix(key &+ counter &* SplitMix64.increment)
         let low = SplitMix64.mix(high ^ key ^ counter)
-        writeUUID(high, low, into: &w)
+        return ResourceID(high: high, low: low)
     }
 }
 
-/// Writes 128 bits as a version-4 UUID (36 characters).
-func writeUUID(_ high: UInt64, _ low: UInt64, into w: inout ByteWriter) {
-    forEachUUIDByte(high, low) { w.byte($0) }
+/// A resource's id: the patient's own, or a UUID from `ResourceIdentifiers`.
+struct ResourceID {
+    var high: UInt64
+    var low: UInt64
+    /// The Patient resource, whose id is the timeline's.
+    static let patient = ResourceID(high: 0, low: 0)
+
+    var isPatient: Bool { high == 0 && low == 0 }
+
+    func write(into w: inout ByteWriter) { writeUUID(high, low, into: &w) }
 }
+
+/// Writes 128 bits as a version-4 UUID (36 characters), the same text as `forEachUUIDByte`
+/// (which the tests compare it with).
+///
+/// Eight hex digits at a time in a 64-bit register (nibbles spread to bytes, then '0'…'9' or
+/// 'a'…'f' added without a branch), stored on the stack and appended once: a UUID is written for
+/// every resource and every reference, and digit-by-digit appends cost more than the rest of an
+/// Observation.
+func writeUUID(_ high: UInt64, _ low: UInt64, into w: inout ByteWriter) {
+    withUnsafeTemporaryAllocation(byteCount: 40, alignment: 8) { raw in
+        let p = raw.baseAddress!
+        let dash = UInt8(ascii: "-")
+        p.storeBytes(of: hex8(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
+        p.storeBytes(of: dash, toByteOffset: 8, as: UInt8.self)
+        p.storeBytes(of: hex4(UInt16(truncatingIfNeeded: high >> 16)), toByteOffset: 9, as: UInt32.self)
+        p.storeBytes(of: dash, toByteOffset: 13, as: UInt8.self)
+        let version = (UInt16(truncatingIfNeeded: high) & 0x0FFF) | 0x4000
+        p.storeBytes(of: hex4(version), toByteOffset: 14, as: UInt32.self)
+        p.storeBytes(of: dash, toByteOffset: 18, as: UInt8.self)
+        let variant = (UInt16(truncatingIfNeeded: low >> 48) & 0x3FFF) | 0x8000
+        p.storeBytes(of: hex4(variant), toByteOffset: 19, as: UInt32.self)
+        p.storeBytes(of: dash, toByteOffset: 23, as: UInt8.self)
+        p.storeBytes(of: hex4(UInt16(truncatingIfNeeded: low >> 32)), toByteOffset: 24, as: UInt32.self)
+        p.storeBytes(of: hex8(UInt32(truncatingIfNeeded: low)), toByteOffset: 28, as: UInt64.self)
+        w.bytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: 36))
+    }
+}
+
+/// The 8 lowercase hex digits of `v`, most significant first in memory (little-endian).
+@inline(__always)
+func hex8(_ v: UInt32) -> UInt64 {
+    var y = UInt64(v)
+    y = (y | (y << 16)) & 0x0000_FFFF_0000_FFFF
+    y = (y | (y << 8)) & 0x00FF_00FF_00FF_00FF
+    y = (y | (y << 4)) & 0x0F0F_0F0F_0F0F_0F0F
+    y = y.byteSwapped
+    let letters = ((y &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+    return y &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
+}
+
+/// The 4 lowercase hex digits of `v`, most significant first in memory.
+@inline(__always)
+func hex4(_ v: UInt16) -> UInt32 { UInt32(truncatingIfNeeded: hex8(UInt32(v)) >> 32) }
 
 extension ByteWriter {
     mutating func date(_ day: CalendarDay) {

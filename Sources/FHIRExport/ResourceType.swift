@@ -40,6 +40,13 @@ package struct ResourceBuffers: Sendable {
         counts = Array(repeating: 0, count: ResourceType.allCases.count)
     }
 
+    /// Buffers with room for `capacities[t]` bytes of each type reserved up front (a block's size
+    /// is known from the one before, so the buffers do not grow and copy while being written).
+    package init(capacities: [Int]) {
+        writers = capacities.map { ByteWriter(capacity: $0) }
+        counts = Array(repeating: 0, count: ResourceType.allCases.count)
+    }
+
     package var resourceCount: Int { counts.reduce(0, +) }
     package var byteCount: Int { writers.reduce(0) { $0 + $1.count } }
 }

@@ -96,17 +96,17 @@ package struct ByteWriter: Sendable {
         let scaled = (value.magnitude * Double(scale)).rounded(.toNearestOrAwayFromZero)
         guard scaled < 9.0e18 else { rawString(value.description); return }
         let units = UInt64(scaled)
-        if value < 0 && units != 0 { bytes.append(UInt8(ascii: "-")) }
-        unsigned(units / scale)
-        if decimals > 0 {
-            bytes.append(UInt8(ascii: "."))
-            var fraction = units % scale
-            var divisor = scale / 10
-            for _ in 0..<decimals {
-                bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
-                fraction %= divisor
-                divisor = Swift.max(divisor / 10, 1)
+        // Formatted right to left on the stack and appended once (a hot path of every export).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var end = 32
+            var n = units
+            for place in 0..<max(decimals, 0) {
+                end -= 1; buffer[end] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10
+                if place == decimals - 1 { end -= 1; buffer[end] = UInt8(ascii: ".") }
             }
+            repeat { end -= 1; buffer[end] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10 } while n > 0
+            if value < 0 && units != 0 { end -= 1; buffer[end] = UInt8(ascii: "-") }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[end..<32]))
         }
     }
 
@@ -120,25 +120,27 @@ package struct ByteWriter: Sendable {
         }
     }
 
-    /// Appends a zero-padded ISO date `YYYY-MM-DD`.
+    /// Appends a zero-padded ISO date `YYYY-MM-DD` (years 0–9999; others as their digits).
     package mutating func isoDate(year: Int, month: Int, day: Int) {
-        padded(year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        padded(month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        padded(day, width: 2)
+        guard (0...9999).contains(year) else {
+            integer(year); byte(UInt8(ascii: "-")); twoDigits(month); byte(UInt8(ascii: "-")); twoDigits(day)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
+            let zero = UInt8(ascii: "0")
+            b[0] = zero + UInt8(year / 1000); b[1] = zero + UInt8(year / 100 % 10)
+            b[2] = zero + UInt8(year / 10 % 10); b[3] = zero + UInt8(year % 10)
+            b[4] = UInt8(ascii: "-"); b[5] = zero + UInt8(month / 10 % 10); b[6] = zero + UInt8(month % 10)
+            b[7] = UInt8(ascii: "-"); b[8] = zero + UInt8(day / 10 % 10); b[9] = zero + UInt8(day % 10)
+            bytes.append(contentsOf: UnsafeBufferPointer(b))
+        }
     }
 
-    private mutating func padded(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = Swift.max(value, 0)
-        if v >= divisor * 10 { integer(v); return }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor))
-            v %= divisor
-            divisor /= 10
-        }
+    private mutating func twoDigits(_ value: Int) {
+        let v = Swift.max(value, 0)
+        if v >= 100 { integer(v); return }
+        bytes.append(UInt8(ascii: "0") + UInt8(v / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
     }
 
     private static let powersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000,

@@ -72,22 +72,27 @@ extension CourseRun {
     }
 
     func mortalityIntegral(from a: Double, to b: Double) -> Double {
-        let (ratio, excess) = mortalityRates()
+        mortalityIntegral(from: a, to: b, rates: mortalityRates())
+    }
+
+    /// The same with the current hazard ratio and excess given (they do not change with the end age).
+    func mortalityIntegral(from a: Double, to b: Double, rates: (ratio: Double, excess: Double)) -> Double {
         let background = template.mortality.background(for: course.sex)
-        return ratio * background.cumulative(from: a, to: b)
-            + excess * knotIntegral(template.mortality.excessAgeKnots, from: a, to: b)
+        return rates.ratio * background.cumulative(from: a, to: b)
+            + rates.excess * knotIntegral(template.mortality.excessAgeKnots, from: a, to: b)
     }
 
     /// The age of death if nothing changes before it.
     func timeOfDeath() -> Double {
         let limit = CourseSimulator.maximumAge
         if now >= limit { return now }
-        if mortalityIntegral(from: now, to: limit) < deathBudget { return limit }
+        let rates = mortalityRates()
+        if mortalityIntegral(from: now, to: limit, rates: rates) < deathBudget { return limit }
         var lo = now, hi = limit
         // The cumulative hazard is increasing in the end age: bisect to a hundredth of a day.
         while hi - lo > 2.7e-5 {
             let mid = 0.5 * (lo + hi)
-            if mortalityIntegral(from: now, to: mid) < deathBudget { lo = mid } else { hi = mid }
+            if mortalityIntegral(from: now, to: mid, rates: rates) < deathBudget { lo = mid } else { hi = mid }
         }
         return hi
     }

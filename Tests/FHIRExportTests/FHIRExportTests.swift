@@ -4,6 +4,7 @@ import Serialization
 import Simulation
 import Testing
 import Timelines
+import ZebraSupport
 import ZebraTestSupport
 @testable import FHIRExport
 
@@ -174,5 +175,26 @@ import ZebraTestSupport
         } else {
             #expect(files.count == 50)
         }
+    }
+}
+
+/// The register-at-a-time UUID writer gives the text of the plain digit-by-digit reference.
+@Suite struct UUIDWriterTests {
+    @Test(arguments: [UInt64(1), 7, 42])
+    func writesTheReferenceText(seed: UInt64) {
+        var state = seed
+        for _ in 0..<2_000 {
+            state = SplitMix64.mix(state &+ SplitMix64.increment)
+            let high = state
+            state = SplitMix64.mix(state &+ SplitMix64.increment)
+            var w = ByteWriter(capacity: 40)
+            writeUUID(high, state, into: &w)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == uuidString(high, state))
+        }
+        var edge = ByteWriter(capacity: 80)
+        writeUUID(0, 0, into: &edge)
+        writeUUID(.max, .max, into: &edge)
+        #expect(String(decoding: edge.bytes, as: UTF8.self)
+            == "00000000-0000-4000-8000-000000000000ffffffff-ffff-4fff-bfff-ffffffffffff")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Serialization
 
@@ -61,6 +62,33 @@ import Testing
         var w = ByteWriter()
         w.decimal(value, decimals: decimals)
         #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+    }
+
+    /// The stack-formatted decimal agrees with a plain reference (integer part, then each digit) on
+    /// values across magnitudes, signs and decimals.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func decimalsMatchAPlainReference(seed: UInt64) {
+        func reference(_ value: Double, _ decimals: Int) -> String {
+            let scale = (0..<decimals).reduce(1.0) { r, _ in r * 10 }
+            let units = UInt64((value.magnitude * scale).rounded(.toNearestOrAwayFromZero))
+            let power = UInt64(scale)
+            var text = String(units / power)
+            if decimals > 0 {
+                let fraction = String(units % power)
+                text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+            }
+            return (value < 0 && units != 0 ? "-" : "") + text
+        }
+        var state = seed
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let magnitude = Double(state >> 11) / Double(1 << 53) * pow(10, Double(state % 9) - 3)
+            let value = state & 1 == 0 ? magnitude : -magnitude
+            let decimals = Int(state >> 60) % 5
+            var w = ByteWriter(capacity: 8)
+            w.decimal(value, decimals: decimals)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == reference(value, decimals), "\(value) \(decimals)")
+        }
     }
 
     @Test func escapesJSONStrings() throws {

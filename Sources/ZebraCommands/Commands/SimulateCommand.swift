@@ -123,8 +123,8 @@ struct SimulateCommand: ZebraCommand {
             if let shard { info += shard.descriptionLine + "\n" }
             if format == .ndjson {
                 let request = "urn:zebra:simulate?disease=\(template.id)&patients=\(patients)&seed=\(seed)"
-                try BulkManifest.write(into: directory.stagingPath, transactionTime: endDate.iso + "T00:00:00Z",
-                                       request: request)
+                try BulkManifest.write(summary, into: directory.stagingPath,
+                                       transactionTime: endDate.iso + "T00:00:00Z", request: request)
             }
             try directory.commit(description: info)
         } catch {
