@@ -13,7 +13,7 @@ import ZebraSupport
 /// sequence model's training and sampling throughput.
 ///
 ///     swift run -c release zebra-bench [simulate] [--patients N] [--disease ID ...] [--threads T]
-///         [--paths template,default] [--keep]
+///         [--paths template,default] [--out DIR] [--keep]
 ///     swift run -c release zebra-bench vae [--hidden 64,128] [--threads 1,2] [--epochs 8]
 ///
 /// For each disease it simulates N patients (default 10,000), writes Bulk ndjson to a staging
@@ -27,6 +27,8 @@ struct Options {
     var keep = false
     var models = "DiseaseModels"
     var paths = ["template", "default"]
+    /// Where the staging folders go: a tmpfs such as /dev/shm measures generation "to memory".
+    var out = "Output/bench"
 
     init(_ arguments: [String]) {
         var i = 0
@@ -42,6 +44,7 @@ struct Options {
             case "--threads": threads = Int(value()) ?? { fail("--threads expects a number") }()
             case "--templates": models = value()
             case "--keep": keep = true
+            case "--out": out = value()
             case "--paths":
                 paths = value().split(separator: ",").map(String.init)
                 guard !paths.isEmpty, paths.allSatisfy({ ["template", "default"].contains($0) }) else {
@@ -49,7 +52,7 @@ struct Options {
                 }
             case "-h", "--help":
                 print("usage: zebra-bench [--patients N] [--disease ID]... [--threads T] [--templates DIR] "
-                    + "[--paths template,default] [--keep]")
+                    + "[--paths template,default] [--out DIR] [--keep]")
                 exit(0)
             default: fail("unknown argument \(arguments[i])")
             }
@@ -126,7 +129,7 @@ for id in ids {
             print("\(id): no shipped model, so no default-path row")
             continue
         }
-        let out = "Output/bench/\(id)-\(path)"
+        let out = "\(options.out)/\(id)-\(path)"
         do {
             let staged = try StagedDirectory(path: out, replaceExisting: true)
             let summary = try CohortExport(format: .ndjson, serializer: serializer, threads: options.threads)
