@@ -20,16 +20,9 @@ extension OMOPRowWriter {
         line.finish(into: &out)
     }
 
-    func condition(_ row: Row, into out: inout ByteWriter) {
-        let t = targets[Int(row.event.concept)]
-        var line = CSVLine()
-        line.int(row.id); line.int(row.person); line.concept(t.conceptID); line.date(row.event.day); line.null(3)
-        line.concept(OMOPConceptMap.ehr.id); line.null(3); line.int(row.visit); line.null()
-        line.text(t.sourceValue, width: 50); line.concept(t.sourceConceptID); line.null()
-        line.finish(into: &out)
-    }
-
-    func procedure(_ row: Row, into out: inout ByteWriter) {
+    /// A condition_occurrence or procedure_occurrence row: the two tables put the fields Zebra
+    /// fills (id, person, concept, date, type, visit, source value and concept) in the same columns.
+    func occurrence(_ row: Row, into out: inout ByteWriter) {
         let t = targets[Int(row.event.concept)]
         var line = CSVLine()
         line.int(row.id); line.int(row.person); line.concept(t.conceptID); line.date(row.event.day); line.null(3)

@@ -105,8 +105,7 @@ package struct OMOPRowWriter: Sendable {
             let visit = event.ordinal >= 0 && Int(event.ordinal) < visitIDs.count ? visitIDs[Int(event.ordinal)] : nil
             let row = Row(event: event, id: id, person: personID, visit: visit)
             switch table {
-            case .conditionOccurrence: condition(row, into: &rows.writers[table.rawValue])
-            case .procedureOccurrence: procedure(row, into: &rows.writers[table.rawValue])
+            case .conditionOccurrence, .procedureOccurrence: occurrence(row, into: &rows.writers[table.rawValue])
             case .drugExposure: drug(row, stop: stops[event.concept], timeline: timeline,
                                      into: &rows.writers[table.rawValue])
             case .measurement: measurement(row, timeline: timeline, into: &rows.writers[table.rawValue])

@@ -1,3 +1,4 @@
+import FlatCSVExport
 import Timelines
 
 /// Reads the flat CSV tables `zebra simulate --format csv` writes (docs/flat-csv.md): patients
@@ -10,26 +11,23 @@ struct FlatCSVReader {
         var name: String
         var header: [String]
         var rows: [CSVRow]
+        /// Column name → index, looked up once per table rather than per field.
+        var column: [String: Int]
+
+        init(file: String, name: String, header: [String], rows: [CSVRow]) {
+            self.file = file
+            self.name = name
+            self.header = header
+            self.rows = rows
+            column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        }
     }
 
-    static let headers: [String: [String]] = [
-        "patients": ["patient_id", "sex", "birth_date", "death_date", "follow_up_end", "cause_of_death_code",
-                     "cause_of_death"],
-        "encounters": ["patient_id", "visit", "date"],
-        "conditions": ["patient_id", "onset_date", "recorded_date", "system", "code", "display"],
-        "observations": ["patient_id", "visit", "date", "system", "code", "display", "value", "unit", "value_code",
-                         "value_display"],
-        "medications": ["patient_id", "start_date", "stop_date", "status", "system", "code", "display"],
-        "procedures": ["patient_id", "date", "system", "code", "display"],
-    ]
+    /// The flat table a header names, if any (the headers are FlatCSVExport's own).
+    static func tableName(_ header: [String]) -> String? { FlatCSVTable.table(withHeader: header)?.name }
 
     /// The data dictionary's header: the file is documentation, not records.
-    static let dictionaryHeader = ["table", "column", "type", "description"]
-
-    /// The flat table a header names, if any.
-    static func tableName(_ header: [String]) -> String? {
-        headers.first { $0.value == header }?.key
-    }
+    static let dictionaryHeader = FlatCSVTable.dictionaryHeader
 
     private var tables: [Table] = []
 
@@ -76,7 +74,7 @@ struct FlatCSVReader {
     }
 
     private func field(_ row: CSVRow, _ table: Table, _ name: String) -> String {
-        row.fields[table.header.firstIndex(of: name)!].trimmingSpaces()
+        row.fields[table.column[name]!].trimmingSpaces()
     }
 
     private func causeOfDeath(_ row: CSVRow, _ table: Table, _ patientOf: [String: Int],
