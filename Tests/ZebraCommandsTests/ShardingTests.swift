@@ -56,3 +56,33 @@ import ZebraTestSupport
         #expect(!FileManager.default.fileExists(atPath: root + "/m1"))
     }
 }
+
+/// `trial-sim --shard K/N` then `merge` gives the unsharded trial-sim folder, byte for byte.
+@Suite struct TrialSimShardingTests {
+    @Test func trialSimShardsMergeIntoTheUnshardedRun() throws {
+        let root = try TestSupport.temporaryDirectory()
+        let common = ["trial-sim", "--trial", TestSupport.trialsDirectory + "/friedreich-ataxia-moxie.json",
+                      "--effect", "-2", "--replicates", "11", "--pools", "2", "--pool", "300", "--treated", "15",
+                      "--external", "60", "--designs", "randomized-1:1,hybrid", "--template-only", "--seed", "4"]
+        let whole = zebra(common + ["--out", root + "/whole"])
+        try #require(whole.code == 0, "\(whole.err)")
+        var parts: [String] = []
+        for k in 1...3 {
+            let made = zebra(common + ["--shard", "\(k)/3", "--out", root + "/part-\(k)"])
+            try #require(made.code == 0, "\(made.err)")
+            parts.append(root + "/part-\(k)")
+        }
+        let merged = zebra(["merge", "--shards", parts.joined(separator: ","), "--out", root + "/merged"])
+        try #require(merged.code == 0, "\(merged.err)")
+        let a = try ShardingTests().contents(root + "/whole"), b = try ShardingTests().contents(root + "/merged")
+        try #require(a.count == 7)
+        #expect(Set(a.keys) == Set(b.keys))
+        for (name, bytes) in a { #expect(b[name] == bytes, "\(name) differs") }
+        // A part of a run with another seed is refused, naming the problem.
+        let other = zebra(Array(common.dropLast()) + ["5", "--shard", "3/3", "--out", root + "/other-3"])
+        try #require(other.code == 0)
+        let mixed = zebra(["merge", "--shards", "\(parts[0]),\(parts[1]),\(root)/other-3", "--out", root + "/m"])
+        #expect(mixed.code != 0 && mixed.err.contains("different runs"), "\(mixed.err)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/m"))
+    }
+}

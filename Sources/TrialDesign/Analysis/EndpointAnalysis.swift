@@ -26,6 +26,20 @@ package struct EffectEstimate: Sendable, Equatable {
     /// Whether the interval excludes 0 (a "significant" result at the 5 % level).
     package var rejectsNull: Bool { lower > 0 || upper < 0 }
 
+    init(estimate: Double, standardError: Double, lower: Double, upper: Double, pValue: Double, treatedCount: Int,
+         controlCount: Int, method: String, borrowedControls: Double?, priorEffectiveControls: Double?) {
+        self.estimate = estimate
+        self.standardError = standardError
+        self.lower = lower
+        self.upper = upper
+        self.pValue = pValue
+        self.treatedCount = treatedCount
+        self.controlCount = controlCount
+        self.method = method
+        self.borrowedControls = borrowedControls
+        self.priorEffectiveControls = priorEffectiveControls
+    }
+
     init(_ e: CoefficientEstimate, treated: Int, control: Int, method: String) {
         estimate = e.estimate
         standardError = e.standardError

@@ -47,45 +47,52 @@ package struct TrialSimulation: Sendable {
             + settings.externalControls
     }
 
-    /// Simulates the pool, then every replicate under every design; `progress` hears about the pool.
+    /// Simulates the pools, then every replicate under every design; `progress` hears about the pools.
     package func run(progress: @escaping @Sendable (String) -> Void = { _ in }) throws(TrialDesignError)
         -> OperatingCharacteristics {
+        try TrialSimPart.operatingCharacteristics([runPart(0..<replicates, progress: progress)])
+    }
+
+    /// What every part of this run shares.
+    package var context: TrialSimContext {
         let poolCount = poolSize ?? max(5 * perReplicate, 2_000)
-        let needsTraining = designs.contains(.procova)
-        let training = needsTraining ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
-        let poolCountUsed = max(1, min(pools, replicates))
-        var results: [ReplicateResult] = []
-        var summaries: [String] = []
-        var selectionNote = ""
-        for k in 0..<poolCountUsed {
+        let training = designs.contains(.procova) ? (trainingSize ?? max(200, min(1_000, poolCount / 2))) : 0
+        let s = settings
+        return TrialSimContext(
+            trial: plan.specification.id, title: plan.specification.title,
+            endpoint: plan.specification.endpoint.summary, effect: effect, replicates: replicates, seed: seed,
+            designs: designs,
+            sizes: [s.treated, s.concurrentControls, s.hybridConcurrentControls, s.externalControls, s.matchingRatio],
+            poolSize: poolCount, trainingSize: training, selectionNote: SelectionModel.note(s.treatedSelection),
+            generator: plan.generatorDescription, pools: max(1, min(pools, replicates)))
+    }
+
+    /// The replicates `range` only (a shard of the run): each pool whose block of replicates meets
+    /// the range is simulated, and only the replicates in the range are drawn from it.
+    package func runPart(_ range: Range<Int>, progress: @escaping @Sendable (String) -> Void = { _ in })
+        throws(TrialDesignError) -> TrialSimPart {
+        let context = self.context
+        precondition(range.lowerBound >= 0 && range.upperBound <= replicates, "replicates outside the run")
+        var part = TrialSimPart(context: context, range: range, poolSummaries: [], results: [])
+        for k in 0..<context.pools {
             // Pool k's replicates are a contiguous block; each keeps the random stream of its global index.
-            let first = k * replicates / poolCountUsed, last = (k + 1) * replicates / poolCountUsed
+            let block = context.block(ofPool: k).clamped(to: range)
+            guard !block.isEmpty else { continue }
             // Pool 0 uses the run's seed, so a single pool gives the same pool as before.
             var seeds = RandomStream(seed: seed ^ 0x706F_6F6C_5F6B_0000, stream: UInt64(k))
             let poolSeed = k == 0 ? seed : seeds.next()
-            var sampler = PoolSampler(plan: plan, seed: poolSeed, threads: threads, keepRecords: false)
-            sampler.keepRecords = false
-            let pool = try sampler.generate(count: poolCount + training, progress: progress)
-            progress((poolCountUsed > 1 ? "pool \(k + 1) of \(poolCountUsed): " : "") + pool.summary)
-            summaries.append(pool.summary)
-            let block = try runReplicates(first..<last, pool: pool, training: training, poolIndex: k)
-            results += block.results
-            selectionNote = block.note
+            let sampler = PoolSampler(plan: plan, seed: poolSeed, threads: threads, keepRecords: false)
+            let pool = try sampler.generate(count: context.poolSize + context.trainingSize, progress: progress)
+            progress((context.pools > 1 ? "pool \(k + 1) of \(context.pools): " : "") + pool.summary)
+            part.poolSummaries.append((k, pool.summary))
+            part.results += try runReplicates(block, pool: pool, training: context.trainingSize, poolIndex: k)
         }
-        let truth = Self.truth(effect, results)
-        var characteristics = OperatingCharacteristics(
-            trial: plan.specification.id, title: plan.specification.title,
-            endpoint: plan.specification.endpoint.summary, effect: effect, truth: truth, replicates: replicates,
-            seed: seed, designs: designs, results: results, settings: settings,
-            poolSummary: summaries.count == 1 ? summaries[0] : "\(summaries.count) pools; first: \(summaries[0])",
-            poolSize: poolCount, trainingSize: training, selectionNote: selectionNote, pools: poolCountUsed)
-        characteristics.generator = plan.generatorDescription
-        return characteristics
+        return part
     }
 
     /// The replicates `range` drawn from one pool, each analysed under every design.
     private func runReplicates(_ range: Range<Int>, pool: NaturalHistoryPool, training: Int, poolIndex: Int)
-        throws(TrialDesignError) -> (results: [ReplicateResult], note: String) {
+        throws(TrialDesignError) -> [ReplicateResult] {
         let patients = Array(pool.patients[training...])
         let prognostic = designs.contains(.procova)
             ? try PrognosticModel(training: pool.patients[0..<training].map(\.subject), plan: plan) : nil
@@ -118,7 +125,7 @@ package struct TrialSimulation: Sendable {
             let null = withNull ? analyse(nullImposer).estimates : main.estimates
             return ReplicateResult(estimates: main.estimates, nullEstimates: null, satt: main.satt, pool: poolIndex)
         }
-        return (results, selection.note)
+        return results
     }
 
     /// The estimand: δ for a difference, the mean over replicates of the treated patients'
@@ -152,7 +159,6 @@ struct SelectionModel: Sendable {
     let externalCount: Int
     /// Selection weight of each pool patient (0: outside the ranges).
     let weights: [Double]
-    let note: String
 
     init(plan: TrialPlan, settings: SimulationSettings, pool: [PoolPatient]) throws(TrialDesignError) {
         treatedCount = settings.treated
@@ -178,9 +184,13 @@ struct SelectionModel: Sendable {
             throw TrialDesignError("the pool (\(pool.count)) is smaller than one "
                 + "trial's draw (\(trialSize + externalCount))")
         }
+    }
+
+    /// How trial patients are chosen from the pool, in words.
+    static func note(_ sel: TreatedSelection) -> String {
         let selection = sel.ranges.map { "\($0.id) \($0.range)" }
             + sel.logOdds.map { "\($0.covariate): log-odds \($0.perUnit) per unit" }
-        note = sel.isEmpty ? "trial patients drawn at random from the pool"
+        return sel.isEmpty ? "trial patients drawn at random from the pool"
             : "trial patients drawn from the pool with selection \(selection)"
     }
 

@@ -4,15 +4,18 @@ import FlatCSVExport
 import Foundation
 import OMOPExport
 import Serialization
+import TrialDesign
 
 struct MergeCommand: ZebraCommand {
     static let specification = CommandSpecification(
-        name: "merge", abstract: "Join the shard folders of one 'zebra simulate --shard' run into one folder.",
+        name: "merge", abstract: "Join the shard folders of one sharded simulate or trial-sim run into one folder.",
         discussion: """
         Takes shards 1 to N of one run, in order, and writes the folder the unsharded run writes,
         byte for byte: each ndjson file is the shards' files concatenated, Bundles are copied, the
         run description sums the counts, and the Bulk Data manifest is made again. Shards of
-        different runs, or a missing shard, are refused.
+        different runs, or a missing shard, are refused. For 'zebra trial-sim --shard', the parts'
+        replicates are joined and the operating characteristics computed from all of them, as the
+        unsharded run computes them.
         """,
         options: [shards, out, Shared.overwrite])
 
@@ -27,6 +30,13 @@ struct MergeCommand: ZebraCommand {
         do { directory = try StagedDirectory(path: arguments[Self.out], replaceExisting: arguments[Shared.overwrite]) }
         catch { throw CommandError(error.message) }
         do {
+            if parts[0].description.contains(String(TrialSimCommand.description.dropLast())) {
+                let oc = try mergeTrialSim(parts)
+                try TrialSimCommand.write(oc, into: directory)
+                try directory.commit(description: ShardMerge.description(of: parts))
+                console.error("merged \(parts.count) trial-sim shards (\(oc.replicates) replicates) → \(directory.finalPath)")
+                return 0
+            }
             if parts[0].description.contains("format: omop") {
                 let files = try mergeOMOP(parts, into: directory)
                 try directory.commit(description: ShardMerge.description(of: parts))
@@ -88,6 +98,19 @@ struct MergeCommand: ZebraCommand {
             try writeFileAtomically(readFileBytes("\(first)/\(folder)/\(name)"), to: directory.path(of: "\(folder)/\(name)"))
         }
         return OMOPTable.recordTables.count
+    }
+
+    /// The operating characteristics of the replicates of every trial-sim part.
+    static func mergeTrialSim(_ parts: [ShardMerge.Part]) throws -> OperatingCharacteristics {
+        do {
+            let read = try parts.map { part throws -> TrialSimPart in
+                let path = (part.path as NSString).appendingPathComponent(TrialSimPart.fileName)
+                return try TrialSimPart(parsing: String(decoding: try readFileBytes(path), as: UTF8.self), file: path)
+            }
+            return try TrialSimPart.operatingCharacteristics(read)
+        } catch let error as TrialDesignError {
+            throw CommandError(error.message)
+        }
     }
 
     /// Joins the shards' flat CSV tables (one header each); the data dictionary comes from the first.

@@ -14,10 +14,14 @@ struct TrialSimCommand: ZebraCommand {
         plus synthetic ones); and single arm + external control without adjustment. Reports bias,
         empirical SE, RMSE, coverage, power and type I error (at no effect), each with its Monte Carlo
         SE. Deterministic for a seed, whatever the thread count.
+
+        With --shard K/N it simulates only the K-th of N disjoint blocks of replicates and writes them,
+        exactly, to trial-sim-part.tsv; 'zebra merge' joins the N parts into the unsharded run's folder,
+        byte for byte. A pool whose replicates fall in two shards is simulated by both.
         """,
         options: [
             TrialOptions.trial, TrialOptions.effect, TrialOptions.multiplier, replicates, Shared.seed, treated,
-            external, ratio, pool, pools, designs, out, Shared.threads, Shared.overwrite, Shared.templates,
+            external, ratio, pool, pools, designs, out, Shard.option, Shared.threads, Shared.overwrite, Shared.templates,
             TrialOptions.models,
         ])
 
@@ -83,17 +87,18 @@ struct TrialSimCommand: ZebraCommand {
             + "\(replicates) replicates, seed \(seed), \(threads) threads")
         let start = Date()
         do {
+            if let shard = arguments[Shard.option] {
+                let part = try simulation.runPart(shard.range(of: replicates),
+                                                  progress: { console.error("  pool: " + $0) })
+                try writeFileAtomically(Array(part.text().utf8), to: directory.path(of: TrialSimPart.fileName))
+                try directory.commit(description: description + shard.descriptionLine + "\n")
+                console.error("trial-sim: shard \(shard.index)/\(shard.count), replicates \(part.range), "
+                    + String(format: "%.1f", Date().timeIntervalSince(start)) + " s; wrote \(directory.finalPath)")
+                return 0
+            }
             let oc = try simulation.run(progress: { console.error("  pool: " + $0) })
-            try writeFileAtomically(Array(oc.json().text().utf8),
-                                    to: directory.path(of: "operating-characteristics.json"))
-            try writeFileAtomically(Array(oc.csv().utf8), to: directory.path(of: "operating-characteristics.csv"))
-            try writeFileAtomically(Array(oc.replicatesCSV().utf8), to: directory.path(of: "replicates.csv"))
-            try writeFileAtomically(Array(oc.ratesChart().utf8),
-                                    to: directory.path(of: "operating-characteristics.svg"))
-            try writeFileAtomically(Array(oc.errorsChart().utf8), to: directory.path(of: "estimation-error.svg"))
-            try writeFileAtomically(Array((oc.table() + "\n").utf8),
-                                    to: directory.path(of: "operating-characteristics.txt"))
-            try directory.commit(description: "generator: zebra trial-sim\n")
+            try write(oc, into: directory)
+            try directory.commit(description: description)
             console.print(oc.table())
             console.error("trial-sim: " + String(format: "%.1f", Date().timeIntervalSince(start))
                 + " s; wrote \(directory.finalPath)")
@@ -104,5 +109,18 @@ struct TrialSimCommand: ZebraCommand {
             if let e = error as? OutputError { throw CommandError(e.message) }
             throw error
         }
+    }
+
+    /// The first line of the folder's run description (a shard adds its 'shard:' line).
+    static let description = "generator: zebra trial-sim\n"
+
+    /// The files of a trial-sim folder: tables, every replicate, charts.
+    static func write(_ oc: OperatingCharacteristics, into directory: StagedDirectory) throws {
+        try writeFileAtomically(Array(oc.json().text().utf8), to: directory.path(of: "operating-characteristics.json"))
+        try writeFileAtomically(Array(oc.csv().utf8), to: directory.path(of: "operating-characteristics.csv"))
+        try writeFileAtomically(Array(oc.replicatesCSV().utf8), to: directory.path(of: "replicates.csv"))
+        try writeFileAtomically(Array(oc.ratesChart().utf8), to: directory.path(of: "operating-characteristics.svg"))
+        try writeFileAtomically(Array(oc.errorsChart().utf8), to: directory.path(of: "estimation-error.svg"))
+        try writeFileAtomically(Array((oc.table() + "\n").utf8), to: directory.path(of: "operating-characteristics.txt"))
     }
 }
