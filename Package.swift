@@ -82,6 +82,9 @@ let package = Package(
         // The default generator: a template learned from seed records (the template is the prior).
         library("TemplateLearning", ["DiseaseModeling", "Parallelism", "Randomness", "Serialization", "Simulation",
                                      "Statistics", "Timelines"], optimized: true),
+        // Federated learning of a template across sites that keep their records.
+        library("Federation", ["DifferentialPrivacy", "DiseaseModeling", "Randomness", "Serialization", "Simulation", "TemplateLearning",
+                               "Timelines"]),
         // Trial design and evaluation reach a trained model only through Simulation's protocols
         // (ScheduledObservationGenerator, RecordLikelihood); ZebraCommands passes Learning's types in.
         library("TrialDesign", ["DiseaseModeling", "Parallelism", "Plotting", "Randomness", "Serialization",
@@ -90,7 +93,7 @@ let package = Package(
                                "Simulation", "Statistics", "Timelines", "ZebraSupport"], optimized: true),
         // The command-line tool.
         library("ZebraCommands", ["Calibration", "CommandLineParsing", "RecordChecks", "DiseaseModeling",
-                                  "Evaluation", "FHIRExport", "FlatCSVExport", "Learning", "OMOPExport", "Parallelism", "Plotting",
+                                  "Evaluation", "Federation", "FHIRExport", "FlatCSVExport", "Learning", "OMOPExport", "Parallelism", "Plotting",
                                   "Randomness", "ProgressionReport", "RecordDisplay", "RecordImport", "Serialization", "Simulation", "Statistics",
                                   "TeachingCases", "TemplateLearning", "Timelines", "TrialDesign", "ZebraSupport"]),
         .executableTarget(name: "zebra", dependencies: ["Serialization", "ZebraCommands"], exclude: moduleReadme),
@@ -134,6 +137,9 @@ let package = Package(
                                    "Simulation", "Statistics", "Timelines", "ZebraTestSupport"]),
         .testTarget(name: "TemplateLearningTests",
                     dependencies: ["TemplateLearning", "DiseaseModeling", "RecordChecks", "Simulation", "Timelines",
+                                   "ZebraTestSupport"]),
+        .testTarget(name: "FederationTests",
+                    dependencies: ["Federation", "DiseaseModeling", "Serialization", "Simulation", "TemplateLearning", "Timelines",
                                    "ZebraTestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "DiseaseModeling", "Serialization",
                                                              "TemplateLearning", "ZebraTestSupport"]),

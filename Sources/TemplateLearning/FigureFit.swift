@@ -124,7 +124,7 @@ func logRatio(seed s: Moments, twins t: Moments, _ comparison: Comparison) -> (D
 }
 
 /// Multipliers stay within this factor of the template's value, whatever the records say.
-let multiplierBound = log(5.0)
+package let multiplierBound = log(5.0)
 
 /// Fits log multipliers per factor level by precision-weighted ridge regression on the cells'
 /// log ratios: the Gaussian posterior with a N(0, priorSD²) prior on each log multiplier. The

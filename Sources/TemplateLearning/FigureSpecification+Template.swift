@@ -110,3 +110,17 @@ extension FigureSpecification {
         return specs
     }
 }
+
+extension TemplateAdjustment.Target {
+    /// The prior SD of the target's log multiplier in learning: rates, uptake and visit patterns
+    /// are rates, everything else an effect (each figure specification's prior is this).
+    package var learningPriorSD: Double {
+        switch self {
+        case .measureRecorded, .eventRate, .mortality, .treatmentUptake, .treatmentDelay, .visitInterval:
+            FigureSpecification.ratePriorSD
+        case .measureSlope, .treatmentResponse, .measureNoise, .onsetAge, .diagnosisTiming, .attributeLevel, .sexMix,
+             .categoryMix:
+            FigureSpecification.effectPriorSD
+        }
+    }
+}

@@ -41,13 +41,17 @@ package struct LearnedTemplate: Sendable, Codable, Equatable {
     package var templateDigest: String
     package var learning: LearningRecord
     package var adjustments: [TemplateAdjustment]
+    /// For a model trained across sites (`zebra federated`): the sites, rounds and aggregation.
+    package var federation: FederationRecord?
 
-    package init(template: DiseaseTemplate, learning: LearningRecord, adjustments: [TemplateAdjustment]) {
+    package init(template: DiseaseTemplate, learning: LearningRecord, adjustments: [TemplateAdjustment],
+                 federation: FederationRecord? = nil) {
         templateID = template.id
         templateVersion = template.version
         templateDigest = template.digest
         self.learning = learning
         self.adjustments = adjustments
+        self.federation = federation
     }
 
     /// The base template with the learned adjustments applied.
@@ -65,9 +69,7 @@ package struct LearnedTemplate: Sendable, Codable, Equatable {
         do { json = try encoder.encode(self) } catch {
             throw LearnedTemplateError("cannot encode the learned template: \(error)")
         }
-        var bytes = Array("\(Self.magic) \(Self.formatVersion)\n".utf8) + [UInt8](json) + [0x0A]
-        bytes += Array("SHA256 \(SHA256.hexDigest(of: bytes))\n".utf8)
-        return bytes
+        return ChecksummedFile.frame([UInt8](json), magic: Self.magic, version: Self.formatVersion)
     }
 
     /// Writes the file atomically.
@@ -79,35 +81,19 @@ package struct LearnedTemplate: Sendable, Codable, Equatable {
 
     /// Whether the bytes start as a learned-template file.
     package static func isLearnedTemplate(_ bytes: [UInt8]) -> Bool {
-        bytes.starts(with: Array("\(magic) ".utf8))
+        ChecksummedFile.starts(bytes, magic: magic)
     }
 
     /// Reads and verifies a learned template; with a template, refuses one learned for another.
     package static func decode(_ bytes: [UInt8], file: String, template: DiseaseTemplate? = nil)
         throws(LearnedTemplateError) -> LearnedTemplate {
         func fail(_ message: String) -> LearnedTemplateError { LearnedTemplateError("\(file): \(message)") }
-        guard isLearnedTemplate(bytes), let firstNewline = bytes.firstIndex(of: 0x0A) else {
-            throw fail("not a Zebra learned template (it does not start with \(magic))")
-        }
-        let versionText = String(decoding: bytes[(magic.utf8.count + 1)..<firstNewline], as: UTF8.self)
-        guard let version = Int(versionText) else { throw fail("the format line is damaged") }
-        guard version == formatVersion else {
-            throw fail("learned-template format version \(version); this Zebra reads version \(formatVersion)")
-        }
-        // Trailer: "SHA256 <64 hex>\n" = 72 bytes.
-        let trailer = 72
-        guard bytes.count > firstNewline + 1 + trailer,
-              String(decoding: bytes[(bytes.count - trailer)..<(bytes.count - 65)], as: UTF8.self) == "SHA256 " else {
-            throw fail("the file is truncated (no checksum at its end)")
-        }
-        let body = bytes[0..<(bytes.count - trailer)]
-        let stored = String(decoding: bytes[(bytes.count - 65)..<(bytes.count - 1)], as: UTF8.self)
-        guard SHA256.hexDigest(of: body) == stored else {
-            throw fail("checksum mismatch: the file is corrupted or was modified")
-        }
+        let body: ArraySlice<UInt8>
+        do { body = try ChecksummedFile.body(of: bytes, magic: magic, version: formatVersion, kind: "learned template") }
+        catch { throw fail(error.message) }
         let learned: LearnedTemplate
         do {
-            learned = try JSONDecoder().decode(LearnedTemplate.self, from: Data(body[(firstNewline + 1)...]))
+            learned = try JSONDecoder().decode(LearnedTemplate.self, from: Data(body.dropLast()))
         } catch { throw fail("the learned template cannot be read: \(error)") }
         if let template {
             guard learned.templateID == template.id else {

@@ -18,6 +18,9 @@ package struct LearningOptions: Sendable {
     package var twinsPerPatient = 4
     /// Pseudo-counts of the template's mixes (sex, categorical attributes) in their Dirichlet prior.
     package var mixPriorCount = 10.0
+    /// Where continuous attributes are cut into bins, by attribute id (nil: at the seed records'
+    /// tertiles). Federated sites share one set, so that their numbers are of the same bins.
+    package var attributeEdges: [String: [Double]]?
     package var seed: UInt64 = 1
     package var threads = defaultThreadCount
 
@@ -178,6 +181,9 @@ package struct TemplateLearner: Sendable {
     func attributeFactors(_ seed: [WindowSummary]) -> [Factor] {
         template.attributes.indices.compactMap { a in
             if template.attributes[a].isCategorical { return .category(a) }
+            if let edges = options.attributeEdges?[template.attributes[a].id] {
+                return edges.count == 2 && edges[0] < edges[1] ? .bins(a, edges: edges) : nil
+            }
             let values = seed.compactMap { $0.numbers[a] }.sorted()
             guard values.count >= 30 else { return nil }
             let edges = [values[values.count / 3], values[2 * values.count / 3]]

@@ -10,7 +10,8 @@ package enum Zebra {
         [DiseasesCommand.self, SimulateCommand.self, ValidateTemplateCommand.self, CalibrateCommand.self,
          InspectRecordsCommand.self, CheckRecordsCommand.self, TrainCommand.self, ControlArmCommand.self,
          TrialSimCommand.self, SplitRecordsCommand.self, EvaluateCommand.self, ShowCommand.self,
-         ProgressionCommand.self, CasesCommand.self, MergeCommand.self]
+         ProgressionCommand.self, CasesCommand.self, MergeCommand.self, FederatedInitCommand.self,
+         FederatedUpdateCommand.self, FederatedAggregateCommand.self, FederatedSimulateCommand.self]
     }
 
     static var overview: String {
@@ -46,17 +47,23 @@ package enum Zebra {
 
     /// Runs the tool with `arguments` (without the program name); returns the exit code.
     package static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
-        guard let name = arguments.first else {
+        guard let first = arguments.first else {
             console.error(overview)
             return 64
         }
-        if name == "--version" || name == "version" {
+        if first == "--version" || first == "version" {
             console.print("zebra \(version)")
             return 0
         }
-        if name == "--help" || name == "-h" || name == "help" {
+        if first == "--help" || first == "-h" || first == "help" {
             console.print(overview)
             return 0
+        }
+        // A command group ("federated init"): the group's name and the action name the command.
+        var arguments = arguments, name = first
+        if arguments.count >= 2, commands.contains(where: { $0.specification.name.hasPrefix(name + " ") }) {
+            name += " " + arguments[1]
+            arguments.removeFirst()
         }
         guard let command = commands.first(where: { $0.specification.name == name }) else {
             console.error("error: unknown command '\(name)'\(suggestion(forCommand: name))\n\n" + overview)

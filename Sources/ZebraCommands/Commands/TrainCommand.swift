@@ -103,16 +103,7 @@ struct TrainCommand: ZebraCommand {
         options.learningRate = Float(arguments[Self.learningRate])
         options.threads = Shared.threads(arguments)
         let configuration = ModelConfiguration(hidden: arguments[Self.hidden], latent: arguments[Self.latent])
-        let records = try importSeedRecords(path, template: template, strict: arguments[Shared.strict],
-                                            console: console)
-        try requireDisease(records, template: template, path: path, label: "seed records", arguments: arguments)
-        let sequences = records.timelines.map {
-            PatientSequence(timeline: $0, template: template, concepts: records.concepts)
-        }
-            .filter { !$0.visits.isEmpty }
-        guard sequences.count >= 2 else {
-            throw CommandError("\(path): fewer than 2 seed patients with visits; nothing to train on")
-        }
+        let (records, sequences) = try readSeedSequences(path, template: template, arguments, console: console)
         if arguments[Self.generator] == .template {
             if privacy != nil {
                 throw UsageError("--dp-epsilon trains the sequence model with DP-SGD; give --generator sequence-vae "
@@ -174,6 +165,22 @@ struct TrainCommand: ZebraCommand {
         if let v = r.validation { line += String(format: "  validation %.3f%@", v.total, r.improved ? " *" : "") }
         return line + String(format: "  %.2f s", r.seconds)
     }
+}
+
+/// Seed records of the template's disease (others refused) and their patients with visits, as the
+/// learners take them; refused when fewer than 2 patients have visits.
+func readSeedSequences(_ path: String, template: DiseaseTemplate, _ arguments: ParsedArguments,
+                       console: Console) throws -> (SeedRecords, [PatientSequence]) {
+    let records = try importSeedRecords(path, template: template, strict: arguments[Shared.strict], console: console)
+    try requireDisease(records, template: template, path: path, label: "seed records", arguments: arguments)
+    let sequences = records.timelines.map {
+        PatientSequence(timeline: $0, template: template, concepts: records.concepts)
+    }
+        .filter { !$0.visits.isEmpty }
+    guard sequences.count >= 2 else {
+        throw CommandError("\(path): fewer than 2 seed patients with visits; nothing to train on")
+    }
+    return (records, sequences)
 }
 
 /// Imports seed records, reporting what was skipped on stderr.
