@@ -9,6 +9,8 @@ so that the sites' case mixes differ. Then, against the shipped template:
   G   pooled: `zebra train` on all of A (the records in one place);
   F   federated: `zebra federated simulate` over the 3 sites (precision-weighted, 3 rounds);
   FA  federated with FedAvg weighting (--aggregation fedavg);
+  FD  federated with differential privacy at each site (ε = 5, δ = 1e-5 over the 3 rounds);
+  FD1 the same budget spent in one round (--rounds 1);
   S1…S3 each site alone (`zebra train` on its records);
   T   the shipped template alone; A2 a second real registry of seed size.
 
@@ -18,7 +20,10 @@ detection AUC against B and the distance membership AUC of F and of each site's 
 against that site's records (non-members: the same age third of the second registry A2).
 
     python3 Benchmarks/federated-sites.py [--diseases …] [--structures 4] [--quick] [--zebra PATH]
-        [--out Output/federated-sites]
+        [--out Output/federated-sites] [--shared ../shared/data/registry-extracts]
+
+With --shared, each shared registry extract is also split in half: 3 sites by age at entry from
+one half, and every model compared with the other half (detection AUC, mean KS, membership).
 
 Standard library only; prints a table and writes OUT/summary.md and OUT/results.json.
 """
@@ -35,7 +40,7 @@ planted = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(planted)
 
 SITES = 3
-MODELS = ["G", "F", "FA", "S1", "S2", "S3"]
+MODELS = ["G", "F", "FA", "FD", "FD1", "S1", "S2", "S3"]
 COLUMNS = MODELS + ["T", "A2"]
 
 
@@ -95,9 +100,11 @@ class FederatedDisease(planted.Disease):
         split_by_entry_age(f["A2"], self.unseen)
         models = {key: os.path.join(d, f"{key}.model") for key in MODELS}
         z.train(self.name, f["A"], models["G"])
-        for key, method in (("F", "precision"), ("FA", "fedavg")):
+        for key, extra in (("F", []), ("FA", ["--aggregation", "fedavg"]),
+                           ("FD", ["--dp-epsilon", "5", "--dp-delta", "1e-5", "--dp-rounds", "3"]),
+                           ("FD1", ["--dp-epsilon", "5", "--dp-delta", "1e-5", "--dp-rounds", "1", "--rounds", "1"])):
             z.run("federated", "simulate", "--disease", self.name, "--templates", z.shipped, "--sites", ",".join(sites),
-                  "--rounds", "3", "--aggregation", method, "--out", models[key], "--overwrite")
+                  "--out", models[key], "--overwrite", *(extra if "--rounds" in extra else extra + ["--rounds", "3"]))
         for s, site in enumerate(sites):
             z.train(self.name, site, models[f"S{s + 1}"])
         for i, key in enumerate(MODELS):
@@ -119,12 +126,12 @@ class FederatedDisease(planted.Disease):
 
     def detection(self, folders, d):
         auc = {}
-        for key in ["G", "F", "FA", "S1", "S2", "S3", "T"]:
+        for key in ["G", "F", "FA", "FD", "FD1", "S1", "S2", "S3", "T"]:
             auc[key] = self.zebra.detection_auc(self.name, folders["B"], folders[key], os.path.join(d, f"evaluate-{key}"))
         # Membership: does F (or a site's own model) give away the site's patients? Non-members: the
         # same age third of the second registry A2, so that the attack is not confused by case mix.
         for s, site in enumerate(self.sites):
-            for key in ("F", f"S{s + 1}"):
+            for key in ("F", "FD", "FD1", f"S{s + 1}"):
                 out = os.path.join(d, f"membership-{key}-site{s + 1}")
                 self.zebra.run("evaluate", "--disease", self.name, "--templates", self.zebra.shipped, "--real", site,
                                "--synthetic", folders[key], "--holdout", self.unseen[s], "--out", out, "--overwrite")
@@ -140,13 +147,78 @@ class FederatedDisease(planted.Disease):
         return result
 
 
+def shared_extracts(args, zebra, root):
+    """The shared registry extracts: each split into a training half (3 sites by age at entry) and
+    a holdout half; every model is compared with the holdout (detection AUC, mean KS), and the
+    membership attack on each site uses the holdout's same age third as non-members."""
+    rows = {}
+    for name in args.diseases:
+        d = os.path.join(args.out, "shared", name)
+        train, holdout = os.path.join(d, "train"), os.path.join(d, "holdout")
+        zebra.run("split-records", "--records", os.path.join(root, name), "--out-a", train, "--out-b", holdout,
+                  "--fraction", "0.5", "--seed", "7", "--overwrite")
+        sites = [os.path.join(d, "sites", f"site{s + 1}") for s in range(SITES)]
+        unseen = [os.path.join(d, "unseen", f"site{s + 1}") for s in range(SITES)]
+        mix = split_by_entry_age(train, sites)
+        split_by_entry_age(holdout, unseen)
+        models = {key: os.path.join(d, f"{key}.model") for key in MODELS}
+        zebra.train(name, train, models["G"])
+        for key, extra in (("F", []), ("FA", ["--aggregation", "fedavg"]),
+                           ("FD", ["--dp-epsilon", "5", "--dp-delta", "1e-5", "--dp-rounds", "3"]),
+                           ("FD1", ["--dp-epsilon", "5", "--dp-delta", "1e-5", "--dp-rounds", "1", "--rounds", "1"])):
+            zebra.run("federated", "simulate", "--disease", name, "--templates", zebra.shipped, "--sites",
+                      ",".join(sites), "--out", models[key], "--overwrite",
+                      *(extra if "--rounds" in extra else extra + ["--rounds", "3"]))
+        for s, site in enumerate(sites):
+            zebra.train(name, site, models[f"S{s + 1}"])
+        result = {"sites": mix}
+        for key in MODELS + ["T"]:
+            generated = os.path.join(d, f"generated-{key}")
+            zebra.simulate(name, generated, 1000, 6000, model=models.get(key))
+            out = os.path.join(d, f"evaluate-{key}")
+            zebra.run("evaluate", "--disease", name, "--templates", zebra.shipped, "--real", holdout, "--synthetic",
+                      generated, "--out", out, "--overwrite")
+            with open(os.path.join(out, "metrics.json")) as f:
+                summary = {m["metric"]: m.get("value") for m in json.load(f)["summary"]}
+            result[key] = {"auc": summary.get("detection.auc"), "ks": summary.get("measures.mean-ks")}
+            if key in ("F", "FD", "FD1") or key.startswith("S"):
+                for s, site in enumerate(sites):
+                    if key.startswith("S") and key != f"S{s + 1}":
+                        continue
+                    out = os.path.join(d, f"membership-{key}-site{s + 1}")
+                    zebra.run("evaluate", "--disease", name, "--templates", zebra.shipped, "--real", site,
+                              "--synthetic", generated, "--holdout", unseen[s], "--out", out, "--overwrite")
+                    with open(os.path.join(out, "metrics.json")) as f:
+                        m = {x["metric"]: x.get("value") for x in json.load(f)["summary"]}
+                    result[key][f"mia-site{s + 1}"] = m.get("mia.distance.auc")
+        rows[name] = result
+        planted.log(f"  shared {name}: done")
+    fmt = planted.fmt
+    lines = ["", "### Shared extracts (trained on half, 3 sites by age at entry; compared with the other half)", "",
+             "| disease | figure | pooled G | federated F | FedAvg FA | DP 3 rounds FD | DP 1 round FD1 | site 1 "
+             "| site 2 | site 3 | template T |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, r in rows.items():
+        for metric, label in (("auc", "detection AUC"), ("ks", "mean KS")):
+            lines.append(f"| {name} | {label} | " + " | ".join(fmt(r[k][metric]) for k in MODELS + ["T"]) + " |")
+        lines.append(f"| {name} | membership AUC, site 1/2/3 | — | "
+                     + " / ".join(fmt(r["F"].get(f"mia-site{s}")) for s in range(1, SITES + 1)) + " | — | "
+                     + " / ".join(fmt(r["FD"].get(f"mia-site{s}")) for s in range(1, SITES + 1)) + " | "
+                     + " / ".join(fmt(r["FD1"].get(f"mia-site{s}")) for s in range(1, SITES + 1)) + " | "
+                     + " | ".join(fmt(r[f"S{s}"].get(f"mia-site{s}")) for s in range(1, SITES + 1)) + " | — |")
+    return lines, rows
+
+
 def share(rows, key):
     flags = [r["within"][key] for r in rows if r["within"][key] is not None]
     return (sum(flags) / len(flags), len(flags)) if flags else (None, 0)
 
 
 def main(argv):
-    args = planted.parse_args([a for a in argv if a != "--membership"])
+    shared = None
+    if "--shared" in argv:
+        i = argv.index("--shared")
+        shared, argv = os.path.abspath(argv[i + 1]), argv[:i] + argv[i + 2:]
+    args = planted.parse_args(argv)
     if "--out" not in " ".join(argv):
         args.out = os.path.join(planted.ROOT, "Output", "federated-sites")
     os.chdir(planted.ROOT)
@@ -180,27 +252,36 @@ def main(argv):
              f"{', '.join(args.diseases)} × {args.structures} structures; seed registry A {args.seed_patients} "
              f"split into {SITES} sites by age at entry (thirds); reference B {args.reference_patients}; "
              f"{(time.time() - started) / 60:.1f} min.", "",
-             "| figure | pooled G | federated F | FedAvg FA | single site S (each) | template T | real A2 |",
-             "|---|---|---|---|---|---|---|"]
+             "| figure | pooled G | federated F | FedAvg FA | DP ε=5, 3 rounds FD | DP ε=5, 1 round FD1 "
+             "| single site S (each) | template T | real A2 |", "|---|---|---|---|---|---|---|---|---|"]
     def row(label, rs):
-        return (f"| {label} | " + " | ".join(pct(share(rs, k)) for k in ("G", "F", "FA")) + " | "
+        return (f"| {label} | " + " | ".join(pct(share(rs, k)) for k in ("G", "F", "FA", "FD", "FD1")) + " | "
                 + pct(share(single(rs), "S")) + " | " + " | ".join(pct(share(rs, k)) for k in ("T", "A2")) + " |")
     lines += [row("planted figures recovered", planted_rows), row("absence figures kept", absent)]
-    lines.append("| mean detection AUC vs B | " + " | ".join(fmt(mean(k)) for k in ("G", "F", "FA")) + " | "
+    lines.append("| mean detection AUC vs B | " + " | ".join(fmt(mean(k)) for k in ("G", "F", "FA", "FD", "FD1")) + " | "
                  + " / ".join(fmt(mean(f"S{s}")) for s in range(1, SITES + 1)) + f" | {fmt(mean('T'))} | — |")
     lines.append("| mean distance membership AUC on the site's records | — | "
                  + " / ".join(fmt(mean(f"mia-F-site{s}")) for s in range(1, SITES + 1)) + " | — | "
+                 + " / ".join(fmt(mean(f"mia-FD-site{s}")) for s in range(1, SITES + 1)) + " | "
+                 + " / ".join(fmt(mean(f"mia-FD1-site{s}")) for s in range(1, SITES + 1)) + " | "
                  + " / ".join(fmt(mean(f"mia-S{s}-site{s}")) for s in range(1, SITES + 1)) + " | — | — |")
     lines += ["", "sites (patients, median age at entry) per structure: "
               + "; ".join(f"{n} s{s['structure']}: " + ", ".join(f"{c} @ {fmt(m)}" for c, m in s["sites"])
                           for n, r in results.items() for s in r["structures"])]
+    shared_rows = None
+    if shared:
+        try:
+            shared_lines, shared_rows = shared_extracts(args, zebra, shared)
+            lines += shared_lines
+        except (planted.ZebraError, OSError, ValueError, KeyError) as error:
+            failures.append(f"shared extracts: {error}")
     if failures:
         lines += ["", "failures:"] + [f"- {f}" for f in failures]
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write(text)
-    planted.write_json(os.path.join(args.out, "results.json"), {"diseases": results, "failures": failures})
+    planted.write_json(os.path.join(args.out, "results.json"), {"diseases": results, "shared": shared_rows, "failures": failures})
     return 1 if failures else 0
 
 

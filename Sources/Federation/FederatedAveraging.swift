@@ -104,6 +104,8 @@ package enum FederatedAveraging {
         }
         var result = numbers[0].adjustment
         var fusedSD: Double?
+        let releases = numbers.compactMap(\.release)
+        if releases.count == numbers.count { return combinePrivate(releases, like: result, key: key) }
         if key.isMix {
             result.value = mean { $0.adjustment.value }
             if let first = result.male, let female = result.female {
@@ -129,6 +131,39 @@ package enum FederatedAveraging {
                 templateFigure: mean { $0.adjustment.evidence!.templateFigure },
                 unshrunk: exp(mean { log(max($0.adjustment.evidence!.unshrunk, 1e-300)) }),
                 posteriorSD: fusedSD ?? (1 / precision).squareRoot())
+        }
+        return result
+    }
+}
+
+extension FederatedAveraging {
+    /// The prior SD of a change of a mix probability in one round.
+    static let mixChangePriorSD = 0.1
+
+    /// Private releases of one number combined: each site's noisy change weighted by its noise
+    /// precision and shrunk by the prior on the change (the template's prior SD for a multiplier's
+    /// log), `Δ = Σₛ Δₛ/vₛ / (Σₛ 1/vₛ + 1/τ²)`: the posterior mean of the change given the noisy
+    /// releases. It uses only what was released and public noise SDs: it is post-processing, and
+    /// spends no privacy.
+    static func combinePrivate(_ releases: [SiteUpdate.PrivateRelease], like first: TemplateAdjustment,
+                               key: AdjustmentKey) -> TemplateAdjustment {
+        let tau = key.isMix ? mixChangePriorSD : key.target.learningPriorSD
+        let start = releases[0].start
+        let change = start.indices.map { i in
+            let weighted = releases.reduce(0.0) { $0 + $1.change[i] / ($1.noiseSD * $1.noiseSD) }
+            let precision = releases.reduce(0.0) { $0 + 1 / ($1.noiseSD * $1.noiseSD) }
+            return weighted / (precision + 1 / (tau * tau))
+        }
+        var result = first
+        result.evidence = nil
+        if let male = first.male {
+            let k = male.count
+            result.male = CoordinateLayout.normalised((0..<k).map { start[$0] + change[$0] })
+            result.female = CoordinateLayout.normalised((0..<k).map { start[k + $0] + change[k + $0] })
+        } else if key.target == .sexMix {
+            result.value = min(max(start[0] + change[0], 0.01), 0.99)
+        } else {
+            result.value = exp(min(max(start[0] + change[0], -multiplierBound), multiplierBound))
         }
         return result
     }

@@ -92,10 +92,16 @@ extension FederatedLearning {
         let sd = z * 2 * privacy.clip / Double(groups)
         let noisy = sum.map { $0 / Double(groups) + sd * rng.nextNormal() }
         let released = layout.adjustments(noisy, numbers, model: model)
+        let starts = layout.starts(numbers, model: model)
+        let releasedNumbers = released.indices.map { n in
+            let range = layout.offsets[n]..<(layout.offsets[n] + starts[n].count)
+            var number = SiteUpdate.Number(adjustment: released[n], patients: records.count)
+            number.release = SiteUpdate.PrivateRelease(start: starts[n], change: Array(noisy[range]), noiseSD: sd)
+            return number
+        }
         var update = SiteUpdate(
             site: site, templateID: template.id, templateDigest: template.digest, modelDigest: modelDigest,
-            round: federation.round + 1, patients: records.count,
-            numbers: released.map { SiteUpdate.Number(adjustment: $0, patients: records.count) },
+            round: federation.round + 1, patients: records.count, numbers: releasedNumbers,
             learnerRounds: options.rounds, twinsPerPatient: options.twinsPerPatient, seed: options.seed)
         update.privacy = SitePrivacyRecord(budgetEpsilon: privacy.epsilon, delta: privacy.delta,
                                            noiseMultipliers: spent + [z], epsilon: epsilonAfter, clip: privacy.clip,
@@ -158,8 +164,8 @@ struct CoordinateLayout {
             var a = number
             a.evidence = nil
             if let male = number.male, let female = number.female {
-                a.male = normalised(male.indices.map { male[$0] + change[o + $0] })
-                a.female = normalised(female.indices.map { female[$0] + change[o + male.count + $0] })
+                a.male = Self.normalised(male.indices.map { male[$0] + change[o + $0] })
+                a.female = Self.normalised(female.indices.map { female[$0] + change[o + male.count + $0] })
             } else if number.target == .sexMix {
                 a.prior = current[AdjustmentKey(number)]?.prior ?? number.prior
                 a.value = min(max(number.value + change[o], 0.01), 0.99)
@@ -171,7 +177,18 @@ struct CoordinateLayout {
         }
     }
 
-    func normalised(_ p: [Double]) -> [Double] {
+    /// The round's model values of each number's coordinates (log for multipliers).
+    func starts(_ numbers: [TemplateAdjustment], model: LearnedTemplate) -> [[Double]] {
+        let current = Dictionary(model.adjustments.combinedByKey().map { (AdjustmentKey($0), $0) },
+                                 uniquingKeysWith: { a, _ in a })
+        return numbers.map { number in
+            if let male = number.male, let female = number.female { return male + female }
+            if number.target == .sexMix { return [number.value] }
+            return [log(current[AdjustmentKey(number)]?.value ?? 1)]
+        }
+    }
+
+    static func normalised(_ p: [Double]) -> [Double] {
         let clipped = p.map { min(max($0, 0.001), 1) }
         let total = clipped.reduce(0, +)
         return clipped.map { $0 / total }

@@ -17,6 +17,18 @@ package struct SiteUpdate: Sendable, Codable, Equatable {
         /// that the coordinator can apply the template's prior once to all sites' evidence.
         package var logEstimate: Double?
         package var precision: Double?
+        /// With differential privacy: the noisy release itself, so that the coordinator can weigh
+        /// it by its (public) noise.
+        package var release: PrivateRelease?
+    }
+
+    /// One number's private release: the round's model value and the noisy change, per coordinate
+    /// (one for a multiplier, on the log scale, and for P(male); two per value for a category mix:
+    /// men's, then women's), and the SD of the Gaussian noise in each.
+    package struct PrivateRelease: Sendable, Codable, Equatable {
+        package var start: [Double]
+        package var change: [Double]
+        package var noiseSD: Double
     }
 
     package static let magic = "ZEBRA-FEDERATED-UPDATE"

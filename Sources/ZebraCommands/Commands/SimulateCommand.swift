@@ -156,7 +156,8 @@ struct SimulateCommand: ZebraCommand {
             "generation: " + (model?.generation ?? "template only"),
         ]
         if let privacy = model?.privacy {
-            lines.append("privacy: model trained with DP-SGD, epsilon \(privacy.epsilon), delta \(privacy.delta)")
+            lines.append("privacy: model trained with \(privacy.mechanism), epsilon \(privacy.epsilon), "
+                + "delta \(privacy.delta)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -248,9 +249,19 @@ struct LoadedModel: Sendable {
         return nil
     }
 
-    var privacy: PrivacyRecord? {
-        if case .sequenceModel(let checkpoint, _) = kind { return checkpoint.header.privacy }
-        return nil
+    /// The model's differential-privacy guarantee, if it has one: DP-SGD for a sequence model; for
+    /// a federated learned template, the weakest of its sites' (only when every site had one).
+    var privacy: (epsilon: Double, delta: Double, mechanism: String)? {
+        switch kind {
+        case .sequenceModel(let checkpoint, _):
+            return checkpoint.header.privacy.map { ($0.epsilon, $0.delta, "DP-SGD") }
+        case .learnedTemplate(let learned, _):
+            guard let sites = learned.federation?.sites, !sites.isEmpty else { return nil }
+            let records = sites.compactMap(\.privacy)
+            guard records.count == sites.count else { return nil }
+            return (records.map(\.epsilon).max()!, records.map(\.delta).max()!,
+                    "federated learning, each site's release private")
+        }
     }
 
     /// Digests of the records the model learned from, nil when it keeps none.
@@ -348,8 +359,8 @@ func provenanceTags(_ model: LoadedModel) -> [ClinicalCode] {
     if let p = model.privacy {
         tags.append(ClinicalCode(system: "urn:zebra:differential-privacy",
                                  code: String(format: "epsilon=%.4g;delta=%.4g", p.epsilon, p.delta),
-                                 display: String(format: "Model trained with DP-SGD: epsilon %.2f, delta %.1e",
-                                                 p.epsilon, p.delta)))
+                                 display: String(format: "Model trained with %@: epsilon %.2f, delta %.1e",
+                                                 p.mechanism, p.epsilon, p.delta)))
     }
     return tags
 }
