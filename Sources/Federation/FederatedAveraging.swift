@@ -64,10 +64,11 @@ package enum FederatedAveraging {
             }
         }
         let currentByKey = Dictionary(current.map { (AdjustmentKey($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let spread = changeSpread(order.map { key in (byKey[key] ?? []).map(\.number) }, keys: order)
         let adjustments = order.compactMap { key -> TemplateAdjustment? in
             let values = (byKey[key] ?? []).filter { $0.number.patients > 0 }
             guard !values.isEmpty else { return currentByKey[key] }
-            return average(values.map(\.number), key: key, method: method)
+            return average(values.map(\.number), key: key, method: method, spread: spread)
         }
         let round = federation.round + 1
         for u in sites {
@@ -96,7 +97,8 @@ package enum FederatedAveraging {
     }
 
     /// The sites' values of one number combined, with their evidence pooled.
-    static func average(_ numbers: [SiteUpdate.Number], key: AdjustmentKey, method: Method) -> TemplateAdjustment {
+    static func average(_ numbers: [SiteUpdate.Number], key: AdjustmentKey, method: Method,
+                        spread: (multipliers: Double, mixes: Double) = (0, 0)) -> TemplateAdjustment {
         let weights = numbers.map { Double($0.patients) }
         let total = weights.reduce(0, +)
         func mean(_ f: (SiteUpdate.Number) -> Double) -> Double {
@@ -105,7 +107,9 @@ package enum FederatedAveraging {
         var result = numbers[0].adjustment
         var fusedSD: Double?
         let releases = numbers.compactMap(\.release)
-        if releases.count == numbers.count { return combinePrivate(releases, like: result, key: key) }
+        if releases.count == numbers.count {
+            return combinePrivate(releases, like: result, key: key, tau: key.isMix ? spread.mixes : spread.multipliers)
+        }
         if key.isMix {
             result.value = mean { $0.adjustment.value }
             if let first = result.male, let female = result.female {
@@ -137,23 +141,43 @@ package enum FederatedAveraging {
 }
 
 extension FederatedAveraging {
-    /// The prior SD of a change of a mix probability in one round.
-    static let mixChangePriorSD = 0.1
+    /// The sites' combined noisy change of each coordinate (precision-weighted) and its noise variance.
+    static func pooledChanges(_ releases: [SiteUpdate.PrivateRelease]) -> [(change: Double, variance: Double)] {
+        releases[0].start.indices.map { i in
+            let precision = releases.reduce(0.0) { $0 + 1 / ($1.noiseSD * $1.noiseSD) }
+            let weighted = releases.reduce(0.0) { $0 + $1.change[i] / ($1.noiseSD * $1.noiseSD) }
+            return (weighted / precision, 1 / precision)
+        }
+    }
+
+    /// How far the private releases say the numbers really moved, beyond their noise: the SD of the
+    /// true changes, `τ² = max(0, mean(Δ² − v))` over all coordinates of multipliers (and, apart,
+    /// of mixes), an empirical-Bayes (James–Stein) estimate from the released values only.
+    static func changeSpread(_ numbersByKey: [[SiteUpdate.Number]], keys: [AdjustmentKey])
+        -> (multipliers: Double, mixes: Double) {
+        var sums = [0.0, 0.0], counts = [0.0, 0.0]
+        for (numbers, key) in zip(numbersByKey, keys) {
+            let releases = numbers.compactMap(\.release)
+            guard !releases.isEmpty, releases.count == numbers.count else { continue }
+            let g = key.isMix ? 1 : 0
+            for c in pooledChanges(releases) {
+                sums[g] += c.change * c.change - c.variance
+                counts[g] += 1
+            }
+        }
+        return ((max(0, sums[0] / max(counts[0], 1))).squareRoot(), (max(0, sums[1] / max(counts[1], 1))).squareRoot())
+    }
 
     /// Private releases of one number combined: each site's noisy change weighted by its noise
-    /// precision and shrunk by the prior on the change (the template's prior SD for a multiplier's
-    /// log), `Δ = Σₛ Δₛ/vₛ / (Σₛ 1/vₛ + 1/τ²)`: the posterior mean of the change given the noisy
-    /// releases. It uses only what was released and public noise SDs: it is post-processing, and
-    /// spends no privacy.
+    /// precision, then shrunk towards no change by the spread `tau` of the true changes,
+    /// `Δ = c · τ² / (τ² + v)`: the posterior mean of the change given the noisy releases, with the
+    /// prior's SD estimated from them. It uses only what was released and the public noise SDs: it
+    /// is post-processing, and spends no privacy. With nothing but noise released, τ is 0 and the
+    /// model stays where it was.
     static func combinePrivate(_ releases: [SiteUpdate.PrivateRelease], like first: TemplateAdjustment,
-                               key: AdjustmentKey) -> TemplateAdjustment {
-        let tau = key.isMix ? mixChangePriorSD : key.target.learningPriorSD
+                               key: AdjustmentKey, tau: Double) -> TemplateAdjustment {
         let start = releases[0].start
-        let change = start.indices.map { i in
-            let weighted = releases.reduce(0.0) { $0 + $1.change[i] / ($1.noiseSD * $1.noiseSD) }
-            let precision = releases.reduce(0.0) { $0 + 1 / ($1.noiseSD * $1.noiseSD) }
-            return weighted / (precision + 1 / (tau * tau))
-        }
+        let change = pooledChanges(releases).map { c in tau > 0 ? c.change * tau * tau / (tau * tau + c.variance) : 0 }
         var result = first
         result.evidence = nil
         if let male = first.male {

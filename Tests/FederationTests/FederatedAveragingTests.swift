@@ -131,6 +131,34 @@ import ZebraTestSupport
         #expect(try fa.adjusted(by: combined).digest == fa.adjusted(by: list).digest)
     }
 
+    @Test func privateReleasesAreWeighedByTheirNoiseAndShrunkByTheirSpread() throws {
+        func release(_ start: Double, _ change: Double, _ sd: Double) -> SiteUpdate.PrivateRelease {
+            SiteUpdate.PrivateRelease(start: [start], change: [change], noiseSD: sd)
+        }
+        let a = release(0.05, 0.3, 0.2), b = release(0.05, 0.1, 0.4)
+        let pooled = FederatedAveraging.pooledChanges([a, b])
+        try #require(pooled.count == 1)
+        let c = (0.3 / 0.04 + 0.1 / 0.16) / (1 / 0.04 + 1 / 0.16), v = 1 / (1 / 0.04 + 1 / 0.16)
+        #expect(abs(pooled[0].change - c) < 1e-12 && abs(pooled[0].variance - v) < 1e-12)
+        let like = TemplateAdjustment(target: Self.slope, condition: Self.women, value: 1)
+        let key = AdjustmentKey(like)
+        let combined = FederatedAveraging.combinePrivate([a, b], like: like, key: key, tau: 0.2)
+        #expect(abs(combined.value - exp(0.05 + c * 0.04 / (0.04 + v))) < 1e-12)
+        // Nothing but noise: no change at all.
+        #expect(FederatedAveraging.combinePrivate([a, b], like: like, key: key, tau: 0).value == exp(0.05))
+        // The spread: τ² = mean(c² − v) over the coordinates, floored at 0.
+        func number(_ r: SiteUpdate.PrivateRelease) -> SiteUpdate.Number {
+            var n = SiteUpdate.Number(adjustment: like, patients: 10)
+            n.release = r
+            return n
+        }
+        let quiet = [number(release(0, 0.01, 0.2)), number(release(0, -0.01, 0.2))]
+        let spread = FederatedAveraging.changeSpread([[number(a), number(b)], quiet], keys: [key, key])
+        let hand = ((c * c - v) + (0 - 0.02)) / 2
+        #expect(abs(spread.multipliers - max(0, hand).squareRoot()) < 1e-12)
+        #expect(spread.mixes == 0)
+    }
+
     @Test func updatesRoundTripThroughTheirFile() throws {
         let model = try Self.model(method: .precision)
         let update = Self.update("a", model, [Self.number(1.3, patients: 20, log: 0.4, precision: 25)])

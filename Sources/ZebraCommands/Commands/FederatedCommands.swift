@@ -12,7 +12,7 @@ enum FederatedOptions {
     static let model = Option<String>.required("model", "file", help: "The current round's federated model.")
     static let rounds = Option<Int>("learner-rounds", "n", default: 8, in: 1...100,
                                     help: "Rounds of simulate–compare–update in each site's local learning.")
-    static let twins = Option<Int>("twins", "n", default: 4, in: 1...1000, help: "Twins per seed patient and round.")
+    static let twins = TrainCommand.twins
     static let label = Option<String?>(
         "site", "label", help: "The site's pseudonymous label (default: the seed-record folder's name).",
         expectation: "letters, digits, '-' and '_'",
@@ -29,7 +29,7 @@ enum FederatedOptions {
         "dp-epsilon", "ε", in: 0.01...1000,
         help: "Differential privacy: the site's total ε over every round it joins (RDP accountant); a round "
             + "past it is refused.")
-    static let dpDelta = Option<Double>("dp-delta", "δ", default: 1e-5, in: 1e-12...0.1, help: "The site's δ.")
+    static let dpDelta = TrainCommand.dpDelta
     static let dpRounds = Option<Int>("dp-rounds", "n", default: 3, in: 1...1000,
                                       help: "Rounds the budget is planned for (each round's noise meets it over n).")
     static let dpClip = Option<Double>("dp-clip", "C", default: 0.5, in: 0.001...100,

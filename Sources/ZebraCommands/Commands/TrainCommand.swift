@@ -47,7 +47,7 @@ struct TrainCommand: ZebraCommand {
     static let rounds = Option<Int>("rounds", "n", default: 8, in: 1...100,
                                     help: "With --generator template: simulate-compare-update rounds.")
     static let twins = Option<Int>("twins", "n", default: 4, in: 1...1000,
-                                   help: "With --generator template: simulated twins per seed patient and round.")
+                                   help: "Learned templates: simulated twins per seed patient and round.")
     static let epochs = Option<Int>("epochs", "n", default: 200, in: 1...100_000,
                                     help: "With --generator sequence-vae: maximum fine-tuning epochs.")
     static let validation = Option<Double>("validation", "fraction", default: 0.2, in: 0...0.9,
