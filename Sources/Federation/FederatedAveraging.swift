@@ -77,7 +77,9 @@ package enum FederatedAveraging {
                 federation.sites[i].patients = u.patients
                 federation.sites[i].rounds.append(round)
                 federation.sites[i].privacy = u.privacy
-                if federation.sites[i].disclosure != disclosure { federation.sites[i].disclosure += "; then " + disclosure }
+                if federation.sites[i].disclosure != disclosure {
+                    federation.sites[i].disclosure += "; then " + disclosure
+                }
             } else {
                 federation.sites.append(.init(label: u.site, patients: u.patients, rounds: [round],
                                               disclosure: disclosure, privacy: u.privacy))

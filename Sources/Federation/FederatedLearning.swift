@@ -34,7 +34,8 @@ package enum FederatedLearning {
             var values: [Double] = []
             for i in 0..<6_000 {
                 var context = PatientContext(
-                    sex: i % 2 == 0 ? .male : .female, categories: [Int](repeating: -1, count: template.attributes.count),
+                    sex: i % 2 == 0 ? .male : .female,
+                    categories: [Int](repeating: -1, count: template.attributes.count),
                     numbers: [Double](repeating: .nan, count: template.attributes.count),
                     randomEffects: template.randomEffects.map { _ in rng.nextNormal() },
                     stateCount: template.stateNames.count)

@@ -40,7 +40,9 @@ extension SitePrivacyRecord {
     static func composedEpsilon(_ multipliers: [Double], delta: Double) throws(FederationError) -> Double {
         do {
             var accountant = try RDPAccountant()
-            for z in multipliers { try accountant.compose(SampledGaussianMechanism(sampleRate: 1, noiseMultiplier: z), steps: 1) }
+            for z in multipliers {
+                try accountant.compose(SampledGaussianMechanism(sampleRate: 1, noiseMultiplier: z), steps: 1)
+            }
             return try accountant.epsilon(delta: delta).epsilon
         } catch { throw FederationError("privacy accounting: \(error)") }
     }

@@ -56,13 +56,17 @@ package struct SiteUpdate: Sendable, Codable, Equatable {
     package static let disclosure = "learned numbers with the count of patients behind each; no differential privacy"
 
     /// What a private update discloses.
-    package static let privateDisclosure = "noisy numbers (Gaussian mechanism, RDP-accounted) and the site's patient count"
+    package static let privateDisclosure =
+        "noisy numbers (Gaussian mechanism, RDP-accounted) and the site's patient count"
 
     /// The file's bytes (readable JSON, framed by a magic line and a checksum).
     package func encoded() throws(FederationError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        do { return ChecksummedFile.frame([UInt8](try encoder.encode(self)), magic: Self.magic, version: Self.formatVersion) }
+        do {
+            return ChecksummedFile.frame([UInt8](try encoder.encode(self)), magic: Self.magic,
+                                         version: Self.formatVersion)
+        }
         catch { throw FederationError("cannot encode the site update: \(error)") }
     }
 

@@ -148,7 +148,9 @@ extension TrialSimPart {
         poolSummaries = []
         while reader.next(is: "pool") {
             let f = try reader.fields("pool", count: 2)
-            guard let k = Int(f[0]), (0..<pools).contains(k) else { throw reader.failure("a pool outside 0..<\(pools)") }
+            guard let k = Int(f[0]), (0..<pools).contains(k) else {
+                throw reader.failure("a pool outside 0..<\(pools)")
+            }
             poolSummaries.append((k, unescaped(f[1])))
         }
         results = []

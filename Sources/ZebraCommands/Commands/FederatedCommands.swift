@@ -48,7 +48,8 @@ enum FederatedOptions {
             }
             return nil
         }
-        var settings = SitePrivacySettings(epsilon: epsilon, delta: arguments[dpDelta], plannedRounds: arguments[dpRounds])
+        var settings = SitePrivacySettings(epsilon: epsilon, delta: arguments[dpDelta],
+                                           plannedRounds: arguments[dpRounds])
         settings.clip = arguments[dpClip]
         settings.groupSize = arguments[dpGroupSize]
         return settings
@@ -231,7 +232,9 @@ struct FederatedUpdateCommand: ZebraCommand {
         do { ledger = try JSONDecoder().decode(Ledger.self, from: Data(try readFileBytes(path))) } catch {
             throw CommandError("\(path) is not a Zebra privacy ledger: \(error)")
         }
-        guard ledger.site == site else { throw CommandError("\(path) is the ledger of site '\(ledger.site)', not '\(site)'") }
+        guard ledger.site == site else {
+            throw CommandError("\(path) is the ledger of site '\(ledger.site)', not '\(site)'")
+        }
         return ledger.privacy
     }
 
@@ -308,8 +311,9 @@ struct FederatedSimulateCommand: ZebraCommand {
         coordinator would, on one machine; each site's records are read only by its own update.
         Writes the final model (and, with --keep-rounds DIR, every round's model and updates).
         """,
-        options: [disease, sites, rounds, out, keepRounds, FederatedOptions.aggregation, FederatedOptions.privacyOptions,
-                  FederatedOptions.rounds, FederatedOptions.twins, Shared.seed, Shared.threads, Shared.strict, Shared.overwrite,
+        options: [disease, sites, rounds, out, keepRounds, FederatedOptions.aggregation,
+                  FederatedOptions.privacyOptions, FederatedOptions.rounds, FederatedOptions.twins, Shared.seed,
+                  Shared.threads, Shared.strict, Shared.overwrite,
                   Shared.templates])
 
     static let disease = Option<String>.required("disease", "id", help: "The disease template.")
@@ -329,7 +333,9 @@ struct FederatedSimulateCommand: ZebraCommand {
         }
         let seed = Shared.seed(arguments)
         var sequences: [[PatientSequence]] = []
-        for path in paths { sequences.append(try readSeedSequences(path, template: template, arguments, console: console).1) }
+        for path in paths {
+            sequences.append(try readSeedSequences(path, template: template, arguments, console: console).1)
+        }
         var model: LearnedTemplate
         do {
             model = try FederatedLearning.initialModel(template: template, start: nil,

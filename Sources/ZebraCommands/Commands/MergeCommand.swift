@@ -34,7 +34,8 @@ struct MergeCommand: ZebraCommand {
                 let oc = try mergeTrialSim(parts)
                 try TrialSimCommand.write(oc, into: directory)
                 try directory.commit(description: ShardMerge.description(of: parts))
-                console.error("merged \(parts.count) trial-sim shards (\(oc.replicates) replicates) → \(directory.finalPath)")
+                console.error("merged \(parts.count) trial-sim shards (\(oc.replicates) replicates) → "
+                    + directory.finalPath)
                 return 0
             }
             if parts[0].description.contains("format: omop") {
