@@ -447,7 +447,8 @@ def responding_measures(treatment):
     or by an added amount (the spleen shrinking on ERT), whose size differs by genotype when planted."""
     return [e["measure"] for e in treatment.get("effects", [])
             if "measure" in e and (("slopeMultiply" in e and not zero_multiplier(e["slopeMultiply"]))
-                                   or ("approach" in e and ("fraction" in e["approach"] or "add" in e["approach"])))]
+                                   or ("approach" in e and ("fraction" in e["approach"] or "add" in e["approach"]
+                                                            or e["approach"].get("direction") in ("rising", "falling"))))]
 
 
 def approach_effect(treatment, measure):
@@ -608,8 +609,13 @@ def apply_treatment_response(t, spec):
         add_effect(by_id(t["measures"], spec["measure"]), "slope",
                    dict(group, state=spec["treatment"], multiply=spec["factor"]))
         return
-    # The change an approach makes, scaled by the factor in the group: a target fraction f becomes 1 - k (1 - f).
+    # The change an approach makes, scaled by the factor in the group: a target fraction f becomes 1 - k (1 - f);
+    # a one-way target is multiplied by k when it rises and divided by k when it falls.
     target = approach["approach"]
+    if "toward" in target:
+        k = spec["factor"] if target.get("direction") == "rising" else 1 / spec["factor"]
+        add_effect(target, "toward", dict(group, multiply=round(k, 4)))
+        return
     key = "fraction" if "fraction" in target else "add"
     f = base_value(target, key)
     multiplier = spec["factor"] if key == "add" else max(1 - spec["factor"] * (1 - f), 0.01) / f

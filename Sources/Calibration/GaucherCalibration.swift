@@ -38,6 +38,7 @@ struct GaucherCalibration {
             return (p.course.deathAge - o, false)
         }
         let loss = lifeExpectancyLoss()
+        let persistent = persistentThrombocytopenia()
         return [
             check("age at first signs or symptoms, median (y)", "Dutch cohort 2014", 30.1, Summary.median(onsetAges), 3,
                   "single-country cohort; wide spread of onset", onsetAges.count),
@@ -67,6 +68,8 @@ struct GaucherCalibration {
                   "per-patient change, baseline < 150", response.n),
             check("ERT: platelets at 24 months (% change)", "UK cohort (secondary)", 142, response.platelets24, 30,
                   "per-patient change, baseline < 150", response.n),
+            check("ERT 4-5 y, intact spleen: platelets < 120 (%)", "Hollak 2012", 24.0, persistent.percent, 5,
+                  "244 of 1,016 ICGG patients (CI ±2.6); last recorded count in the fifth year", persistent.n),
             check("ERT: Hb change at 2 years, anaemic at start (g/dL)", "UK cohort (secondary)", 2.0, response.hb, 0.5,
                   "baseline Hb < 12", response.nAnaemic),
             check("ERT: spleen volume at 5 years (% change)", "Pastores 2004 / UK", -56, response.spleen, 8,
@@ -131,6 +134,22 @@ struct GaucherCalibration {
         }
         return (Summary.mean(p6), Summary.mean(p12), Summary.mean(p24), Summary.mean(dHb), Summary.mean(dSpleen),
                 Summary.mean(dLiver), p6.count, dHb.count)
+    }
+
+    /// Share of patients on continuous ERT for 4-5 years with an intact spleen whose last recorded platelet
+    /// count in the fifth year is below 120 x 10^9/L (Hollak 2012's definition).
+    func persistentThrombocytopenia() -> (percent: Double, n: Int) {
+        let ert = c.state("imiglucerase"), splenectomy = c.state("splenectomy"), plt = c.measure("platelets")
+        var low: [Bool] = []
+        for p in c.treated {
+            guard let start = p.course.entryAge(of: ert), p.course.deathAge > start + 5 else { continue }
+            if let stop = p.course.exitAge(of: ert, after: start), stop < start + 5 { continue }
+            if let s = p.course.entryAge(of: splenectomy), s <= start + 5 { continue }
+            guard let last = c.observations(of: plt, in: p).last(where: { $0.age >= start + 4 && $0.age <= start + 5 })
+            else { continue }
+            low.append(last.value < 120)
+        }
+        return (100 * Summary.fraction(low), low.count)
     }
 
     /// Mean age at death (treated cohort) below the general population's, with the same sex mix.

@@ -225,7 +225,13 @@ package enum StateEffect: Sendable {
     package enum ApproachTarget: Sendable {
         case fraction(Predictor)
         case add(Predictor)
-        case toward(Predictor)
+        /// Towards a value; with `.rising` or `.falling` only in that direction: a value already past the
+        /// target stays where it is (a treatment that raises platelets never lowers them).
+        case toward(Predictor, ApproachDirection)
+    }
+
+    package enum ApproachDirection: String, Sendable {
+        case either, rising, falling
     }
 }
 

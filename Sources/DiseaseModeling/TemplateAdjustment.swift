@@ -200,7 +200,8 @@ extension DiseaseTemplate {
     }
 
     /// Scales the change an approach effect makes: a target fraction f becomes 1 − m·(1 − f) (as a
-    /// multiplier of the fraction, from its base value), an added amount is multiplied by m.
+    /// multiplier of the fraction, from its base value), an added amount is multiplied by m, and a
+    /// one-way target is multiplied by m if it rises (platelets on ERT) or divided by m if it falls.
     private mutating func scaleResponse(of t: Int, on m: Int, by factor: Double, condition: EffectCondition)
         throws(AdjustmentError) {
         let state = stateIndex(ofTreatment: t)
@@ -220,8 +221,12 @@ extension DiseaseTemplate {
         case .add(var p):
             p.effects.append(Effect(condition: condition, action: .multiply(factor)))
             stateEffects[state][i] = .measureApproach(measure: m, target: .add(p), halfLifeYears: halfLife)
+        case .toward(var p, let direction) where direction != .either:
+            // A one-way target: the level reached is what responds, higher for a larger rise, lower for a larger fall.
+            p.effects.append(Effect(condition: condition, action: .multiply(direction == .rising ? factor : 1 / factor)))
+            stateEffects[state][i] = .measureApproach(measure: m, target: .toward(p, direction), halfLifeYears: halfLife)
         case .toward:
-            throw AdjustmentError("'\(measures[m].id)' approaches a fixed value on '\(treatments[t].id)'; "
+            throw AdjustmentError("'\(measures[m].id)' approaches a value on '\(treatments[t].id)' from either side; "
                 + "the size of that change is not adjustable")
         }
     }

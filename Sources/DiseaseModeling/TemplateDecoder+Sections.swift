@@ -247,8 +247,8 @@ extension TemplateDecoder {
                 }
                 let p = "\(path).approach"
                 guard let o = reader.object(a, p,
-                                            allowed: ["fraction", "add", "toward", "halfLifeYears", "source",
-                                                      "note"]) else {
+                                            allowed: ["fraction", "add", "toward", "direction", "halfLifeYears",
+                                                      "source", "note"]) else {
                     return nil
                 }
                 checkSource(o["source"], "\(p).source")
@@ -260,8 +260,20 @@ extension TemplateDecoder {
                     return nil
                 }
                 let value = predictor(o[key], "\(p).\(key)")
+                var direction = StateEffect.ApproachDirection.either
+                if let d = o["direction"] {
+                    if key != "toward" {
+                        reader.report("\(p).direction", d, "\"direction\" applies to \"toward\" only")
+                    } else if let name = reader.string(d, "\(p).direction") {
+                        if let parsed = StateEffect.ApproachDirection(rawValue: name) {
+                            direction = parsed
+                        } else {
+                            reader.report("\(p).direction", d, "give \"either\", \"rising\" or \"falling\"")
+                        }
+                    }
+                }
                 let target: StateEffect.ApproachTarget = key == "fraction" ? .fraction(value)
-                    : key == "add" ? .add(value) : .toward(value)
+                    : key == "add" ? .add(value) : .toward(value, direction)
                 return .measureApproach(measure: measure, target: target, halfLifeYears: halfLife)
             }
             if m["slopeMultiply"] == nil && m["slopeAdd"] == nil {

@@ -279,7 +279,9 @@ struct CourseRun {
             switch target {
             case .fraction(let p): goal = y * p.value(in: context)
             case .add(let p): goal = y + p.value(in: context)
-            case .toward(let p): goal = p.value(in: context)
+            case .toward(let p, .either): goal = p.value(in: context)
+            case .toward(let p, .rising): goal = max(y, p.value(in: context))
+            case .toward(let p, .falling): goal = min(y, p.value(in: context))
             }
             approach[m] = (clamp(goal, template.measures[m]), log(2) / halfLife)
         }

@@ -17,15 +17,17 @@ extension FigureSpecification {
         }
     }
 
-    /// When treatment `t` moves measure `m` toward a fraction of its value or by an added amount
-    /// (a change whose size `treatmentResponse` scales): whether the change is a fall.
+    /// When treatment `t` moves measure `m` toward a fraction of its value, by an added amount or one
+    /// way toward a target (a change whose size `treatmentResponse` scales): whether the change is a fall.
     static func approachFalls(_ template: DiseaseTemplate, _ t: Int, _ m: Int) -> Bool? {
         for effect in template.stateEffects[template.stateIndex(ofTreatment: t)] {
             guard case .measureApproach(let measure, let target, _) = effect, measure == m else { continue }
             switch target {
             case .fraction(let p): return p.base < 1
             case .add(let p): return p.base < 0
-            case .toward: return nil
+            case .toward(_, .rising): return false
+            case .toward(_, .falling): return true
+            case .toward(_, .either): return nil
             }
         }
         return nil

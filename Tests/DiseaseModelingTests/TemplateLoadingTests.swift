@@ -138,6 +138,13 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
          "$.measures[0].referenceRange.younger[1].belowAge", "increasing belowAge"),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "referenceRange": {"low": 1, "younger": [{"belowAge": 12}]}"#,
          "$.measures[0].referenceRange.younger[0]", "give a \"low\" or a \"high\" bound"),
+        // Issue 10: a one-way approach (platelets that rise on ERT and never fall) is for "toward" targets only.
+        (#"{"measure": "score", "slopeMultiply": 0.5}"#,
+         #"{"measure": "score", "approach": {"fraction": 0.5, "halfLifeYears": 1, "direction": "rising"}}"#,
+         "$.treatments[0].effects[0].approach.direction", "applies to \"toward\" only"),
+        (#"{"measure": "score", "slopeMultiply": 0.5}"#,
+         #"{"measure": "score", "approach": {"toward": 20, "halfLifeYears": 1, "direction": "up"}}"#,
+         "$.treatments[0].effects[0].approach.direction", "give \"either\", \"rising\" or \"falling\""),
         // A measure's chart axis is one of two words.
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "plotScale": "logarithmic""#, "$.measures[0].plotScale",
          "\"logarithmic\" is not one of \"linear\", \"log\""),

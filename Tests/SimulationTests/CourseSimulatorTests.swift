@@ -91,6 +91,38 @@ import ZebraTestSupport
         #expect(checked > 20)
     }
 
+    /// A one-way `toward` approach: "rising" lifts a value below the target and leaves one above it alone;
+    /// "falling" is the mirror image; "either" moves both to the target.
+    @Test(arguments: ["rising", "falling", "either"])
+    func oneWayApproachMovesOnlyInItsDirection(direction: String) throws {
+        let json = TestSupport.minimalTemplate.replacingOccurrences(
+            of: #"{"measure": "score", "slopeMultiply": 0.5}"#,
+            with: #"{"measure": "score", "approach": {"toward": 25, "halfLifeYears": 0.25, "direction": ""#
+                + direction + #""}}, {"measure": "score", "slopeMultiply": 0}"#)
+        try #require(json != TestSupport.minimalTemplate)
+        let template = try DiseaseTemplate.decode(Array(json.utf8), file: "toy.json")
+        let drug = template.stateIndex("drug")!
+        let options = SimulationOptions(seed: 5, endDate: nil, treatmentsEnabled: true, requireDiagnosis: false)
+        let people = CohortSimulator(template: template, options: options).patients(0..<400, threads: 2)
+        try #require(people.count == 400)
+        var below = 0, above = 0
+        for p in people {
+            guard let start = p.course.entryAge(of: drug), p.course.deathAge > start + 3,
+                  p.course.exitAge(of: drug, after: start).map({ $0 > start + 3 }) ?? true else { continue }
+            let before = p.course.value(ofMeasure: 0, atAge: start), after = p.course.value(ofMeasure: 0, atAge: start + 3)
+            let expected = switch direction {
+            case "rising": max(before, 25.0)
+            case "falling": min(before, 25.0)
+            default: 25.0
+            }
+            // Three years are twelve half-lives: within 0.03 % of the goal.
+            #expect(abs(after - expected) < 0.01 * max(1, abs(before - expected)),
+                    "\(direction): \(before) -> \(after), expected \(expected)")
+            if before < 24 { below += 1 } else if before > 26 { above += 1 }
+        }
+        #expect(below > 20 && above > 20, "\(below) below and \(above) above the target at the start")
+    }
+
     @Test func treatmentsStartOnlyAfterApprovalAndDiagnosis() throws {
         let drug = template.stateIndex("drug")!
         let people = lifetimes(300)
