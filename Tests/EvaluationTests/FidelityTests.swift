@@ -52,7 +52,11 @@ import Timelines
         #expect(abs(auc.value! - 0.5) < 3 * se + 0.03, "detection AUC \(auc.value!) ± \(se)")
         #expect(auc.baseline != nil)
         #expect(try #require(e.metric("codes.unigram.r2")?.value) > 0.9)
-        #expect(try #require(e.metric("measures.mean-ks")?.value) < 0.15)
+        // Two samples of 120 and 240 patients: the 5 % critical KS for independent values is 0.15, and a
+        // patient's visits are correlated, so pooled observations differ more by chance (0.09-0.21 per
+        // measure here); a shift of 3 g/dL gives over 0.5 (above).
+        let meanKS = try #require(e.metric("measures.mean-ks")?.value)
+        #expect(meanKS < 0.25, "mean KS \(meanKS)")
         // TSTR runs (Gaucher: low platelets at the last visit) and trains about as well as on real data.
         let tstr = try #require(e.metric("tstr.auc")?.value)
         let trtr = try #require(e.metric("tstr.train-on-real.auc")?.value)

@@ -49,7 +49,9 @@ extension ControlArmResult {
                 }
                 let x = design.rows[k]
                 row += x.map { $0.map(DatasetFormat.number) ?? "" }
-                row += [design.analysed[k] ? "1" : "0", ""]
+                // A treated patient left without a control is in the dataset; say why they are not analysed.
+                let unmatched = group && weight == 0 && matched != nil
+                row += [design.analysed[k] ? "1" : "0", unmatched ? "no control within the caliper" : ""]
                 lines.append(csvLine(row))
             }
         }
