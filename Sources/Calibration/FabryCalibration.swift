@@ -35,17 +35,20 @@ struct FabryCalibration {
             guard let e = p.course.entryAge(of: esrd) else { return nil }
             return p.course.deathAge > e + 3
         }
-        func strokes(male: Bool, classic: Bool = true) -> (fraction: Double, meanAge: Double, n: Int) {
-            let group = people.filter { isMale($0) == male && isClassic($0) == classic }
-            let ages = group.compactMap { $0.course.entryAge(of: stroke) }
-            return (Double(ages.count) / Double(max(group.count, 1)), Summary.mean(ages), group.count)
+        func group(male: Bool, classic: Bool) -> [SimulatedPatient] {
+            people.filter { isMale($0) == male && isClassic($0) == classic }
+        }
+        func strokes(male: Bool) -> (fraction: Double, meanAge: Double, n: Int) {
+            let members = group(male: male, classic: true)
+            let ages = members.compactMap { $0.course.entryAge(of: stroke) }
+            return (Double(ages.count) / Double(max(members.count, 1)), Summary.mean(ages), members.count)
         }
         let strokeM = strokes(male: true), strokeF = strokes(male: false)
         /// Cumulative hazards of stroke by age 60, censored at death (Kaplan-Meier), classic over
         /// later-onset: the hazard ratio if hazards are proportional; and the later-onset group's size.
         func strokeHazardRatio(male: Bool) -> (ratio: Double, n: Int) {
             func hazard(classic: Bool) -> (Double, Int) {
-                let data = people.filter { isMale($0) == male && isClassic($0) == classic }.map { p in
+                let data = group(male: male, classic: classic).map { p in
                     p.course.entryAge(of: stroke).map { (time: $0, event: true) } ?? (p.course.deathAge, false)
                 }
                 return (-log(Summary.kaplanMeier(data, at: 60)), data.count)

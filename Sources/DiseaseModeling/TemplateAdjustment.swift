@@ -223,8 +223,10 @@ extension DiseaseTemplate {
             stateEffects[state][i] = .measureApproach(measure: m, target: .add(p), halfLifeYears: halfLife)
         case .toward(var p, let direction) where direction != .either:
             // A one-way target: the level reached is what responds, higher for a larger rise, lower for a larger fall.
-            p.effects.append(Effect(condition: condition, action: .multiply(direction == .rising ? factor : 1 / factor)))
-            stateEffects[state][i] = .measureApproach(measure: m, target: .toward(p, direction), halfLifeYears: halfLife)
+            let multiplier = direction == .rising ? factor : 1 / factor
+            p.effects.append(Effect(condition: condition, action: .multiply(multiplier)))
+            stateEffects[state][i] = .measureApproach(measure: m, target: .toward(p, direction),
+                                                      halfLifeYears: halfLife)
         case .toward:
             throw AdjustmentError("'\(measures[m].id)' approaches a value on '\(treatments[t].id)' from either side; "
                 + "the size of that change is not adjustable")

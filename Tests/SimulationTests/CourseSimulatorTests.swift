@@ -109,7 +109,8 @@ import ZebraTestSupport
         for p in people {
             guard let start = p.course.entryAge(of: drug), p.course.deathAge > start + 3,
                   p.course.exitAge(of: drug, after: start).map({ $0 > start + 3 }) ?? true else { continue }
-            let before = p.course.value(ofMeasure: 0, atAge: start), after = p.course.value(ofMeasure: 0, atAge: start + 3)
+            let before = p.course.value(ofMeasure: 0, atAge: start)
+            let after = p.course.value(ofMeasure: 0, atAge: start + 3)
             let expected = switch direction {
             case "rising": max(before, 25.0)
             case "falling": min(before, 25.0)
