@@ -8,7 +8,7 @@ import ZebraTestSupport
 /// Each shipped template against its published figures, on 2,000 simulated patients per cohort.
 /// The table is printed so that a run's log shows target, source, simulated value and tolerance.
 @Suite struct CalibrationTests {
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func templateMatchesPublishedFigures(id: String) throws {
         let template = try TestSupport.shippedTemplate(id)
         let report = try Calibration.run(template: template, patients: 2000, seed: 2024, threads: 2)
@@ -21,7 +21,7 @@ import ZebraTestSupport
     }
 
     /// The default path: the shipped learned template (DiseaseModels/<id>.model) against the same figures.
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func shippedLearnedTemplateMatchesPublishedFigures(id: String) throws {
         let template = try TestSupport.shippedTemplate(id)
         let path = "\(TestSupport.modelsDirectory)/\(id).model"
@@ -35,6 +35,12 @@ import ZebraTestSupport
             #expect(check.passed,
                     "\(check.name): simulated \(check.simulated), target \(check.target) ± \(check.tolerance)")
         }
+    }
+
+    /// A template added to DiseaseModels without calibration targets is caught here, not by a user.
+    @Test func everyShippedDiseaseHasTargets() {
+        #expect(TestSupport.shippedDiseases.count >= 3)
+        #expect(Set(Calibration.diseases) == Set(TestSupport.shippedDiseases))
     }
 
     @Test func unknownDiseaseHasNoTargets() throws {

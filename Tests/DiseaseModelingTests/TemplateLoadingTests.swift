@@ -4,7 +4,7 @@ import ZebraTestSupport
 @testable import DiseaseModeling
 
 @Suite struct ShippedTemplateTests {
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func shippedTemplatesLoad(id: String) throws {
         let t = try TestSupport.shippedTemplate(id)
         #expect(t.id == id)
@@ -14,6 +14,41 @@ import ZebraTestSupport
         // Every figure in a shipped template names a source in its table (the decoder enforces it);
         // the table itself is not empty.
         #expect(t.sources.count >= 5)
+    }
+
+    /// Every code a shipped template writes (condition, attributes, measures, events, treatments, causes of
+    /// death) is listed for its disease in DiseaseModels/codebook/codebook.json, under the same code system.
+    @Test(arguments: TestSupport.shippedDiseases)
+    func templateCodesAreInTheCodebook(id: String) throws {
+        let path = TestSupport.modelsDirectory + "/codebook/codebook.json"
+        let book = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            as? [String: Any])
+        let systems = try #require(book["systems"] as? [String: String])
+        let entry = try #require((book["diseases"] as? [String: Any])?[id] as? [String: Any], "\(id) not in codebook")
+        var listed: Set<String> = []
+        let condition = try #require(entry["condition"] as? [String: String])
+        for (system, code) in condition where system != "status" {
+            listed.insert("\(systems[system] ?? system)|\(code)")
+        }
+        for key in ["attributes", "measures", "events", "treatments", "causes"] {
+            for item in entry[key] as? [[String: Any]] ?? [] {
+                let system = try #require(item["system"] as? String), code = try #require(item["code"] as? String)
+                try #require(systems[system] != nil, "\(id).\(key): unknown system \(system)")
+                try #require(item["status"] is String, "\(id).\(key) \(code) has no status")
+                listed.insert("\(systems[system]!)|\(code)")
+            }
+        }
+        let t = try TestSupport.shippedTemplate(id)
+        let concepts = [t.condition] + t.attributes.map(\.concept) + t.measures.map(\.concept)
+            + t.events.filter { $0.record != .none }.map(\.concept) + t.treatments.map(\.concept)
+            + t.mortality.causes.map(\.concept)
+        #expect(concepts.count >= 4)
+        for concept in concepts {
+            for code in concept.codes {
+                #expect(listed.contains("\(code.system)|\(code.code)"),
+                        "\(id): \(concept.text) \(code.system)|\(code.code) is not in DiseaseModels/codebook/codebook.json")
+            }
+        }
     }
 
     /// Codes come from ../shared/reference/codebook.json; pinned here so a typo cannot slip in.

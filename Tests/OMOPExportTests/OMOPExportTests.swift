@@ -65,7 +65,7 @@ struct WrittenCohort {
         }
     }
 
-    @Test(arguments: ["fabry", "gaucher", "friedreich-ataxia"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func everyRowFitsItsTableAndIdsCountFromOne(disease: String) throws {
         let cohort = try WrittenCohort(disease: disease, patients: 60, seed: 4, threads: 2)
         let persons = try #require(cohort.tables[.person])

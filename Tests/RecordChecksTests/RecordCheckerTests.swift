@@ -20,7 +20,7 @@ import ZebraTestSupport
         try #require(report.results.first { $0.rule.id == id }, "no rule \(id)")
     }
 
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func templateOnlyRecordsHaveNoContradictionsOfTheBuiltInRules(disease: String) throws {
         let (timelines, checker, _) = try cohort(disease, patients: 300)
         let report = checker.check(timelines)
@@ -109,7 +109,7 @@ import ZebraTestSupport
 
 /// Tests and equations recorded before they existed, or at ages they do not hold for, are found.
 @Suite struct AvailabilityCheckTests {
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func simulatedRecordsHoldNoTestBeforeItExisted(disease: String) throws {
         let template = try TestSupport.shippedTemplate(disease)
         let dated = template.measures.filter { $0.availableFrom != nil }

@@ -16,7 +16,7 @@ import ZebraTestSupport
         return (template, simulator.concepts, (0..<count).map { simulator.patient($0).timeline })
     }
 
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func everyRecordedValueIsShownOnceInDateOrder(disease: String) throws {
         let (template, concepts, timelines) = try patients(disease, 40)
         try #require(timelines.count == 40)

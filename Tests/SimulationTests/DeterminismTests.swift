@@ -13,7 +13,7 @@ import ZebraTestSupport
         return buffers.writers.flatMap(\.bytes)
     }
 
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func sameBytesWhateverTheThreadCount(id: String) throws {
         let simulator = CohortSimulator(template: try TestSupport.shippedTemplate(id),
                                         options: SimulationOptions(seed: 42))

@@ -8,7 +8,7 @@ import ZebraTestSupport
 /// The shipped teaching material loads against its template; mistakes in material are reported
 /// with their JSON path and line.
 @Suite struct CaseMaterialTests {
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: TestSupport.shippedDiseases)
     func shippedMaterialLoads(_ id: String) throws {
         let template = try TestSupport.shippedTemplate(id)
         let material = try CaseMaterial.load(from: TestSupport.modelsDirectory + "/cases/\(id).json",

@@ -10,7 +10,7 @@ import ZebraTestSupport
 /// `zebra cases` on the default path: ten cases per disease, typical and atypical, whose every
 /// stated fact is checked against the patient's own FHIR Bundle read back by the importer.
 @Suite struct CasesCommandTests {
-    static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
+    static let diseases = TestSupport.shippedDiseases
 
     @Test(arguments: diseases)
     func everyFactOfTenCasesIsInThePatientsFHIR(_ disease: String) throws {

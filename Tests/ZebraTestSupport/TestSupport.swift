@@ -20,6 +20,15 @@ package enum TestSupport {
     /// The example trial specifications, DiseaseModels/trials.
     package static var trialsDirectory: String { modelsDirectory + "/trials" }
 
+    /// The ids of the shipped disease templates (every DiseaseModels/*.json but the schema), sorted:
+    /// per-disease tests take their arguments from here, so a new template is tested without editing them.
+    package static let shippedDiseases: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: modelsDirectory)) ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") }
+            .map { String($0.dropLast(".json".count)) }
+            .sorted()
+    }()
+
     /// A shipped template, loaded and validated.
     package static func shippedTemplate(_ id: String) throws -> DiseaseTemplate {
         try DiseaseTemplate.load(from: "\(modelsDirectory)/\(id).json")
