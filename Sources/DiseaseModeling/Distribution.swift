@@ -13,6 +13,8 @@ package struct Distribution: Sendable, Hashable {
         case weibull(scale: Predictor, shape: Predictor)
         case exponential(mean: Predictor)
         case uniform(min: Predictor, max: Predictor)
+        /// Logistic with this mean and variance (scale `√(3 variance)/π`): the onset model of Langbehn 2004.
+        case logistic(mean: Predictor, variance: Predictor)
     }
 
     package var family: Family
@@ -81,9 +83,16 @@ package struct Distribution: Sendable, Hashable {
         case .uniform(let a, let b):
             let lo = a.value(in: context), hi = b.value(in: context)
             return lo + (hi - lo) * NormalDistribution.cdf(z)
+        case .logistic(let mean, let variance):
+            let p = min(max(NormalDistribution.cdf(z), 1e-300), 1 - 1e-16)
+            return mean.value(in: context) + logisticScale(variance, in: context) * Foundation.log(p / (1 - p))
         case .gamma(let mean, _):
             return mean.value(in: context)
         }
+    }
+
+    private func logisticScale(_ variance: Predictor, in context: PatientContext) -> Double {
+        (3 * max(variance.value(in: context), 0)).squareRoot() / Double.pi
     }
 
     /// The standard-normal score whose quantile is `x` (inverse of `quantile(ofStandardNormal:)`).
@@ -111,6 +120,9 @@ package struct Distribution: Sendable, Hashable {
         case .uniform(let a, let b):
             let lo = a.value(in: context), hi = b.value(in: context)
             return probit((x - lo) / max(hi - lo, 1e-300))
+        case .logistic(let mean, let variance):
+            let u = (x - mean.value(in: context)) / max(logisticScale(variance, in: context), 1e-300)
+            return probit(1 / (1 + Foundation.exp(-u)))
         case .gamma:
             return 0
         }
@@ -121,7 +133,7 @@ package struct Distribution: Sendable, Hashable {
         switch family {
         case .fixed(let p), .exponential(let p): [p]
         case .normal(let a, let b), .lognormal(let a, let b), .gamma(let a, let b),
-             .weibull(let a, let b), .uniform(let a, let b): [a, b]
+             .weibull(let a, let b), .uniform(let a, let b), .logistic(let a, let b): [a, b]
         }
     }
 }

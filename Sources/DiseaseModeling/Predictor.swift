@@ -49,6 +49,9 @@ package enum EffectAction: Sendable, Hashable {
     case addPer(variable: Variable, center: Double, per: Double, amount: Double)
     /// Multiplies by `factor` per `per` units of the variable above `center`.
     case multiplyPer(variable: Variable, center: Double, per: Double, factor: Double)
+    /// Adds `exp(intercept + slope × x)`: a term that vanishes or explodes along the variable, as in
+    /// Langbehn's onset age from CAG length (`21.54 + exp(9.556 − 0.146 CAG)`), which is not log-linear.
+    case addExp(variable: Variable, intercept: Double, slope: Double)
     /// Adds `sd × z` where z is the patient's standard-normal random effect.
     case randomAdd(effect: Int, sd: Double)
     /// Multiplies by `exp(σz − σ²/2)`: log-normal heterogeneity that keeps the mean.
@@ -100,6 +103,9 @@ package struct Predictor: Sendable, Hashable {
             case .multiplyPer(let variable, let center, let per, let f):
                 let x = context.value(of: variable)
                 if !x.isNaN { factor *= Foundation.pow(f, (x - center) / per) }
+            case .addExp(let variable, let intercept, let slope):
+                let x = context.value(of: variable)
+                if !x.isNaN { sum += Foundation.exp(intercept + slope * x) }
             case .randomAdd(let index, let sd):
                 sum += sd * context.randomEffects[index]
             case .randomMultiply(let index, let logSd):
@@ -117,7 +123,7 @@ package struct Predictor: Sendable, Hashable {
         for effect in effects {
             if let range = effect.condition.range { result.insert(range.variable) }
             switch effect.action {
-            case .addPer(let v, _, _, _), .multiplyPer(let v, _, _, _): result.insert(v)
+            case .addPer(let v, _, _, _), .multiplyPer(let v, _, _, _), .addExp(let v, _, _): result.insert(v)
             default: break
             }
         }

@@ -287,6 +287,13 @@ extension Distribution {
         case .weibull(var scale, let shape):
             scale.effects.append(effect); family = .weibull(scale: scale, shape: shape)
         case .exponential(var mean): mean.effects.append(effect); family = .exponential(mean: mean)
+        case .logistic(var mean, var variance):
+            // Scaling a logistic variable scales its mean, and its variance by the square.
+            mean.effects.append(effect)
+            if case .multiply(let f) = effect.action {
+                variance.effects.append(Effect(condition: effect.condition, action: .multiply(f * f)))
+            }
+            family = .logistic(mean: mean, variance: variance)
         case .uniform(var lo, var hi):
             lo.effects.append(effect); hi.effects.append(effect); family = .uniform(min: lo, max: hi)
         }

@@ -64,7 +64,7 @@ extension TemplateDecoder {
 
     private static let effectKeys: Set<String> = [
         "sex", "attribute", "equals", "variable", "state", "notState", "atLeast", "below",
-        "center", "per", "add", "multiply", "addPer", "multiplyPer", "randomEffect", "sd", "logSd", "loading",
+        "center", "per", "add", "multiply", "addPer", "multiplyPer", "addExp", "randomEffect", "sd", "logSd", "loading",
         "logLoading", "source", "note",
     ]
 
@@ -185,6 +185,9 @@ extension TemplateDecoder {
             actions.append(key == "addPer" ? .addPer(variable: v, center: center, per: per, amount: amount)
                 : .multiplyPer(variable: v, center: center, per: per, factor: amount))
         }
+        if let body = m["addExp"] {
+            addExponential(body, "\(path).addExp", variable: variable, into: &actions, ok: &ok)
+        }
         if let name = reader.string(m["randomEffect"], "\(path).randomEffect") {
             if let index = symbols.randomEffects[name] {
                 randomEffectActions(m, node, path, index: index, name: name, into: &actions, ok: &ok)
@@ -200,12 +203,29 @@ extension TemplateDecoder {
         if actions.count != 1 {
             if ok {
                 reader.report(path, node, actions.isEmpty
-                    ? "an effect needs one action: add, multiply, addPer, multiplyPer, or randomEffect with sd/logSd"
+                    ? "an effect needs one action: add, multiply, addPer, multiplyPer, addExp, or randomEffect with sd/logSd"
                     : "an effect takes exactly one action; split it into several effects")
             }
             return nil
         }
         return ok ? Effect(condition: condition, action: actions[0]) : nil
+    }
+
+    /// `"addExp": {"intercept": a, "slope": b}` adds `exp(a + b × x)` of the effect's variable.
+    private func addExponential(_ body: JSONNode, _ path: String, variable: Variable?,
+                                into actions: inout [EffectAction], ok: inout Bool) {
+        guard let b = reader.object(body, path, allowed: ["intercept", "slope"]),
+              let intercept = reader.required(b, "intercept", path, parent: body).flatMap({
+                  reader.number($0, "\(path).intercept") }),
+              let slope = reader.required(b, "slope", path, parent: body).flatMap({
+                  reader.number($0, "\(path).slope") })
+        else { ok = false; return }
+        guard let variable else {
+            reader.report(path, body, "\"addExp\" needs a continuous \"attribute\" or a \"variable\"")
+            ok = false
+            return
+        }
+        actions.append(.addExp(variable: variable, intercept: intercept, slope: slope))
     }
 
     func resolveVariable(_ name: String, _ node: JSONNode?, _ path: String) -> Variable? {
@@ -249,7 +269,8 @@ extension TemplateDecoder {
         return nil
     }
 
-    static let distributionFamilies = ["fixed", "normal", "lognormal", "gamma", "weibull", "exponential", "uniform"]
+    static let distributionFamilies = ["fixed", "normal", "lognormal", "gamma", "weibull", "exponential", "uniform",
+                                       "logistic"]
 
     /// A distribution: `{"lognormal": {"median": …, "sigma": …}, "min": …, "max": …, "randomEffect": …}`.
     func distribution(_ node: JSONNode?, _ path: String) -> Distribution {
@@ -298,6 +319,7 @@ extension TemplateDecoder {
         case "weibull": if let v = params(["scale", "shape"]) { family = .weibull(scale: v[0], shape: v[1]) }
         case "exponential": if let v = params(["mean"]) { family = .exponential(mean: v[0]) }
         case "uniform": if let v = params(["min", "max"]) { family = .uniform(min: v[0], max: v[1]) }
+        case "logistic": if let v = params(["mean", "variance"]) { family = .logistic(mean: v[0], variance: v[1]) }
         default: break
         }
         var result = Distribution(family ?? .fixed(Predictor(0)))
@@ -331,6 +353,7 @@ extension TemplateDecoder {
         case .gamma(let mean, let sd): positive = [("mean", mean), ("sd", sd)]
         case .weibull(let scale, let shape): positive = [("scale", scale), ("shape", shape)]
         case .exponential(let mean): positive = [("mean", mean)]
+        case .logistic(_, let variance): positive = [("variance", variance)]
         case .uniform(let lo, let hi):
             if lo.isConstant && hi.isConstant && lo.base > hi.base {
                 reader.report(path, node, "uniform min is greater than max")

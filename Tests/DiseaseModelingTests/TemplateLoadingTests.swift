@@ -185,6 +185,15 @@ private let causeA = #""id": "a", "text": "A", "codes": [{"system": "local", "co
          "\"logarithmic\" is not one of \"linear\", \"log\""),
         (#""noise": {"sd": 1}"#, #""noise": {"sd": 1}, "plotScale": 10"#, "$.measures[0].plotScale",
          "expected a string"),
+        // Issue 15: Langbehn's onset from CAG needs an exponential term and a logistic distribution.
+        (#""lognormal": {"median": 20, "sigma": 0.3}"#,
+         #""logistic": {"mean": {"value": 21, "effects": [{"attribute": "repeats", "addExp": {"intercept": 9}}]}, "variance": 30}"#,
+         "$.onset.age.logistic.mean.effects[0].addExp", "missing required key \"slope\""),
+        (#""lognormal": {"median": 20, "sigma": 0.3}"#,
+         #""logistic": {"mean": {"value": 21, "effects": [{"sex": "male", "addExp": {"intercept": 9, "slope": -0.1}}]}, "variance": 30}"#,
+         "$.onset.age.logistic.mean.effects[0].addExp", "needs a continuous \"attribute\" or a \"variable\""),
+        (#""lognormal": {"median": 20, "sigma": 0.3}"#, #""logistic": {"mean": 40, "variance": -3}"#, "$.onset.age",
+         "variance must be positive"),
         // Issue 10: causes of death, one of which takes the background.
         (excessLine, #""excess": {"value": 0}, "causes": [{"# + causeA + #"}]}"#,
          "$.mortality.causes", "exactly one cause must take the background"),
