@@ -39,7 +39,15 @@ import ZebraTestSupport
     @Test func diseasesListsTheShippedTemplates() {
         let (code, out, _) = run(["diseases"] + models)
         #expect(code == 0)
-        for id in ["fabry", "friedreich-ataxia", "gaucher"] { #expect(out.contains(id)) }
+        let ids = TestSupport.shippedDiseases
+        #expect(ids.count >= 3)
+        for id in ids { #expect(out.contains(id + " ")) }
+        #expect(!out.contains("INVALID"))
+        let (sourcesCode, cited, _) = run(["diseases", "--sources"] + models)
+        #expect(sourcesCode == 0)
+        // Every template's citations, in full: FA's Campuzano 1996 and Fabry's Wanner 2010 among them.
+        #expect(cited.contains("Campuzano V, Montermini L"))
+        #expect(cited.contains("    wanner2010: Wanner"))
     }
 
     @Test func validateTemplateExplainsProblems() throws {

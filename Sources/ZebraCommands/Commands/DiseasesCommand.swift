@@ -6,7 +6,9 @@ import Serialization
 struct DiseasesCommand: ZebraCommand {
     static let specification = CommandSpecification(
         name: "diseases", abstract: "List the disease templates found, with a one-line description each.",
-        options: [Shared.templates])
+        options: [Shared.templates, sources])
+
+    static let sources = Flag("sources", help: "Also print every published source each template cites, in full.")
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
         let library = try templateLibrary(arguments)
@@ -20,6 +22,12 @@ struct DiseasesCommand: ZebraCommand {
                 let t = try DiseaseTemplate.load(from: file)
                 let id = t.id + String(repeating: " ", count: max(2, 20 - t.id.count))
                 console.print("\(id)\(t.name) (v\(t.version)): \(t.description)")
+                if arguments[sources] {
+                    // Sorted by key so that the listing is the same on every run.
+                    for key in t.sources.keys.sorted() { console.print("    \(key): \(t.sources[key]!)") }
+                } else {
+                    console.print("    \(t.sources.count) sources (zebra diseases --sources lists them)")
+                }
             } catch {
                 failures += 1
                 let name = OutputPaths.baseName(file)
