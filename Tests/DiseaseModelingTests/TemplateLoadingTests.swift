@@ -4,7 +4,7 @@ import ZebraTestSupport
 @testable import DiseaseModeling
 
 @Suite struct ShippedTemplateTests {
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher", "duchenne"])
     func shippedTemplatesLoad(id: String) throws {
         let t = try TestSupport.shippedTemplate(id)
         #expect(t.id == id)

@@ -32,7 +32,7 @@ import ZebraTestSupport
 
     /// Each shipped model still loads against its shipped template: prose and display keys (notes,
     /// reference ranges, plot scales) may change, the digest the model was trained against may not.
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher", "duchenne"])
     func shippedModelsMatchTheirTemplatesDigest(id: String) throws {
         let template = try TestSupport.shippedTemplate(id)
         let path = "\(TestSupport.modelsDirectory)/\(id).model"
