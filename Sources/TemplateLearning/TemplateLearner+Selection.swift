@@ -32,6 +32,9 @@ extension TemplateLearner {
         var next = now
         switch now.target {
         case .sexMix:
+            // A one-sex disease (X-linked DMD: all boys) keeps its mix: the odds are infinite or zero,
+            // and the clamp below would otherwise invent patients of the other sex.
+            guard now.value > 0, now.value < 1 else { return now }
             let simulated = Double(registry.filter { $0.sex == .male }.count) / Double(registry.count)
             let odds = now.value / (1 - now.value) * oddsRatio(target.value, simulated)
             next.value = min(max(odds / (1 + odds), 0.01), 0.99)
