@@ -47,6 +47,19 @@ import ZebraTestSupport
         #expect(men > 0.6 && men < 1.6, "mortality in men ×\(men) with nothing planted")
     }
 
+    /// An X-linked disease seen only in boys stays so: learning must not invent girls (the mix's odds are
+    /// infinite, and the learner's clamp to [0.01, 0.99] once made 1 % of Duchenne patients female).
+    @Test func aOneSexDiseaseKeepsItsSexMix() throws {
+        let dmd = try TestSupport.shippedTemplate("duchenne")
+        try #require(dmd.population.maleProbability == 1)
+        let records = Self.registry(dmd, patients: 200, seed: 47)
+        try #require(records.count == 200)
+        let learned = try Self.learn(dmd, from: records)
+        let mix = learned.first { $0.target == .sexMix }?.value ?? 1
+        #expect(mix == 1)
+        #expect(try dmd.adjusted(by: learned).population.maleProbability == 1)
+    }
+
     @Test func aSexEffectOnProgressionIsLearned() throws {
         let fa = try TestSupport.shippedTemplate("friedreich-ataxia")
         let truth = try fa.adjusted(by: [TemplateAdjustment(target: .measureSlope(measure: "mfars"),
