@@ -5,7 +5,7 @@ import Timelines
 /// Runs the calibration checks defined for a template's disease.
 package enum Calibration {
     /// The diseases with calibration targets.
-    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher", "duchenne", "pompe-late-onset"]
+    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher", "duchenne", "pompe-late-onset", "progressive-supranuclear-palsy"]
 
     /// Simulates `patients` patients per cohort and compares with the published figures.
     package static func run(template: DiseaseTemplate, patients: Int, seed: UInt64,
@@ -18,6 +18,7 @@ package enum Calibration {
         case "gaucher": checks = GaucherCalibration(cohorts).checks()
         case "pompe-late-onset": checks = PompeCalibration(cohorts).checks()
         case "duchenne": checks = DuchenneCalibration(cohorts).checks()
+        case "progressive-supranuclear-palsy": checks = ProgressiveSupranuclearPalsyCalibration(cohorts).checks()
         default:
             throw CalibrationError(message: "no calibration targets are defined for \"\(template.id)\"; "
                 + "calibrated diseases: \(diseases.joined(separator: ", "))")
