@@ -206,22 +206,26 @@ package struct TemplateLearner: Sendable {
         return result
     }
 
-    /// Each seed record's window. A patient who died would have been followed for as long as a
-    /// patient still alive at the same point was (their follow-ups, longer than the time to the
-    /// death, taken in turn), and at most to the extract date. The registry's enrolment period runs
-    /// from the first seed record's entry to the last's.
+    /// Each seed record's window. A patient who died would have been followed for as long as the
+    /// registry follows its patients: a follow-up drawn from the censoring distribution given that it
+    /// outlasts the time to the death, and at most to the extract date. The censoring distribution is
+    /// the reverse Kaplan–Meier estimate (Schemper & Smith 1996: ends of follow-up are the events,
+    /// deaths censor them), not the survivors' follow-ups: those are short when deaths are common,
+    /// because the patients with long follow-ups are the ones who lived to die, and twins followed
+    /// that briefly would die too seldom. The registry's enrolment period runs from the first seed
+    /// record's entry to the last's.
     func registryWindows(_ sequences: [PatientSequence], graceYears: Double) -> [RegistryWindow] {
         let extract = sequences.map { $0.birth.adding(years: $0.visits.last!.age) }.max()!
         let entries = sequences.map { $0.birth.adding(years: $0.visits.first!.age) }
         let opened = entries.min()!, closes = entries.max()!
-        let followUps = sequences.filter { $0.deathAge == nil }.map { $0.visits.last!.age - $0.visits.first!.age }
-            .sorted()
+        let followUp = FollowUpDistribution(sequences)
         func potentialExit(_ s: PatientSequence, _ i: Int) -> Double {
             let entry = s.visits.first!.age, toExtract = max(s.birth.years(to: extract), entry)
             let lived = (s.deathAge ?? entry) - entry
-            let longer = followUps.filter { $0 >= lived }
-            guard !longer.isEmpty else { return toExtract }
-            return min(entry + longer[(i &* 40_503) % longer.count], toExtract)
+            // A fixed spread of quantiles over the patients (the same in every round and run).
+            let u = (Double((i &* 40_503) % 10_007) + 0.5) / 10_007
+            guard let years = followUp.quantile(u, given: lived) else { return toExtract }
+            return min(entry + years, toExtract)
         }
         return sequences.enumerated().map { i, s in
             var categories: [Int: Int] = [:], numbers: [Int: Double] = [:]
