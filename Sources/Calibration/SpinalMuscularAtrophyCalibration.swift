@@ -107,6 +107,16 @@ struct SpinalMuscularAtrophyCalibration {
                              source: "Finkel 2017 (sham arm)", target: 3, simulated: 100 * endear.shamResponders,
                              tolerance: 4, toleranceReason: "sham arm n = 37: 1 responder, 95 % CI 0-14 %",
                              sampleSize: endear.shamCount),
+            CalibrationCheck(name: "ENDEAR-like untreated infants: death or permanent ventilation in 13 months (%)",
+                             source: "Finkel 2017 (sham arm)", target: 68, simulated: 100 * endear.shamEventFraction,
+                             tolerance: 15,
+                             toleranceReason: "2 x combined SE: 28 of 41 sham infants (SE 7.3) and MC SE 2; Kaplan–Meier "
+                                 + "from 5.4 months of age",
+                             sampleSize: endear.shamCount),
+            CalibrationCheck(name: "ENDEAR-like infants on nusinersen: sitting without support within 13 months (%)",
+                             source: "Finkel 2017", target: 8, simulated: 100 * endear.sitting, tolerance: 11.5,
+                             toleranceReason: "2 x combined SE: 6 of 73 (SE 3.2) and about 30 simulated infants followed 13 months (MC SE 4.8)",
+                             sampleSize: endear.sittingCount),
             CalibrationCheck(name: "ENDEAR-like infants: hazard ratio of death or permanent ventilation, 13 months",
                              source: "Finkel 2017", target: 0.53, simulated: endear.hazardRatio, tolerance: 0.3,
                              toleranceReason: "2 x combined SE: published 95 % CI 0.32-0.89 (SE about 0.14 on the HR "
@@ -155,7 +165,10 @@ struct SpinalMuscularAtrophyCalibration {
     /// at the index. Treated: nusinersen started by 7 months of age (index = start). Untreated: index at
     /// 5.4 months (about ENDEAR's median age at first dose).
     func endearComparison() -> (responders: Double, shamResponders: Double, hazardRatio: Double,
-                                treatedCount: Int, shamCount: Int) {
+                                treatedCount: Int, shamCount: Int, shamEventFraction: Double,
+                                sitting: Double, sittingCount: Int) {
+        let sits = c.state("sits-on-treatment")
+        var sat: [Bool] = []
         let m = c.measure("chop-intend"), drug = c.state("nusinersen")
         func eligible(_ p: SimulatedPatient) -> Bool { type(p) == 0 && copies(p) == 2 }
         var treatedEvents: [(time: Double, event: Bool)] = [], shamEvents: [(time: Double, event: Bool)] = []
@@ -171,6 +184,9 @@ struct SpinalMuscularAtrophyCalibration {
         for p in c.treated where eligible(p) {
             guard let start = p.course.entryAge(of: drug), start <= 7.0 / 12, eventAge(p) > start else { continue }
             treatedEvents.append(follow(p, from: start))
+            if eventAge(p) > start + 13.0 / 12 {
+                sat.append(p.course.entryAge(of: sits).map { $0 <= start + 13.0 / 12 } ?? false)
+            }
             if let r = responded(p, from: start) { treatedResponse.append(r) }
         }
         let shamIndex = 5.4 / 12
@@ -181,6 +197,6 @@ struct SpinalMuscularAtrophyCalibration {
         let st = Summary.kaplanMeier(treatedEvents, at: 13.0 / 12), sc = Summary.kaplanMeier(shamEvents, at: 13.0 / 12)
         let hr = (st > 0 && sc > 0 && sc < 1) ? log(st) / log(sc) : .nan
         return (Summary.fraction(treatedResponse), Summary.fraction(shamResponse), hr,
-                treatedEvents.count, shamEvents.count)
+                treatedEvents.count, shamEvents.count, 1 - sc, Summary.fraction(sat), sat.count)
     }
 }
