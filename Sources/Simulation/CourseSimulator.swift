@@ -341,9 +341,19 @@ struct CourseRun {
     }
 
     /// Starts a new segment for every running measure at `now`, continuous in value.
+    ///
+    /// A running approach keeps its remaining distance to a goal that has moved with the slope since its
+    /// segment began: a segment is `goal + s·dt` plus a decaying deviation, so the next one starts from that
+    /// moved goal. Restarting from the goal as set at treatment start would pull the measure back to it at
+    /// every later event, undoing the progression in between (a wheelchair user's motor score falling back).
     mutating func resegment() {
         for m in template.measures.indices where !course.segments[m].isEmpty {
             let y = course.value(ofMeasure: m, atAge: now)
+            // The same approach as the last segment's (not one a treatment has just started or restarted).
+            if let goal = approach[m], let last = course.segments[m].last, last.rate > 0,
+               last.target == goal.target, last.rate == goal.rate {
+                approach[m] = (last.target + last.slope * (now - last.startAge), goal.rate)
+            }
             let a = approach[m]
             let segment = MeasureSegment(startAge: now, startValue: y, slope: slope(m),
                                          target: a?.target ?? y, rate: a?.rate ?? 0)
