@@ -4,14 +4,15 @@ import Statistics
 
 /// Moves natural-history event times so that the treated arm's survival is `S₀(t)^h`: a marginal
 /// hazard ratio of `h` from the index date, where `S₀` is the pool's Kaplan–Meier curve of time to
-/// the event (death censoring). Each patient keeps their rank: `t' = S₀⁻¹(S₀(t)^(1/h))`.
+/// the event (death censoring), or to the event or death when the estimand makes death part of the
+/// endpoint (composite). Each patient keeps their rank: `t' = S₀⁻¹(S₀(t)^(1/h))`.
 struct EventTimeTransform: Sendable {
     let times: [Double]
     let survival: [Double]
 
-    init(pool: [PoolPatient]) throws(TrialDesignError) {
+    init(pool: [PoolPatient], deathIsEvent: Bool = false) throws(TrialDesignError) {
         let t = pool.map { min($0.followUp.eventTime, $0.followUp.deathTime) }
-        let e = pool.map { $0.followUp.eventTime <= $0.followUp.deathTime }
+        let e = pool.map { deathIsEvent || $0.followUp.eventTime <= $0.followUp.deathTime }
         guard e.contains(true) else {
             throw TrialDesignError("no endpoint events in the natural-history pool: a hazard ratio cannot be imposed")
         }
@@ -47,15 +48,21 @@ struct EventTimeTransform: Sendable {
 struct EffectImposer: Sendable {
     var effect: TreatmentEffect
     var transform: EventTimeTransform?
+    /// Whether death is part of the endpoint (a composite strategy for it): the hazard ratio then acts on
+    /// the time to the event or death, as the control arm's composite endpoint counts it. Imposed on the
+    /// event alone, with a treated patient's death only censoring, the treated arm would be spared the
+    /// deaths the controls are charged with, and every design would overstate the effect.
+    var deathIsEvent = false
 
     init(effect: TreatmentEffect, pool: [PoolPatient], plan: TrialPlan) throws(TrialDesignError) {
         self.effect = effect
+        deathIsEvent = plan.specification.intercurrentEvents.contains { $0.event == "death" && $0.strategy == .composite }
         if case .hazardRatio = effect {
             guard plan.specification.endpoint.isTimeToEvent else {
                 throw TrialDesignError("a hazard ratio needs a time-to-event endpoint; this trial's "
                     + "endpoint is a \(plan.specification.endpoint.summary)")
             }
-            transform = try EventTimeTransform(pool: pool)
+            transform = try EventTimeTransform(pool: pool, deathIsEvent: deathIsEvent)
         } else if plan.specification.endpoint.isTimeToEvent {
             throw TrialDesignError("a time-to-event endpoint needs the effect as a hazard ratio, not \(effect.summary)")
         }
@@ -80,9 +87,10 @@ struct EffectImposer: Sendable {
         if effect.isNull { return (s, 0) }
         switch effect {
         case .hazardRatio(let h):
-            let t = transform?.apply(p.followUp.eventTime, hazardRatio: h) ?? p.followUp.eventTime
+            let natural = deathIsEvent ? min(p.followUp.eventTime, p.followUp.deathTime) : p.followUp.eventTime
+            let t = transform?.apply(natural, hazardRatio: h) ?? natural
             let censor = min(p.followUp.deathTime, plan.horizonYears)
-            if plan.endpointIsDeath {
+            if plan.endpointIsDeath || deathIsEvent {
                 s.event = t <= plan.horizonYears
                 s.time = min(t, plan.horizonYears)
             } else {
