@@ -14,6 +14,15 @@ package enum DisplayUnit {
         u = u.replacingOccurrences(of: "m2.7", with: "m^2.7").replacingOccurrences(of: "m2", with: "m²")
         return u
     }
+
+    /// The unit after a value: a counted thing in the singular after exactly one ("1 copy", "2 copies").
+    package static func text(_ ucum: String?, after value: Double?) -> String {
+        let plural = text(ucum)
+        guard value == 1, ucum?.hasPrefix("{") == true, !plural.contains(" ") else { return plural }
+        if plural.hasSuffix("ies") { return String(plural.dropLast(3)) + "y" }
+        if plural.hasSuffix("s") && !plural.hasSuffix("ss") { return String(plural.dropLast()) }
+        return plural
+    }
 }
 
 /// Numbers at the decimals a record keeps, and reference ranges.

@@ -167,7 +167,7 @@ private struct RowBuilder {
         if let a = attributeOf[e.concept] {
             let concept = table[e.concept]
             let value = e.kind == .codedValue ? table[e.related].text
-                : "\(DisplayNumber.text(e.value, decimals: concept.decimals)) \(DisplayUnit.text(concept.unit))"
+                : "\(DisplayNumber.text(e.value, decimals: concept.decimals)) \(DisplayUnit.text(concept.unit, after: e.value))"
             let text = "\(template.attributes[a].concept.text): \(value.trimmingCharacters(in: .whitespaces))"
             attributes.append((text, e.day))
             rows.append(.init(day: e.day, age: age, entry: .attribute, text: text))

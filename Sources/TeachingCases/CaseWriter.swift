@@ -51,7 +51,7 @@ package struct CaseWriter: Sendable {
             && r.fill($0.seenBy) != nil && r.fill($0.history) != nil }) else { return nil }
         let features = features(of: r)
         let seenBy = fill(presentation.seenBy) ?? presentation.seenBy
-        let age = Placeholders.age(r.age(on: diagnosis))
+        let adjective = Placeholders.ageAdjective(r.age(on: diagnosis))
         let person = fill("{person}") ?? ""
         var history = [fill(presentation.history)].compactMap { $0 }.filter { !$0.isEmpty }
         if let onsetText = fill("First symptoms at age {onset.age} ({onset.year}); diagnosis at {diagnosis.age} "
@@ -77,7 +77,7 @@ package struct CaseWriter: Sendable {
         let stages = stages(r, from: diagnosis, fill: { fill($0, $1) })
         let c = TeachingCase(
             number: number, patientID: r.timeline.id, disease: template.condition.text,
-            title: "\(Self.article(age)) \(age)-year-old \(person) seen by \(seenBy)",
+            title: "\(Self.article(adjective)) \(adjective) \(person) seen by \(seenBy)",
             difficulty: features.contains(where: \.atypical) ? .atypical : .typical,
             features: features.map { ($0.id, $0.label, $0.atypical) },
             presentationID: presentation.id,
@@ -102,8 +102,10 @@ package struct CaseWriter: Sendable {
     }
 
     /// "An" before ages read with a vowel sound (8, 11, 18, 80-89), "A" otherwise.
-    static func article(_ age: String) -> String {
-        age.hasPrefix("8") || age == "11" || age == "18" ? "An" : "A"
+    /// "An" before a number said with a vowel (8, 11, 18, 80-89), else "A".
+    static func article(_ words: String) -> String {
+        let number = String(words.prefix { $0.isNumber })
+        return number.hasPrefix("8") || number == "11" || number == "18" ? "An" : "A"
     }
 
     /// A question with its placeholders filled; nil when the record cannot fill them.
@@ -132,7 +134,7 @@ package struct CaseWriter: Sendable {
         }
         for a in template.attributes {
             guard let recorded = r.attributes[a.id], recorded.day == visit.day else { continue }
-            let unit = DisplayUnit.text(a.concept.unit)
+            let unit = DisplayUnit.text(a.concept.unit, after: recorded.number)
             let text = recorded.category ?? recorded.text
             out.append(.init(name: a.concept.text, text: text, unit: recorded.category != nil ? "" : unit, flag: "",
                              range: "", day: visit.day))

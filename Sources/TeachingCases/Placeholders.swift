@@ -46,8 +46,19 @@ package enum Placeholders {
         }
     }
 
-    /// Whole years, as clinicians give ages ("14").
-    static func age(_ years: Double) -> String { String(Int(max(0, years).rounded(.down))) }
+    /// Whole years, as clinicians give ages ("14"); under two, whole months ("5 months"), as paediatricians do.
+    static func age(_ years: Double) -> String {
+        guard years < 2 else { return String(Int(years.rounded(.down))) }
+        let months = Int(max(0, years * 12).rounded(.down))
+        return months == 0 ? "under a month" : months == 1 ? "1 month" : "\(months) months"
+    }
+
+    /// An age before a noun: "14-year-old", "5-month-old", "newborn".
+    static func ageAdjective(_ years: Double) -> String {
+        guard years < 2 else { return "\(Int(years.rounded(.down)))-year-old" }
+        let months = Int(max(0, years * 12).rounded(.down))
+        return months == 0 ? "newborn" : "\(months)-month-old"
+    }
 
     /// A duration in words: "8 months", "1 year", "12 years".
     static func duration(_ years: Double) -> String {
@@ -180,8 +191,8 @@ extension CaseRecord {
     /// A value with its unit, at the decimals the record keeps: "52.3 mL/min/1.73 m²".
     package func shown(_ value: Double, _ m: Int) -> String {
         let c = template.measures[m].concept
-        let unit = DisplayUnit.text(c.unit)
         let number = DisplayNumber.text(value, decimals: c.decimals)
+        let unit = DisplayUnit.text(c.unit, after: Double(number))
         return unit.isEmpty ? number : "\(number) \(unit)"
     }
 
