@@ -1,10 +1,14 @@
+import Foundation
 import Testing
 import TrialDesign
+import ZebraTestSupport
 
 /// Trial files: the examples resolve against their templates; mistakes are reported with the
 /// file, line and JSON path, and names the template lacks are named.
 struct SpecificationTests {
     @Test(arguments: ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json", "fabry-egfr-slope.json",
+                      "duchenne-6mwd.json", "pompe-late-onset-lots.json", "spinal-muscular-atrophy-endear.json",
+                      "huntington-tfc.json", "progressive-supranuclear-palsy-pspr.json",
                       "gaucher-spleen.json"])
     func exampleTrialsResolve(file: String) throws {
         let plan = try Fixtures.plan(file)
@@ -18,11 +22,15 @@ struct SpecificationTests {
         }
     }
 
+    /// Every example in DiseaseModels/trials loads against its template; together they cover the three
+    /// original diseases and the trials designers most often need (SMA, DMD, late-onset Pompe; issue 15).
     @Test func examplesCoverEveryDisease() throws {
-        let diseases = try ["friedreich-ataxia-moxie.json", "friedreich-ataxia-ambulation.json",
-                            "fabry-egfr-slope.json", "gaucher-spleen.json"]
-            .map { try Fixtures.plan($0).template.id }
-        #expect(Set(diseases) == ["friedreich-ataxia", "fabry", "gaucher"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.trialsDirectory)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        try #require(files.count >= 8)
+        let diseases = try files.map { try Fixtures.plan($0).template.id }
+        #expect(Set(diseases).isSuperset(of: ["friedreich-ataxia", "fabry", "gaucher", "spinal-muscular-atrophy",
+                                              "duchenne", "pompe-late-onset"]))
     }
 
     @Test func moxieExampleReadsAsWritten() throws {
