@@ -5,7 +5,7 @@ import Timelines
 /// Runs the calibration checks defined for a template's disease.
 package enum Calibration {
     /// The diseases with calibration targets.
-    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher"]
+    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher", "multiple-system-atrophy"]
 
     /// Simulates `patients` patients per cohort and compares with the published figures.
     package static func run(template: DiseaseTemplate, patients: Int, seed: UInt64,
@@ -16,6 +16,7 @@ package enum Calibration {
         case "friedreich-ataxia": checks = FriedreichCalibration(cohorts).checks()
         case "fabry": checks = FabryCalibration(cohorts).checks()
         case "gaucher": checks = GaucherCalibration(cohorts).checks()
+        case "multiple-system-atrophy": checks = MultipleSystemAtrophyCalibration(cohorts).checks()
         default:
             throw CalibrationError(message: "no calibration targets are defined for \"\(template.id)\"; "
                 + "calibrated diseases: \(diseases.joined(separator: ", "))")
