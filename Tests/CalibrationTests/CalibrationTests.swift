@@ -8,7 +8,7 @@ import ZebraTestSupport
 /// Each shipped template against its published figures, on 2,000 simulated patients per cohort.
 /// The table is printed so that a run's log shows target, source, simulated value and tolerance.
 @Suite struct CalibrationTests {
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher", "multiple-system-atrophy"])
     func templateMatchesPublishedFigures(id: String) throws {
         let template = try TestSupport.shippedTemplate(id)
         let report = try Calibration.run(template: template, patients: 2000, seed: 2024, threads: 2)
@@ -21,7 +21,7 @@ import ZebraTestSupport
     }
 
     /// The default path: the shipped learned template (DiseaseModels/<id>.model) against the same figures.
-    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher"])
+    @Test(arguments: ["friedreich-ataxia", "fabry", "gaucher", "multiple-system-atrophy"])
     func shippedLearnedTemplateMatchesPublishedFigures(id: String) throws {
         let template = try TestSupport.shippedTemplate(id)
         let path = "\(TestSupport.modelsDirectory)/\(id).model"
