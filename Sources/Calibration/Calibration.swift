@@ -5,7 +5,7 @@ import Timelines
 /// Runs the calibration checks defined for a template's disease.
 package enum Calibration {
     /// The diseases with calibration targets.
-    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher", "duchenne", "huntington", "pompe-late-onset", "progressive-supranuclear-palsy", "spinal-muscular-atrophy"]
+    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher", "duchenne", "huntington", "multiple-system-atrophy", "pompe-late-onset", "progressive-supranuclear-palsy", "spinal-muscular-atrophy"]
 
     /// Simulates `patients` patients per cohort and compares with the published figures.
     package static func run(template: DiseaseTemplate, patients: Int, seed: UInt64,
@@ -21,6 +21,7 @@ package enum Calibration {
         case "progressive-supranuclear-palsy": checks = ProgressiveSupranuclearPalsyCalibration(cohorts).checks()
         case "spinal-muscular-atrophy": checks = SpinalMuscularAtrophyCalibration(cohorts).checks()
         case "huntington": checks = HuntingtonCalibration(cohorts).checks()
+        case "multiple-system-atrophy": checks = MultipleSystemAtrophyCalibration(cohorts).checks()
         default:
             throw CalibrationError(message: "no calibration targets are defined for \"\(template.id)\"; "
                 + "calibrated diseases: \(diseases.joined(separator: ", "))")
