@@ -4,28 +4,31 @@ import Timelines
 
 /// Runs the calibration checks defined for a template's disease.
 package enum Calibration {
+    /// Each calibrated disease and the checks that compare its simulated cohorts with published figures.
+    private static let targets: [(id: String, checks: @Sendable (CalibrationCohorts) -> [CalibrationCheck])] = [
+        ("friedreich-ataxia", { FriedreichCalibration($0).checks() }),
+        ("fabry", { FabryCalibration($0).checks() }),
+        ("gaucher", { GaucherCalibration($0).checks() }),
+        ("duchenne", { DuchenneCalibration($0).checks() }),
+        ("huntington", { HuntingtonCalibration($0).checks() }),
+        ("multiple-system-atrophy", { MultipleSystemAtrophyCalibration($0).checks() }),
+        ("pompe-late-onset", { PompeCalibration($0).checks() }),
+        ("progressive-supranuclear-palsy", { ProgressiveSupranuclearPalsyCalibration($0).checks() }),
+        ("spinal-muscular-atrophy", { SpinalMuscularAtrophyCalibration($0).checks() }),
+    ]
+
     /// The diseases with calibration targets.
-    package static let diseases = ["friedreich-ataxia", "fabry", "gaucher", "duchenne", "huntington", "multiple-system-atrophy", "pompe-late-onset", "progressive-supranuclear-palsy", "spinal-muscular-atrophy"]
+    package static var diseases: [String] { targets.map(\.id) }
 
     /// Simulates `patients` patients per cohort and compares with the published figures.
     package static func run(template: DiseaseTemplate, patients: Int, seed: UInt64,
                             threads: Int) throws(CalibrationError) -> CalibrationReport {
-        let checks: [CalibrationCheck]
-        let cohorts = CalibrationCohorts(template: template, patients: patients, seed: seed, threads: threads)
-        switch template.id {
-        case "friedreich-ataxia": checks = FriedreichCalibration(cohorts).checks()
-        case "fabry": checks = FabryCalibration(cohorts).checks()
-        case "gaucher": checks = GaucherCalibration(cohorts).checks()
-        case "pompe-late-onset": checks = PompeCalibration(cohorts).checks()
-        case "duchenne": checks = DuchenneCalibration(cohorts).checks()
-        case "progressive-supranuclear-palsy": checks = ProgressiveSupranuclearPalsyCalibration(cohorts).checks()
-        case "spinal-muscular-atrophy": checks = SpinalMuscularAtrophyCalibration(cohorts).checks()
-        case "huntington": checks = HuntingtonCalibration(cohorts).checks()
-        case "multiple-system-atrophy": checks = MultipleSystemAtrophyCalibration(cohorts).checks()
-        default:
+        guard let target = targets.first(where: { $0.id == template.id }) else {
             throw CalibrationError(message: "no calibration targets are defined for \"\(template.id)\"; "
                 + "calibrated diseases: \(diseases.joined(separator: ", "))")
         }
+        let cohorts = CalibrationCohorts(template: template, patients: patients, seed: seed, threads: threads)
+        let checks = target.checks(cohorts)
         return CalibrationReport(disease: template.name, templateVersion: template.version, patients: patients,
                                  seed: seed, checks: checks)
     }

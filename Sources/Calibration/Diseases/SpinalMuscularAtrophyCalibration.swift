@@ -72,17 +72,21 @@ struct SpinalMuscularAtrophyCalibration {
                              toleranceReason: "n = 240 with censoring: SE about 3.5 points", sampleSize: type2Deaths.count),
             CalibrationCheck(name: "type 3a (onset < 3 y): walking 10 y after onset (%)", source: "Zerres 1997",
                              target: 70.3, simulated: 100 * Summary.kaplanMeier(type3a, at: 10), tolerance: 10,
-                             toleranceReason: "2 x combined SE: published n = 195 (SE 3.3) and about 140 simulated type 3a (MC SE 3.9)", sampleSize: type3a.count),
+                             toleranceReason: "2 x combined SE: published n = 195 (SE 3.3) and about 140 simulated "
+                                 + "type 3a (MC SE 3.9)", sampleSize: type3a.count),
             CalibrationCheck(name: "type 3a (onset < 3 y): walking 40 y after onset (%)", source: "Zerres 1997",
                              target: 22.0, simulated: 100 * Summary.kaplanMeier(type3a, at: 40), tolerance: 12,
-                             toleranceReason: "2 x combined SE: published n = 195, few followed 40 y (SE about 4.5) and MC SE about 4",
+                             toleranceReason: "2 x combined SE: published n = 195, few followed 40 y (SE about 4.5) "
+                                 + "and MC SE about 4",
                              sampleSize: type3a.count),
             CalibrationCheck(name: "type 3b (onset >= 3 y): walking 10 y after onset (%)", source: "Zerres 1997",
                              target: 96.7, simulated: 100 * Summary.kaplanMeier(type3b, at: 10), tolerance: 5,
-                             toleranceReason: "2 x combined SE: published n = 134 (SE 1.6) and MC SE 1.7", sampleSize: type3b.count),
+                             toleranceReason: "2 x combined SE: published n = 134 (SE 1.6) and MC SE 1.7",
+                             sampleSize: type3b.count),
             CalibrationCheck(name: "type 3b (onset >= 3 y): walking 40 y after onset (%)", source: "Zerres 1997",
                              target: 58.7, simulated: 100 * Summary.kaplanMeier(type3b, at: 40), tolerance: 14,
-                             toleranceReason: "2 x combined SE: published n = 134, few followed 40 y (SE about 5) and about 115 simulated (MC SE about 5)",
+                             toleranceReason: "2 x combined SE: published n = 134, few followed 40 y (SE about 5) and "
+                                 + "about 115 simulated (MC SE about 5)",
                              sampleSize: type3b.count),
             CalibrationCheck(name: "CHERISH-like untreated type 2, age 2-9 sitting: HFMSE change in 15 months",
                              source: "Mercuri 2018 (sham arm)", target: -1.0, simulated: sham.mean, tolerance: 1.2,
@@ -101,7 +105,8 @@ struct SpinalMuscularAtrophyCalibration {
                              source: "Finkel 2017", target: 71, simulated: 100 * endear.responders,
                              tolerance: 15,
                              toleranceReason: "2 x combined SE: nusinersen arm n = 73 (SE 5.3) and about 55 simulated "
-                                 + "treated infants (MC SE 6); noise-free scores (ENDEAR measured at the last visit, up to 13 months)",
+                                 + "treated infants (MC SE 6); noise-free scores (ENDEAR measured at the last "
+                                 + "visit, up to 13 months)",
                              sampleSize: endear.treatedCount),
             CalibrationCheck(name: "ENDEAR-like untreated infants: CHOP INTEND +4 or more at 6 months (%)",
                              source: "Finkel 2017 (sham arm)", target: 3, simulated: 100 * endear.shamResponders,
@@ -115,7 +120,8 @@ struct SpinalMuscularAtrophyCalibration {
                              sampleSize: endear.shamCount),
             CalibrationCheck(name: "ENDEAR-like infants on nusinersen: sitting without support within 13 months (%)",
                              source: "Finkel 2017", target: 8, simulated: 100 * endear.sitting, tolerance: 11.5,
-                             toleranceReason: "2 x combined SE: 6 of 73 (SE 3.2) and about 30 simulated infants followed 13 months (MC SE 4.8)",
+                             toleranceReason: "2 x combined SE: 6 of 73 (SE 3.2) and about 30 simulated infants "
+                                 + "followed 13 months (MC SE 4.8)",
                              sampleSize: endear.sittingCount),
             CalibrationCheck(name: "ENDEAR-like infants: hazard ratio of death or permanent ventilation, 13 months",
                              source: "Finkel 2017", target: 0.53, simulated: endear.hazardRatio, tolerance: 0.3,
