@@ -30,6 +30,8 @@ package struct RegistryWindow: Sendable {
     /// diagnosed, alive and the registry open, so a twin diagnosed long before the entry age, who
     /// had a longer chance to enrol, is accepted less often.
     package var enrolment: ClosedRange<Double>?
+    /// The age on the extract date: nothing after it reaches the record, grace or not.
+    package var extractAge: Double = .infinity
 
     package init(sex: Sex, birth: CalendarDay, categories: [Int: Int], numbers: [Int: Double] = [:], entryAge: Double,
                  exitAge: Double, graceYears: Double = 0, yearsDiagnosedAtEntry: Double? = nil,
@@ -115,7 +117,7 @@ extension CohortSimulator {
         var ids = root.substream(k + 3)
         let exit = entry + max(0, window.exitAge - window.entryAge)
         let lastVisit = min(exit + 1 / CalendarDay.daysPerYear, course.deathAge)
-        let endAge = min(exit + window.graceYears, course.deathAge)
+        let endAge = min(exit + window.graceYears, course.deathAge, max(window.extractAge, exit))
         let ages = builder.visitAges(for: course, from: entry, until: lastVisit, rng: &visits)
         let id = uuidString(ids.next(), ids.next())
         let timeline = builder.timeline(id: id, course: course, visits: ages, endAge: endAge, noise: &noise)

@@ -135,7 +135,8 @@ package struct CaseWriter: Sendable {
         for a in template.attributes {
             guard let recorded = r.attributes[a.id], recorded.day == visit.day else { continue }
             let unit = DisplayUnit.text(a.concept.unit, after: recorded.number)
-            let text = recorded.category ?? recorded.text
+            // The value as the record words it ("PSP with predominant parkinsonism"), never the template's id.
+            let text = recorded.text
             out.append(.init(name: a.concept.text, text: text, unit: recorded.category != nil ? "" : unit, flag: "",
                              range: "", day: visit.day))
             facts.add([CaseFact(key: "attribute.\(a.id)", text: recorded.text, value: recorded.number,

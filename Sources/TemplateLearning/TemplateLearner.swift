@@ -206,19 +206,18 @@ package struct TemplateLearner: Sendable {
         return result
     }
 
-    /// Each seed record's window. A patient who died would have been followed for as long as the
-    /// registry follows its patients: a follow-up drawn from the censoring distribution given that it
-    /// outlasts the time to the death, and at most to the extract date. The censoring distribution is
-    /// the reverse Kaplan–Meier estimate (Schemper & Smith 1996: ends of follow-up are the events,
-    /// deaths censor them), not the survivors' follow-ups: those are short when deaths are common,
-    /// because the patients with long follow-ups are the ones who lived to die, and twins followed
-    /// that briefly would die too seldom. The registry's enrolment period runs from the first seed
-    /// record's entry to the last's.
+    /// Each seed record's window. A patient who died would have been followed as the registry follows
+    /// its patients: to the extract, unless lost to follow-up first, with the time to loss drawn from its
+    /// reverse Kaplan–Meier estimate given that it outlasts the time to the death (`FollowUpDistribution`).
+    /// Survivors' follow-ups would be the wrong sample: they are short when deaths are common, because the
+    /// patients with long follow-ups are the ones who lived to die, and twins followed that briefly die
+    /// too seldom. The registry's enrolment period runs from the first seed record's entry to the last's.
     func registryWindows(_ sequences: [PatientSequence], graceYears: Double) -> [RegistryWindow] {
         let extract = sequences.map { $0.birth.adding(years: $0.visits.last!.age) }.max()!
         let entries = sequences.map { $0.birth.adding(years: $0.visits.first!.age) }
         let opened = entries.min()!, closes = entries.max()!
-        let followUp = FollowUpDistribution(sequences)
+        let followUp = FollowUpDistribution(sequences, extractAge: { $0.birth.years(to: extract) },
+                                            followedToExtract: 3 * graceYears)
         func potentialExit(_ s: PatientSequence, _ i: Int) -> Double {
             let entry = s.visits.first!.age, toExtract = max(s.birth.years(to: extract), entry)
             let lived = (s.deathAge ?? entry) - entry
@@ -233,10 +232,12 @@ package struct TemplateLearner: Sendable {
             for (a, x) in s.numbers.enumerated() { if let x { numbers[a] = x } }
             let entry = s.visits.first!.age
             let exit = s.deathAge != nil ? potentialExit(s, i) : s.visits.last!.age
-            return RegistryWindow(sex: s.sex, birth: s.birth, categories: categories, numbers: numbers,
-                                  entryAge: entry, exitAge: exit, graceYears: graceYears,
-                                  yearsDiagnosedAtEntry: s.diagnosisAge.map { max(0, entry - $0) },
-                                  enrolment: s.birth.years(to: opened)...max(s.birth.years(to: closes), entry))
+            var window = RegistryWindow(sex: s.sex, birth: s.birth, categories: categories, numbers: numbers,
+                                        entryAge: entry, exitAge: exit, graceYears: graceYears,
+                                        yearsDiagnosedAtEntry: s.diagnosisAge.map { max(0, entry - $0) },
+                                        enrolment: s.birth.years(to: opened)...max(s.birth.years(to: closes), entry))
+            window.extractAge = s.birth.years(to: extract)
+            return window
         }
     }
 

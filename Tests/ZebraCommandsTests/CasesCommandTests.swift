@@ -148,7 +148,13 @@ private struct FHIRFacts {
             }
             switch shown.value {
             case .number(let x): return value.map { abs($0 - x) < 1e-6 } == true ? nil : "\(key) \(value ?? .nan) vs \(x)"
-            case .category(let c): return text.contains(c) || c.contains(text) ? nil : "\(key) \(text) vs \(c)"
+            case .category(let c):
+                // A case words a value as its concept's text; the record holds the value's id.
+                var words = c
+                if case .categorical(let ids, _, _) = template.attributes[a].kind, let i = ids.firstIndex(of: c) {
+                    words = template.attributes[a].valueConcepts[i].text
+                }
+                return text.contains(words) || words.contains(text) ? nil : "\(key) \(text) vs \(words) (\(c))"
             }
         case "available":
             let days = template.treatments.compactMap { $0.id == parts[1] ? $0.availableFrom : nil }
