@@ -75,6 +75,16 @@ struct CalibrationCohorts {
         return a
     }
 
+    /// Years from `start` (birth when nil) to entering `state`, death before it censoring: Kaplan–Meier data.
+    /// Every patient given must have entered `start`.
+    func timeTo(_ state: Int, from start: Int?, in people: [SimulatedPatient]) -> [(time: Double, event: Bool)] {
+        people.map { p in
+            let origin = start.map { p.course.entryAge(of: $0)! } ?? 0
+            if let age = p.course.entryAge(of: state) { return (age - origin, true) }
+            return (p.course.deathAge - origin, false)
+        }
+    }
+
     /// Observed values of a measure in a patient's record: (age, value).
     func observations(of m: Int, in patient: SimulatedPatient) -> [(age: Double, value: Double)] {
         let concept = concepts.measures[m]

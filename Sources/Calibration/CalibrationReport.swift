@@ -63,3 +63,10 @@ package struct CalibrationError: Error, Sendable, CustomStringConvertible {
     package var message: String
     package var description: String { message }
 }
+
+/// A check in the order a calibration table reads: name, source, target, simulated, tolerance, its reason, n.
+func check(_ name: String, _ source: String, _ target: Double, _ simulated: Double, _ tolerance: Double,
+           _ reason: String, _ n: Int) -> CalibrationCheck {
+    CalibrationCheck(name: name, source: source, target: target, simulated: simulated, tolerance: tolerance,
+                     toleranceReason: reason, sampleSize: n)
+}

@@ -48,16 +48,19 @@ package enum Placeholders {
 
     /// Whole years, as clinicians give ages ("14"); under two, whole months ("5 months"), as paediatricians do.
     static func age(_ years: Double) -> String {
-        guard years < 2 else { return String(Int(years.rounded(.down))) }
-        let months = Int(max(0, years * 12).rounded(.down))
+        guard let months = infantMonths(years) else { return String(Int(years.rounded(.down))) }
         return months == 0 ? "under a month" : months == 1 ? "1 month" : "\(months) months"
     }
 
     /// An age before a noun: "14-year-old", "5-month-old", "newborn".
     static func ageAdjective(_ years: Double) -> String {
-        guard years < 2 else { return "\(Int(years.rounded(.down)))-year-old" }
-        let months = Int(max(0, years * 12).rounded(.down))
+        guard let months = infantMonths(years) else { return "\(Int(years.rounded(.down)))-year-old" }
         return months == 0 ? "newborn" : "\(months)-month-old"
+    }
+
+    /// Whole months of age under two years, when paediatricians count in months; nil from two on.
+    private static func infantMonths(_ years: Double) -> Int? {
+        years < 2 ? Int(max(0, years * 12).rounded(.down)) : nil
     }
 
     /// A duration in words: "8 months", "1 year", "12 years".

@@ -18,10 +18,7 @@ struct DuchenneCalibration {
         }
         // Age at loss of ambulation, death censoring (Kaplan–Meier on age).
         func loaData(_ people: [SimulatedPatient]) -> [(time: Double, event: Bool)] {
-            people.map { p in
-                if let l = p.course.entryAge(of: loa) { return (l, true) }
-                return (p.course.deathAge, false)
-            }
+            c.timeTo(loa, from: nil, in: people)
         }
         let naive = loaData(untreated)
         // Steroid-treated as Koeks 2017 grouped them: boys who started a glucocorticoid while still walking.
@@ -78,12 +75,6 @@ struct DuchenneCalibration {
                   28.1, Summary.kaplanMeierMedian(survivalModern), 2.5,
                   "95 % CI 25.1-30.3 from reconstructed Kaplan-Meier data", survivalModern.count),
         ]
-    }
-
-    func check(_ name: String, _ source: String, _ target: Double, _ simulated: Double, _ tolerance: Double,
-               _ reason: String, _ n: Int) -> CalibrationCheck {
-        CalibrationCheck(name: name, source: source, target: target, simulated: simulated, tolerance: tolerance,
-                         toleranceReason: reason, sampleSize: n)
     }
 
     /// Mean change of the recorded 6MWD over `years` (±12 weeks) in boys on a glucocorticoid for at least a

@@ -19,11 +19,7 @@ struct FriedreichCalibration {
         }
         // Loss of ambulation after onset < 15 y, death before it censoring (Kaplan–Meier).
         let early = withOnset.filter { $0.course.entryAge(of: onset)! < 15 }
-        let loaData: [(time: Double, event: Bool)] = early.map { p in
-            let o = p.course.entryAge(of: onset)!
-            if let l = p.course.entryAge(of: loa) { return (l - o, true) }
-            return (p.course.deathAge - o, false)
-        }
+        let loaData = c.timeTo(loa, from: onset, in: early)
         let aliveAt15 = withOnset.filter { $0.course.deathAge > $0.course.entryAge(of: onset)! + 15 }
         let cmAt15 = aliveAt15.map { p in
             (p.course.entryAge(of: cm).map { $0 <= p.course.entryAge(of: onset)! + 15 } ?? false)

@@ -15,13 +15,7 @@ struct MultipleSystemAtrophyCalibration {
         let onsetAges = people.map { $0.course.entryAge(of: onset)! }
         let parkinsonian = people.map { $0.course.context.categories[subtype] == 0 }
         /// Time from onset to a state, death before it censoring (Kaplan–Meier).
-        func fromOnset(_ s: Int) -> [(time: Double, event: Bool)] {
-            people.map { p in
-                let o = p.course.entryAge(of: onset)!
-                if let a = p.course.entryAge(of: s) { return (a - o, true) }
-                return (p.course.deathAge - o, false)
-            }
-        }
+        func fromOnset(_ s: Int) -> [(time: Double, event: Bool)] { c.timeTo(s, from: onset, in: people) }
         let survival: [(time: Double, event: Bool)] = people.map { p in
             (p.course.deathAge - p.course.entryAge(of: onset)!, true)
         }

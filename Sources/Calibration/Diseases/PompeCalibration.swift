@@ -8,12 +8,6 @@ struct PompeCalibration {
     let c: CalibrationCohorts
     init(_ cohorts: CalibrationCohorts) { c = cohorts }
 
-    func check(_ name: String, _ source: String, _ target: Double, _ simulated: Double, _ tolerance: Double,
-               _ reason: String, _ n: Int) -> CalibrationCheck {
-        CalibrationCheck(name: name, source: source, target: target, simulated: simulated, tolerance: tolerance,
-                         toleranceReason: reason, sampleSize: n)
-    }
-
     func checks() -> [CalibrationCheck] {
         let onset = c.state("onset"), diagnosis = c.state("diagnosis")
         let genotype = c.attribute("gaa-genotype")

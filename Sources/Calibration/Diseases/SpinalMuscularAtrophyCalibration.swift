@@ -30,14 +30,10 @@ struct SpinalMuscularAtrophyCalibration {
         // Type 3 walking after onset, death censoring (Kaplan–Meier).
         let loa = c.state("loss-of-ambulation")
         func walking(_ late: Bool) -> [(time: Double, event: Bool)] {
-            people.filter { p in
+            c.timeTo(loa, from: onset, in: people.filter { p in
                 guard type(p) == 2, let o = p.course.entryAge(of: onset) else { return false }
                 return (o >= 3) == late
-            }.map { p in
-                let o = p.course.entryAge(of: onset)!
-                if let l = p.course.entryAge(of: loa) { return (l - o, true) }
-                return (p.course.deathAge - o, false)
-            }
+            })
         }
         let type3a = walking(false), type3b = walking(true)
         let sham = cherishSham(), treated = cherishTreated()
