@@ -15,6 +15,7 @@ package enum Calibration {
         ("pompe-late-onset", { PompeCalibration($0).checks() }),
         ("progressive-supranuclear-palsy", { ProgressiveSupranuclearPalsyCalibration($0).checks() }),
         ("spinal-muscular-atrophy", { SpinalMuscularAtrophyCalibration($0).checks() }),
+        ("stiff-person-syndrome", { StiffPersonCalibration($0).checks() }),
     ]
 
     /// The diseases with calibration targets.
