@@ -217,8 +217,10 @@ package struct TreatmentDefinition: Sendable {
 /// What an event or treatment changes while its state is active.
 package enum StateEffect: Sendable {
     case measureSlope(measure: Int, multiply: Predictor, add: Predictor)
-    /// Exponential approach from the value at entry towards a target, with a half-life.
-    case measureApproach(measure: Int, target: ApproachTarget, halfLifeYears: Double)
+    /// Exponential approach from the value at entry towards a target, with a half-life. With
+    /// `wearsOff`, an added amount is taken back, with the same half-life, when the state is left (a
+    /// symptomatic drug stopped); otherwise the value reached stays (a course changed for good).
+    case measureApproach(measure: Int, target: ApproachTarget, halfLifeYears: Double, wearsOff: Bool = false)
     case eventHazard(event: Int, ratio: Predictor)
     case mortalityHazard(ratio: Predictor)
 

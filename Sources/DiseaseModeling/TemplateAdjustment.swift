@@ -206,9 +206,9 @@ extension DiseaseTemplate {
         throws(AdjustmentError) {
         let state = stateIndex(ofTreatment: t)
         guard let i = stateEffects[state].firstIndex(where: {
-            if case .measureApproach(let measure, _, _) = $0 { return measure == m }
+            if case .measureApproach(let measure, _, _, _) = $0 { return measure == m }
             return false
-        }), case .measureApproach(_, let target, let halfLife) = stateEffects[state][i] else {
+        }), case .measureApproach(_, let target, let halfLife, let wearsOff) = stateEffects[state][i] else {
             throw AdjustmentError("treatment '\(treatments[t].id)' does not move '\(measures[m].id)' toward a target")
         }
         switch target {
@@ -217,16 +217,18 @@ extension DiseaseTemplate {
             guard f > 0 else { throw AdjustmentError("the target fraction of '\(measures[m].id)' is not positive") }
             let k = max(1 - factor * (1 - f), 0.01) / f
             p.effects.append(Effect(condition: condition, action: .multiply(k)))
-            stateEffects[state][i] = .measureApproach(measure: m, target: .fraction(p), halfLifeYears: halfLife)
+            stateEffects[state][i] = .measureApproach(measure: m, target: .fraction(p), halfLifeYears: halfLife,
+                                                      wearsOff: wearsOff)
         case .add(var p):
             p.effects.append(Effect(condition: condition, action: .multiply(factor)))
-            stateEffects[state][i] = .measureApproach(measure: m, target: .add(p), halfLifeYears: halfLife)
+            stateEffects[state][i] = .measureApproach(measure: m, target: .add(p), halfLifeYears: halfLife,
+                                                      wearsOff: wearsOff)
         case .toward(var p, let direction) where direction != .either:
             // A one-way target: the level reached is what responds, higher for a larger rise, lower for a larger fall.
             let multiplier = direction == .rising ? factor : 1 / factor
             p.effects.append(Effect(condition: condition, action: .multiply(multiplier)))
             stateEffects[state][i] = .measureApproach(measure: m, target: .toward(p, direction),
-                                                      halfLifeYears: halfLife)
+                                                      halfLifeYears: halfLife, wearsOff: wearsOff)
         case .toward:
             throw AdjustmentError("'\(measures[m].id)' approaches a value on '\(treatments[t].id)' from either side; "
                 + "the size of that change is not adjustable")

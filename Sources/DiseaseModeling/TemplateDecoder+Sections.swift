@@ -248,7 +248,7 @@ extension TemplateDecoder {
                 let p = "\(path).approach"
                 guard let o = reader.object(a, p,
                                             allowed: ["fraction", "add", "toward", "direction", "halfLifeYears",
-                                                      "source", "note"]) else {
+                                                      "wearsOff", "source", "note"]) else {
                     return nil
                 }
                 checkSource(o["source"], "\(p).source")
@@ -274,7 +274,12 @@ extension TemplateDecoder {
                 }
                 let target: StateEffect.ApproachTarget = key == "fraction" ? .fraction(value)
                     : key == "add" ? .add(value) : .toward(value, direction)
-                return .measureApproach(measure: measure, target: target, halfLifeYears: halfLife)
+                let wearsOff = o["wearsOff"].flatMap { reader.bool($0, "\(p).wearsOff") } ?? false
+                if wearsOff && key != "add" {
+                    reader.report("\(p).wearsOff", o["wearsOff"], "\"wearsOff\" applies to \"add\" only")
+                }
+                return .measureApproach(measure: measure, target: target, halfLifeYears: halfLife,
+                                        wearsOff: wearsOff && key == "add")
             }
             if m["slopeMultiply"] == nil && m["slopeAdd"] == nil {
                 reader.report(path, node, "a measure effect needs \"slopeMultiply\", \"slopeAdd\" or \"approach\"")

@@ -241,7 +241,13 @@ struct CourseRun {
         let bit = UInt64(1) << UInt64(state)
         guard context.activeStates & bit != 0 else { return }
         for effect in template.stateEffects[state] {
-            if case .measureApproach(let m, _, _) = effect { approach[m] = nil }
+            guard case .measureApproach(let m, let target, let halfLife, let wearsOff) = effect else { continue }
+            if wearsOff, case .add(let p) = target, !course.segments[m].isEmpty {
+                let y = course.value(ofMeasure: m, atAge: now)
+                approach[m] = (clamp(y - p.value(in: context), template.measures[m]), log(2) / halfLife)
+            } else {
+                approach[m] = nil
+            }
         }
         context.activeStates &= ~bit
         course.stateChanges.append(StateChange(age: now, state: state, entered: false))
@@ -271,7 +277,7 @@ struct CourseRun {
     /// Approaches start from each measure's value at the moment the state is entered.
     mutating func startApproaches(of state: Int) {
         for effect in template.stateEffects[state] {
-            guard case .measureApproach(let m, let target, let halfLife) = effect, !course.segments[m].isEmpty else {
+            guard case .measureApproach(let m, let target, let halfLife, _) = effect, !course.segments[m].isEmpty else {
                 continue
             }
             let y = course.value(ofMeasure: m, atAge: now)

@@ -12,7 +12,7 @@ extension FigureSpecification {
     /// then set by the target and half-life, which a slope multiplier does not reach.
     static func approaches(_ template: DiseaseTemplate, _ t: Int, _ m: Int) -> Bool {
         template.stateEffects[template.stateIndex(ofTreatment: t)].contains { effect in
-            if case .measureApproach(let measure, _, _) = effect { return measure == m }
+            if case .measureApproach(let measure, _, _, _) = effect { return measure == m }
             return false
         }
     }
@@ -21,7 +21,7 @@ extension FigureSpecification {
     /// way toward a target (a change whose size `treatmentResponse` scales): whether the change is a fall.
     static func approachFalls(_ template: DiseaseTemplate, _ t: Int, _ m: Int) -> Bool? {
         for effect in template.stateEffects[template.stateIndex(ofTreatment: t)] {
-            guard case .measureApproach(let measure, let target, _) = effect, measure == m else { continue }
+            guard case .measureApproach(let measure, let target, _, _) = effect, measure == m else { continue }
             switch target {
             case .fraction(let p): return p.base < 1
             case .add(let p): return p.base < 0

@@ -137,7 +137,7 @@ extension DiseaseTemplate {
             if measures[m].slope.effects.contains(where: { $0.condition.requiredStates & bit != 0 }) { return true }
             return stateEffects[state].contains { effect in
                 switch effect {
-                case .measureSlope(let measure, _, _), .measureApproach(let measure, _, _): measure == m
+                case .measureSlope(let measure, _, _), .measureApproach(let measure, _, _, _): measure == m
                 default: false
                 }
             }

@@ -42,4 +42,39 @@ import ZebraTestSupport
         }
         #expect(checked >= 20)
     }
+
+    /// A symptomatic drug (`wearsOff`): stopping it takes the added amount back, so two years after the
+    /// stop the measure is where the untreated course would be; without `wearsOff` the gain stays.
+    @Test(arguments: [true, false])
+    func aStoppedSymptomaticDrugTakesItsBenefitBack(wearsOff: Bool) throws {
+        let flag = wearsOff ? #", "wearsOff": true"# : ""
+        let text = TestSupport.minimalTemplate.replacingOccurrences(
+            of: #""effects": [{"measure": "score", "slopeMultiply": 0.5}]"#,
+            with: #""stop": {"ratePerYear": 0.3}, "effects": [{"measure": "score", "approach": {"add": -10, "#
+                + #""halfLifeYears": 0.05"# + flag + "}}]")
+        #expect(text.contains("ratePerYear"))
+        let t = try DiseaseTemplate.decode(Array(text.utf8), file: "wears-off.json")
+        let drug = t.stateIndex(ofTreatment: 0)
+        let options = SimulationOptions(seed: 9, endDate: nil, treatmentsEnabled: true, requireDiagnosis: false)
+        let people = CohortSimulator(template: t, options: options).patients(0..<1500, threads: 2)
+        var returns: [Double] = []
+        for p in people {
+            let c = p.course
+            guard let start = c.entryAge(of: drug), let stop = c.exitAge(of: drug, after: start), stop > start + 1,
+                  c.deathAge > stop + 2 else { continue }
+            // Nothing else changes the course from a year before the stop to two years after it.
+            guard c.stateChanges.allSatisfy({ $0.age <= start || $0.age >= stop + 2 || $0.state == drug }) else {
+                continue
+            }
+            let slope = try #require(c.segments[0].last { $0.startAge <= stop }).slope
+            let atStop = c.value(ofMeasure: 0, atAge: stop), later = c.value(ofMeasure: 0, atAge: stop + 2)
+            guard atStop > 1, later < 89 else { continue }  // away from the floor and the ceiling
+            returns.append(later - atStop - 2 * slope)
+        }
+        try #require(returns.count >= 20)
+        for r in returns {
+            // The 10 points come back within two years (40 half-lives), or none of them do.
+            #expect(abs(r - (wearsOff ? 10 : 0)) < 1e-3, "change beyond the slope \(r)")
+        }
+    }
 }
