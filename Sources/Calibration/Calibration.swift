@@ -44,15 +44,29 @@ struct CalibrationCohorts {
     /// Whole lives with treatments as the template says.
     let treated: [SimulatedPatient]
 
-    init(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int) {
+    let patients: Int, seed: UInt64, threads: Int
+
+    init(template: DiseaseTemplate, patients: Int, seed: UInt64, threads: Int, composition: Composition? = nil) {
         self.template = template
+        (self.patients, self.seed, self.threads) = (patients, seed, threads)
         concepts = TemplateConcepts(template)
-        let natural = SimulationOptions(seed: seed, endDate: nil, treatmentsEnabled: false, requireDiagnosis: false)
+        var natural = SimulationOptions(seed: seed, endDate: nil, treatmentsEnabled: false, requireDiagnosis: false)
+        natural.composition = composition
         untreated = CohortSimulator(template: template, options: natural).patients(0..<patients, threads: threads)
         var withTreatment = natural
         withTreatment.treatmentsEnabled = true
         withTreatment.seed = seed &+ 1
         treated = CohortSimulator(template: template, options: withTreatment).patients(0..<patients, threads: threads)
+    }
+
+    /// The same cohorts drawn from one of the template's named populations (its published mix),
+    /// for figures a series of that population reports.
+    func population(_ id: String) -> CalibrationCohorts {
+        guard let variant = template.population.variant(id) else {
+            preconditionFailure("calibration refers to unknown population \(id)")
+        }
+        return CalibrationCohorts(template: template, patients: patients, seed: seed, threads: threads,
+                                  composition: Composition(population: variant))
     }
 
     func state(_ name: String) -> Int {

@@ -51,6 +51,30 @@ package struct Population: Sendable {
     package internal(set) var birthFrom: CalendarDay
     package internal(set) var birthTo: CalendarDay
     package internal(set) var maleProbability: Double
+    /// Named populations the literature describes with a mix of their own (a region, a referral
+    /// setting); none is used unless chosen (`zebra simulate --population ID`).
+    package internal(set) var variants: [PopulationVariant] = []
+
+    /// The variant named `id`, if the template has one.
+    package func variant(_ id: String) -> PopulationVariant? { variants.first { $0.id == id } }
+}
+
+/// A named population's published composition: its sex ratio and categorical attribute mixes,
+/// which replace the template's for a cohort drawn from it; everything else is the template's.
+package struct PopulationVariant: Sendable, Equatable {
+    /// A categorical attribute's value shares in this population, in the attribute's value order.
+    package struct Mix: Sendable, Equatable {
+        package var attribute: Int
+        package var shares: [Double]
+    }
+
+    package internal(set) var id: String
+    package internal(set) var text: String
+    /// The male share, when the population's is published (nil: the template's).
+    package internal(set) var maleProbability: Double?
+    package internal(set) var mixes: [Mix]
+    /// A key of the template's `sources`, or an "assumption:" text.
+    package internal(set) var source: String
 }
 
 /// A lifelong patient attribute.

@@ -55,6 +55,7 @@ final class TemplateDecoder {
         template.attributes = (reader.array(top["attributes"], "$.attributes") ?? []).enumerated().compactMap {
             attribute($1, "$.attributes[\($0)]")
         }
+        template.population.variants = populationVariants(top["population"], attributes: template.attributes)
         (template.randomEffects, template.randomEffectCholesky) = randomEffects(top["randomEffects"],
                                                                                 top["correlations"])
         template.onset = onset(need("onset"), "$.onset")
@@ -163,7 +164,7 @@ final class TemplateDecoder {
     private func population(_ node: JSONNode?, _ path: String) -> Population {
         var result = Population(birthFrom: CalendarDay(year: 1950, month: 1, day: 1),
                                 birthTo: CalendarDay(year: 2010, month: 12, day: 31), maleProbability: 0.5)
-        guard let m = reader.object(node, path, allowed: ["birthDates", "sex", "source", "note"]) else { return result }
+        guard let m = reader.object(node, path, allowed: ["birthDates", "sex", "variants", "source", "note"]) else { return result }
         if let b = reader.object(reader.required(m, "birthDates", path, parent: node), "\(path).birthDates",
                                  allowed: ["from", "to"]) {
             for (key, isFrom) in [("from", true), ("to", false)] {

@@ -32,6 +32,20 @@ package struct Composition: Sendable, Equatable {
         self.strata = strata.map { cumulative += $0.share; return ($0.values, cumulative) }
     }
 
+    /// A named population's composition: its sex ratio and attribute mixes.
+    package init(population variant: PopulationVariant) {
+        var variables: [Variable] = []
+        if let male = variant.maleProbability { variables.append(Variable(attribute: nil, shares: [male, 1 - male])) }
+        variables += variant.mixes.map { Variable(attribute: $0.attribute, shares: $0.shares) }
+        self.init(variables: variables)
+    }
+
+    /// This composition with `other`'s variables in place of any it balances too.
+    package func overridden(by other: Composition) -> Composition {
+        let kept = variables.filter { v in !other.variables.contains { $0.attribute == v.attribute } }
+        return Composition(variables: kept + other.variables)
+    }
+
     /// The stratum of patient `index`: the value index of each variable. Patients are spread over
     /// the strata by a golden-ratio sequence, so any run of n patients is within a few patients
     /// of the target shares (not just in expectation).

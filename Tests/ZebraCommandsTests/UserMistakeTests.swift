@@ -103,6 +103,19 @@ extension UserMistakeTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// Issue 15: a population the template does not describe is refused with the ones it does.
+    @Test func anUnknownPopulationIsRefusedWithTheKnownOnes() throws {
+        let out = try TestSupport.temporaryDirectory() + "/pop"
+        let (code, _, err) = run(["simulate", "--disease", "multiple-system-atrophy", "--population", "japn",
+                                  "--patients", "5", "--out", out])
+        #expect(code == 64)
+        #expect(err.contains("describes the populations europe, japan, usa, not \"japn\""), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let (fabryCode, _, fabryErr) = run(["simulate", "--population", "japan", "--patients", "5", "--out", out])
+        #expect(fabryCode == 64)
+        #expect(fabryErr.contains("\"fabry\" describes no populations"), "\(fabryErr)")
+    }
+
     @Test func theShippedModelNoteNamesNoPathACloneLacks() throws {
         let out = try TestSupport.temporaryDirectory() + "/default"
         let (code, _, err) = run(["simulate", "--disease", "fabry", "--patients", "3", "--out", out])

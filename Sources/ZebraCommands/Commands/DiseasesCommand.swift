@@ -22,6 +22,9 @@ struct DiseasesCommand: ZebraCommand {
                 let t = try DiseaseTemplate.load(from: file)
                 let id = t.id + String(repeating: " ", count: max(2, 20 - t.id.count))
                 console.print("\(id)\(t.name) (v\(t.version)): \(t.description)")
+                for v in t.population.variants {
+                    console.print("    --population \(v.id): \(v.text) (\(describe(v, in: t)); \(v.source))")
+                }
                 if arguments[sources] {
                     // Sorted by key so that the listing is the same on every run.
                     for key in t.sources.keys.sorted() { console.print("    \(key): \(t.sources[key]!)") }
@@ -36,6 +39,18 @@ struct DiseasesCommand: ZebraCommand {
             }
         }
         return failures == 0 ? 0 : 1
+    }
+
+    /// `men 57 %, subtype msa-p 33 % msa-c 67 %`.
+    static func describe(_ v: PopulationVariant, in t: DiseaseTemplate) -> String {
+        func percent(_ x: Double) -> String { "\(Int((x * 100).rounded())) %" }
+        var parts = v.maleProbability.map { ["men \(percent($0))"] } ?? []
+        for mix in v.mixes {
+            let attribute = t.attributes[mix.attribute]
+            parts.append(attribute.id + " " + zip(attribute.categoryValues, mix.shares)
+                .map { "\($0) \(percent($1))" }.joined(separator: " "))
+        }
+        return parts.joined(separator: ", ")
     }
 }
 

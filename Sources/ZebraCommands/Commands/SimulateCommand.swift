@@ -22,8 +22,8 @@ struct SimulateCommand: ZebraCommand {
         """,
         options: [
             disease, patients, Shared.seed, out, format, endDate, Shared.threads, Shared.model, Shared.templateOnly,
-            Shared.overwrite, naturalHistory, includeUndiagnosed, balance, registryExtract, registryOpened, followUp,
-            Shard.option, Shared.templates,
+            Shared.overwrite, naturalHistory, includeUndiagnosed, Shared.population, balance, registryExtract,
+            registryOpened, followUp, Shard.option, Shared.templates,
         ])
 
     static let disease = Option<String>("disease", "id", default: "fabry", help: "Template id (see 'zebra diseases').")
@@ -63,11 +63,9 @@ struct SimulateCommand: ZebraCommand {
         var options = SimulationOptions(seed: UInt64(seed), endDate: endDate)
         options.treatmentsEnabled = !arguments[Self.naturalHistory]
         options.requireDiagnosis = !arguments[Self.includeUndiagnosed]
-        if let spec = arguments[Self.balance] {
-            do { options.composition = try Composition.parse(spec, template: template) } catch {
-                throw UsageError("option '--balance': \(error.message)", usage: arguments.usage)
-            }
-        }
+        options.composition = try cohortComposition(population: arguments[Shared.population],
+                                                    balance: arguments[Self.balance], template: template,
+                                                    usage: arguments.usage)
         if arguments[Self.registryExtract] {
             options.registry = RegistryProtocol(opened: arguments[Self.registryOpened]!,
                                                 meanFollowUpYears: arguments[Self.followUp])

@@ -4,6 +4,7 @@ import Learning
 import TemplateLearning
 import Foundation
 import Parallelism
+import Simulation
 import Timelines
 import ZebraSupport
 
@@ -80,6 +81,12 @@ enum Shared {
     static let templateOnly = Flag("template-only",
                                    help: "Ignore any trained model: the template alone generates the records.")
 
+    static let population = Option<String?>(
+        "population", "id",
+        help: "A population the template describes (e.g. 'japan' for multiple-system-atrophy; 'zebra diseases' "
+            + "lists them): its published sex ratio and attribute mix replace the template's, and a trained "
+            + "model's, for this cohort.")
+
     /// The seed as the generators take it.
     static func seed(_ arguments: ParsedArguments) -> UInt64 { UInt64(arguments[seed]) }
 
@@ -134,4 +141,28 @@ func checkReplaceableModel(_ path: String) throws(CommandError) {
         throw CommandError("\(path) is not a Zebra model checkpoint, so "
             + "--overwrite will not replace it; choose another --out")
     }
+}
+
+/// The cohort composition `--population` and `--balance` ask for: the population's mix, with any
+/// variable `--balance` names taken from it instead.
+func cohortComposition(population: String?, balance: String?, template: DiseaseTemplate,
+                       usage: String) throws(UsageError) -> Composition? {
+    var result: Composition?
+    if let population {
+        guard let variant = template.population.variant(population) else {
+            let known = template.population.variants.map(\.id)
+            throw UsageError("option '--population': \"\(template.id)\" describes "
+                + (known.isEmpty ? "no populations" : "the populations \(known.joined(separator: ", "))")
+                + ", not \"\(population)\"", usage: usage)
+        }
+        result = Composition(population: variant)
+    }
+    if let balance {
+        let chosen: Composition
+        do { chosen = try Composition.parse(balance, template: template) } catch {
+            throw UsageError("option '--balance': \(error.message)", usage: usage)
+        }
+        result = result.map { $0.overridden(by: chosen) } ?? chosen
+    }
+    return result
 }
